@@ -1,0 +1,11 @@
+# Sourced by every script: where the cached toolchain lives and how Pulumi runs locally.
+# The cache sits outside the repo so a fresh clone reuses slow builds.
+OPENCLAW_CACHE=${OPENCLAW_CACHE:-/var/cache/openclaw-infra}
+NODE_VERSION=${NODE_VERSION:-22.23.3}
+PULUMI_VERSION=3.259.0
+export OPENCLAW_CACHE NODE_VERSION PULUMI_VERSION
+export PATH="$OPENCLAW_CACHE/node-$NODE_VERSION/bin:$OPENCLAW_CACHE/toolchain/bin:$PATH"
+export PULUMI_HOME="$OPENCLAW_CACHE/pulumi-home"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

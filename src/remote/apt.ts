@@ -1,0 +1,86 @@
+// Debian packages and apt repositories. A repository is a deb822 .sources file with its own
+// signed-by key (no apt-key); packages install only what is missing.
+import * as fs from "fs";
+import * as path from "path";
+import Handlebars from "handlebars";
+import * as pulumi from "@pulumi/pulumi";
+import { RemoteCommand } from "./command";
+import { Connection } from "./ssh";
+import { script, sh } from "./shell";
+import { writeFileScript } from "./file";
+
+export interface PackagesArgs {
+  connection: pulumi.Input<Connection>;
+  /** Package names, optionally pinned: "nodejs=22.23.3-1nodesource1". */
+  packages: string[];
+}
+
+/**
+ * Installs packages that are not installed yet. Destroy leaves them: packages are shared with
+ * other software on the host and removing them is the operator's call.
+ */
+export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
+  const names = args.packages.map((p) => p.replace(/=.*$/, ""));
+  return new RemoteCommand(
+    name,
+    {
+      connection: args.connection,
+      label: `packages ${names.join(" ")}`,
+      create: script(
+        `export DEBIAN_FRONTEND=noninteractive`,
+        `missing=$(dpkg-query -W -f='\${db:Status-Abbrev} \${Package}\\n' ${names.map(sh).join(" ")} 2>/dev/null | awk '$1 != "ii" {print $2}' || true)`,
+        `if [ -z "$missing" ] && dpkg-query -W ${names.map(sh).join(" ")} >/dev/null 2>&1; then echo "unchanged: installed"; exit 0; fi`,
+        `apt-get update -q`,
+        `apt-get install -y -q --no-install-recommends ${args.packages.map(sh).join(" ")}`,
+      ),
+    },
+    opts,
+  );
+}
+
+export interface AptRepositoryArgs {
+  connection: pulumi.Input<Connection>;
+  /** File stem under /etc/apt: sources.list.d/<name>.sources, keyrings/<name>.asc */
+  name: string;
+  uris: string;
+  suites: string;
+  components: string;
+  /** URL of the ASCII-armored signing key. */
+  keyUrl: string;
+  /** Full fingerprint the downloaded key must have. */
+  keyFingerprint: string;
+}
+
+const sourcesTemplate = Handlebars.compile(fs.readFileSync(path.join(__dirname, "templates", "apt.sources.hbs"), "utf8"), {
+  noEscape: true,
+  strict: true,
+});
+
+export function renderAptSources(args: Omit<AptRepositoryArgs, "connection" | "keyUrl" | "keyFingerprint">): string {
+  return sourcesTemplate({ ...args, keyring: `/etc/apt/keyrings/${args.name}.asc` });
+}
+
+export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
+  const keyring = `/etc/apt/keyrings/${args.name}.asc`;
+  const sources = `/etc/apt/sources.list.d/${args.name}.sources`;
+  return new RemoteCommand(
+    name,
+    {
+      connection: args.connection,
+      label: `apt repository ${args.name}`,
+      create: script(
+        `key=$(mktemp); trap 'rm -f "$key"' EXIT`,
+        `curl -fsSL ${sh(args.keyUrl)} -o "$key"`,
+        `got=$(gpg --show-keys --with-colons "$key" | awk -F: '$1 == "fpr" {print $10; exit}')`,
+        `[ "$got" = ${sh(args.keyFingerprint)} ] || { echo "key at ${args.keyUrl} has fingerprint $got, expected ${args.keyFingerprint}" >&2; exit 1; }`,
+        `install -d -m 0755 /etc/apt/keyrings`,
+        `install -m 0644 "$key" ${sh(keyring)}`,
+        writeFileScript(sources),
+        `apt-get update -q`,
+      ),
+      delete: script(`rm -f ${sh(sources)} ${sh(keyring)}`, `apt-get update -q || true`),
+      stdin: renderAptSources(args),
+    },
+    opts,
+  );
+}

@@ -1,0 +1,28 @@
+// A health wait: poll until a URL answers with the expected body, or fail with the last
+// journal lines of the unit so the deploy error says why.
+import { script, sh } from "./shell";
+
+export interface HttpHealthCheck {
+  url: string;
+  /** Extended regex the response body must match, e.g. '"ok": ?true'. */
+  expect: string;
+  unit: string;
+  timeoutSeconds?: number;
+}
+
+export function healthWaitScript(check: HttpHealthCheck): string {
+  const timeout = check.timeoutSeconds ?? 90;
+  return script(
+    `for i in $(seq 1 ${timeout}); do`,
+    `  if body=$(curl -fsS --max-time 2 ${sh(check.url)} 2>/dev/null) && grep -Eq ${sh(check.expect)} <<<"$body"; then`,
+    `    echo "healthy after \${i}s: $body"; break`,
+    `  fi`,
+    `  if [ "$i" = ${timeout} ] || [ "$(systemctl show -p ActiveState --value ${sh(check.unit)})" = failed ]; then`,
+    `    echo "${check.unit} is not healthy at ${check.url} after \${i}s; last journal lines:" >&2`,
+    `    journalctl -u ${sh(check.unit)} -n 40 --no-pager -o cat >&2`,
+    `    exit 1`,
+    `  fi`,
+    `  sleep 1`,
+    `done`,
+  );
+}

@@ -1,0 +1,44 @@
+// The topology: which hosts exist, how they are reached and which roles each runs. Declared
+// once (Pulumi.yaml project config) and read by every stack; peer addresses derive from it.
+import { z } from "zod";
+
+export const ROLES = ["gateway", "observability", "database"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const hostName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase host name");
+const ipv4 = z.ipv4({ error: "must be an IPv4 address" });
+const hostKey = z
+  .string()
+  .regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/, "must be an SSH public host key: '<type> <base64>'");
+
+export const topologyHostSchema = z
+  .object({
+    /** Address the operator's machine reaches over SSH. */
+    address: z.union([ipv4, z.hostname({ error: "must be an IPv4 address or a DNS name" })]),
+    /** Address on the private network between the hosts; peers talk here. */
+    privateAddress: ipv4,
+    sshPort: z.number().int().min(1).max(65535).default(22),
+    /** Pinned SSH host key. Without it any key is accepted, so it is required. */
+    hostKey,
+    roles: z.array(z.enum(ROLES)).min(1, "must list at least one role"),
+  })
+  .strict();
+
+export const topologySchema = z
+  .object({
+    hosts: z.record(hostName, topologyHostSchema).refine((hosts) => Object.keys(hosts).length > 0, "must declare at least one host"),
+  })
+  .strict()
+  .superRefine((topology, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [name, host] of Object.entries(topology.hosts)) {
+      const other = seen.get(host.privateAddress);
+      if (other) {
+        ctx.addIssue({ code: "custom", path: ["hosts", name, "privateAddress"], message: `is also the private address of ${other}` });
+      }
+      seen.set(host.privateAddress, name);
+    }
+  });
+
+export type Topology = z.infer<typeof topologySchema>;
+export type TopologyHost = z.infer<typeof topologyHostSchema>;

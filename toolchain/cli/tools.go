@@ -1,0 +1,4 @@
+//go:build tools
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
