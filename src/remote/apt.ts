@@ -1,13 +1,11 @@
 // Debian packages and apt repositories. A repository is a deb822 .sources file with its own
 // signed-by key (no apt-key); packages install only what is missing.
-import * as fs from "fs";
-import * as path from "path";
-import Handlebars from "handlebars";
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
 import { writeFileScript } from "./file";
+import { template } from "../template";
 
 export interface PackagesArgs {
   connection: pulumi.Input<Connection>;
@@ -28,10 +26,16 @@ export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.Cust
       label: `packages ${names.join(" ")}`,
       create: script(
         `export DEBIAN_FRONTEND=noninteractive`,
-        `missing=$(dpkg-query -W -f='\${db:Status-Abbrev} \${Package}\\n' ${names.map(sh).join(" ")} 2>/dev/null | awk '$1 != "ii" {print $2}' || true)`,
-        `if [ -z "$missing" ] && dpkg-query -W ${names.map(sh).join(" ")} >/dev/null 2>&1; then echo "unchanged: installed"; exit 0; fi`,
+        // Install only when a package is missing or not at its pinned version.
+        `needed=""`,
+        `for spec in ${args.packages.map(sh).join(" ")}; do`,
+        `  name=\${spec%%=*}; want=\${spec#"$name"}; want=\${want#=}`,
+        `  have=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' "$name" 2>/dev/null || true)`,
+        `  if [ "\${have%%|*}" != "ii " ] || { [ -n "$want" ] && [ "\${have#*|}" != "$want" ]; }; then needed="$needed $spec"; fi`,
+        `done`,
+        `if [ -z "$needed" ]; then echo "unchanged: ${names.join(" ")} installed"; exit 0; fi`,
         `apt-get update -q`,
-        `apt-get install -y -q --no-install-recommends ${args.packages.map(sh).join(" ")}`,
+        `apt-get install -y -q --no-install-recommends $needed`,
       ),
     },
     opts,
@@ -51,10 +55,7 @@ export interface AptRepositoryArgs {
   keyFingerprint: string;
 }
 
-const sourcesTemplate = Handlebars.compile(fs.readFileSync(path.join(__dirname, "templates", "apt.sources.hbs"), "utf8"), {
-  noEscape: true,
-  strict: true,
-});
+const sourcesTemplate = template<{ uris: string; suites: string; components: string; keyring: string }>(__dirname, "apt.sources.hbs");
 
 export function renderAptSources(args: Omit<AptRepositoryArgs, "connection" | "keyUrl" | "keyFingerprint">): string {
   return sourcesTemplate({ ...args, keyring: `/etc/apt/keyrings/${args.name}.asc` });

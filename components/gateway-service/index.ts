@@ -1,0 +1,95 @@
+// GatewayService: the OpenClaw gateway as a hardened system service under its own user.
+// It installs a pinned openclaw release, writes gateway.env (secrets, 0600) and openclaw.json,
+// and (re)starts the unit only when one of those or the unit itself changed, then waits for
+// /health. An openclaw release whose engines.node the runtime does not satisfy fails preview.
+import * as pulumi from "@pulumi/pulumi";
+import { RemoteCommand } from "../../src/remote/command";
+import { digest, remoteFile } from "../../src/remote/file";
+import { Connection } from "../../src/remote/ssh";
+import { systemdUnit } from "../../src/remote/systemd";
+import { systemUser } from "../../src/remote/user";
+import { parseOrThrow } from "../../src/validate";
+import type { NodeRuntime } from "../node-runtime";
+import { checkEngines, enginesNode } from "./engines";
+import { installPrefix, PATHS, renderConfig, renderEnv, renderInstall, renderUninstall, renderUnit } from "./render";
+import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
+
+export * from "./schema";
+
+export interface GatewayServiceArgs extends GatewayOptions {
+  connection: pulumi.Input<Connection>;
+  runtime: NodeRuntime;
+  /** npm registry the host installs openclaw from. */
+  registry?: string;
+  /** Secret values; the whole object is treated as secret. */
+  secrets: pulumi.Input<GatewaySecrets>;
+}
+
+export class GatewayService extends pulumi.ComponentResource {
+  /** URL of /health on the host itself. */
+  readonly healthUrl: string;
+  /** The openclaw version running once the deploy finished. */
+  readonly version: pulumi.Output<string>;
+  readonly unitName: string = PATHS.unit;
+
+  constructor(name: string, args: GatewayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:gateway:GatewayService", name, {}, opts);
+    const { connection, runtime, secrets, registry = "https://registry.npmjs.org/", ...options } = args;
+    const s = parseOrThrow(gatewayOptionsSchema, options, `GatewayService ${name}: `);
+    const parent = { parent: this };
+    this.healthUrl = `http://127.0.0.1:${s.port}/health`;
+
+    // Checked while planning: a preview with an incompatible pair fails before any change.
+    const compatible = pulumi
+      .all([runtime.plannedVersion, enginesNode(registry, s.version)])
+      .apply(([node, range]) => {
+        checkEngines(s.version, range, node);
+        return node;
+      });
+
+    const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, parent);
+
+    const install = new RemoteCommand(
+      `${name}-install`,
+      {
+        connection,
+        label: `install openclaw ${s.version}`,
+        // The install script exists only once the engines check passed.
+        create: compatible.apply(() => renderInstall(s.version, registry)),
+        delete: renderUninstall({ prefix: installPrefix(s.version) }),
+        captureResult: true,
+      },
+      { ...parent, dependsOn: [runtime.ready, user] },
+    );
+
+    const envContent = pulumi.secret(
+      pulumi.output(secrets).apply((raw) => {
+        const sec = parseOrThrow(gatewaySecretsSchema, raw, `GatewayService ${name}: secrets.`);
+        return renderEnv({ ...s.env, ...sec.env, OPENCLAW_GATEWAY_TOKEN: sec.token });
+      }),
+    );
+    const envFile = remoteFile(`${name}-env`, { connection, path: PATHS.envFile, content: envContent, mode: "0600" }, { ...parent, dependsOn: [user] });
+
+    const configContent = renderConfig(s);
+    const configFile = remoteFile(
+      `${name}-config`,
+      { connection, path: PATHS.configFile, content: configContent, owner: "root", group: PATHS.user, mode: "0640" },
+      { ...parent, dependsOn: [user] },
+    );
+
+    const unit = systemdUnit(
+      `${name}-unit`,
+      {
+        connection,
+        name: PATHS.unit,
+        content: renderUnit(s),
+        restartTriggers: [digest(envContent), digest(configContent), install.result.apply((v) => v ?? "")],
+        healthCheck: { url: this.healthUrl, expect: '"ok": ?true', unit: PATHS.unit },
+      },
+      { ...parent, dependsOn: [install, envFile, configFile] },
+    );
+
+    this.version = pulumi.all([install.result, unit.id]).apply(([v]) => v ?? s.version);
+    this.registerOutputs({ healthUrl: this.healthUrl, version: this.version });
+  }
+}

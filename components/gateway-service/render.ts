@@ -1,0 +1,108 @@
+// Pure rendering of the gateway's files from its settings. Golden-file tested.
+import { template } from "../../src/template";
+import { GatewaySettings } from "./schema";
+
+export const PATHS = {
+  configDir: "/etc/openclaw",
+  envFile: "/etc/openclaw/gateway.env",
+  configFile: "/etc/openclaw/openclaw.json",
+  stateDir: "/var/lib/openclaw",
+  installRoot: "/opt/openclaw",
+  unit: "openclaw-gateway.service",
+  user: "openclaw",
+} as const;
+
+export function installPrefix(version: string): string {
+  return `${PATHS.installRoot}/${version}`;
+}
+
+/** Sandboxing settings of the unit, written out so a reviewer sees each one. */
+export const HARDENING: [string, string][] = [
+  ["NoNewPrivileges", "yes"],
+  ["ProtectSystem", "strict"],
+  ["ProtectHome", "yes"],
+  ["PrivateTmp", "yes"],
+  ["PrivateDevices", "yes"],
+  ["PrivateUsers", "yes"],
+  ["ProtectHostname", "yes"],
+  ["ProtectClock", "yes"],
+  ["ProtectKernelTunables", "yes"],
+  ["ProtectKernelModules", "yes"],
+  ["ProtectKernelLogs", "yes"],
+  ["ProtectControlGroups", "yes"],
+  ["ProtectProc", "invisible"],
+  ["ProcSubset", "pid"],
+  ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK"],
+  ["RestrictNamespaces", "yes"],
+  ["RestrictRealtime", "yes"],
+  ["RestrictSUIDSGID", "yes"],
+  ["LockPersonality", "yes"],
+  ["RemoveIPC", "yes"],
+  ["KeyringMode", "private"],
+  ["DevicePolicy", "closed"],
+  ["CapabilityBoundingSet", ""],
+  ["AmbientCapabilities", ""],
+  ["SystemCallArchitectures", "native"],
+  ["SystemCallFilter", "@system-service"],
+  ["SystemCallFilter", "~@privileged @resources"],
+  ["UMask", "0077"],
+  // MemoryDenyWriteExecute stays off: V8's JIT needs writable+executable pages.
+];
+
+interface UnitValues {
+  description: string;
+  user: string;
+  envFile: string;
+  configFile: string;
+  stateDir: string;
+  execStart: string;
+  memoryMax: string;
+  cpuQuota: string;
+  hardening: { key: string; value: string }[];
+}
+const unitTemplate = template<UnitValues>(__dirname, "openclaw-gateway.service.hbs");
+const configTemplate = template<{ bind: string; port: number; allowedOrigins: string[] }>(__dirname, "openclaw.json.hbs");
+const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
+const installTemplate = template<{ prefix: string; root: string; version: string; spec: string; registry: string; unitFile: string; runningPattern: string }>(
+  __dirname,
+  "install.sh.hbs",
+);
+export const renderUninstall = template<{ prefix: string }>(__dirname, "uninstall.sh.hbs");
+
+export function renderUnit(s: GatewaySettings): string {
+  return unitTemplate({
+    description: `OpenClaw Gateway ${s.version}`,
+    user: PATHS.user,
+    envFile: PATHS.envFile,
+    configFile: PATHS.configFile,
+    stateDir: PATHS.stateDir,
+    execStart: `${installPrefix(s.version)}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`,
+    memoryMax: s.memoryMax,
+    cpuQuota: s.cpuQuota,
+    hardening: s.hardening ? HARDENING.map(([key, value]) => ({ key, value })) : [],
+  });
+}
+
+export function renderConfig(s: GatewaySettings): string {
+  return configTemplate({ bind: s.bind, port: s.port, allowedOrigins: s.allowedOrigins });
+}
+
+/** systemd EnvironmentFile: double-quoted values with \ and " escaped; sorted for stable diffs. */
+export function renderEnv(vars: Record<string, string>): string {
+  const quoted = Object.keys(vars)
+    .sort()
+    .map((key) => ({ key, value: `"${vars[key].replace(/[\\"]/g, (c) => `\\${c}`)}"` }));
+  return envTemplate({ vars: quoted });
+}
+
+export function renderInstall(version: string, registry: string): string {
+  return installTemplate({
+    prefix: installPrefix(version),
+    root: PATHS.installRoot,
+    version,
+    spec: `openclaw@${version}`,
+    registry,
+    unitFile: `/etc/systemd/system/${PATHS.unit}`,
+    runningPattern: `${PATHS.installRoot}/[^/ ]*`,
+  });
+}

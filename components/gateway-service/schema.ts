@@ -1,0 +1,49 @@
+// GatewayService's options. Hardening is on by default; turning a setting off is explicit.
+import { z } from "zod";
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name (A-Z, 0-9, _)");
+// systemd EnvironmentFile values are one line each.
+const envValue = z.string().regex(/^[^\n\r]*$/, "must be a single line");
+
+/** The options an operator sets in stack config (`openclaw-infra:gateway`). */
+export const gatewayOptionsSchema = z
+  .object({
+    /** openclaw npm package version. */
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be an exact version like 2026.6.11")
+      .default("2026.6.11"),
+    port: z.number().int().min(1024).max(65535).default(18789),
+    /** "loopback": only 127.0.0.1 (cloudflared or a local proxy in front); "lan": all interfaces. */
+    bind: z.enum(["loopback", "lan"]).default("loopback"),
+    /** Extra non-secret variables for gateway.env. */
+    env: z.record(envName, envValue).default({}),
+    /** Browser origins allowed to open the control UI, e.g. the tunnel's public URL. */
+    allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
+    /** systemd MemoryMax=, e.g. "2G". */
+    memoryMax: z
+      .string()
+      .regex(/^\d+[KMGT]?$/, "must be a size like 2G")
+      .default("2G"),
+    /** systemd CPUQuota=, e.g. "200%". */
+    cpuQuota: z
+      .string()
+      .regex(/^\d+%$/, "must be a percentage like 200%")
+      .default("200%"),
+    /** Sandboxing of the unit. Only turn off while debugging a crash you suspect it causes. */
+    hardening: z.boolean().default(true),
+  })
+  .strict();
+
+export const gatewaySecretsSchema = z
+  .object({
+    /** The gateway's auth token (OPENCLAW_GATEWAY_TOKEN). */
+    token: z.string().min(24, "must be at least 24 characters").regex(/^[^\s]+$/, "must not contain whitespace"),
+    /** Extra secret variables for gateway.env (provider API keys, DATABASE_URL). */
+    env: z.record(envName, envValue).default({}),
+  })
+  .strict();
+
+export type GatewayOptions = z.input<typeof gatewayOptionsSchema>;
+export type GatewaySettings = z.output<typeof gatewayOptionsSchema>;
+export type GatewaySecrets = z.input<typeof gatewaySecretsSchema>;

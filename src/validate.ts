@@ -1,0 +1,23 @@
+// One way to turn zod issues into errors that name the field: "<where>.<path>: <message>".
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** A RunError, so Pulumi prints the message alone, without a stack trace. */
+export class ValidationError extends pulumi.RunError {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join("\n  ")}`);
+    this.name = "ValidationError";
+  }
+}
+
+/** `prefix` names where the value came from: "openclaw-infra:" (stack config) or "NodeRuntime vps1-node: ". */
+export function formatIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${prefix}${issue.path.map(String).join(".") || "(value)"}: ${issue.message}`);
+}
+
+/** Parses `value` with `schema`, or throws a ValidationError naming every bad field after `prefix`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(formatIssues(prefix, result.error.issues));
+  return result.data;
+}
