@@ -41,9 +41,10 @@ export const stackConfigSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    if (!(cfg.host in cfg.topology.hosts)) {
-      const known = Object.keys(cfg.topology.hosts).join(", ");
-      ctx.addIssue({ code: "custom", path: ["host"], message: `'${cfg.host}' is not a host of the topology (hosts: ${known})` });
+    const hosts = Object.keys(cfg.topology.hosts);
+    // Only when both sides are otherwise valid, so one mistake gives one message.
+    if (hosts.length > 0 && hostName.safeParse(cfg.host).success && !(cfg.host in cfg.topology.hosts)) {
+      ctx.addIssue({ code: "custom", path: ["host"], message: `'${cfg.host}' is not a host of the topology (hosts: ${hosts.join(", ")})` });
     }
   });
 

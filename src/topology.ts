@@ -14,7 +14,9 @@ const hostKey = z
 export const topologyHostSchema = z
   .object({
     /** Address the operator's machine reaches over SSH. */
-    address: z.union([ipv4, z.hostname({ error: "must be an IPv4 address or a DNS name" })]),
+    address: z
+      .string()
+      .refine((v) => z.ipv4().safeParse(v).success || z.hostname().safeParse(v).success, "must be an IPv4 address or a DNS name"),
     /** Address on the private network between the hosts; peers talk here. */
     privateAddress: ipv4,
     sshPort: z.number().int().min(1).max(65535).default(22),

@@ -12,7 +12,12 @@ export class ValidationError extends pulumi.RunError {
 
 /** `prefix` names where the value came from: "openclaw-infra:" (stack config) or "NodeRuntime vps1-node: ". */
 export function formatIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${prefix}${issue.path.map(String).join(".") || "(value)"}: ${issue.message}`);
+  const at = (path: PropertyKey[]) => prefix + (path.map(String).join(".") || "(value)");
+  return issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => `${at([...issue.path, key])}: unknown setting (misspelled?)`)
+      : [`${at(issue.path)}: ${issue.message}`],
+  );
 }
 
 /** Parses `value` with `schema`, or throws a ValidationError naming every bad field after `prefix`. */

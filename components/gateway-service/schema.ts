@@ -1,9 +1,12 @@
 // GatewayService's options. Hardening is on by default; turning a setting off is explicit.
 import { z } from "zod";
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name (A-Z, 0-9, _)");
-// systemd EnvironmentFile values are one line each.
-const envValue = z.string().regex(/^[^\n\r]*$/, "must be a single line");
+/** Variables for gateway.env: names a shell would accept, one-line values (systemd EnvironmentFile). */
+const envVars = z.record(z.string(), z.string().regex(/^[^\n\r]*$/, "must be a single line")).superRefine((vars, ctx) => {
+  for (const key of Object.keys(vars)) {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "must be an environment variable name (A-Z, 0-9, _)" });
+  }
+});
 
 /** The options an operator sets in stack config (`openclaw-infra:gateway`). */
 export const gatewayOptionsSchema = z
@@ -17,7 +20,7 @@ export const gatewayOptionsSchema = z
     /** "loopback": only 127.0.0.1 (cloudflared or a local proxy in front); "lan": all interfaces. */
     bind: z.enum(["loopback", "lan"]).default("loopback"),
     /** Extra non-secret variables for gateway.env. */
-    env: z.record(envName, envValue).default({}),
+    env: envVars.default({}),
     /** Browser origins allowed to open the control UI, e.g. the tunnel's public URL. */
     allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
     /** systemd MemoryMax=, e.g. "2G". */
@@ -40,7 +43,7 @@ export const gatewaySecretsSchema = z
     /** The gateway's auth token (OPENCLAW_GATEWAY_TOKEN). */
     token: z.string().min(24, "must be at least 24 characters").regex(/^[^\s]+$/, "must not contain whitespace"),
     /** Extra secret variables for gateway.env (provider API keys, DATABASE_URL). */
-    env: z.record(envName, envValue).default({}),
+    env: envVars.default({}),
   })
   .strict();
 

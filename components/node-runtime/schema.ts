@@ -18,15 +18,7 @@ export const nodeOptionsSchema = z
     /** Run `corepack enable` so pnpm and yarn shims are on PATH. */
     corepack: z.boolean().default(false),
   })
-  .strict();
-
-export const nodeRuntimeArgsSchema = nodeOptionsSchema
-  .extend({
-    /** Base URL in the layout of https://nodejs.org/dist (a mirror works). */
-    distUrl: z.url({ protocol: /^https?$/ }).default("https://nodejs.org/dist"),
-    /** Base URL of the NodeSource deb repository. */
-    nodeSourceUrl: z.url({ protocol: /^https?$/ }).default("https://deb.nodesource.com"),
-  })
+  .strict()
   .superRefine((args, ctx) => {
     if (args.version && Number(args.version.split(".")[0]) !== args.major) {
       ctx.addIssue({ code: "custom", path: ["version"], message: `${args.version} is not a ${args.major}.x release` });
@@ -35,6 +27,13 @@ export const nodeRuntimeArgsSchema = nodeOptionsSchema
       ctx.addIssue({ code: "custom", path: ["version"], message: "is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)" });
     }
   });
+
+export const nodeRuntimeArgsSchema = nodeOptionsSchema.safeExtend({
+  /** Base URL in the layout of https://nodejs.org/dist (a mirror works). */
+  distUrl: z.url({ protocol: /^https?$/ }).default("https://nodejs.org/dist"),
+  /** Base URL of the NodeSource deb repository. */
+  nodeSourceUrl: z.url({ protocol: /^https?$/ }).default("https://deb.nodesource.com"),
+});
 
 export type NodeOptions = z.input<typeof nodeOptionsSchema>;
 export type NodeRuntimeOptions = z.input<typeof nodeRuntimeArgsSchema>;

@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseSecrets, parseStackConfig } from "../../src/config";
+import { validConfig } from "../fixtures/config";
+
+/** The error lines parseStackConfig throws for `raw`. */
+function problems(raw: Record<string, unknown>): string[] {
+  try {
+    parseStackConfig(raw);
+  } catch (err: any) {
+    return err.problems;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  it("accepts a valid config and fills in defaults", () => {
+    const cfg = parseStackConfig(validConfig());
+    expect(cfg.ssh).toEqual({ user: "root", privateKeyPath: "~/.ssh/id_ed25519" });
+    expect(cfg.node).toEqual({ major: 22, from: "tarball", corepack: false });
+    expect(cfg.gateway.version).toBe("2026.6.11");
+    expect(cfg.gateway.port).toBe(18789);
+    expect(cfg.gateway.hardening).toBe(true);
+    expect(cfg.topology.hosts.vps1.sshPort).toBe(22);
+  });
+
+  it("parses the shipped Pulumi.yaml topology with each shipped stack", () => {
+    const project = parse(fs.readFileSync("Pulumi.yaml", "utf8"));
+    for (const stack of ["vps1", "vps2"]) {
+      const stackFile = parse(fs.readFileSync(`Pulumi.${stack}.yaml`, "utf8"));
+      const raw: Record<string, unknown> = { topology: project.config["openclaw-infra:topology"].value };
+      for (const [k, v] of Object.entries(stackFile.config)) raw[k.replace("openclaw-infra:", "")] = v;
+      expect(parseStackConfig(raw).host).toBe(stack);
+    }
+  });
+
+  // Every error path, with its exact message.
+  const cases: [string, (c: Record<string, any>) => void, string[]][] = [
+    ["host missing", (c) => delete c.host, ["openclaw-infra:host: Invalid input: expected string, received undefined"]],
+    ["host not in topology", (c) => (c.host = "vps9"), ["openclaw-infra:host: 'vps9' is not a host of the topology (hosts: vps1, vps2)"]],
+    ["host name shape", (c) => (c.host = "VPS_1"), ["openclaw-infra:host: must be a lowercase host name"]],
+    ["topology missing", (c) => delete c.topology, ["openclaw-infra:topology: Invalid input: expected object, received undefined"]],
+    ["no hosts", (c) => (c.topology.hosts = {}), ["openclaw-infra:topology.hosts: must declare at least one host"]],
+    ["bad address", (c) => (c.topology.hosts.vps1.address = "not an address!"), ["openclaw-infra:topology.hosts.vps1.address: must be an IPv4 address or a DNS name"]],
+    ["bad private address", (c) => (c.topology.hosts.vps1.privateAddress = "10.0.0.300"), ["openclaw-infra:topology.hosts.vps1.privateAddress: must be an IPv4 address"]],
+    ["duplicate private address", (c) => (c.topology.hosts.vps2.privateAddress = "10.0.0.1"), ["openclaw-infra:topology.hosts.vps2.privateAddress: is also the private address of vps1"]],
+    ["host key missing", (c) => delete c.topology.hosts.vps1.hostKey, ["openclaw-infra:topology.hosts.vps1.hostKey: Invalid input: expected string, received undefined"]],
+    ["host key shape", (c) => (c.topology.hosts.vps1.hostKey = "AAAA"), ["openclaw-infra:topology.hosts.vps1.hostKey: must be an SSH public host key: '<type> <base64>'"]],
+    ["unknown role", (c) => (c.topology.hosts.vps1.roles = ["mail"]), [`openclaw-infra:topology.hosts.vps1.roles.0: Invalid option: expected one of "gateway"|"observability"|"database"`]],
+    ["no roles", (c) => (c.topology.hosts.vps1.roles = []), ["openclaw-infra:topology.hosts.vps1.roles: must list at least one role"]],
+    ["ssh port", (c) => (c.topology.hosts.vps1.sshPort = 0), ["openclaw-infra:topology.hosts.vps1.sshPort: Too small: expected number to be >=1"]],
+    ["ssh user", (c) => (c.ssh = { user: "Root Admin" }), ["openclaw-infra:ssh.user: must be a login name"]],
+    ["misspelled key", (c) => (c.ssh = { privateKeyFile: "~/.ssh/x" }), ["openclaw-infra:ssh.privateKeyFile: unknown setting (misspelled?)"]],
+    ["unknown top-level key", (c) => (c.gatway = {}), ["openclaw-infra:gatway: unknown setting (misspelled?)"]],
+    ["registry URL", (c) => (c.sources.npmRegistry = "ftp://x"), ["openclaw-infra:sources.npmRegistry: must be an http(s) URL"]],
+    ["node major", (c) => (c.node = { major: 12 }), ["openclaw-infra:node.major: Too small: expected number to be >=18"]],
+    ["node version shape", (c) => (c.node = { version: "22" }), ["openclaw-infra:node.version: must be an exact version like 22.23.3"]],
+    ["node version vs major", (c) => (c.node = { major: 22, version: "24.16.0" }), ["openclaw-infra:node.version: 24.16.0 is not a 22.x release"]],
+    ["nodesource needs version", (c) => (c.node = { from: "nodesource" }), ["openclaw-infra:node.version: is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)"]],
+    ["node source", (c) => (c.node = { from: "nvm" }), [`openclaw-infra:node.from: Invalid option: expected one of "tarball"|"nodesource"`]],
+    ["gateway version", (c) => (c.gateway = { version: "latest" }), ["openclaw-infra:gateway.version: must be an exact version like 2026.6.11"]],
+    ["gateway port", (c) => (c.gateway = { port: 80 }), ["openclaw-infra:gateway.port: Too small: expected number to be >=1024"]],
+    ["gateway bind", (c) => (c.gateway = { bind: "0.0.0.0" }), [`openclaw-infra:gateway.bind: Invalid option: expected one of "loopback"|"lan"`]],
+    ["gateway env name", (c) => (c.gateway = { env: { "bad-name": "x" } }), ["openclaw-infra:gateway.env.bad-name: must be an environment variable name (A-Z, 0-9, _)"]],
+    ["gateway env value", (c) => (c.gateway = { env: { A: "two\nlines" } }), ["openclaw-infra:gateway.env.A: must be a single line"]],
+    ["allowed origin", (c) => (c.gateway = { allowedOrigins: ["example.com"] }), ["openclaw-infra:gateway.allowedOrigins.0: Invalid URL"]],
+    ["memory limit", (c) => (c.gateway = { memoryMax: "lots" }), ["openclaw-infra:gateway.memoryMax: must be a size like 2G"]],
+    ["cpu quota", (c) => (c.gateway = { cpuQuota: "2" }), ["openclaw-infra:gateway.cpuQuota: must be a percentage like 200%"]],
+  ];
+  it.each(cases)("rejects %s", (_name, mutate, expected) => {
+    const cfg = validConfig();
+    mutate(cfg);
+    expect(problems(cfg)).toEqual(expected);
+  });
+
+  it("reports every problem at once", () => {
+    const cfg = validConfig();
+    cfg.gateway = { port: 80, bind: "all" };
+    expect(problems(cfg)).toHaveLength(2);
+  });
+});
+
+describe("secrets", () => {
+  it("requires the gateway token", () => {
+    expect(() => parseSecrets({})).toThrow("openclaw-infra:gatewayToken: is required: pulumi config set --secret gatewayToken <token>");
+  });
+  it("never echoes a secret value in its error", () => {
+    try {
+      parseSecrets({ gatewayToken: "tok", gatewayEnv: "sk-live-value" });
+      throw new Error("expected rejection");
+    } catch (err: any) {
+      expect(err.message).toContain("openclaw-infra:gatewayEnv");
+      expect(err.message).not.toContain("sk-live-value");
+    }
+  });
+});
