@@ -20,21 +20,30 @@ export interface HostDeployment {
   gatewayVersion?: pulumi.Output<string>;
 }
 
-export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>): HostDeployment {
+/** `opts` applies to every component (e.g. transformations, protect). */
+export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>, opts?: pulumi.ComponentResourceOptions): HostDeployment {
   const host = config.host;
   const roles = config.topology.hosts[host].roles;
   const connection = connectionFor(config, host);
   const out: HostDeployment = { host, roles };
 
   if (roles.includes("gateway")) {
-    const runtime = new NodeRuntime(`${host}-node`, { connection, ...config.node, distUrl: config.sources.nodeDist, nodeSourceUrl: config.sources.nodeSource });
-    const gateway = new GatewayService(`${host}-gateway`, {
-      connection,
-      runtime,
-      registry: config.sources.npmRegistry,
-      ...config.gateway,
-      secrets: secrets.apply((s) => ({ token: s.gatewayToken, env: s.gatewayEnv })),
-    });
+    const runtime = new NodeRuntime(
+      `${host}-node`,
+      { connection, ...config.node, distUrl: config.sources.nodeDist, nodeSourceUrl: config.sources.nodeSource },
+      opts,
+    );
+    const gateway = new GatewayService(
+      `${host}-gateway`,
+      {
+        connection,
+        runtime,
+        registry: config.sources.npmRegistry,
+        ...config.gateway,
+        secrets: secrets.apply((s) => ({ token: s.gatewayToken, env: s.gatewayEnv })),
+      },
+      opts,
+    );
     out.nodeVersion = runtime.version;
     out.gatewayHealthUrl = gateway.healthUrl;
     out.gatewayVersion = gateway.version;

@@ -22,3 +22,9 @@ export function checkEngines(openclawVersion: string, range: string | undefined,
     );
   }
 }
+
+/** Resolves to `nodeVersion` when openclaw@`openclawVersion` (from `registry`) accepts it. */
+export async function assertCompatible(registry: string, openclawVersion: string, nodeVersion: string, fetcher: Fetch = fetch): Promise<string> {
+  checkEngines(openclawVersion, await enginesNode(registry, openclawVersion, fetcher), nodeVersion);
+  return nodeVersion;
+}

@@ -10,7 +10,7 @@ import { systemdUnit } from "../../src/remote/systemd";
 import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
-import { checkEngines, enginesNode } from "./engines";
+import { assertCompatible } from "./engines";
 import { installPrefix, PATHS, renderConfig, renderEnv, renderInstall, renderUninstall, renderUnit } from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
@@ -40,12 +40,7 @@ export class GatewayService extends pulumi.ComponentResource {
     this.healthUrl = `http://127.0.0.1:${s.port}/health`;
 
     // Checked while planning: a preview with an incompatible pair fails before any change.
-    const compatible = pulumi
-      .all([runtime.plannedVersion, enginesNode(registry, s.version)])
-      .apply(([node, range]) => {
-        checkEngines(s.version, range, node);
-        return node;
-      });
+    const compatible = runtime.plannedVersion.apply((node) => assertCompatible(registry, s.version, node));
 
     const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, parent);
 

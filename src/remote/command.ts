@@ -47,15 +47,20 @@ export function changedKeys(olds: Partial<State>, news: Partial<State>): string[
   return COMPARED_KEYS.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
 }
 
+/** What an `up` does with this resource: nothing, an update, or a delete-then-create. */
+export function planChange(olds: Partial<State>, news: Partial<State>): pulumi.dynamic.DiffResult {
+  const changes = changedKeys(olds, news);
+  const replaces = changes.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
+  return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
+}
+
 function lastLine(text: string): string {
   return text.trimEnd().split("\n").pop() ?? "";
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: State, news: State): Promise<pulumi.dynamic.DiffResult> {
-    const changes = changedKeys(olds, news);
-    const replaces = changes.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
+    return planChange(olds, news);
   },
 
   async create(inputs: State): Promise<pulumi.dynamic.CreateResult> {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { renderConfig, renderEnv, renderInstall, renderUnit } from "../../../components/gateway-service/render";
+import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
+
+const defaults = gatewayOptionsSchema.parse({});
+
+describe("gateway rendering (golden files)", () => {
+  it("renders the hardened unit", async () => {
+    await expect(renderUnit(defaults)).toMatchFileSnapshot("golden/openclaw-gateway.service");
+  });
+  it("renders openclaw.json", async () => {
+    const cfg = renderConfig(gatewayOptionsSchema.parse({ allowedOrigins: ["https://claw.example.com"] }));
+    expect(JSON.parse(cfg).gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
+    await expect(cfg).toMatchFileSnapshot("golden/openclaw.json");
+  });
+  it("renders the install script", async () => {
+    await expect(renderInstall("2026.6.11", "https://registry.npmjs.org/")).toMatchFileSnapshot("golden/install-openclaw.sh");
+  });
+  it("renders gateway.env sorted and quoted for systemd", async () => {
+    const env = renderEnv({ ZED: 'say "hi"', OPENCLAW_GATEWAY_TOKEN: "tok\\en", A: "1" });
+    expect(env.split("\n").filter((l) => !l.startsWith("#") && l)).toEqual(['A="1"', 'OPENCLAW_GATEWAY_TOKEN="tok\\\\en"', 'ZED="say \\"hi\\""']);
+  });
+});
+
+describe("gateway unit", () => {
+  it("is deterministic", () => {
+    expect(renderUnit(defaults)).toBe(renderUnit(gatewayOptionsSchema.parse({})));
+  });
+  it("runs the pinned release from its own prefix under its own user", () => {
+    const unit = renderUnit(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800, bind: "lan" }));
+    expect(unit).toContain("ExecStart=/opt/openclaw/2026.6.12/bin/openclaw gateway --bind lan --port 18800\n");
+    expect(unit).toContain("User=openclaw\n");
+    expect(unit).toContain("EnvironmentFile=/etc/openclaw/gateway.env\n");
+  });
+  it("hardens by default and only drops hardening when asked", () => {
+    const hardened = renderUnit(defaults);
+    for (const line of ["ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "SystemCallFilter=@system-service", "PrivateUsers=yes"]) {
+      expect(hardened).toContain(`${line}\n`);
+    }
+    expect(hardened).not.toContain("MemoryDenyWriteExecute");
+    const open = renderUnit(gatewayOptionsSchema.parse({ hardening: false }));
+    expect(open).not.toContain("ProtectSystem");
+    expect(open).toContain("MemoryMax=2G");
+  });
+});
