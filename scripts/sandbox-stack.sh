@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Writes the stack config for deploying HOST of the sandbox: the same program and components
+# as production; only the topology (addresses, host keys), the SSH key and the package
+# sources differ. Usage: scripts/sandbox-stack.sh HOST CONFIG_FILE
+set -euo pipefail
+host=${1:?usage: sandbox-stack.sh HOST CONFIG_FILE}
+out=${2:?usage: sandbox-stack.sh HOST CONFIG_FILE}
+hosts_json=/var/lib/openclaw-infra/sandbox/hosts.json
+[ -f "$hosts_json" ] || { echo "sandbox-stack: $hosts_json missing: run 'npm run sandbox -- up' first" >&2; exit 1; }
+
+# Keep the encryption salt if the file exists already (it protects the stack's secrets).
+node - "$hosts_json" "$host" "$out" <<'JS'
+const fs = require("fs");
+const YAML = require(require.resolve("yaml", { paths: [process.cwd()] }));
+const [hostsJson, host, out] = process.argv.slice(2);
+const sb = JSON.parse(fs.readFileSync(hostsJson, "utf8"));
+if (!sb.hosts[host]) { console.error(`sandbox-stack: no host '${host}' in ${hostsJson}`); process.exit(1); }
+// Roles mirror the production topology in Pulumi.yaml.
+const roles = { vps1: ["gateway"], vps2: ["observability", "database"] };
+const existing = fs.existsSync(out) ? YAML.parse(fs.readFileSync(out, "utf8")) ?? {} : {};
+const config = {
+  ...(existing.config ?? {}),
+  "openclaw-infra:host": host,
+  "openclaw-infra:topology": {
+    hosts: Object.fromEntries(Object.entries(sb.hosts).map(([name, h]) => [name, {
+      address: h.address,
+      // One network in the sandbox: the bridge is both the SSH and the private network.
+      privateAddress: h.address,
+      hostKey: h.hostKey,
+      roles: roles[name] ?? ["gateway"],
+    }])),
+  },
+  "openclaw-infra:ssh": { user: sb.sshUser, privateKeyPath: sb.privateKeyPath },
+  "openclaw-infra:sources": { npmRegistry: sb.npmRegistry, nodeDist: sb.nodeDistUrl },
+  // Listen on the bridge too, so /health answers from the machine running the sandbox.
+  "openclaw-infra:gateway": { ...(existing.config?.["openclaw-infra:gateway"] ?? {}), bind: "lan" },
+};
+fs.writeFileSync(out, YAML.stringify({ ...existing, config }));
+JS
+echo "sandbox-stack: wrote $out for $host"

@@ -1,0 +1,123 @@
+// Drives the real Pulumi CLI against the sandbox hosts, the way an operator would, and reads
+// the hosts over SSH to check what happened there.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const REPO = path.resolve(__dirname, "../..");
+const SANDBOX = path.join(REPO, "sandbox", "sandbox");
+const HOSTS_JSON = "/var/lib/openclaw-infra/sandbox/hosts.json";
+
+export interface SandboxInfo {
+  bridge: string;
+  sshUser: string;
+  privateKeyPath: string;
+  npmRegistry: string;
+  nodeDistUrl: string;
+  hosts: Record<string, { address: string; hostKey: string }>;
+}
+
+/** The sandbox contract; a missing sandbox fails the run with what to do. */
+export function sandboxInfo(): SandboxInfo {
+  if (!fs.existsSync(HOSTS_JSON)) {
+    throw new Error(`the sandbox is not up (${HOSTS_JSON} missing): run \`npm run sandbox -- up\` first`);
+  }
+  return JSON.parse(fs.readFileSync(HOSTS_JSON, "utf8"));
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Run {
+  const start = Date.now();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20, ...opts });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, seconds: (Date.now() - start) / 1000 };
+}
+
+/** Runs a command on a sandbox host as root. Never put a secret in `command`: pass it as input. */
+export function onHost(host: string, command: string, input?: string): Run {
+  return run(SANDBOX, ["ssh", host, command], { input });
+}
+
+export function sandbox(...args: string[]): Run {
+  const r = run(SANDBOX, args);
+  if (r.code !== 0) throw new Error(`sandbox ${args.join(" ")} failed:\n${r.stderr}${r.stdout}`);
+  return r;
+}
+
+/**
+ * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
+ * config file in a temp folder, so tests never touch an operator's stacks.
+ */
+export class SandboxStack {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-it-"));
+  readonly configFile: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Everything the CLI printed, for the "no secret in output" check. */
+  readonly transcript: string[] = [];
+
+  constructor(
+    readonly host: string,
+    readonly stack = `sandbox-${host}`,
+  ) {
+    this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
+    fs.mkdirSync(path.join(this.dir, "state"));
+    this.env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "integration-tests-only",
+    };
+  }
+
+  pulumi(args: string[], input?: string): Run {
+    const r = run("pulumi", [...args, "--stack", this.stack, "--config-file", this.configFile, "--non-interactive"], {
+      cwd: REPO,
+      env: this.env,
+      input,
+    });
+    this.transcript.push(r.stdout, r.stderr);
+    return r;
+  }
+
+  /** pulumi ... that must succeed. */
+  ok(args: string[], input?: string): Run {
+    const r = this.pulumi(args, input);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+    return r;
+  }
+
+  init(token: string): void {
+    execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
+    this.ok(["stack", "init"]);
+    this.ok(["config", "set", "--secret", "gatewayToken"], token);
+  }
+
+  up(): Run {
+    return this.ok(["up", "--yes", "--skip-preview", "--diff"]);
+  }
+
+  /** The steps a preview plans, as "op urn-name" pairs, from `pulumi preview --json`. */
+  previewSteps(): { op: string; name: string }[] {
+    const r = this.ok(["preview", "--json"]);
+    const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
+    return (plan.steps ?? []).filter((s) => s.op !== "same").map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }));
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** "Resources: 2 updated, 7 unchanged" style counts from `pulumi up` output. */
+export function changeSummary(output: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const block = output.split(/\nResources:\n/)[1] ?? "";
+  for (const m of block.matchAll(/^\s+[+~\-±]*\s*(\d+) (to \w+|\w+)/gm)) counts[m[2].replace(/^to /, "")] = Number(m[1]);
+  return counts;
+}
