@@ -35,6 +35,7 @@ export function runRemote(conn: Connection, label: string, script: string, stdin
 
   return new Promise((resolve, reject) => {
     const client = new Client();
+    let presented: string | undefined;
     let stdout = "";
     let stderr = "";
     const fail = (err: Error) => {
@@ -57,7 +58,12 @@ export function runRemote(conn: Connection, label: string, script: string, stdin
           stream.end(stdin ?? "");
         });
       })
-      .on("error", (err: Error) => fail(new Error(`${label}: cannot reach ${conn.user}@${conn.host}:${conn.port}: ${err.message}`)))
+      .on("error", (err: Error) => {
+        const why = presented
+          ? `the host presented key ${presented}, not the pinned hostKey ${conn.hostKey}`
+          : err.message;
+        fail(new Error(`${label}: cannot reach ${conn.user}@${conn.host}:${conn.port}: ${why}`));
+      })
       .connect({
         host: conn.host,
         port: conn.port,
@@ -65,7 +71,12 @@ export function runRemote(conn: Connection, label: string, script: string, stdin
         privateKey: fs.readFileSync(keyPath),
         readyTimeout: 20000,
         keepaliveInterval: 10000,
-        hostVerifier: (key: Buffer) => key.equals(pinned),
+        hostVerifier: (key: Buffer) => {
+          if (key.equals(pinned)) return true;
+          // SSH wire format: uint32 length, key type name, then the key.
+          presented = `${key.subarray(4, 4 + key.readUInt32BE(0)).toString()} ${key.toString("base64")}`;
+          return false;
+        },
       });
   });
 }
