@@ -58,6 +58,12 @@ function lastLine(text: string): string {
   return text.trimEnd().split("\n").pop() ?? "";
 }
 
+/** Outputs as the engine stores them: `result` only when captured (undefined cannot be serialized). */
+function outputs(inputs: State, stdout: string): State {
+  const { result: _previous, ...rest } = inputs;
+  return inputs.captureResult ? { ...rest, result: lastLine(stdout) } : rest;
+}
+
 const provider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: State, news: State): Promise<pulumi.dynamic.DiffResult> {
     return planChange(olds, news);
@@ -65,14 +71,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: State): Promise<pulumi.dynamic.CreateResult> {
     const { stdout } = await runRemote(inputs.connection, inputs.label, inputs.create, inputs.stdin);
-    const result = inputs.captureResult ? lastLine(stdout) : undefined;
-    const id = `${inputs.connection.host}:${inputs.label}`;
-    return { id, outs: { ...inputs, result } };
+    return { id: `${inputs.connection.host}:${inputs.label}`, outs: outputs(inputs, stdout) };
   },
 
   async update(_id: string, _olds: State, news: State): Promise<pulumi.dynamic.UpdateResult> {
     const { stdout } = await runRemote(news.connection, news.label, news.update ?? news.create, news.stdin);
-    return { outs: { ...news, result: news.captureResult ? lastLine(stdout) : undefined } };
+    return { outs: outputs(news, stdout) };
   },
 
   async delete(_id: string, olds: State): Promise<void> {

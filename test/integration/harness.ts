@@ -76,7 +76,9 @@ export class SandboxStack {
   }
 
   pulumi(args: string[], input?: string): Run {
-    const r = run("pulumi", [...args, "--stack", this.stack, "--config-file", this.configFile, "--non-interactive"], {
+    // `stack ...` commands take no --config-file; the others read the stack's config from it.
+    const config = args[0] === "stack" ? [] : ["--config-file", this.configFile];
+    const r = run("pulumi", [...args, "--stack", this.stack, ...config, "--non-interactive"], {
       cwd: REPO,
       env: this.env,
       input,
