@@ -4,7 +4,7 @@
 // /health. An openclaw release whose engines.node the runtime does not satisfy fails preview.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "../../src/remote/command";
-import { digest, remoteFile } from "../../src/remote/file";
+import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { systemUser } from "../../src/remote/user";
@@ -57,19 +57,26 @@ export class GatewayService extends pulumi.ComponentResource {
       { ...parent, dependsOn: [runtime.ready, user] },
     );
 
+    // root-owned, group openclaw: the service may read openclaw.json but never write it.
+    const configDir = remoteDirectory(
+      `${name}-config-dir`,
+      { connection, path: PATHS.configDir, owner: "root", group: PATHS.user, mode: "0750" },
+      { ...parent, dependsOn: [user] },
+    );
+
     const envContent = pulumi.secret(
       pulumi.output(secrets).apply((raw) => {
         const sec = parseOrThrow(gatewaySecretsSchema, raw, `GatewayService ${name}: secrets.`);
         return renderEnv({ ...s.env, ...sec.env, OPENCLAW_GATEWAY_TOKEN: sec.token });
       }),
     );
-    const envFile = remoteFile(`${name}-env`, { connection, path: PATHS.envFile, content: envContent, mode: "0600" }, { ...parent, dependsOn: [user] });
+    const envFile = remoteFile(`${name}-env`, { connection, path: PATHS.envFile, content: envContent, mode: "0600" }, { ...parent, dependsOn: [configDir] });
 
     const configContent = renderConfig(s);
     const configFile = remoteFile(
       `${name}-config`,
       { connection, path: PATHS.configFile, content: configContent, owner: "root", group: PATHS.user, mode: "0640" },
-      { ...parent, dependsOn: [user] },
+      { ...parent, dependsOn: [configDir] },
     );
 
     const unit = systemdUnit(

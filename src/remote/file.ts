@@ -54,6 +54,29 @@ export function remoteFile(name: string, args: FileArgs, opts?: pulumi.CustomRes
   );
 }
 
+export interface DirectoryArgs {
+  connection: pulumi.Input<Connection>;
+  path: string;
+  owner?: string;
+  group?: string;
+  mode?: string;
+}
+
+/** A directory a component owns: created with owner and mode, removed on delete when empty. */
+export function remoteDirectory(name: string, args: DirectoryArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
+  const owner = `${args.owner ?? "root"}:${args.group ?? "root"}`;
+  return new RemoteCommand(
+    name,
+    {
+      connection: args.connection,
+      label: `directory ${args.path}`,
+      create: script(`install -d -m ${sh(args.mode ?? "0755")} ${sh(args.path)}`, `chown ${sh(owner)} ${sh(args.path)}`),
+      delete: `rmdir --ignore-fail-on-non-empty ${sh(args.path)} 2>/dev/null || true\n`,
+    },
+    opts,
+  );
+}
+
 /** sha256 of content, secret when the content is: used as a restart trigger. */
 export function digest(content: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(content).apply((c) => crypto.createHash("sha256").update(c).digest("hex"));

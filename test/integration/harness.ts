@@ -64,7 +64,7 @@ export class SandboxStack {
 
   constructor(
     readonly host: string,
-    readonly stack = `sandbox-${host}`,
+    readonly stack = `it-${host}`,
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
     fs.mkdirSync(path.join(this.dir, "state"));
@@ -75,7 +75,8 @@ export class SandboxStack {
     };
   }
 
-  pulumi(args: string[], input?: string): Run {
+  /** Runs pulumi; `record: false` keeps the output out of the transcript (for deliberate secret reveals). */
+  pulumi(args: string[], input?: string, record = true): Run {
     // `stack ...` commands take no --config-file; the others read the stack's config from it.
     const config = args[0] === "stack" ? [] : ["--config-file", this.configFile];
     const r = run("pulumi", [...args, "--stack", this.stack, ...config, "--non-interactive"], {
@@ -83,20 +84,22 @@ export class SandboxStack {
       env: this.env,
       input,
     });
-    this.transcript.push(r.stdout, r.stderr);
+    if (record) this.transcript.push(r.stdout, r.stderr);
     return r;
   }
 
   /** pulumi ... that must succeed. */
-  ok(args: string[], input?: string): Run {
-    const r = this.pulumi(args, input);
+  ok(args: string[], input?: string, record = true): Run {
+    const r = this.pulumi(args, input, record);
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
     return r;
   }
 
   init(token: string): void {
-    execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
+    // `stack init` writes the passphrase salt to the repo's Pulumi.<stack>.yaml: move it over.
     this.ok(["stack", "init"]);
+    fs.renameSync(path.join(REPO, `Pulumi.${this.stack}.yaml`), this.configFile);
+    execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
     this.ok(["config", "set", "--secret", "gatewayToken"], token);
   }
 

@@ -68,7 +68,7 @@ describe("vps1 on a blank sandbox host", () => {
     const up = stack.up();
     figures["no-op up"] = up.seconds.toFixed(1) + " s";
     const after = sshLogins();
-    expect(changeSummary(up.stdout)).toEqual({ unchanged: 9 });
+    expect(changeSummary(up.stdout)).toEqual({ unchanged: 11 });
     // `after` counts its own login: anything more came from pulumi.
     expect(after - before).toBe(1);
   });
@@ -94,7 +94,7 @@ describe("vps1 on a blank sandbox host", () => {
     const exported = stack.ok(["stack", "export"]).stdout;
     expect(exported).not.toContain(TOKEN);
     // Control: the same export with secrets shown does contain it, so the search works.
-    expect(stack.ok(["stack", "export", "--show-secrets"]).stdout).toContain(TOKEN);
+    expect(stack.ok(["stack", "export", "--show-secrets"], undefined, false).stdout).toContain(TOKEN);
 
     // Watch the process list on the host while an update rewrites and restarts everything.
     onHost(HOST, "nohup bash -c 'for i in $(seq 1 900); do ps -eww -o args; sleep 0.2; done' > /root/ps.log 2>&1 &");

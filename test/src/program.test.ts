@@ -62,6 +62,7 @@ describe("vps1 program", () => {
       "openclaw:gateway:GatewayService vps1-gateway",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-user",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-install",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-config-dir",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-env",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-config",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-unit",
@@ -73,7 +74,9 @@ describe("vps1 program", () => {
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
     expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user"]);
-    expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-user"]);
+    expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
+    expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
+    expect(deps["vps1-gateway-config"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
   });
 
