@@ -1,4 +1,5 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
+import { hardening, hardeningLines } from "../../src/hardening";
 import { template } from "../../src/template";
 import { GatewaySettings } from "./schema";
 
@@ -16,38 +17,6 @@ export function installPrefix(version: string): string {
   return `${PATHS.installRoot}/${version}`;
 }
 
-/** Sandboxing settings of the unit, written out so a reviewer sees each one. */
-export const HARDENING: [string, string][] = [
-  ["NoNewPrivileges", "yes"],
-  ["ProtectSystem", "strict"],
-  ["ProtectHome", "yes"],
-  ["PrivateTmp", "yes"],
-  ["PrivateDevices", "yes"],
-  ["PrivateUsers", "yes"],
-  ["ProtectHostname", "yes"],
-  ["ProtectClock", "yes"],
-  ["ProtectKernelTunables", "yes"],
-  ["ProtectKernelModules", "yes"],
-  ["ProtectKernelLogs", "yes"],
-  ["ProtectControlGroups", "yes"],
-  ["ProtectProc", "invisible"],
-  ["ProcSubset", "pid"],
-  ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK"],
-  ["RestrictNamespaces", "yes"],
-  ["RestrictRealtime", "yes"],
-  ["RestrictSUIDSGID", "yes"],
-  ["LockPersonality", "yes"],
-  ["RemoveIPC", "yes"],
-  ["KeyringMode", "private"],
-  ["DevicePolicy", "closed"],
-  ["CapabilityBoundingSet", ""],
-  ["AmbientCapabilities", ""],
-  ["SystemCallArchitectures", "native"],
-  ["SystemCallFilter", "@system-service"],
-  ["SystemCallFilter", "~@privileged @resources"],
-  ["UMask", "0077"],
-  // MemoryDenyWriteExecute stays off: V8's JIT needs writable+executable pages.
-];
 
 interface UnitValues {
   description: string;
@@ -79,7 +48,8 @@ export function renderUnit(s: GatewaySettings): string {
     execStart: `${installPrefix(s.version)}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`,
     memoryMax: s.memoryMax,
     cpuQuota: s.cpuQuota,
-    hardening: s.hardening ? HARDENING.map(([key, value]) => ({ key, value })) : [],
+    // Node runs V8, whose JIT needs writable+executable pages.
+    hardening: s.hardening ? hardeningLines(hardening({ jit: true })) : [],
   });
 }
 

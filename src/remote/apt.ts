@@ -61,6 +61,25 @@ export function renderAptSources(args: Omit<AptRepositoryArgs, "connection" | "k
   return sourcesTemplate({ ...args, keyring: `/etc/apt/keyrings/${args.name}.asc` });
 }
 
+/**
+ * Fetches a signing key and installs only the key with `fingerprint`, armored, at `dest`.
+ * Whatever the URL serves (armored or binary, one key or several) goes through a throwaway
+ * keyring, so nothing lands in root's own ~/.gnupg.
+ */
+export function pinnedKeyScript(url: string, fingerprint: string, dest: string): string {
+  return script(
+    `(`,
+    `work=$(mktemp -d); trap 'rm -rf "$work"' EXIT`,
+    `curl -fsSL ${sh(url)} -o "$work/key"`,
+    `gpg --homedir "$work" --batch --quiet --import "$work/key"`,
+    `gpg --homedir "$work" --batch --armor --export ${sh(fingerprint)} > "$work/pinned"`,
+    `[ -s "$work/pinned" ] || { echo "no key with fingerprint ${fingerprint} at ${url}" >&2; exit 1; }`,
+    `install -d -m 0755 ${sh(dest.replace(/\/[^/]+$/, ""))}`,
+    `install -m 0644 "$work/pinned" ${sh(dest)}`,
+    `)`,
+  );
+}
+
 export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
   const keyring = `/etc/apt/keyrings/${args.name}.asc`;
   const sources = `/etc/apt/sources.list.d/${args.name}.sources`;
@@ -70,12 +89,7 @@ export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulu
       connection: args.connection,
       label: `apt repository ${args.name}`,
       create: script(
-        `key=$(mktemp); trap 'rm -f "$key"' EXIT`,
-        `curl -fsSL ${sh(args.keyUrl)} -o "$key"`,
-        `got=$(gpg --show-keys --with-colons "$key" | awk -F: '$1 == "fpr" {print $10; exit}')`,
-        `[ "$got" = ${sh(args.keyFingerprint)} ] || { echo "key at ${args.keyUrl} has fingerprint $got, expected ${args.keyFingerprint}" >&2; exit 1; }`,
-        `install -d -m 0755 /etc/apt/keyrings`,
-        `install -m 0644 "$key" ${sh(keyring)}`,
+        pinnedKeyScript(args.keyUrl, args.keyFingerprint, keyring),
         writeFileScript(sources),
         `apt-get update -q`,
       ),

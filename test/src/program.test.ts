@@ -5,33 +5,19 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
 import { fakeFetch, validConfig } from "../fixtures/config";
+import { recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
 
-interface Recorded {
-  name: string;
-  type: string;
-  props: Record<string, any>;
-  dependsOn: string[];
-}
 
-/** Resolves an Output, rejecting when it failed (apply would just never run). */
-function value<T>(o: pulumi.Input<T>): Promise<T> {
-  return (pulumi.output(o) as any).promise();
-}
 
 function deploy() {
   vi.stubGlobal("fetch", fakeFetch());
-  const recorded: Recorded[] = [];
-  const record: pulumi.ResourceTransformation = (args) => {
-    const deps = ([] as pulumi.Resource[]).concat((args.opts.dependsOn as pulumi.Resource[]) ?? []);
-    recorded.push({ name: args.name, type: args.type, props: args.props, dependsOn: deps.map((d) => (d as any).__name) });
-    return undefined;
-  };
+  const { recorded, opts } = recorder();
   const config = parseStackConfig(validConfig());
   const secrets = pulumi.secret<Secrets>({ gatewayToken: TOKEN, gatewayEnv: { ANTHROPIC_API_KEY: API_KEY } });
-  const deployed = deployHost(config, secrets, { transformations: [record] });
+  const deployed = deployHost(config, secrets, opts);
   return { deployed, recorded };
 }
 

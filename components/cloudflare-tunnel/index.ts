@@ -1,0 +1,204 @@
+// CloudflareTunnel: the gateway published at https://<hostname> through a remotely managed
+// Cloudflare Tunnel. On Cloudflare: the tunnel, its ingress (hostname -> gateway on loopback,
+// 404 for everything else) and a proxied CNAME to <tunnel-id>.cfargotunnel.com. On the host
+// (CloudflaredConnector): cloudflared installed, the tunnel token in a root-only file, and a
+// hardened unit that gets the token as a systemd credential (never on a command line), then
+// waits for the metrics server's /ready.
+//
+// CloudflaredConnector is also usable alone, with a token from elsewhere: that is how the host
+// side is deployed where the Cloudflare API and edge cannot be reached (the sandbox).
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { RemoteCommand } from "../../src/remote/command";
+import { digest, remoteFile } from "../../src/remote/file";
+import { Connection } from "../../src/remote/ssh";
+import { systemdUnit } from "../../src/remote/systemd";
+import { parseOrThrow } from "../../src/validate";
+import {
+  binaryPath,
+  dnsTarget,
+  PATHS,
+  publicUrl,
+  readyUrl,
+  renderCheckVersion,
+  renderIngress,
+  renderInstallBinary,
+  renderUninstallBinary,
+  renderUnit,
+} from "./render";
+import {
+  CloudflaredOptions,
+  cloudflaredOptionsSchema,
+  CloudflaredSettings,
+  CloudflareTunnelOptions,
+  cloudflareTunnelOptionsSchema,
+  tokenSchema,
+} from "./schema";
+
+export * from "./schema";
+export { dnsTarget, publicUrl, readyUrl, renderIngress } from "./render";
+
+export interface CloudflaredConnectorArgs extends CloudflaredOptions {
+  connection: pulumi.Input<Connection>;
+  /** The tunnel token. Treated as secret whether or not it is marked so. */
+  token: pulumi.Input<string>;
+}
+
+/** The host side of a tunnel: cloudflared, its token file and its hardened unit. */
+export class CloudflaredConnector extends pulumi.ComponentResource {
+  /** The metrics server's readiness endpoint on the host. */
+  readonly readyUrl: string;
+  readonly unitName: string = PATHS.unit;
+  /** The cloudflared version installed, as the host reports it (e.g. "2025.11.1"). */
+  readonly version: pulumi.Output<string>;
+
+  constructor(name: string, args: CloudflaredConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:cloudflare:CloudflaredConnector", name, {}, opts);
+    const { connection, token, ...options } = args;
+    const s = parseOrThrow(cloudflaredOptionsSchema, options, `CloudflaredConnector ${name}: `);
+    const parent = { parent: this };
+    this.readyUrl = readyUrl(s.metricsPort);
+
+    const installed = this.install(name, connection, s);
+
+    // Validated where it becomes known, inside the secret; only stdin ever carries it.
+    const tokenContent = pulumi.secret(
+      pulumi.output(token).apply((raw) => parseOrThrow(tokenSchema, { token: raw }, `CloudflaredConnector ${name}: `).token),
+    );
+    const tokenFile = remoteFile(`${name}-token`, { connection, path: PATHS.tokenFile, content: tokenContent, mode: "0600" }, parent);
+
+    const unit = systemdUnit(
+      `${name}-unit`,
+      {
+        connection,
+        name: PATHS.unit,
+        content: renderUnit(s),
+        // systemd copies the credential at start: a new token needs a restart to be read.
+        restartTriggers: [digest(tokenContent), installed.result.apply((v) => v ?? "")],
+        healthCheck: s.waitForReady
+          ? { url: this.readyUrl, expect: '"readyConnections": ?[1-9]', unit: PATHS.unit, timeoutSeconds: s.readyTimeoutSeconds }
+          : undefined,
+      },
+      { ...parent, dependsOn: [installed, tokenFile] },
+    );
+
+    this.version = pulumi.all([installed.result, unit.id]).apply(([v]) => v ?? "");
+    this.registerOutputs({ readyUrl: this.readyUrl, unitName: this.unitName, version: this.version });
+  }
+
+  /** Installs cloudflared; the returned step's result is the installed version. */
+  private install(name: string, connection: pulumi.Input<Connection>, s: CloudflaredSettings): RemoteCommand {
+    const parent = { parent: this };
+    const install = s.install;
+    if (install.from === "binary") {
+      const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl"] }, parent);
+      return new RemoteCommand(
+        `${name}-install`,
+        {
+          connection,
+          label: `install cloudflared from ${install.url}`,
+          create: renderInstallBinary(install) + renderCheckVersion(binaryPath(install)),
+          delete: renderUninstallBinary(install),
+          captureResult: true,
+        },
+        { ...parent, dependsOn: [base] },
+      );
+    }
+    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "gnupg"] }, parent);
+    const repo = aptRepository(
+      `${name}-repo`,
+      {
+        connection,
+        name: "cloudflared",
+        uris: install.repoUrl.replace(/\/+$/, ""),
+        suites: install.suite,
+        components: "main",
+        keyUrl: install.keyUrl,
+        keyFingerprint: install.keyFingerprint,
+      },
+      { ...parent, dependsOn: [base] },
+    );
+    const pkg = aptPackages(
+      `${name}-package`,
+      { connection, packages: [install.version ? `cloudflared=${install.version}` : "cloudflared"] },
+      { ...parent, dependsOn: [repo] },
+    );
+    return new RemoteCommand(
+      `${name}-check`,
+      {
+        connection,
+        label: "check cloudflared version",
+        create: renderCheckVersion(binaryPath(install), install.version),
+        captureResult: true,
+        triggers: [install.version ?? "newest"],
+      },
+      { ...parent, dependsOn: [pkg] },
+    );
+  }
+}
+
+export interface CloudflareTunnelArgs extends CloudflareTunnelOptions {
+  connection: pulumi.Input<Connection>;
+}
+
+/**
+ * A remotely managed tunnel publishing `origin` (the gateway on loopback) at https://<hostname>.
+ * Cloudflare resources use the component's cloudflare provider (pass `providers` in opts to
+ * choose credentials); the token is read from the provider and stays secret.
+ */
+export class CloudflareTunnel extends pulumi.ComponentResource {
+  /** UUID of the tunnel. */
+  readonly tunnelId: pulumi.Output<string>;
+  readonly publicHostname: string;
+  /** https://<hostname>: list it in the gateway's controlUi.allowedOrigins. */
+  readonly publicUrl: string;
+  /** The host side (cloudflared and its unit). */
+  readonly connector: CloudflaredConnector;
+
+  constructor(name: string, args: CloudflareTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:cloudflare:CloudflareTunnel", name, {}, opts);
+    const { connection, ...options } = args;
+    const s = parseOrThrow(cloudflareTunnelOptionsSchema, options, `CloudflareTunnel ${name}: `);
+    const parent = { parent: this };
+    this.publicHostname = s.hostname;
+    this.publicUrl = publicUrl(s.hostname);
+
+    const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
+      `${name}-tunnel`,
+      // configSrc "cloudflare": the ingress lives on Cloudflare, cloudflared needs only the token.
+      { accountId: s.accountId, name: s.tunnelName ?? s.hostname, configSrc: "cloudflare" },
+      parent,
+    );
+    this.tunnelId = tunnel.id;
+
+    const ingress = new cloudflare.ZeroTrustTunnelCloudflaredConfig(
+      `${name}-ingress`,
+      { accountId: s.accountId, tunnelId: tunnel.id, source: "cloudflare", config: { ingresses: renderIngress(s.hostname, s.origin) } },
+      parent,
+    );
+
+    new cloudflare.DnsRecord(
+      `${name}-dns`,
+      {
+        zoneId: s.zoneId,
+        name: s.hostname,
+        type: "CNAME",
+        content: tunnel.id.apply(dnsTarget),
+        proxied: true,
+        ttl: 1, // automatic: the only value a proxied record takes
+        comment: `Cloudflare Tunnel ${s.tunnelName ?? s.hostname} (openclaw-infra)`,
+      },
+      parent,
+    );
+
+    const token = pulumi.secret(
+      cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: s.accountId, tunnelId: tunnel.id }, parent).token,
+    );
+
+    const { hostname, accountId, zoneId, tunnelName, origin, ...hostOptions } = s;
+    this.connector = new CloudflaredConnector(`${name}-cloudflared`, { connection, token, ...hostOptions }, { ...parent, dependsOn: [ingress] });
+
+    this.registerOutputs({ tunnelId: this.tunnelId, publicHostname: this.publicHostname, publicUrl: this.publicUrl });
+  }
+}

@@ -1,0 +1,143 @@
+// CloudflareTunnel's options, and those of its host side (CloudflaredConnector). Typed,
+// defaulted and validated before any resource exists. Hardening is on by default; turning it
+// off is explicit.
+import { z } from "zod";
+
+/** Cloudflare's apt repository for cloudflared (https://pkg.cloudflare.com). */
+export const CLOUDFLARE_APT_URL = "https://pkg.cloudflare.com/cloudflared";
+/** The repository's signing key (binary OpenPGP). Its fingerprint is an option, see `keyFingerprint`. */
+export const CLOUDFLARE_KEY_URL = "https://pkg.cloudflare.com/cloudflare-main.gpg";
+/** First cloudflared release with `tunnel run --token-file` (cloudflare/cloudflared#645, 2025.4.0). */
+export const TOKEN_FILE_SINCE = "2025.4.0";
+/** The gateway on the same host (GatewayService's default bind and port). */
+export const DEFAULT_ORIGIN = "http://127.0.0.1:18789";
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/** cloudflared from Cloudflare's apt repository (deb822 source, signed-by its own key). */
+const aptInstallSchema = z
+  .object({
+    from: z.literal("apt"),
+    /** Base URL of the repository (a mirror in the same layout works). */
+    repoUrl: httpUrl.default(CLOUDFLARE_APT_URL),
+    /** Cloudflare's suite "any" serves every Debian and Ubuntu release. */
+    suite: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, "must be an apt suite name like any or bookworm")
+      .default("any"),
+    /** URL of the repository's signing key. */
+    keyUrl: httpUrl.default(CLOUDFLARE_KEY_URL),
+    /**
+     * Full fingerprint the key at keyUrl must have. No default: Cloudflare rotated this key in
+     * 2025, and a pinned value that was not checked by hand would only look like verification.
+     */
+    keyFingerprint: z
+      .string({
+        error: `is required with from: apt: the 40 hex digits of the key at keyUrl, checked by hand (curl -fsSL ${CLOUDFLARE_KEY_URL} | gpg --show-keys)`,
+      })
+      .regex(/^[0-9A-F]{40}$/, "must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces"),
+    /** Exact package version to install, e.g. "2025.11.1"; the newest the repository has when absent. */
+    version: z
+      .string()
+      .regex(/^\d{4}\.\d{1,2}\.\d+$/, "must be an exact cloudflared version like 2025.11.1")
+      .optional(),
+  })
+  .strict();
+
+/** A cloudflared binary from a URL (a release asset or a local mirror), checked against its sha256. */
+const binaryInstallSchema = z
+  .object({
+    from: z.literal("binary"),
+    url: z.url({ protocol: /^https?$/, error: "is required with from: binary: the http(s) URL of a linux cloudflared binary" }),
+    sha256: z
+      .string({ error: "is required with from: binary: the sha256 of the binary at url" })
+      .regex(/^[0-9a-f]{64}$/, "must be a sha256 digest: 64 lowercase hex digits"),
+  })
+  .strict();
+
+export const installSchema = z.discriminatedUnion("from", [aptInstallSchema, binaryInstallSchema], {
+  error: (issue) =>
+    issue.code === "invalid_union"
+      ? "must be apt or binary"
+      : issue.code === "invalid_type"
+        ? "must be { from: apt, keyFingerprint } or { from: binary, url, sha256 }"
+        : undefined,
+});
+
+/** The host side: cloudflared installed, its token file, the hardened unit and its readiness. */
+export const cloudflaredOptionsSchema = z
+  .object({
+    /**
+     * Where cloudflared comes from. Default: Cloudflare's apt repository, which needs
+     * keyFingerprint (the default is parsed, so leaving it out says exactly that).
+     */
+    install: installSchema.prefault({ from: "apt" } as z.input<typeof installSchema>),
+    /** Port of the metrics server on 127.0.0.1; it serves /ready and /metrics. */
+    metricsPort: z.number().int().min(1024).max(65535).default(20241),
+    /** Transport to Cloudflare's edge. "http2" (TCP 7844) where UDP is blocked; "auto" tries QUIC first. */
+    protocol: z.enum(["auto", "quic", "http2"]).default("auto"),
+    /**
+     * Wait for /ready (at least one edge connection) after every (re)start, failing the deploy
+     * with the journal when it does not come. Turn off only where the edge cannot be reached
+     * (the sandbox): the unit, the token file and their permissions are deployed all the same.
+     */
+    waitForReady: z.boolean().default(true),
+    /** How long to wait for /ready. */
+    readyTimeoutSeconds: z.number().int().min(5).max(600).default(60),
+    /** systemd MemoryMax=, e.g. "256M". */
+    memoryMax: z
+      .string()
+      .regex(/^\d+[KMGT]?$/, "must be a size like 256M")
+      .default("256M"),
+    /** Sandboxing of the unit. Only turn off while debugging a crash you suspect it causes. */
+    hardening: z.boolean().default(true),
+  })
+  .strict();
+
+/** A DNS name in a Cloudflare zone, e.g. claw.example.com (lowercase, no wildcard, no trailing dot). */
+const hostnameSchema = z
+  .string({ error: "is required: the public hostname, e.g. claw.example.com" })
+  .max(253, "must be at most 253 characters")
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name like claw.example.com");
+
+const cloudflareId = (what: string) =>
+  z
+    .string({ error: `is required: the Cloudflare ${what} (32 hex digits, from the dashboard)` })
+    .regex(/^[0-9a-f]{32}$/, `must be a Cloudflare ${what}: 32 lowercase hex digits`);
+
+/** The options an operator sets (e.g. in stack config): the Cloudflare side, then the host side. */
+export const cloudflareTunnelOptionsSchema = z
+  .object({
+    /** Public hostname routed through the tunnel to `origin`; a proxied CNAME is created for it. */
+    hostname: hostnameSchema,
+    /** Cloudflare account that owns the tunnel. */
+    accountId: cloudflareId("account ID"),
+    /** Cloudflare zone (domain) the hostname is in. */
+    zoneId: cloudflareId("zone ID"),
+    /** Name of the tunnel in the Cloudflare dashboard. Default: the hostname. */
+    tunnelName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
+      .optional(),
+    /** Where the hostname's requests go on the host: the gateway on loopback. */
+    origin: z
+      .url({ protocol: /^https?$/, hostname: /^(127\.0\.0\.1|localhost|\[::1\])$/, error: "must be an http(s) URL on loopback, like http://127.0.0.1:18789" })
+      .default(DEFAULT_ORIGIN),
+    ...cloudflaredOptionsSchema.shape,
+  })
+  .strict();
+
+/** The tunnel token, validated where it becomes known (it is secret: inside an apply). */
+export const tokenSchema = z
+  .object({
+    token: z
+      .string({ error: "is required: the tunnel token (secret)" })
+      .regex(/^[A-Za-z0-9+/_-]{32,}={0,2}$/, "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it"),
+  })
+  .strict();
+
+export type InstallOptions = z.input<typeof installSchema>;
+export type CloudflaredOptions = z.input<typeof cloudflaredOptionsSchema>;
+export type CloudflaredSettings = z.output<typeof cloudflaredOptionsSchema>;
+export type CloudflareTunnelOptions = z.input<typeof cloudflareTunnelOptionsSchema>;
+export type CloudflareTunnelSettings = z.output<typeof cloudflareTunnelOptionsSchema>;

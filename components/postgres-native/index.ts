@@ -1,0 +1,163 @@
+// PostgresNative: PostgreSQL (17 by default) with pgvector, from PGDG or Debian, as the
+// distribution's own cluster <version>/main. It listens on localhost and the host's private
+// address, lets each peer into each database as its owner (SCRAM, /32), creates roles,
+// databases and extensions idempotently, and checks every configuration file on the host
+// before it is applied. A destroy removes our configuration but keeps the data unless
+// dropDataOnDestroy says otherwise; a later `up` finds the data again.
+import * as pulumi from "@pulumi/pulumi";
+import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { RemoteCommand } from "../../src/remote/command";
+import { Connection } from "../../src/remote/ssh";
+import { parseOrThrow, ValidationError } from "../../src/validate";
+import {
+  connectionUrl,
+  packagesFor,
+  paths,
+  renderClusterDelete,
+  renderClusterScript,
+  renderConf,
+  renderConfDelete,
+  renderConfScript,
+  renderDatabasesSql,
+  renderHba,
+  renderHbaDelete,
+  renderHbaScript,
+  renderRolesSql,
+  renderSqlScript,
+} from "./render";
+import { parsePasswords, PGDG_KEY_FINGERPRINT, postgresArgsSchema, PostgresArgsOptions, PostgresSettings, PostgresSecrets } from "./schema";
+
+export * from "./schema";
+
+export interface PostgresNativeArgs extends PostgresArgsOptions {
+  connection: pulumi.Input<Connection>;
+  /** Role passwords; the whole object is treated as secret. */
+  secrets: pulumi.Input<PostgresSecrets>;
+}
+
+export class PostgresNative extends pulumi.ComponentResource {
+  /** Address peers connect to: the host's private address. */
+  readonly host: string;
+  readonly port: number;
+  /** The databases this component manages. */
+  readonly databases: string[];
+  /** The last step: depend on it to run once roles, databases and extensions exist. */
+  readonly ready: RemoteCommand;
+  private readonly settings: PostgresSettings;
+  private readonly passwords: pulumi.Output<Record<string, string>>;
+  private readonly label: string;
+
+  constructor(name: string, args: PostgresNativeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:database:PostgresNative", name, {}, opts);
+    const { connection, secrets, ...options } = args;
+    this.label = `PostgresNative ${name}: `;
+    const s = parseOrThrow(postgresArgsSchema, options, this.label);
+    this.settings = s;
+    this.host = s.privateAddress;
+    this.port = s.port;
+    this.databases = s.databases.map((db) => db.name);
+    const parent = { parent: this };
+    const p = paths(s.version);
+
+    const roleNames = s.roles.map((r) => r.name);
+    this.passwords = pulumi.secret(pulumi.output(secrets).apply((raw) => parsePasswords(this.label, roleNames, raw)));
+
+    const packages = this.packages(name, connection, s);
+
+    const cluster = new RemoteCommand(
+      `${name}-cluster`,
+      {
+        connection,
+        label: `postgresql cluster ${p.cluster}`,
+        create: renderClusterScript(s),
+        delete: renderClusterDelete(s),
+      },
+      { ...parent, dependsOn: [packages] },
+    );
+
+    const conf = new RemoteCommand(
+      `${name}-conf`,
+      {
+        connection,
+        label: `write ${p.dropIn}`,
+        create: renderConfScript(s),
+        delete: renderConfDelete(s),
+        stdin: renderConf(s),
+      },
+      { ...parent, dependsOn: [cluster] },
+    );
+
+    const hba = new RemoteCommand(
+      `${name}-hba`,
+      {
+        connection,
+        label: `write ${p.hba}`,
+        create: renderHbaScript(s),
+        delete: renderHbaDelete(s),
+        stdin: renderHba(s),
+      },
+      { ...parent, dependsOn: [conf] },
+    );
+
+    const roles = new RemoteCommand(
+      `${name}-roles`,
+      {
+        connection,
+        label: `postgresql roles ${s.roles.map((r) => r.name).join(" ")}`,
+        create: renderSqlScript(s, "roles and their passwords", `roles: ${s.roles.map((r) => r.name).join(", ")}`),
+        stdin: pulumi.secret(this.passwords.apply((pw) => renderRolesSql(s, pw))),
+      },
+      { ...parent, dependsOn: [hba] },
+    );
+
+    this.ready = new RemoteCommand(
+      `${name}-databases`,
+      {
+        connection,
+        label: `postgresql databases ${this.databases.join(" ")}`,
+        create: renderSqlScript(s, "databases, owners and extensions", `databases: ${this.databases.join(", ")}`),
+        stdin: renderDatabasesSql(s),
+      },
+      { ...parent, dependsOn: [roles] },
+    );
+
+    this.registerOutputs({ host: this.host, port: this.port, databases: this.databases });
+  }
+
+  /**
+   * postgresql://<role>:<password>@<private address>:<port>/<database>?sslmode=..., secret, known
+   * once the database exists: the gateway's DATABASE_URL. `role` defaults to the database's owner.
+   */
+  connectionUrl(database: string, role?: string): pulumi.Output<string> {
+    const db = this.settings.databases.find((d) => d.name === database);
+    if (!db) throw new ValidationError([`${this.label}connectionUrl: '${database}' is not a managed database (databases: ${this.databases.join(", ")})`]);
+    const user = role ?? db.owner;
+    if (!this.settings.roles.some((r) => r.name === user)) {
+      throw new ValidationError([`${this.label}connectionUrl: '${user}' is not a declared role (roles: ${this.settings.roles.map((r) => r.name).join(", ")})`]);
+    }
+    return pulumi.secret(pulumi.all([this.passwords, this.ready.id]).apply(([pw]) => connectionUrl(this.settings, database, user, pw[user])));
+  }
+
+  /** The server and pgvector packages, from PGDG (its repository first) or from Debian. */
+  private packages(name: string, connection: pulumi.Input<Connection>, s: PostgresSettings): RemoteCommand {
+    const parent = { parent: this };
+    if (s.source === "distribution") {
+      return aptPackages(`${name}-packages`, { connection, packages: packagesFor(s.version) }, parent);
+    }
+    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "gnupg"] }, parent);
+    const repo = aptRepository(
+      `${name}-pgdg`,
+      {
+        connection,
+        name: "pgdg",
+        uris: s.pgdgUrl.replace(/\/+$/, ""),
+        suites: `${s.debianCodename}-pgdg`,
+        components: "main",
+        keyUrl: s.pgdgKeyUrl,
+        keyFingerprint: PGDG_KEY_FINGERPRINT,
+      },
+      { ...parent, dependsOn: [base] },
+    );
+    return aptPackages(`${name}-packages`, { connection, packages: packagesFor(s.version) }, { ...parent, dependsOn: [repo] });
+  }
+}

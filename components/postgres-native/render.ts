@@ -1,0 +1,175 @@
+// Pure rendering of PostgresNative's files, SQL and scripts from its settings. Golden-file tested.
+import { template } from "../../src/template";
+import { PostgresSettings } from "./schema";
+
+/** Where a Debian cluster <version>/main keeps things. */
+export function paths(version: number) {
+  const confDir = `/etc/postgresql/${version}/main`;
+  const unit = `postgresql@${version}-main.service`;
+  return {
+    cluster: `${version}/main`,
+    confDir,
+    mainConf: `${confDir}/postgresql.conf`,
+    dropIn: `${confDir}/conf.d/90-openclaw.conf`,
+    hba: `${confDir}/pg_hba.conf`,
+    dataDir: `/var/lib/postgresql/${version}/main`,
+    psql: `/usr/lib/postgresql/${version}/bin/psql`,
+    pgIsready: `/usr/lib/postgresql/${version}/bin/pg_isready`,
+    postgres: `/usr/lib/postgresql/${version}/bin/postgres`,
+    socketDir: "/var/run/postgresql",
+    unit,
+    unitDropIn: `/etc/systemd/system/${unit}.d/10-openclaw.conf`,
+  };
+}
+
+/** Packages for the server and pgvector; the same names in Debian and in PGDG. */
+export function packagesFor(version: number): string[] {
+  return [`postgresql-${version}`, `postgresql-${version}-pgvector`];
+}
+
+/** "identifier" for SQL. Names are validated lowercase identifiers; quoting keeps it exact anyway. */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** 'literal' for SQL (standard_conforming_strings is on since PostgreSQL 9.1). */
+export function sqlLiteral(value: string): string {
+  if (value.includes("\0")) throw new Error("a SQL literal cannot hold a NUL character");
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");
+const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
+const unitDropInTemplate = template<Record<string, never>>(__dirname, "postgresql-unit.conf.hbs");
+const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
+const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; unitDropIn: string; unitDropInContent: string }>(
+  __dirname,
+  "cluster.sh.hbs",
+);
+const clusterDeleteTemplate = template<{ dropData: boolean; version: number; cluster: string; unitDropIn: string }>(__dirname, "cluster-delete.sh.hbs");
+const confScriptTemplate = template<{ prelude: string; path: string; mainConf: string; postgres: string }>(__dirname, "conf.sh.hbs");
+const confDeleteTemplate = template<{ prelude: string; path: string; unit: string }>(__dirname, "conf-delete.sh.hbs");
+const hbaScriptTemplate = template<{ prelude: string; path: string; unit: string; inline: string | false; requireSsl: boolean }>(__dirname, "hba.sh.hbs");
+const rolesTemplate = template<{ roles: { ident: string; literal: string; createdb: string; password: string }[] }>(__dirname, "roles.sql.hbs");
+const databasesTemplate = template<{ databases: { ident: string; literal: string; owner: string; extensions: string[] }[] }>(__dirname, "databases.sql.hbs");
+const sqlScriptTemplate = template<{ prelude: string; what: string; done: string }>(__dirname, "sql.sh.hbs");
+
+/** conf.d/90-openclaw.conf: where it listens, SCRAM for new passwords, the tuned settings. */
+export function renderConf(s: PostgresSettings): string {
+  const q = (v: string) => `'${v}'`;
+  return confTemplate({
+    settings: [
+      { key: "listen_addresses", value: q(["localhost", s.privateAddress].join(",")) },
+      { key: "port", value: String(s.port) },
+      { key: "password_encryption", value: q("scram-sha-256") },
+      { key: "shared_buffers", value: q(s.settings.sharedBuffers) },
+      { key: "max_connections", value: String(s.settings.maxConnections) },
+      { key: "work_mem", value: q(s.settings.workMem) },
+    ],
+  });
+}
+
+function hbaLine(type: string, database: string, user: string, address: string, method: string): string {
+  return [type.padEnd(8), database.padEnd(14), user.padEnd(14), address.padEnd(18), method].join(" ").trimEnd();
+}
+
+/**
+ * pg_hba.conf: the superuser by peer on the socket, localhost with a password, and each peer
+ * only into each database as that database's owner. `withPeers: false` is what a destroy leaves.
+ */
+export function renderHba(s: PostgresSettings, withPeers = true): string {
+  const rules: { comment?: string; line: string }[] = [
+    { comment: "The superuser: on the socket, as the postgres system user only.", line: hbaLine("local", "all", "postgres", "", "peer") },
+    { comment: "Local clients over TCP log in with a password.", line: hbaLine("host", "all", "all", "127.0.0.1/32", "scram-sha-256") },
+    { line: hbaLine("host", "all", "all", "::1/128", "scram-sha-256") },
+  ];
+  const type = s.ssl === "require" ? "hostssl" : "host";
+  const peerRules = withPeers ? s.peers.flatMap((peer) => s.databases.map((db) => hbaLine(type, db.name, db.owner, `${peer}/32`, "scram-sha-256"))) : [];
+  peerRules.forEach((line, i) => rules.push(i === 0 ? { comment: "Peers of the topology: each database, as its owner, from each peer's private address.", line } : { line }));
+  return hbaTemplate({ rules });
+}
+
+export function renderUnitDropIn(): string {
+  return unitDropInTemplate({});
+}
+
+function prelude(version: number): string {
+  const p = paths(version);
+  return preludeTemplate({ dataDir: p.dataDir, psql: p.psql, pgIsready: p.pgIsready, socketDir: p.socketDir, unit: p.unit });
+}
+
+export function renderClusterScript(s: PostgresSettings): string {
+  const p = paths(s.version);
+  return clusterTemplate({
+    prelude: prelude(s.version),
+    version: s.version,
+    cluster: p.cluster,
+    port: s.port,
+    unit: p.unit,
+    unitDropIn: p.unitDropIn,
+    unitDropInContent: renderUnitDropIn(),
+  });
+}
+
+export function renderClusterDelete(s: PostgresSettings): string {
+  const p = paths(s.version);
+  return clusterDeleteTemplate({ dropData: s.dropDataOnDestroy, version: s.version, cluster: p.cluster, unitDropIn: p.unitDropIn });
+}
+
+/** Reads the new drop-in from stdin. */
+export function renderConfScript(s: PostgresSettings): string {
+  const p = paths(s.version);
+  return confScriptTemplate({ prelude: prelude(s.version), path: p.dropIn, mainConf: p.mainConf, postgres: p.postgres });
+}
+
+export function renderConfDelete(s: PostgresSettings): string {
+  const p = paths(s.version);
+  return confDeleteTemplate({ prelude: prelude(s.version), path: p.dropIn, unit: p.unit });
+}
+
+/** Reads the new pg_hba.conf from stdin. */
+export function renderHbaScript(s: PostgresSettings): string {
+  const p = paths(s.version);
+  const requireSsl = s.ssl === "require" && s.peers.length > 0;
+  return hbaScriptTemplate({ prelude: prelude(s.version), path: p.hba, unit: p.unit, inline: false, requireSsl });
+}
+
+/** What a destroy leaves: the same file without the peers (no stdin on delete, so inline). */
+export function renderHbaDelete(s: PostgresSettings): string {
+  const p = paths(s.version);
+  return hbaScriptTemplate({ prelude: prelude(s.version), path: p.hba, unit: p.unit, inline: renderHba(s, false), requireSsl: false });
+}
+
+/** Roles and their passwords: secret, sent on stdin only. */
+export function renderRolesSql(s: PostgresSettings, passwords: Record<string, string>): string {
+  return rolesTemplate({
+    roles: s.roles.map((r) => ({
+      ident: sqlIdent(r.name),
+      literal: sqlLiteral(r.name),
+      createdb: r.createdb ? "CREATEDB" : "NOCREATEDB",
+      password: sqlLiteral(passwords[r.name]),
+    })),
+  });
+}
+
+export function renderDatabasesSql(s: PostgresSettings): string {
+  return databasesTemplate({
+    databases: s.databases.map((db) => ({
+      ident: sqlIdent(db.name),
+      literal: sqlLiteral(db.name),
+      owner: sqlIdent(db.owner),
+      extensions: db.extensions.map(sqlIdent),
+    })),
+  });
+}
+
+/** Runs the SQL on stdin; `done` is the last line it prints. */
+export function renderSqlScript(s: PostgresSettings, what: string, done: string): string {
+  return sqlScriptTemplate({ prelude: prelude(s.version), what, done });
+}
+
+/** postgresql://role:password@host:port/database?sslmode=..., every part percent-encoded. */
+export function connectionUrl(s: PostgresSettings, database: string, role: string, password: string): string {
+  const auth = `${encodeURIComponent(role)}:${encodeURIComponent(password)}`;
+  return `postgresql://${auth}@${s.privateAddress}:${s.port}/${encodeURIComponent(database)}?sslmode=${s.ssl}`;
+}

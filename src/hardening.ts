@@ -1,0 +1,60 @@
+// The sandboxing every unit we ship gets, written out so a reviewer sees each setting. Each
+// service states only where it differs, and why, in its own render.ts.
+
+export type Directive = [key: string, value: string];
+
+export interface HardeningNeeds {
+  /** V8 and other JITs need writable+executable pages: MemoryDenyWriteExecute stays off. */
+  jit?: boolean;
+  /**
+   * Reads the system journal: PrivateUsers would map the systemd-journal group away and
+   * ProcSubset=pid hides /proc/sys/kernel/random/boot_id, which journal readers use.
+   */
+  readsJournal?: boolean;
+  /** Directives appended after the common ones (e.g. IPAddressAllow=). */
+  extra?: Directive[];
+}
+
+export function hardening(needs: HardeningNeeds = {}): Directive[] {
+  const directives: (Directive | false)[] = [
+    ["NoNewPrivileges", "yes"],
+    ["ProtectSystem", "strict"],
+    ["ProtectHome", "yes"],
+    ["PrivateTmp", "yes"],
+    ["PrivateDevices", "yes"],
+    !needs.readsJournal && ["PrivateUsers", "yes"],
+    ["PrivateMounts", "yes"],
+    ["ProtectHostname", "yes"],
+    ["ProtectClock", "yes"],
+    ["ProtectKernelTunables", "yes"],
+    ["ProtectKernelModules", "yes"],
+    ["ProtectKernelLogs", "yes"],
+    ["ProtectControlGroups", "yes"],
+    ["ProtectProc", "invisible"],
+    !needs.readsJournal && ["ProcSubset", "pid"],
+    // Outbound TCP/UDP, local sockets, and netlink for reading interface addresses.
+    ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK"],
+    ["RestrictNamespaces", "yes"],
+    ["RestrictRealtime", "yes"],
+    ["RestrictSUIDSGID", "yes"],
+    ["LockPersonality", "yes"],
+    !needs.jit && ["MemoryDenyWriteExecute", "yes"],
+    ["RemoveIPC", "yes"],
+    ["KeyringMode", "private"],
+    ["DevicePolicy", "closed"],
+    ["CapabilityBoundingSet", ""],
+    ["AmbientCapabilities", ""],
+    ["SystemCallArchitectures", "native"],
+    ["SystemCallFilter", "@system-service"],
+    ["SystemCallFilter", "~@privileged @resources"],
+    // A filtered call fails with EPERM instead of killing the process (Go probes setrlimit).
+    ["SystemCallErrorNumber", "EPERM"],
+    ["UMask", "0077"],
+  ];
+  return [...directives.filter((d): d is Directive => d !== false), ...(needs.extra ?? [])];
+}
+
+/** In the shape unit templates iterate over. */
+export function hardeningLines(directives: Directive[]): { key: string; value: string }[] {
+  return directives.map(([key, value]) => ({ key, value }));
+}

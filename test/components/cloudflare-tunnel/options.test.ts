@@ -1,0 +1,163 @@
+// Every option error path of CloudflareTunnel and CloudflaredConnector, with its exact message.
+// Validation runs first in the constructor, so a bad option fails before any resource exists.
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CloudflaredConnector, CloudflareTunnel, cloudflareTunnelOptionsSchema, tokenSchema } from "../../../components/cloudflare-tunnel";
+import { parseOrThrow } from "../../../src/validate";
+import { BINARY_SHA, connection, KEY_FINGERPRINT, TOKEN, validOptions } from "./fixtures";
+
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+      call: () => ({ token: TOKEN }),
+    },
+    "openclaw-infra",
+    "vps1",
+    false,
+  );
+});
+
+/** The error lines the constructor throws for these options. */
+function problems(options: Record<string, unknown>): string[] {
+  try {
+    new CloudflareTunnel("vps1-tunnel", { connection, ...options } as any);
+  } catch (err: any) {
+    expect(err.name).toBe("ValidationError");
+    return err.problems;
+  }
+  throw new Error("expected the options to be rejected");
+}
+
+const P = "CloudflareTunnel vps1-tunnel: ";
+const binary = { from: "binary", url: "http://mirror.test/cloudflared", sha256: BINARY_SHA };
+const fingerprintRequired =
+  "is required with from: apt: the 40 hex digits of the key at keyUrl, checked by hand (curl -fsSL https://pkg.cloudflare.com/cloudflare-main.gpg | gpg --show-keys)";
+
+describe("CloudflareTunnel options", () => {
+  it("accepts valid options and fills in the documented defaults", () => {
+    expect(cloudflareTunnelOptionsSchema.parse(validOptions())).toEqual({
+      hostname: "claw.example.com",
+      accountId: validOptions().accountId,
+      zoneId: validOptions().zoneId,
+      origin: "http://127.0.0.1:18789",
+      install: {
+        from: "apt",
+        repoUrl: "https://pkg.cloudflare.com/cloudflared",
+        suite: "any",
+        keyUrl: "https://pkg.cloudflare.com/cloudflare-main.gpg",
+        keyFingerprint: KEY_FINGERPRINT,
+      },
+      metricsPort: 20241,
+      protocol: "auto",
+      waitForReady: true,
+      readyTimeoutSeconds: 60,
+      memoryMax: "256M",
+      hardening: true,
+    });
+  });
+
+  const cases: [string, (o: Record<string, any>) => void, string[]][] = [
+    ["hostname missing", (o) => delete o.hostname, [`${P}hostname: is required: the public hostname, e.g. claw.example.com`]],
+    ["hostname with a scheme", (o) => (o.hostname = "https://claw.example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
+    ["hostname uppercase", (o) => (o.hostname = "Claw.Example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
+    ["hostname wildcard", (o) => (o.hostname = "*.example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
+    ["hostname single label", (o) => (o.hostname = "claw"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
+    ["hostname too long", (o) => (o.hostname = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.example.com`), [`${P}hostname: must be at most 253 characters`]],
+    ["account ID missing", (o) => delete o.accountId, [`${P}accountId: is required: the Cloudflare account ID (32 hex digits, from the dashboard)`]],
+    ["account ID shape", (o) => (o.accountId = "my-account"), [`${P}accountId: must be a Cloudflare account ID: 32 lowercase hex digits`]],
+    ["zone ID missing", (o) => delete o.zoneId, [`${P}zoneId: is required: the Cloudflare zone ID (32 hex digits, from the dashboard)`]],
+    ["zone ID shape", (o) => (o.zoneId = "A".repeat(32)), [`${P}zoneId: must be a Cloudflare zone ID: 32 lowercase hex digits`]],
+    ["tunnel name shape", (o) => (o.tunnelName = "my tunnel"), [`${P}tunnelName: must be 1-63 letters, digits, '.', '_' or '-'`]],
+    ["origin off loopback", (o) => (o.origin = "http://10.0.0.1:18789"), [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`]],
+    ["origin not a URL", (o) => (o.origin = "127.0.0.1:18789"), [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`]],
+    ["install missing (apt needs the key fingerprint)", (o) => delete o.install, [`${P}install.keyFingerprint: ${fingerprintRequired}`]],
+    ["install method unknown", (o) => (o.install = { from: "snap" }), [`${P}install.from: must be apt or binary`]],
+    ["install method missing", (o) => (o.install = {}), [`${P}install.from: must be apt or binary`]],
+    ["install not an object", (o) => (o.install = "apt"), [`${P}install: must be { from: apt, keyFingerprint } or { from: binary, url, sha256 }`]],
+    ["apt without fingerprint", (o) => (o.install = { from: "apt" }), [`${P}install.keyFingerprint: ${fingerprintRequired}`]],
+    [
+      "apt fingerprint with spaces",
+      (o) => (o.install.keyFingerprint = "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567"),
+      [`${P}install.keyFingerprint: must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces`],
+    ],
+    ["apt short key ID", (o) => (o.install.keyFingerprint = "8CACCBF8"), [`${P}install.keyFingerprint: must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces`]],
+    ["apt repository URL", (o) => (o.install.repoUrl = "ftp://pkg.example.com"), [`${P}install.repoUrl: must be an http(s) URL`]],
+    ["apt key URL", (o) => (o.install.keyUrl = "pkg.cloudflare.com/key.gpg"), [`${P}install.keyUrl: must be an http(s) URL`]],
+    ["apt suite", (o) => (o.install.suite = "Any Suite"), [`${P}install.suite: must be an apt suite name like any or bookworm`]],
+    ["apt version", (o) => (o.install.version = "latest"), [`${P}install.version: must be an exact cloudflared version like 2025.11.1`]],
+    ["apt unknown setting", (o) => (o.install.url = "http://x"), [`${P}install.url: unknown setting (misspelled?)`]],
+    [
+      "binary without url",
+      (o) => (o.install = { from: "binary", sha256: BINARY_SHA }),
+      [`${P}install.url: is required with from: binary: the http(s) URL of a linux cloudflared binary`],
+    ],
+    [
+      "binary url scheme",
+      (o) => (o.install = { ...binary, url: "file:///tmp/cloudflared" }),
+      [`${P}install.url: is required with from: binary: the http(s) URL of a linux cloudflared binary`],
+    ],
+    ["binary without sha256", (o) => (o.install = { from: "binary", url: binary.url }), [`${P}install.sha256: is required with from: binary: the sha256 of the binary at url`]],
+    ["binary sha256 shape", (o) => (o.install = { ...binary, sha256: "abc" }), [`${P}install.sha256: must be a sha256 digest: 64 lowercase hex digits`]],
+    ["binary unknown setting", (o) => (o.install = { ...binary, keyFingerprint: KEY_FINGERPRINT }), [`${P}install.keyFingerprint: unknown setting (misspelled?)`]],
+    ["metrics port", (o) => (o.metricsPort = 80), [`${P}metricsPort: Too small: expected number to be >=1024`]],
+    ["metrics port not an integer", (o) => (o.metricsPort = 20241.5), [`${P}metricsPort: Invalid input: expected int, received number`]],
+    ["protocol", (o) => (o.protocol = "h2mux"), [`${P}protocol: Invalid option: expected one of "auto"|"quic"|"http2"`]],
+    ["waitForReady", (o) => (o.waitForReady = "no"), [`${P}waitForReady: Invalid input: expected boolean, received string`]],
+    ["ready timeout", (o) => (o.readyTimeoutSeconds = 1), [`${P}readyTimeoutSeconds: Too small: expected number to be >=5`]],
+    ["memory limit", (o) => (o.memoryMax = "lots"), [`${P}memoryMax: must be a size like 256M`]],
+    ["hardening", (o) => (o.hardening = "yes"), [`${P}hardening: Invalid input: expected boolean, received string`]],
+    ["misspelled setting", (o) => (o.waitForReaddy = false), [`${P}waitForReaddy: unknown setting (misspelled?)`]],
+  ];
+  it.each(cases)("rejects %s", (_name, mutate, expected) => {
+    const options = validOptions();
+    mutate(options);
+    expect(problems(options)).toEqual(expected);
+  });
+
+  it("reports every problem at once", () => {
+    expect(problems({ hostname: "claw", metricsPort: 80, install: binary })).toEqual([
+      `${P}hostname: must be a lowercase DNS name like claw.example.com`,
+      `${P}accountId: is required: the Cloudflare account ID (32 hex digits, from the dashboard)`,
+      `${P}zoneId: is required: the Cloudflare zone ID (32 hex digits, from the dashboard)`,
+      `${P}metricsPort: Too small: expected number to be >=1024`,
+    ]);
+  });
+});
+
+describe("CloudflaredConnector options", () => {
+  it("names the connector and rejects the Cloudflare-side options it does not take", () => {
+    const attempt = (options: Record<string, unknown>) => {
+      try {
+        new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, ...options } as any);
+      } catch (err: any) {
+        return err.problems;
+      }
+      return [];
+    };
+    expect(attempt({ install: binary, hostname: "claw.example.com" })).toEqual(["CloudflaredConnector vps1-cloudflared: hostname: unknown setting (misspelled?)"]);
+    expect(attempt({ install: { from: "apt" } })).toEqual([`CloudflaredConnector vps1-cloudflared: install.keyFingerprint: ${fingerprintRequired}`]);
+    expect(attempt({ install: binary, waitForReady: false })).toEqual([]);
+  });
+
+  it.each([
+    ["not a token", "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it"],
+    ["", "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it"],
+    [`${TOKEN}\n`, "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it"],
+    [undefined, "is required: the tunnel token (secret)"],
+  ])("rejects the token %j without showing it", (token, message) => {
+    // The check the connector runs inside the secret token's apply, with its prefix.
+    let error: any;
+    try {
+      parseOrThrow(tokenSchema, { token }, "CloudflaredConnector vps1-cloudflared: ");
+    } catch (err) {
+      error = err;
+    }
+    expect(error?.problems).toEqual([`CloudflaredConnector vps1-cloudflared: token: ${message}`]);
+    if (token) expect(error.message).not.toContain(token.trim());
+  });
+
+  it("accepts a token shaped like the dashboard's", () => {
+    expect(parseOrThrow(tokenSchema, { token: TOKEN }, "x: ").token).toBe(TOKEN);
+  });
+});

@@ -1,0 +1,37 @@
+# roles and their passwords:
+# SQL on stdin, run by psql as the postgres superuser over the local socket.
+# Helpers: the server is reached as the postgres user over its socket, on the port the running
+# postmaster wrote into postmaster.pid (line 4), so a port change in flight cannot mislead them.
+cd /
+pgdata='/var/lib/postgresql/17/main'
+pgport() { sed -n 4p "$pgdata/postmaster.pid" 2>/dev/null || true; }
+sql() { runuser -u postgres -- '/usr/lib/postgresql/17/bin/psql' -X -q -v ON_ERROR_STOP=1 -h '/var/run/postgresql' -p "$(pgport)" "$@"; }
+wait_ready() {
+  for i in $(seq 1 60); do
+    if [ -n "$(pgport)" ] && runuser -u postgres -- '/usr/lib/postgresql/17/bin/pg_isready' -q -h '/var/run/postgresql' -p "$(pgport)"; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "postgresql@17-main.service does not accept connections after 60s; last journal lines:" >&2
+  journalctl -u 'postgresql@17-main.service' -n 40 --no-pager -o cat >&2
+  exit 1
+}
+# $1 = yes when a configuration file changed. A setting only a restart applies (listen_addresses,
+# port, shared_buffers, max_connections) shows up in pg_file_settings with an error until then;
+# anything else takes effect on a reload.
+apply_config() {
+  if ! systemctl is-active --quiet 'postgresql@17-main.service'; then
+    systemctl restart 'postgresql@17-main.service'; wait_ready; echo "started postgresql@17-main.service"; return 0
+  fi
+  pending=$(sql -d postgres -tAc "SELECT count(*) FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL")
+  if [ "$pending" != 0 ]; then
+    systemctl restart 'postgresql@17-main.service'; wait_ready; echo "restarted postgresql@17-main.service"
+  elif [ "$1" = yes ]; then
+    sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null; echo "reloaded postgresql@17-main.service"
+  fi
+}
+
+wait_ready
+sql -d postgres
+echo 'roles: openclaw, memory'

@@ -1,0 +1,117 @@
+// PromtailJournal rendering: golden files for every file and script, for both agents.
+import { describe, expect, it } from "vitest";
+import {
+  binaryPath,
+  ipAllowList,
+  readyUrl,
+  releaseDownload,
+  renderConfig,
+  renderConfigScript,
+  renderInstallArchive,
+  renderUninstallArchive,
+  renderUnit,
+  unitsRegex,
+} from "../../../components/promtail-journal/render";
+import { promtailArgsSchema } from "../../../components/promtail-journal/schema";
+
+const base = { lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push", hostLabel: "vps1" };
+const promtail = promtailArgsSchema.parse(base);
+const promtailUnits = promtailArgsSchema.parse({ ...base, units: ["openclaw-gateway.service", "cloudflared.service"] });
+const alloy = promtailArgsSchema.parse({ ...base, agent: "alloy", units: ["openclaw-gateway.service"] });
+const archive = promtailArgsSchema.parse({ ...base, from: "archive", version: "3.6.4", sha256: "c".repeat(64), releaseUrl: "http://10.231.0.1:8082/promtail/" });
+
+describe("PromtailJournal files (golden)", () => {
+  it("promtail configuration", async () => {
+    await expect(renderConfig(promtail)).toMatchFileSnapshot("golden/promtail.yaml");
+  });
+  it("promtail configuration keeping some units", async () => {
+    await expect(renderConfig(promtailUnits)).toMatchFileSnapshot("golden/promtail-units.yaml");
+  });
+  it("Alloy configuration", async () => {
+    await expect(renderConfig(alloy)).toMatchFileSnapshot("golden/journal.alloy");
+  });
+  it("promtail unit", async () => {
+    await expect(renderUnit(promtail)).toMatchFileSnapshot("golden/promtail.service");
+  });
+  it("Alloy unit", async () => {
+    await expect(renderUnit(alloy)).toMatchFileSnapshot("golden/alloy.service");
+  });
+  it("promtail unit of a release download", async () => {
+    await expect(renderUnit(archive)).toMatchFileSnapshot("golden/promtail-archive.service");
+  });
+});
+
+describe("PromtailJournal scripts (golden)", () => {
+  it("promtail configuration, checked with -check-syntax before it is written", async () => {
+    await expect(renderConfigScript(promtail)).toMatchFileSnapshot("golden/config-promtail.sh");
+  });
+  it("Alloy configuration, checked with alloy validate before it is written", async () => {
+    await expect(renderConfigScript(alloy)).toMatchFileSnapshot("golden/config-alloy.sh");
+  });
+  it("release download install", async () => {
+    await expect(renderInstallArchive(archive)).toMatchFileSnapshot("golden/install-archive.sh");
+  });
+  it("release download uninstall", async () => {
+    await expect(renderUninstallArchive(archive)).toMatchFileSnapshot("golden/uninstall-archive.sh");
+  });
+});
+
+describe("PromtailJournal rendering rules", () => {
+  it("labels every line with job and host, and unit from the journal", () => {
+    const yaml = renderConfig(promtail);
+    expect(yaml).toContain('        job: "systemd-journal"\n        host: "vps1"\n');
+    expect(yaml).toContain('source_labels: ["__journal__systemd_unit"]\n        target_label: unit\n');
+    expect(yaml).not.toContain("action: keep");
+    const river = renderConfig(alloy);
+    expect(river).toContain('    job  = "systemd-journal",\n    host = "vps1",\n');
+    expect(river).toContain('target_label  = "unit"');
+    expect(river).toContain('url = "http://10.0.0.2:3100/loki/api/v1/push"');
+  });
+  it("keeps positions under /var/lib and listens on localhost only", () => {
+    const yaml = renderConfig(promtail);
+    expect(yaml).toContain('filename: "/var/lib/promtail/positions.yaml"');
+    expect(yaml).toContain("http_listen_address: 127.0.0.1\n");
+    expect(yaml).toContain("grpc_listen_address: 127.0.0.1\n");
+    expect(renderUnit(alloy)).toContain("--server.http.listen-addr=127.0.0.1:9080 --storage.path=/var/lib/alloy ");
+  });
+  it("keeps only the listed units, matched exactly", () => {
+    expect(unitsRegex([])).toBeNull();
+    expect(unitsRegex(["openclaw-gateway.service", "a@b.service"])).toBe("openclaw-gateway\\.service|a@b\\.service");
+    expect(renderConfig(promtailUnits)).toContain('regex: "openclaw-gateway\\\\.service|cloudflared\\\\.service"\n        action: keep');
+  });
+  it("runs the agent in the systemd-journal group under its own user, hardened by default", () => {
+    const unit = renderUnit(promtail);
+    for (const line of ["User=promtail", "SupplementaryGroups=systemd-journal", "StateDirectory=promtail", "ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "MemoryDenyWriteExecute=yes", "IPAddressDeny=any", "IPAddressAllow=localhost 10.0.0.2"]) {
+      expect(unit).toContain(`${line}\n`);
+    }
+    const open = renderUnit({ ...promtail, hardening: false });
+    expect(open).not.toContain("ProtectSystem");
+    expect(open).toContain("SupplementaryGroups=systemd-journal\n");
+  });
+  it("restricts network peers only when Loki is addressed by IP", () => {
+    expect(ipAllowList("http://10.0.0.2:3100/loki/api/v1/push")).toBe("localhost 10.0.0.2");
+    expect(ipAllowList("https://loki.example.com/loki/api/v1/push")).toBeNull();
+    expect(renderUnit({ ...promtail, lokiUrl: "https://loki.example.com/loki/api/v1/push" })).not.toContain("IPAddressDeny");
+  });
+  it("uses the package's binary with apt and the release's link otherwise", () => {
+    expect(binaryPath(promtail)).toBe("/usr/bin/promtail");
+    expect(binaryPath(archive)).toBe("/usr/local/bin/promtail");
+    expect(renderUnit(promtail)).toContain("ExecStart=/usr/bin/promtail -config.file=/etc/promtail/journal.yaml\n");
+  });
+  it("points readiness at each agent's endpoint", () => {
+    expect(readyUrl(promtail)).toBe("http://127.0.0.1:9080/ready");
+    expect(readyUrl(alloy)).toBe("http://127.0.0.1:9080/-/ready");
+  });
+  it("downloads <base>/v<version>/<asset>, a zip by default or a bare binary", () => {
+    expect(releaseDownload(archive)).toEqual({ url: "http://10.231.0.1:8082/promtail/v3.6.4/promtail-linux-amd64.zip", asset: "promtail-linux-amd64.zip" });
+    const alloyRelease = promtailArgsSchema.parse({ ...base, agent: "alloy", from: "archive", version: "1.10.2", sha256: "d".repeat(64) });
+    expect(releaseDownload(alloyRelease).url).toBe("https://github.com/grafana/alloy/releases/download/v1.10.2/alloy-linux-amd64.zip");
+    const bare = renderInstallArchive({ ...archive, releaseAsset: "promtail" });
+    expect(bare).toContain('bin="$work/download"');
+    expect(bare).not.toContain("unzip");
+  });
+  it("checks the downloaded release against its sha256 before installing it", () => {
+    const script = renderInstallArchive(archive);
+    expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("unzip"));
+  });
+});

@@ -1,0 +1,35 @@
+// Shared helpers for tests under Pulumi mocks: record what a program registers, and read
+// Outputs (including failed and secret ones).
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Recorded {
+  name: string;
+  type: string;
+  /** The raw inputs as registered: Outputs keep their secretness. */
+  props: Record<string, any>;
+  /** Names of the resources in opts.dependsOn. */
+  dependsOn: string[];
+}
+
+/** Resolves an Output, rejecting when it failed (apply would just never run). */
+export function value<T>(o: pulumi.Input<T>): Promise<T> {
+  return (pulumi.output(o) as any).promise();
+}
+
+export const isSecret = (o: unknown): Promise<boolean> => pulumi.isSecret(pulumi.output(o));
+
+/** Pass `opts` to a component; `recorded` then lists every resource it registered, in order. */
+export function recorder() {
+  const recorded: Recorded[] = [];
+  const record: pulumi.ResourceTransformation = (args) => {
+    const deps = ([] as pulumi.Resource[]).concat((args.opts.dependsOn as pulumi.Resource[]) ?? []);
+    recorded.push({ name: args.name, type: args.type, props: args.props, dependsOn: deps.map((d) => (d as any).__name) });
+    return undefined;
+  };
+  const find = (name: string): Recorded => {
+    const r = recorded.find((x) => x.name === name);
+    if (!r) throw new Error(`no resource ${name} (have ${recorded.map((x) => x.name).join(", ")})`);
+    return r;
+  };
+  return { recorded, find, opts: { transformations: [record] } };
+}
