@@ -31,10 +31,21 @@ const config = {
     }])),
   },
   "openclaw-infra:ssh": { user: sb.sshUser, privateKeyPath: sb.privateKeyPath },
-  "openclaw-infra:sources": { npmRegistry: sb.npmRegistry, nodeDist: sb.nodeDistUrl },
+  "openclaw-infra:sources": {
+    npmRegistry: sb.npmRegistry,
+    nodeDist: sb.nodeDistUrl,
+    logAgentReleases: sb.promtail.releaseUrl,
+    logAgentAsset: sb.promtail.asset,
+  },
   // Listen on the bridge too, so /health answers from the machine running the sandbox.
   "openclaw-infra:gateway": { ...(existing.config?.["openclaw-infra:gateway"] ?? {}), bind: "lan" },
+  // Grafana's apt repository is out of reach: promtail comes from the local mirror.
+  "openclaw-infra:logs": { from: "archive", version: sb.promtail.version, sha256: sb.promtail.sha256 },
+  // Debian 13 has PostgreSQL 17 and pgvector; PGDG is out of reach.
+  "openclaw-infra:postgres": { source: "distribution" },
 };
+// Cloudflare's API and edge are out of reach: only the host side of the tunnel, switched off.
+if (roles[host]?.includes("gateway")) config["openclaw-infra:cloudflared"] = { run: false };
 fs.writeFileSync(out, YAML.stringify({ ...existing, config }));
 JS
 echo "sandbox-stack: wrote $out for $host"

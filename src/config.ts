@@ -3,8 +3,12 @@
 // Component options come straight from the components' own schemas: nothing is typed twice.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { cloudflaredOptionsSchema, cloudflareTunnelOptionsSchema } from "../components/cloudflare-tunnel/schema";
 import { gatewayOptionsSchema } from "../components/gateway-service/schema";
+import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
+import { postgresOptionsSchema } from "../components/postgres-native/schema";
+import { promtailOptionsSchema } from "../components/promtail-journal/schema";
 import { hostName, topologySchema } from "./topology";
 import { parseOrThrow, ValidationError } from "./validate";
 
@@ -26,6 +30,13 @@ export const sourcesSchema = z
     npmRegistry: httpUrl.default("https://registry.npmjs.org/"),
     nodeDist: httpUrl.default("https://nodejs.org/dist"),
     nodeSource: httpUrl.default("https://deb.nodesource.com"),
+    /** Base URL of the log agent's release downloads (<url>/v<version>/<asset>), for logs.from: archive. */
+    logAgentReleases: httpUrl.optional(),
+    /** File name of that download (a .zip, or the binary itself). */
+    logAgentAsset: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "must be a file name like promtail-linux-amd64.zip")
+      .optional(),
   })
   .strict();
 
@@ -38,9 +49,26 @@ export const stackConfigSchema = z
     sources: sourcesSchema.prefault({}),
     node: nodeOptionsSchema.prefault({}),
     gateway: gatewayOptionsSchema.prefault({}),
+    /** The database host's PostgreSQL (role `database`). */
+    postgres: postgresOptionsSchema.prefault({}),
+    /** The log agent on every host (promtail or Grafana Alloy). */
+    logs: promtailOptionsSchema.prefault({}),
+    nodeExporter: nodeExporterOptionsSchema.prefault({}),
+    /** The gateway's Cloudflare Tunnel, managed through the Cloudflare API (needs cloudflare:apiToken). */
+    tunnel: cloudflareTunnelOptionsSchema.optional(),
+    /**
+     * Only the host side of a tunnel, with its token from the secret `tunnelToken`: for a tunnel
+     * made elsewhere, or hosts that cannot reach Cloudflare (the sandbox, with run: false).
+     */
+    cloudflared: cloudflaredOptionsSchema.optional(),
+    /** Stack that deploys each other host, for stack references. Default: this stack's name with its host's name replaced. */
+    stacks: z.record(hostName, z.string().min(1)).default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.tunnel && cfg.cloudflared) {
+      ctx.addIssue({ code: "custom", path: ["cloudflared"], message: "set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both" });
+    }
     const hosts = Object.keys(cfg.topology.hosts);
     // Only when both sides are otherwise valid, so one mistake gives one message.
     if (hosts.length > 0 && hostName.safeParse(cfg.host).success && !(cfg.host in cfg.topology.hosts)) {
@@ -50,17 +78,33 @@ export const stackConfigSchema = z
 
 export const secretsSchema = z
   .object({
-    gatewayToken: z.string({ error: "is required: pulumi config set --secret gatewayToken <token>" }),
+    /** Gateway hosts: the gateway's auth token. */
+    gatewayToken: z.string().optional(),
     /** Extra secret variables for gateway.env, e.g. provider API keys. */
     gatewayEnv: z.record(z.string(), z.string()).default({}),
+    /** Database host: the password of each PostgreSQL role (postgres.roles). */
+    postgresPasswords: z.record(z.string(), z.string()).default({}),
+    /** With `cloudflared`: the tunnel token. */
+    tunnelToken: z.string().optional(),
   })
   .strict();
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type Secrets = z.output<typeof secretsSchema>;
 
-const CONFIG_KEYS = ["host", "topology", "ssh", "sources", "node", "gateway"] as const;
-const SECRET_KEYS = ["gatewayToken", "gatewayEnv"] as const;
+const CONFIG_KEYS = ["host", "topology", "ssh", "sources", "node", "gateway", "postgres", "logs", "nodeExporter", "tunnel", "cloudflared", "stacks"] as const;
+const SECRET_KEYS = ["gatewayToken", "gatewayEnv", "postgresPasswords", "tunnelToken"] as const;
+const STRUCTURED_SECRETS: readonly string[] = ["gatewayEnv", "postgresPasswords"];
+
+/** Secrets this stack's host cannot do without, given its roles. */
+export function requiredSecrets(config: StackConfig): string[] {
+  const roles = config.topology.hosts[config.host].roles;
+  return [
+    ...(roles.includes("gateway") ? ["gatewayToken"] : []),
+    ...(roles.includes("gateway") && config.cloudflared ? ["tunnelToken"] : []),
+    ...(roles.includes("database") ? ["postgresPasswords"] : []),
+  ];
+}
 
 /** Validates raw config values (as read from the stack) into a typed StackConfig. Pure. */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
@@ -98,9 +142,10 @@ export function loadStackConfig(): { config: StackConfig; secrets: pulumi.Output
   const rawSecrets: Record<string, pulumi.Output<unknown>> = {};
   for (const key of SECRET_KEYS) {
     const value = cfg.getSecret(key);
-    if (value !== undefined) rawSecrets[key] = value.apply((v) => (key === "gatewayEnv" ? JSON.parse(v) : v));
+    if (value !== undefined) rawSecrets[key] = value.apply((v) => (STRUCTURED_SECRETS.includes(key) ? JSON.parse(v) : v));
   }
-  if (!rawSecrets.gatewayToken) throw new ValidationError([`${PROJECT}:gatewayToken: is required: pulumi config set --secret gatewayToken <token>`]);
+  const missing = requiredSecrets(config).filter((key) => !rawSecrets[key]);
+  if (missing.length) throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
   const secrets = pulumi.secret(pulumi.all(rawSecrets).apply((values) => parseSecrets(values)));
   return { config, secrets };
 }

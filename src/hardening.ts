@@ -11,6 +11,8 @@ export interface HardeningNeeds {
    * ProcSubset=pid hides /proc/sys/kernel/random/boot_id, which journal readers use.
    */
   readsJournal?: boolean;
+  /** Needs its user's supplementary groups (e.g. ssl-cert for a TLS key): PrivateUsers would map them away. */
+  supplementaryGroups?: boolean;
   /** Directives appended after the common ones (e.g. IPAddressAllow=). */
   extra?: Directive[];
 }
@@ -22,7 +24,7 @@ export function hardening(needs: HardeningNeeds = {}): Directive[] {
     ["ProtectHome", "yes"],
     ["PrivateTmp", "yes"],
     ["PrivateDevices", "yes"],
-    !needs.readsJournal && ["PrivateUsers", "yes"],
+    !needs.readsJournal && !needs.supplementaryGroups && ["PrivateUsers", "yes"],
     ["PrivateMounts", "yes"],
     ["ProtectHostname", "yes"],
     ["ProtectClock", "yes"],

@@ -32,6 +32,10 @@ export const topologySchema = z
   })
   .strict()
   .superRefine((topology, ctx) => {
+    for (const role of ["observability", "database"] as const) {
+      const holders = Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
+      if (holders.length > 1) ctx.addIssue({ code: "custom", path: ["hosts"], message: `role '${role}' is on ${holders.join(" and ")}; it must be on one host` });
+    }
     const seen = new Map<string, string>();
     for (const [name, host] of Object.entries(topology.hosts)) {
       const other = seen.get(host.privateAddress);
@@ -44,3 +48,39 @@ export const topologySchema = z
 
 export type Topology = z.infer<typeof topologySchema>;
 export type TopologyHost = z.infer<typeof topologyHostSchema>;
+
+/** Every peer address a host's services need, derived from the topology alone. */
+export interface PeerEndpoints {
+  /** Loki's push endpoint on the observability host. */
+  lokiPushUrl?: string;
+  /** OTLP/HTTP endpoint (Tempo) on the observability host. */
+  otlpEndpoint?: string;
+  /** PostgreSQL's host: the database host's private address. */
+  databaseHost?: string;
+  /** Private addresses allowed to reach PostgreSQL: the gateway hosts. */
+  databasePeers: string[];
+  /** node-exporter targets Prometheus scrapes: every host's private address. */
+  scrapeTargets: string[];
+}
+
+export const PORTS = { loki: 3100, otlpHttp: 4318, nodeExporter: 9100 } as const;
+
+/** The one host with `role`, or undefined when none has it; two is a topology error. */
+export function hostWithRole(topology: Topology, role: Role): string | undefined {
+  const hosts = Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
+  if (hosts.length > 1) throw new Error(`topology: role '${role}' is on ${hosts.join(" and ")}; it must be on one host`);
+  return hosts[0];
+}
+
+export function peerEndpoints(topology: Topology, nodeExporterPort: number = PORTS.nodeExporter): PeerEndpoints {
+  const privateOf = (host: string | undefined) => (host ? topology.hosts[host].privateAddress : undefined);
+  const observability = privateOf(hostWithRole(topology, "observability"));
+  const hosts = Object.values(topology.hosts);
+  return {
+    lokiPushUrl: observability && `http://${observability}:${PORTS.loki}/loki/api/v1/push`,
+    otlpEndpoint: observability && `http://${observability}:${PORTS.otlpHttp}`,
+    databaseHost: privateOf(hostWithRole(topology, "database")),
+    databasePeers: hosts.filter((h) => h.roles.includes("gateway")).map((h) => h.privateAddress),
+    scrapeTargets: hosts.map((h) => `${h.privateAddress}:${nodeExporterPort}`),
+  };
+}

@@ -8,6 +8,11 @@
 #                                  release that ships it inside sdk/v3, and it runs the 3.259
 #                                  SDK (checked by every integration test).
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider launcher script from the SDK.
+#   promtail                       github.com/grafana/loki/v3 clients/cmd/promtail (3.6.4: the
+#                                  newest release the proxy serves that still ships it; 3.7
+#                                  dropped it), with the journal reader (cgo, tag
+#                                  promtail_journal_enabled). sandbox/sandbox serves it to the
+#                                  hosts as a release.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/env.sh"
@@ -15,9 +20,11 @@ bin="$OPENCLAW_CACHE/toolchain/bin"
 mkdir -p "$bin"
 export GOFLAGS=-mod=mod
 
-# build NAME MODULE_DIR PACKAGE [LDFLAGS]: rebuild only when the module's go.sum changed.
+# build NAME MODULE_DIR PACKAGE [LDFLAGS [TAGS [VAR=VALUE...]]]: go build PACKAGE in MODULE_DIR
+# with those ldflags, build tags and environment; rebuild only when go.mod/go.sum changed.
 build() {
-  local name=$1 dir=$2 pkg=$3 ldflags=${4:-}
+  local name=$1 dir=$2 pkg=$3 ldflags=${4:-} tags=${5:-}
+  shift $(($# < 5 ? $# : 5))
   local stamp="$bin/.$name.stamp" want
   want=$(cat "$dir/go.mod" "$dir/go.sum" | sha256sum | cut -c1-16)
   if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
@@ -26,15 +33,36 @@ build() {
   fi
   local start=$SECONDS
   echo "toolchain: building $name (cold builds take minutes)..."
-  (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$bin/$name.new" "$pkg")
+  (cd "$dir" && env "$@" go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bin/$name.new" "$pkg")
   mv -f "$bin/$name.new" "$bin/$name"
   echo "$want" > "$stamp"
   echo "toolchain: built $name in $((SECONDS - start))s"
 }
 
+# The libsystemd headers promtail's journal reader compiles against (libsystemd itself is
+# dlopen'ed on the host at run time): the Debian package unpacked into the cache, not installed.
+systemd_dev="$OPENCLAW_CACHE/toolchain/libsystemd-dev"
+fetch_systemd_headers() {
+  [ ! -f "$systemd_dev/usr/include/systemd/sd-journal.h" ] || return 0
+  echo "toolchain: fetching libsystemd-dev headers into $systemd_dev"
+  local tmp
+  tmp=$(mktemp -d "$systemd_dev.XXXXXX")
+  (cd "$tmp" && { apt-get download -qq libsystemd-dev 2>/dev/null ||
+    { apt-get update -qq && apt-get download -qq libsystemd-dev; }; })
+  dpkg -x "$tmp"/libsystemd-dev_*.deb "$tmp/root"
+  rm -rf "$systemd_dev"
+  mv "$tmp/root" "$systemd_dev"
+  rm -rf "$tmp"
+}
+
 build pulumi "$here/cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
   "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 build pulumi-language-nodejs "$here/langhost" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+fetch_systemd_headers
+promtail_version=$(cd "$here/promtail" && go list -m -f '{{.Version}}' github.com/grafana/loki/v3)
+build promtail "$here/promtail" github.com/grafana/loki/v3/clients/cmd/promtail \
+  "-s -w -X github.com/grafana/loki/v3/pkg/util/build.Version=$promtail_version" \
+  "netgo promtail_journal_enabled" CGO_ENABLED=1 CGO_CFLAGS="-I$systemd_dev/usr/include"
 
 # The dynamic-provider launcher (same as sdk/nodejs/dist/pulumi-resource-pulumi-nodejs).
 cat > "$bin/pulumi-resource-pulumi-nodejs" <<'SH'
@@ -45,4 +73,4 @@ if [ -n "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
 fi
 SH
 chmod 0755 "$bin/pulumi-resource-pulumi-nodejs"
-echo "toolchain: $("$bin/pulumi" version) ready in $bin"
+echo "toolchain: $("$bin/pulumi" version), promtail $promtail_version ready in $bin"

@@ -5,13 +5,15 @@
 // hardened unit that gets the token as a systemd credential (never on a command line), then
 // waits for the metrics server's /ready.
 //
-// CloudflaredConnector is also usable alone, with a token from elsewhere: that is how the host
+// CloudflaredConnector is also usable alone, with a token from elsewhere. With `run: false` it
+// is switched off: nothing is installed, the token file and the hardened unit are written (so
+// the unit can be scored) but the unit is neither enabled nor started. That is how the host
 // side is deployed where the Cloudflare API and edge cannot be reached (the sandbox).
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { aptPackages, aptRepository } from "../../src/remote/apt";
 import { RemoteCommand } from "../../src/remote/command";
-import { digest, remoteFile } from "../../src/remote/file";
+import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
@@ -50,8 +52,10 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
   /** The metrics server's readiness endpoint on the host. */
   readonly readyUrl: string;
   readonly unitName: string = PATHS.unit;
-  /** The cloudflared version installed, as the host reports it (e.g. "2025.11.1"). */
+  /** The cloudflared version installed, as the host reports it (e.g. "2025.11.1"); "" with run: false. */
   readonly version: pulumi.Output<string>;
+  /** false: switched off (run: false), nothing installed and the unit not started. */
+  readonly running: boolean;
 
   constructor(name: string, args: CloudflaredConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:cloudflare:CloudflaredConnector", name, {}, opts);
@@ -59,14 +63,21 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
     const s = parseOrThrow(cloudflaredOptionsSchema, options, `CloudflaredConnector ${name}: `);
     const parent = { parent: this };
     this.readyUrl = readyUrl(s.metricsPort);
+    this.running = s.run;
 
-    const installed = this.install(name, connection, s);
+    // run: false installs nothing (the schema leaves `install` unset unless it was given).
+    const installed = s.run && s.install ? this.install(name, connection, s.install) : undefined;
 
     // Validated where it becomes known, inside the secret; only stdin ever carries it.
     const tokenContent = pulumi.secret(
       pulumi.output(token).apply((raw) => parseOrThrow(tokenSchema, { token: raw }, `CloudflaredConnector ${name}: `).token),
     );
-    const tokenFile = remoteFile(`${name}-token`, { connection, path: PATHS.tokenFile, content: tokenContent, mode: "0600" }, parent);
+    const tokenDir = remoteDirectory(`${name}-token-dir`, { connection, path: PATHS.tokenFile.replace(/\/[^/]+$/, ""), mode: "0700" }, parent);
+    const tokenFile = remoteFile(
+      `${name}-token`,
+      { connection, path: PATHS.tokenFile, content: tokenContent, mode: "0600" },
+      { ...parent, dependsOn: [tokenDir] },
+    );
 
     const unit = systemdUnit(
       `${name}-unit`,
@@ -74,23 +85,23 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
         connection,
         name: PATHS.unit,
         content: renderUnit(s),
+        start: s.run,
         // systemd copies the credential at start: a new token needs a restart to be read.
-        restartTriggers: [digest(tokenContent), installed.result.apply((v) => v ?? "")],
+        restartTriggers: installed ? [digest(tokenContent), installed.result.apply((v) => v ?? "")] : undefined,
         healthCheck: s.waitForReady
           ? { url: this.readyUrl, expect: '"readyConnections": ?[1-9]', unit: PATHS.unit, timeoutSeconds: s.readyTimeoutSeconds }
           : undefined,
       },
-      { ...parent, dependsOn: [installed, tokenFile] },
+      { ...parent, dependsOn: installed ? [installed, tokenFile] : [tokenFile] },
     );
 
-    this.version = pulumi.all([installed.result, unit.id]).apply(([v]) => v ?? "");
-    this.registerOutputs({ readyUrl: this.readyUrl, unitName: this.unitName, version: this.version });
+    this.version = pulumi.all([installed?.result, unit.id]).apply(([v]) => v ?? "");
+    this.registerOutputs({ readyUrl: this.readyUrl, unitName: this.unitName, version: this.version, running: this.running });
   }
 
   /** Installs cloudflared; the returned step's result is the installed version. */
-  private install(name: string, connection: pulumi.Input<Connection>, s: CloudflaredSettings): RemoteCommand {
+  private install(name: string, connection: pulumi.Input<Connection>, install: NonNullable<CloudflaredSettings["install"]>): RemoteCommand {
     const parent = { parent: this };
-    const install = s.install;
     if (install.from === "binary") {
       const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl"] }, parent);
       return new RemoteCommand(

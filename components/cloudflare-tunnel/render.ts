@@ -17,9 +17,9 @@ export const PATHS = {
 } as const;
 
 
-/** Where the installed binary lives for an install method. */
-export function binaryPath(install: Pick<InstallOptions, "from">): string {
-  return install.from === "apt" ? PATHS.aptBinary : PATHS.downloadedBinary;
+/** Where the installed binary lives for an install method (none given, with run: false: apt's). */
+export function binaryPath(install?: Pick<InstallOptions, "from">): string {
+  return install?.from === "binary" ? PATHS.downloadedBinary : PATHS.aptBinary;
 }
 
 export function readyUrl(metricsPort: number): string {

@@ -64,35 +64,72 @@ export const installSchema = z.discriminatedUnion("from", [aptInstallSchema, bin
         : undefined,
 });
 
+/** What `waitForReady: true` with `run: false` is told. */
+export const NOT_RUN_NOT_READY = "cannot be true with run: false: a cloudflared that is not started never becomes ready";
+
 /** The host side: cloudflared installed, its token file, the hardened unit and its readiness. */
-export const cloudflaredOptionsSchema = z
-  .object({
-    /**
-     * Where cloudflared comes from. Default: Cloudflare's apt repository, which needs
-     * keyFingerprint (the default is parsed, so leaving it out says exactly that).
-     */
-    install: installSchema.prefault({ from: "apt" } as z.input<typeof installSchema>),
-    /** Port of the metrics server on 127.0.0.1; it serves /ready and /metrics. */
-    metricsPort: z.number().int().min(1024).max(65535).default(20241),
-    /** Transport to Cloudflare's edge. "http2" (TCP 7844) where UDP is blocked; "auto" tries QUIC first. */
-    protocol: z.enum(["auto", "quic", "http2"]).default("auto"),
-    /**
-     * Wait for /ready (at least one edge connection) after every (re)start, failing the deploy
-     * with the journal when it does not come. Turn off only where the edge cannot be reached
-     * (the sandbox): the unit, the token file and their permissions are deployed all the same.
-     */
-    waitForReady: z.boolean().default(true),
-    /** How long to wait for /ready. */
-    readyTimeoutSeconds: z.number().int().min(5).max(600).default(60),
-    /** systemd MemoryMax=, e.g. "256M". */
-    memoryMax: z
-      .string()
-      .regex(/^\d+[KMGT]?$/, "must be a size like 256M")
-      .default("256M"),
-    /** Sandboxing of the unit. Only turn off while debugging a crash you suspect it causes. */
-    hardening: z.boolean().default(true),
-  })
-  .strict();
+const connectorShape = {
+  /**
+   * Where cloudflared comes from. Default (with run: true): Cloudflare's apt repository, which
+   * needs keyFingerprint (the default is parsed, so leaving it out says exactly that). With
+   * run: false nothing is installed; `install` then only says which binary path the unit names
+   * (default /usr/bin/cloudflared, where the apt package puts it).
+   */
+  install: installSchema.optional(),
+  /**
+   * false: the switched-off mode, for hosts that cannot reach Cloudflare (or cannot obtain
+   * cloudflared, like the sandbox). Nothing is installed; the token file (root 0600, the secret
+   * on stdin) and the hardened unit are written, so `systemd-analyze security cloudflared.service`
+   * can score it, but the unit is neither enabled nor started (a running one is stopped and
+   * disabled), and there is no readiness wait: waitForReady defaults to false and cannot be true.
+   */
+  run: z.boolean().default(true),
+  /** Port of the metrics server on 127.0.0.1; it serves /ready and /metrics. */
+  metricsPort: z.number().int().min(1024).max(65535).default(20241),
+  /** Transport to Cloudflare's edge. "http2" (TCP 7844) where UDP is blocked; "auto" tries QUIC first. */
+  protocol: z.enum(["auto", "quic", "http2"]).default("auto"),
+  /**
+   * Wait for /ready (at least one edge connection) after every (re)start, failing the deploy
+   * with the journal when it does not come. Default: true with run: true, false with run:
+   * false. Turn off only where the edge cannot be reached: the unit, the token file and their
+   * permissions are deployed all the same.
+   */
+  waitForReady: z.boolean().optional(),
+  /** How long to wait for /ready. */
+  readyTimeoutSeconds: z.number().int().min(5).max(600).default(60),
+  /** systemd MemoryMax=, e.g. "256M". */
+  memoryMax: z
+    .string()
+    .regex(/^\d+[KMGT]?$/, "must be a size like 256M")
+    .default("256M"),
+  /** Sandboxing of the unit. Only turn off while debugging a crash you suspect it causes. */
+  hardening: z.boolean().default(true),
+};
+
+/** Before parsing: a cloudflared that runs is installed, from apt unless `install` says otherwise. */
+function defaultInstall(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const o = input as Record<string, unknown>;
+  return o.run !== false && o.install === undefined ? { ...o, install: { from: "apt" } } : o;
+}
+
+type RunFields = { run: boolean; waitForReady?: boolean };
+
+/** The rule between run and waitForReady, then waitForReady's default (= run). */
+function connectorRules<T extends z.ZodObject<typeof connectorShape & z.core.$ZodLooseShape>>(object: T) {
+  return z.preprocess(
+    defaultInstall,
+    object
+      .superRefine((o, ctx) => {
+        const { run, waitForReady } = o as RunFields;
+        if (!run && waitForReady === true) ctx.addIssue({ code: "custom", path: ["waitForReady"], message: NOT_RUN_NOT_READY });
+      })
+      .transform((o) => ({ ...o, waitForReady: (o as RunFields).waitForReady ?? (o as RunFields).run })),
+  );
+}
+
+const connectorObject = z.object(connectorShape).strict();
+export const cloudflaredOptionsSchema = connectorRules(connectorObject);
 
 /** A DNS name in a Cloudflare zone, e.g. claw.example.com (lowercase, no wildcard, no trailing dot). */
 const hostnameSchema = z
@@ -106,7 +143,7 @@ const cloudflareId = (what: string) =>
     .regex(/^[0-9a-f]{32}$/, `must be a Cloudflare ${what}: 32 lowercase hex digits`);
 
 /** The options an operator sets (e.g. in stack config): the Cloudflare side, then the host side. */
-export const cloudflareTunnelOptionsSchema = z
+const tunnelObject = z
   .object({
     /** Public hostname routed through the tunnel to `origin`; a proxied CNAME is created for it. */
     hostname: hostnameSchema,
@@ -123,9 +160,10 @@ export const cloudflareTunnelOptionsSchema = z
     origin: z
       .url({ protocol: /^https?$/, hostname: /^(127\.0\.0\.1|localhost|\[::1\])$/, error: "must be an http(s) URL on loopback, like http://127.0.0.1:18789" })
       .default(DEFAULT_ORIGIN),
-    ...cloudflaredOptionsSchema.shape,
+    ...connectorShape,
   })
   .strict();
+export const cloudflareTunnelOptionsSchema = connectorRules(tunnelObject);
 
 /** The tunnel token, validated where it becomes known (it is secret: inside an apply). */
 export const tokenSchema = z
@@ -137,7 +175,8 @@ export const tokenSchema = z
   .strict();
 
 export type InstallOptions = z.input<typeof installSchema>;
-export type CloudflaredOptions = z.input<typeof cloudflaredOptionsSchema>;
+/** Input types come from the objects: the schemas' own input is `unknown` (they preprocess). */
+export type CloudflaredOptions = z.input<typeof connectorObject>;
 export type CloudflaredSettings = z.output<typeof cloudflaredOptionsSchema>;
-export type CloudflareTunnelOptions = z.input<typeof cloudflareTunnelOptionsSchema>;
+export type CloudflareTunnelOptions = z.input<typeof tunnelObject>;
 export type CloudflareTunnelSettings = z.output<typeof cloudflareTunnelOptionsSchema>;

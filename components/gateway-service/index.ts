@@ -11,7 +11,7 @@ import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
-import { installPrefix, PATHS, renderConfig, renderEnv, renderInstall, renderUninstall, renderUnit } from "./render";
+import { GatewayPeers, installPrefix, PATHS, renderConfig, renderEnv, renderInstall, renderUninstall, renderUnit } from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
 export * from "./schema";
@@ -23,6 +23,8 @@ export interface GatewayServiceArgs extends GatewayOptions {
   registry?: string;
   /** Secret values; the whole object is treated as secret. */
   secrets: pulumi.Input<GatewaySecrets>;
+  /** Derived from the topology: OTLP endpoint, extra allowed origins. */
+  peers?: GatewayPeers;
 }
 
 export class GatewayService extends pulumi.ComponentResource {
@@ -34,7 +36,7 @@ export class GatewayService extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:gateway:GatewayService", name, {}, opts);
-    const { connection, runtime, secrets, registry = "https://registry.npmjs.org/", ...options } = args;
+    const { connection, runtime, secrets, peers, registry = "https://registry.npmjs.org/", ...options } = args;
     const s = parseOrThrow(gatewayOptionsSchema, options, `GatewayService ${name}: `);
     const parent = { parent: this };
     this.healthUrl = `http://127.0.0.1:${s.port}/health`;
@@ -72,7 +74,7 @@ export class GatewayService extends pulumi.ComponentResource {
     );
     const envFile = remoteFile(`${name}-env`, { connection, path: PATHS.envFile, content: envContent, mode: "0600" }, { ...parent, dependsOn: [configDir] });
 
-    const configContent = renderConfig(s);
+    const configContent = renderConfig(s, peers);
     const configFile = remoteFile(
       `${name}-config`,
       { connection, path: PATHS.configFile, content: configContent, owner: "root", group: PATHS.user, mode: "0640" },

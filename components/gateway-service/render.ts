@@ -30,7 +30,7 @@ interface UnitValues {
   hardening: { key: string; value: string }[];
 }
 const unitTemplate = template<UnitValues>(__dirname, "openclaw-gateway.service.hbs");
-const configTemplate = template<{ bind: string; port: number; allowedOrigins: string[] }>(__dirname, "openclaw.json.hbs");
+const configTemplate = template<{ bind: string; port: number; allowedOrigins: string[]; otlpEndpoint?: string }>(__dirname, "openclaw.json.hbs");
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
 const installTemplate = template<{ prefix: string; root: string; version: string; spec: string; registry: string; unitFile: string; runningPattern: string }>(
   __dirname,
@@ -53,8 +53,17 @@ export function renderUnit(s: GatewaySettings): string {
   });
 }
 
-export function renderConfig(s: GatewaySettings): string {
-  return configTemplate({ bind: s.bind, port: s.port, allowedOrigins: s.allowedOrigins });
+/** Values the topology supplies, beside the operator's options. */
+export interface GatewayPeers {
+  /** OTLP/HTTP collector the gateway exports traces, metrics and logs to. */
+  otlpEndpoint?: string;
+  /** Origins added to controlUi.allowedOrigins, e.g. the tunnel's public URL. */
+  extraOrigins?: string[];
+}
+
+export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
+  const allowedOrigins = [...new Set([...s.allowedOrigins, ...(peers.extraOrigins ?? [])])].sort();
+  return configTemplate({ bind: s.bind, port: s.port, allowedOrigins, otlpEndpoint: peers.otlpEndpoint });
 }
 
 /** systemd EnvironmentFile: double-quoted values with \ and " escaped; sorted for stable diffs. */

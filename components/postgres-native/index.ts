@@ -11,6 +11,7 @@ import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow, ValidationError } from "../../src/validate";
 import {
   connectionUrl,
+  PostgresEndpoint,
   packagesFor,
   paths,
   renderClusterDelete,
@@ -128,6 +129,16 @@ export class PostgresNative extends pulumi.ComponentResource {
    * postgresql://<role>:<password>@<private address>:<port>/<database>?sslmode=..., secret, known
    * once the database exists: the gateway's DATABASE_URL. `role` defaults to the database's owner.
    */
+  /** Host, port and TLS mode clients use. */
+  get endpoint(): PostgresEndpoint {
+    return { host: this.settings.privateAddress, port: this.settings.port, ssl: this.settings.ssl };
+  }
+
+  /** The role whose password a client of `database` needs (its owner, unless named). */
+  password(role: string): pulumi.Output<string> {
+    return pulumi.secret(this.passwords.apply((pw) => pw[role]));
+  }
+
   connectionUrl(database: string, role?: string): pulumi.Output<string> {
     const db = this.settings.databases.find((d) => d.name === database);
     if (!db) throw new ValidationError([`${this.label}connectionUrl: '${database}' is not a managed database (databases: ${this.databases.join(", ")})`]);
@@ -135,7 +146,7 @@ export class PostgresNative extends pulumi.ComponentResource {
     if (!this.settings.roles.some((r) => r.name === user)) {
       throw new ValidationError([`${this.label}connectionUrl: '${user}' is not a declared role (roles: ${this.settings.roles.map((r) => r.name).join(", ")})`]);
     }
-    return pulumi.secret(pulumi.all([this.passwords, this.ready.id]).apply(([pw]) => connectionUrl(this.settings, database, user, pw[user])));
+    return pulumi.secret(pulumi.all([this.passwords, this.ready.id]).apply(([pw]) => connectionUrl(this.endpoint, database, user, pw[user])));
   }
 
   /** The server and pgvector packages, from PGDG (its repository first) or from Debian. */

@@ -1,4 +1,5 @@
 // Pure rendering of PostgresNative's files, SQL and scripts from its settings. Golden-file tested.
+import { hardening, hardeningLines } from "../../src/hardening";
 import { template } from "../../src/template";
 import { PostgresSettings } from "./schema";
 
@@ -40,7 +41,7 @@ export function sqlLiteral(value: string): string {
 
 const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");
 const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
-const unitDropInTemplate = template<Record<string, never>>(__dirname, "postgresql-unit.conf.hbs");
+const unitDropInTemplate = template<{ hardening: { key: string; value: string }[] }>(__dirname, "postgresql-unit.conf.hbs");
 const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
 const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; unitDropIn: string; unitDropInContent: string }>(
   __dirname,
@@ -90,7 +91,9 @@ export function renderHba(s: PostgresSettings, withPeers = true): string {
 }
 
 export function renderUnitDropIn(): string {
-  return unitDropInTemplate({});
+  // LLVM JIT needs writable+executable pages; the ssl-cert group gives access to the TLS key.
+  const directives = hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] });
+  return unitDropInTemplate({ hardening: hardeningLines(directives) });
 }
 
 function prelude(version: number): string {
@@ -169,7 +172,14 @@ export function renderSqlScript(s: PostgresSettings, what: string, done: string)
 }
 
 /** postgresql://role:password@host:port/database?sslmode=..., every part percent-encoded. */
-export function connectionUrl(s: PostgresSettings, database: string, role: string, password: string): string {
+/** Where a client reaches the server: enough to build a URL on another stack too. */
+export interface PostgresEndpoint {
+  host: string;
+  port: number;
+  ssl: "require" | "disable";
+}
+
+export function connectionUrl(to: PostgresEndpoint, database: string, role: string, password: string): string {
   const auth = `${encodeURIComponent(role)}:${encodeURIComponent(password)}`;
-  return `postgresql://${auth}@${s.privateAddress}:${s.port}/${encodeURIComponent(database)}?sslmode=${s.ssl}`;
+  return `postgresql://${auth}@${to.host}:${to.port}/${encodeURIComponent(database)}?sslmode=${to.ssl}`;
 }

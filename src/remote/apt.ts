@@ -7,6 +7,13 @@ import { script, sh } from "./shell";
 import { writeFileScript } from "./file";
 import { template } from "../template";
 
+/**
+ * Resources run in parallel, but apt and dpkg take one process at a time: every apt step of
+ * ours first takes this lock (held until its script ends), and waits for dpkg's own lock too.
+ */
+const APT_LOCK = "exec 9>/run/lock/openclaw-infra-apt && flock -w 900 9";
+const APT_GET = "apt-get -o DPkg::Lock::Timeout=600";
+
 export interface PackagesArgs {
   connection: pulumi.Input<Connection>;
   /** Package names, optionally pinned: "nodejs=22.23.3-1nodesource1". */
@@ -34,8 +41,9 @@ export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.Cust
         `  if [ "\${have%%|*}" != "ii " ] || { [ -n "$want" ] && [ "\${have#*|}" != "$want" ]; }; then needed="$needed $spec"; fi`,
         `done`,
         `if [ -z "$needed" ]; then echo "unchanged: ${names.join(" ")} installed"; exit 0; fi`,
-        `apt-get update -q`,
-        `apt-get install -y -q --no-install-recommends $needed`,
+        APT_LOCK,
+        `${APT_GET} update -q`,
+        `${APT_GET} install -y -q --no-install-recommends $needed`,
       ),
     },
     opts,
@@ -91,9 +99,10 @@ export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulu
       create: script(
         pinnedKeyScript(args.keyUrl, args.keyFingerprint, keyring),
         writeFileScript(sources),
-        `apt-get update -q`,
+        APT_LOCK,
+        `${APT_GET} update -q`,
       ),
-      delete: script(`rm -f ${sh(sources)} ${sh(keyring)}`, `apt-get update -q || true`),
+      delete: script(`rm -f ${sh(sources)} ${sh(keyring)}`, APT_LOCK, `${APT_GET} update -q || true`),
       stdin: renderAptSources(args),
     },
     opts,

@@ -15,7 +15,7 @@ export function healthWaitScript(check: HttpHealthCheck): string {
   return script(
     `for i in $(seq 1 ${timeout}); do`,
     `  if body=$(curl -fsS --max-time 2 ${sh(check.url)} 2>/dev/null) && grep -Eq ${sh(check.expect)} <<<"$body"; then`,
-    `    echo "healthy after \${i}s: $body"; break`,
+    `    echo "healthy after \${i}s: \${body:0:200}"; break`,
     `  fi`,
     `  if [ "$i" = ${timeout} ] || [ "$(systemctl show -p ActiveState --value ${sh(check.unit)})" = failed ]; then`,
     `    echo "${check.unit} is not healthy at ${check.url} after \${i}s; last journal lines:" >&2`,

@@ -1,12 +1,33 @@
-// A systemd unit: write it, daemon-reload, enable, and (re)start it whenever the unit or
-// anything listed in restartTriggers changed, then wait for health. Delete stops, disables
-// and removes it.
+// systemd primitives.
+// - systemdUnit: a unit we ship. Write it, daemon-reload, enable, and (re)start it whenever the
+//   unit or anything listed in restartTriggers changed, then wait for health. Delete stops,
+//   disables and removes it. With `start: false` the unit file is only installed.
+// - systemdDropIn: a drop-in for a unit a package ships (prometheus-node-exporter.service,
+//   postgresql@17-main.service): our settings on top of the vendor's unit, which stays as the
+//   package left it. Write, daemon-reload, restart, wait for health; delete removes the drop-in
+//   and restarts the unit if it is running, so it runs as the package ships it again.
+// Both end a change the same way (restartScript): restart, say so, wait for health.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
 import { writeFileScript } from "./file";
 import { healthWaitScript, HttpHealthCheck } from "./health";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
+
+/** Where units and drop-ins of the local administrator live (they override /usr/lib/systemd). */
+export const UNIT_DIR = "/etc/systemd/system";
+
+const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9@._:\\-]*\.(service|socket|timer|path|mount|slice|target)$/;
+const DROP_IN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function assertUnitName(name: string): void {
+  if (!UNIT_NAME.test(name)) throw new Error(`'${name}' is not a systemd unit name with its suffix, like foo.service`);
+}
+
+/** The tail of every change to a running unit: restart it, say so, then wait for health. */
+function restartScript(unit: string, healthCheck?: HttpHealthCheck): (string | undefined)[] {
+  return [`systemctl restart ${sh(unit)}`, `echo "restarted ${unit}"`, healthCheck && healthWaitScript(healthCheck)];
+}
 
 export interface UnitArgs {
   connection: pulumi.Input<Connection>;
@@ -16,30 +37,114 @@ export interface UnitArgs {
   /** Digests of what the service reads (config, env, installed version): a change restarts it. */
   restartTriggers?: pulumi.Input<string>[];
   healthCheck?: HttpHealthCheck;
+  /**
+   * false: install the unit file (daemon-reload, so `systemctl cat` and `systemd-analyze
+   * security` see it) but neither enable nor start it; a unit that was running is stopped and
+   * disabled. For a service that cannot work on this host. Takes no healthCheck. Default true.
+   */
+  start?: boolean;
+}
+
+export interface Scripts {
+  create: string;
+  delete: string;
+}
+
+/** The scripts of a systemdUnit: pure, for tests and for systemdUnit itself. */
+export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start">, dir: string = UNIT_DIR): Scripts {
+  assertUnitName(args.name);
+  const path = `${dir}/${args.name}`;
+  const unit = sh(args.name);
+  const start = args.start ?? true;
+  if (!start && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: false) has no health to wait for`);
+  return {
+    create: start
+      ? script(writeFileScript(path), `systemctl daemon-reload`, `systemctl enable --quiet ${unit}`, ...restartScript(args.name, args.healthCheck))
+      : script(
+          writeFileScript(path),
+          `systemctl daemon-reload`,
+          `if systemctl is-enabled --quiet ${unit} 2>/dev/null || systemctl is-active --quiet ${unit}; then`,
+          `  systemctl disable --now --quiet ${unit}`,
+          `  echo "stopped and disabled ${args.name}"`,
+          `fi`,
+          `echo "${args.name} is installed, neither enabled nor started (start: false)"`,
+        ),
+    delete: script(
+      `systemctl disable --now --quiet ${unit} 2>/dev/null || true`,
+      `rm -f ${sh(path)}`,
+      `systemctl daemon-reload`,
+      `systemctl reset-failed ${unit} 2>/dev/null || true`,
+    ),
+  };
 }
 
 export function systemdUnit(name: string, args: UnitArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
-  const path = `/etc/systemd/system/${args.name}`;
-  const unit = sh(args.name);
+  const scripts = unitScripts(args);
   return new RemoteCommand(
     name,
     {
       connection: args.connection,
       label: `unit ${args.name}`,
-      create: script(
-        writeFileScript(path),
-        `systemctl daemon-reload`,
-        `systemctl enable --quiet ${unit}`,
-        `systemctl restart ${unit}`,
-        `echo "restarted ${args.name}"`,
-        args.healthCheck && healthWaitScript(args.healthCheck),
-      ),
-      delete: script(
-        `systemctl disable --now --quiet ${unit} 2>/dev/null || true`,
-        `rm -f ${sh(path)}`,
-        `systemctl daemon-reload`,
-        `systemctl reset-failed ${unit} 2>/dev/null || true`,
-      ),
+      create: scripts.create,
+      delete: scripts.delete,
+      stdin: args.content,
+      triggers: args.restartTriggers,
+    },
+    opts,
+  );
+}
+
+export interface DropInArgs {
+  connection: pulumi.Input<Connection>;
+  /** The unit the drop-in extends and that is restarted, e.g. "prometheus-node-exporter.service". */
+  unit: string;
+  /** File stem of the drop-in: <unit>.d/<name>.conf, e.g. "10-openclaw". */
+  name: string;
+  content: pulumi.Input<string>;
+  /** Digests of what the service reads (e.g. its /etc/default file): a change restarts it. */
+  restartTriggers?: pulumi.Input<string>[];
+  healthCheck?: HttpHealthCheck;
+}
+
+/** Path of a drop-in of `unit`. */
+export function dropInPath(unit: string, name: string, dir: string = UNIT_DIR): string {
+  return `${dir}/${unit}.d/${name}.conf`;
+}
+
+/** The scripts of a systemdDropIn: pure, for tests and for systemdDropIn itself. */
+export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCheck">, dir: string = UNIT_DIR): Scripts {
+  assertUnitName(args.unit);
+  if (!DROP_IN_NAME.test(args.name) || args.name.endsWith(".conf")) {
+    throw new Error(`drop-in '${args.name}' of ${args.unit}: the name is a file stem like 10-openclaw (letters, digits, . _ -; no .conf)`);
+  }
+  const path = dropInPath(args.unit, args.name, dir);
+  const folder = `${dir}/${args.unit}.d`;
+  const unit = sh(args.unit);
+  return {
+    create: script(writeFileScript(path), `systemctl daemon-reload`, ...restartScript(args.unit, args.healthCheck)),
+    delete: script(
+      `rm -f ${sh(path)}`,
+      `[ ! -d ${sh(folder)} ] || rmdir --ignore-fail-on-non-empty ${sh(folder)}`,
+      `systemctl daemon-reload`,
+      `echo "removed ${path}"`,
+      // Back to the vendor's unit alone, if it runs at all (a stopped or uninstalled unit is left).
+      `if systemctl is-active --quiet ${unit}; then`,
+      `  systemctl restart ${unit}`,
+      `  echo "restarted ${args.unit} without ${args.name}.conf"`,
+      `fi`,
+    ),
+  };
+}
+
+export function systemdDropIn(name: string, args: DropInArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
+  const scripts = dropInScripts(args);
+  return new RemoteCommand(
+    name,
+    {
+      connection: args.connection,
+      label: `drop-in ${dropInPath(args.unit, args.name)}`,
+      create: scripts.create,
+      delete: scripts.delete,
       stdin: args.content,
       triggers: args.restartTriggers,
     },

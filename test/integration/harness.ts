@@ -55,8 +55,14 @@ export function sandbox(...args: string[]): Run {
  * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
  * config file in a temp folder, so tests never touch an operator's stacks.
  */
+/** A temp folder holding the file backend shared by a test's stacks (stack references need one). */
+export function tempBackend(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-it-"));
+  fs.mkdirSync(path.join(dir, "state"));
+  return dir;
+}
+
 export class SandboxStack {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-it-"));
   readonly configFile: string;
   readonly env: NodeJS.ProcessEnv;
   /** Everything the CLI printed, for the "no secret in output" check. */
@@ -64,10 +70,10 @@ export class SandboxStack {
 
   constructor(
     readonly host: string,
+    readonly dir: string,
     readonly stack = `it-${host}`,
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
-    fs.mkdirSync(path.join(this.dir, "state"));
     this.env = {
       ...process.env,
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
@@ -95,12 +101,13 @@ export class SandboxStack {
     return r;
   }
 
-  init(token: string): void {
+  /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
+  init(secrets: Record<string, string>): void {
     // `stack init` writes the passphrase salt to the repo's Pulumi.<stack>.yaml: move it over.
     this.ok(["stack", "init"]);
     fs.renameSync(path.join(REPO, `Pulumi.${this.stack}.yaml`), this.configFile);
     execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
-    this.ok(["config", "set", "--secret", "gatewayToken"], token);
+    for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
   }
 
   up(): Run {
@@ -111,12 +118,13 @@ export class SandboxStack {
   previewSteps(): { op: string; name: string }[] {
     const r = this.ok(["preview", "--json"]);
     const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
-    return (plan.steps ?? []).filter((s) => s.op !== "same").map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }));
+    // "read" steps are the stack references being read, not changes.
+    return (plan.steps ?? [])
+      .filter((s) => s.op !== "same" && s.op !== "read")
+      .map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  cleanup(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** "Resources: 2 updated, 7 unchanged" style counts from `pulumi up` output. */

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseSecrets, parseStackConfig } from "../../src/config";
+import { parseSecrets, parseStackConfig, requiredSecrets } from "../../src/config";
 import { validConfig } from "../fixtures/config";
 
 /** The error lines parseStackConfig throws for `raw`. */
@@ -67,6 +67,22 @@ describe("stack config", () => {
     ["allowed origin", (c) => (c.gateway = { allowedOrigins: ["example.com"] }), ["openclaw-infra:gateway.allowedOrigins.0: Invalid URL"]],
     ["memory limit", (c) => (c.gateway = { memoryMax: "lots" }), ["openclaw-infra:gateway.memoryMax: must be a size like 2G"]],
     ["cpu quota", (c) => (c.gateway = { cpuQuota: "2" }), ["openclaw-infra:gateway.cpuQuota: must be a percentage like 200%"]],
+    [
+      "a role on two hosts",
+      (c) => (c.topology.hosts.vps1.roles = ["gateway", "database"]),
+      ["openclaw-infra:topology.hosts: role 'database' is on vps1 and vps2; it must be on one host"],
+    ],
+    [
+      "tunnel and cloudflared both",
+      (c) => {
+        c.tunnel = { hostname: "claw.example.com", accountId: "a".repeat(32), zoneId: "b".repeat(32), install: { from: "apt", keyFingerprint: "C".repeat(40) } };
+        c.cloudflared = { run: false };
+      },
+      ["openclaw-infra:cloudflared: set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both"],
+    ],
+    ["postgres option", (c) => (c.postgres = { version: 12 }), ["openclaw-infra:postgres.version: Too small: expected number to be >=13"]],
+    ["log agent", (c) => (c.logs = { agent: "fluentd" }), [`openclaw-infra:logs.agent: Invalid option: expected one of "promtail"|"alloy"`]],
+    ["stack names", (c) => (c.stacks = { vps2: "" }), ["openclaw-infra:stacks.vps2: Too small: expected string to have >=1 characters"]],
   ];
   it.each(cases)("rejects %s", (_name, mutate, expected) => {
     const cfg = validConfig();
@@ -82,8 +98,10 @@ describe("stack config", () => {
 });
 
 describe("secrets", () => {
-  it("requires the gateway token", () => {
-    expect(() => parseSecrets({})).toThrow("openclaw-infra:gatewayToken: is required: pulumi config set --secret gatewayToken <token>");
+  it("requires what the host's roles need", () => {
+    expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["gatewayToken"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["gatewayToken", "tunnelToken"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["postgresPasswords"]);
   });
   it("never echoes a secret value in its error", () => {
     try {

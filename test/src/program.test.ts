@@ -1,30 +1,42 @@
-// The program's resource graph under Pulumi mocks: which resources, in which order, which
-// inputs are secret, and that no secret lands in a script.
+// The program's resource graph under Pulumi mocks, for both hosts of the topology: which
+// resources, in which order, which inputs are secret, that no secret lands in a script, and
+// that peer values (DATABASE_URL, OTLP, Loki) come from the topology and the peer stack.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
-import { deployHost } from "../../src/program";
+import { deployHost, stackOf } from "../../src/program";
 import { fakeFetch, validConfig } from "../fixtures/config";
 import { recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
+const DB_PASSWORD = "db-" + "pa55".repeat(6);
+const TUNNEL_TOKEN = "eyJh" + "dHVubmVsLXRva2Vu".repeat(4);
+const stackRefs: string[] = [];
 
-
-
-function deploy() {
+function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
   vi.stubGlobal("fetch", fakeFetch());
-  const { recorded, opts } = recorder();
-  const config = parseStackConfig(validConfig());
-  const secrets = pulumi.secret<Secrets>({ gatewayToken: TOKEN, gatewayEnv: { ANTHROPIC_API_KEY: API_KEY } });
+  const { recorded, find, opts } = recorder();
+  const config = parseStackConfig({ ...validConfig(), host, ...overrides });
+  const secrets = pulumi.secret<Secrets>({
+    gatewayToken: TOKEN,
+    gatewayEnv: { ANTHROPIC_API_KEY: API_KEY },
+    postgresPasswords: { openclaw: DB_PASSWORD },
+    tunnelToken: TUNNEL_TOKEN,
+  });
   const deployed = deployHost(config, secrets, opts);
-  return { deployed, recorded };
+  return { deployed, recorded, find };
 }
 
 beforeAll(() => {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          stackRefs.push(args.inputs.name);
+          const outputs = { database: { port: 5432, database: "openclaw", user: "openclaw", ssl: "require" }, databasePassword: DB_PASSWORD };
+          return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["databasePassword"] } };
+        }
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.inputs.captureResult) state.result = args.name.endsWith("node-install") ? "v22.23.3" : "2026.6.11";
         return { id: `${args.name}-id`, state };
@@ -34,77 +46,147 @@ beforeAll(() => {
     "openclaw-infra",
     "vps1",
     false,
+    "organization",
   );
 });
 
-describe("vps1 program", () => {
+const REMOTE = "pulumi-nodejs:dynamic/openclaw:RemoteCommand";
+
+describe("vps1 (gateway) program", () => {
   it("registers the component graph with stable names", async () => {
     const { recorded, deployed } = deploy();
     await value(deployed.gatewayVersion!);
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "openclaw:observability:NodeExporter vps1-node-exporter",
+      ...recorded.filter((r) => r.name.startsWith("vps1-node-exporter-")).map((r) => `${REMOTE} ${r.name}`),
+      "openclaw:observability:PromtailJournal vps1-logs",
+      ...recorded.filter((r) => r.name.startsWith("vps1-logs-")).map((r) => `${REMOTE} ${r.name}`),
       "openclaw:runtime:NodeRuntime vps1-node",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-node-base",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-node-install",
+      `${REMOTE} vps1-node-base`,
+      `${REMOTE} vps1-node-install`,
       "openclaw:gateway:GatewayService vps1-gateway",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-user",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-install",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-config-dir",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-env",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-config",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-gateway-unit",
+      `${REMOTE} vps1-gateway-user`,
+      `${REMOTE} vps1-gateway-install`,
+      `${REMOTE} vps1-gateway-config-dir`,
+      `${REMOTE} vps1-gateway-env`,
+      `${REMOTE} vps1-gateway-config`,
+      `${REMOTE} vps1-gateway-unit`,
     ]);
   });
 
-  it("orders the steps: base packages, node, user, install/files, then the unit", () => {
+  it("orders the gateway's steps: node, user, install and files, then the unit", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
     expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user"]);
     expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
     expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
-    expect(deps["vps1-gateway-config"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
   });
 
   it("connects with the pinned host key of the topology", async () => {
-    const { recorded } = deploy();
-    const conn = await value(recorded.find((r) => r.name === "vps1-gateway-unit")!.props.connection);
+    const { find } = deploy();
+    const conn = await value(find("vps1-gateway-unit").props.connection);
     expect(conn).toEqual({ host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: validConfig().topology.hosts.vps1.hostKey });
   });
 
-  it("keeps gateway.env secret and at mode 0600, and the unit's triggers secret", async () => {
-    const { recorded } = deploy();
-    const env = recorded.find((r) => r.name === "vps1-gateway-env")!;
+  it("gives the gateway DATABASE_URL (host from the topology, password from vps2's stack), secret", async () => {
+    const { find } = deploy();
+    const env = find("vps1-gateway-env");
     expect(await pulumi.isSecret(pulumi.output(env.props.stdin))).toBe(true);
-    expect(await value(env.props.create)).toContain("chmod '0600'");
     const content = await value<string>(env.props.stdin);
+    expect(content).toContain(`DATABASE_URL="postgresql://openclaw:${DB_PASSWORD}@10.0.0.2:5432/openclaw?sslmode=require"`);
     expect(content).toContain(`OPENCLAW_GATEWAY_TOKEN="${TOKEN}"`);
     expect(content).toContain(`ANTHROPIC_API_KEY="${API_KEY}"`);
-    const unit = recorded.find((r) => r.name === "vps1-gateway-unit")!;
-    expect(await pulumi.isSecret(pulumi.output(unit.props.triggers))).toBe(true);
-    const config = recorded.find((r) => r.name === "vps1-gateway-config")!;
-    expect(await pulumi.isSecret(pulumi.output(config.props.stdin))).toBe(false);
+    expect(stackRefs).toContain("organization/openclaw-infra/vps2");
+  });
+
+  it("points the gateway's OTLP export and the log agent at the observability host", async () => {
+    const { find } = deploy();
+    const config = JSON.parse(await value<string>(find("vps1-gateway-config").props.stdin));
+    expect(config.diagnostics.otel.endpoint).toBe("http://10.0.0.2:4318");
+    const logsConfig = (
+      await Promise.all(
+        deploy()
+          .recorded.filter((r) => r.name.startsWith("vps1-logs-"))
+          .map((r) => value(r.props.stdin)),
+      )
+    ).join("\n");
+    expect(logsConfig).toContain("http://10.0.0.2:3100/loki/api/v1/push");
+  });
+
+  it("keeps gateway.env at mode 0600 and the unit's triggers secret", async () => {
+    const { find } = deploy();
+    expect(await value(find("vps1-gateway-env").props.create)).toContain("chmod '0600'");
+    expect(await pulumi.isSecret(pulumi.output(find("vps1-gateway-unit").props.triggers))).toBe(true);
+    expect(await pulumi.isSecret(pulumi.output(find("vps1-gateway-config").props.stdin))).toBe(false);
   });
 
   it("puts no secret into any script, label or non-secret payload", async () => {
-    const { recorded } = deploy();
-    for (const r of recorded.filter((r) => r.type.includes("RemoteCommand"))) {
+    const { recorded } = deploy("vps1", { cloudflared: { run: false } });
+    for (const r of recorded.filter((r) => r.type === REMOTE)) {
       for (const key of ["create", "update", "delete", "label"]) {
         const text = String((await value(r.props[key])) ?? "");
-        expect(text, `${r.name}.${key}`).not.toContain(TOKEN);
-        expect(text, `${r.name}.${key}`).not.toContain(API_KEY);
+        for (const secret of [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN]) expect(text, `${r.name}.${key}`).not.toContain(secret);
       }
       if (!(await pulumi.isSecret(pulumi.output(r.props.stdin)))) {
-        expect(String((await value(r.props.stdin)) ?? "")).not.toContain(TOKEN);
+        const stdin = String((await value(r.props.stdin)) ?? "");
+        for (const secret of [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN]) expect(stdin, `${r.name}.stdin`).not.toContain(secret);
       }
     }
   });
 
   it("pins the planned Node release and its checksum in the install script", async () => {
-    const { recorded, deployed } = deploy();
-    const script = await value<string>(recorded.find((r) => r.name === "vps1-node-install")!.props.create);
+    const { find, deployed } = deploy();
+    const script = await value<string>(find("vps1-node-install").props.create);
     expect(script).toContain("'http://dist.test/v22.23.3/node-v22.23.3-linux-x64.tar.xz'");
     expect(script).toContain(`'${"a".repeat(64)}'"  $work/node.tar.xz" | sha256sum --check`);
     expect(await value(deployed.nodeVersion!)).toBe("22.23.3");
+  });
+
+  it("deploys the tunnel's host side, switched off, with the token only on stdin", async () => {
+    const { recorded, find } = deploy("vps1", { cloudflared: { run: false } });
+    expect(recorded.map((r) => r.name)).toContain("vps1-cloudflared");
+    const token = find("vps1-cloudflared-token");
+    expect(await pulumi.isSecret(pulumi.output(token.props.stdin))).toBe(true);
+  });
+});
+
+describe("vps2 (observability + database) program", () => {
+  it("registers metrics, logs and PostgreSQL, and no gateway", () => {
+    const { recorded } = deploy("vps2");
+    const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
+    expect(components).toEqual([
+      "openclaw:observability:NodeExporter vps2-node-exporter",
+      "openclaw:observability:PromtailJournal vps2-logs",
+      "openclaw:database:PostgresNative vps2-postgres",
+    ]);
+  });
+
+  it("allows only the gateway host's private address in pg_hba and exports what the gateway needs", async () => {
+    const { recorded, deployed } = deploy("vps2");
+    const hba = await value<string>(recorded.find((r) => r.name === "vps2-postgres-hba")!.props.stdin);
+    expect(hba).toMatch(/10\.0\.0\.1\/32/);
+    expect(hba).not.toMatch(/10\.0\.0\.2\/32|0\.0\.0\.0/);
+    expect(deployed.database).toEqual({ port: 5432, database: "openclaw", user: "openclaw", ssl: "require" });
+    expect(await pulumi.isSecret(deployed.databasePassword!)).toBe(true);
+    expect(deployed.scrapeTargets).toEqual(["10.0.0.1:9100", "10.0.0.2:9100"]);
+  });
+
+  it("listens for metrics on the private address only", async () => {
+    const { deployed } = deploy("vps2");
+    expect(await value(deployed.metricsUrl!)).toBe("http://10.0.0.2:9100/metrics");
+  });
+});
+
+describe("stack names", () => {
+  const cfg = (stacks = {}) => parseStackConfig({ ...validConfig(), stacks });
+  it("derives the peer's stack from this one", () => {
+    expect(stackOf(cfg(), "vps2", "vps1")).toBe("vps2");
+    expect(stackOf(cfg(), "vps2", "sandbox-vps1")).toBe("sandbox-vps2");
+  });
+  it("takes an explicit name, and says when it needs one", () => {
+    expect(stackOf(cfg({ vps2: "prod-db" }), "vps2", "prod")).toBe("prod-db");
+    expect(() => stackOf(cfg(), "vps2", "prod")).toThrow("openclaw-infra:stacks.vps2: required, since stack 'prod' does not contain 'vps1' to derive it from");
   });
 });

@@ -2,7 +2,14 @@
 // Validation runs first in the constructor, so a bad option fails before any resource exists.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CloudflaredConnector, CloudflareTunnel, cloudflareTunnelOptionsSchema, tokenSchema } from "../../../components/cloudflare-tunnel";
+import {
+  CloudflaredConnector,
+  cloudflaredOptionsSchema,
+  CloudflareTunnel,
+  cloudflareTunnelOptionsSchema,
+  NOT_RUN_NOT_READY,
+  tokenSchema,
+} from "../../../components/cloudflare-tunnel";
 import { parseOrThrow } from "../../../src/validate";
 import { BINARY_SHA, connection, KEY_FINGERPRINT, TOKEN, validOptions } from "./fixtures";
 
@@ -48,6 +55,7 @@ describe("CloudflareTunnel options", () => {
         keyUrl: "https://pkg.cloudflare.com/cloudflare-main.gpg",
         keyFingerprint: KEY_FINGERPRINT,
       },
+      run: true,
       metricsPort: 20241,
       protocol: "auto",
       waitForReady: true,
@@ -108,6 +116,8 @@ describe("CloudflareTunnel options", () => {
     ["memory limit", (o) => (o.memoryMax = "lots"), [`${P}memoryMax: must be a size like 256M`]],
     ["hardening", (o) => (o.hardening = "yes"), [`${P}hardening: Invalid input: expected boolean, received string`]],
     ["misspelled setting", (o) => (o.waitForReaddy = false), [`${P}waitForReaddy: unknown setting (misspelled?)`]],
+    ["run", (o) => (o.run = "no"), [`${P}run: Invalid input: expected boolean, received string`]],
+    ["a readiness wait for a cloudflared that is not started", (o) => Object.assign(o, { run: false, waitForReady: true }), [`${P}waitForReady: ${NOT_RUN_NOT_READY}`]],
   ];
   it.each(cases)("rejects %s", (_name, mutate, expected) => {
     const options = validOptions();
@@ -122,6 +132,51 @@ describe("CloudflareTunnel options", () => {
       `${P}zoneId: is required: the Cloudflare zone ID (32 hex digits, from the dashboard)`,
       `${P}metricsPort: Too small: expected number to be >=1024`,
     ]);
+  });
+});
+
+describe("the switched-off mode (run: false)", () => {
+  it("is the whole configuration a host without Cloudflare needs: no install, no readiness wait", () => {
+    expect(cloudflaredOptionsSchema.parse({ run: false })).toEqual({
+      run: false,
+      metricsPort: 20241,
+      protocol: "auto",
+      waitForReady: false,
+      readyTimeoutSeconds: 60,
+      memoryMax: "256M",
+      hardening: true,
+    });
+    expect(NOT_RUN_NOT_READY).toBe("cannot be true with run: false: a cloudflared that is not started never becomes ready");
+  });
+
+  it("keeps an install method when given (it names the binary in the unit), without installing it", () => {
+    expect(cloudflaredOptionsSchema.parse({ run: false, install: binary }).install).toEqual(binary);
+    expect(cloudflaredOptionsSchema.parse({ run: false, waitForReady: false }).waitForReady).toBe(false);
+  });
+
+  it("still checks an install method that is given", () => {
+    expect(cloudflaredOptionsSchema.safeParse({ run: false, install: { from: "apt" } }).error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["install.keyFingerprint", fingerprintRequired],
+    ]);
+  });
+
+  it("refuses waitForReady: true, for the tunnel and for the connector alone", () => {
+    expect(problems({ ...validOptions(), run: false, waitForReady: true })).toEqual([`${P}waitForReady: ${NOT_RUN_NOT_READY}`]);
+    let error: any;
+    try {
+      new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, run: false, waitForReady: true });
+    } catch (err) {
+      error = err;
+    }
+    expect(error?.problems).toEqual([`CloudflaredConnector vps1-cloudflared: waitForReady: ${NOT_RUN_NOT_READY}`]);
+  });
+
+  it("parses its own output again (stack config hands parsed options to the component)", () => {
+    for (const options of [{ run: false }, { run: false, install: binary }, validOptions()]) {
+      const schema = "hostname" in options ? cloudflareTunnelOptionsSchema : cloudflaredOptionsSchema;
+      const once = schema.parse(options);
+      expect(schema.parse(once)).toEqual(once);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CloudflaredConnector, CloudflareTunnel } from "../../../components/cloudflare-tunnel";
 import { ACCOUNT_ID, BINARY_SHA, connection, TOKEN, TUNNEL_ID, validOptions, ZONE_ID } from "./fixtures";
 import { isSecret, recorder, value } from "../../support/mocks";
+import { unitScripts } from "../../../src/remote/systemd";
 
 const TOKEN_FUNCTION = "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken";
 
@@ -60,6 +61,7 @@ describe("CloudflareTunnel", () => {
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-repo",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-package",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-check",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-token-dir",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-token",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-unit",
     ]);
@@ -197,6 +199,7 @@ describe("the sandbox mode: host side for real, no edge", () => {
     expect(recorded.map((r) => r.name).filter((n) => n.includes("cloudflared-"))).toEqual([
       "vps1-tunnel-cloudflared-base",
       "vps1-tunnel-cloudflared-install",
+      "vps1-tunnel-cloudflared-token-dir",
       "vps1-tunnel-cloudflared-token",
       "vps1-tunnel-cloudflared-unit",
     ]);
@@ -225,9 +228,67 @@ describe("the sandbox mode: host side for real, no edge", () => {
     );
     expect(await value(connector.version)).toBe("2025.11.1");
     expect(connector.readyUrl).toBe("http://127.0.0.1:20241/ready");
-    expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-base", "vps1-cloudflared-install", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
+    expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-base", "vps1-cloudflared-install", "vps1-cloudflared-token-dir", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
     const file = recorded.find((r) => r.name === "vps1-cloudflared-token")!;
     expect(await isSecret(file.props.stdin)).toBe(true);
     expect(await value(file.props.stdin)).toBe(TOKEN);
+  });
+});
+
+describe("switched off (run: false): nothing installed, the unit written but not started", () => {
+  function connector(options: Record<string, unknown> = {}) {
+    const { recorded, find, opts } = recorder();
+    const c = new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, run: false, ...options } as any, opts);
+    return { c, recorded, find };
+  }
+
+  it("registers only the token file and the unit", async () => {
+    const { c, recorded, find } = connector();
+    expect(recorded.map((r) => `${r.name} <- ${r.dependsOn.join(",")}`)).toEqual(["vps1-cloudflared <- ", "vps1-cloudflared-token-dir <- ", "vps1-cloudflared-token <- vps1-cloudflared-token-dir", "vps1-cloudflared-unit <- vps1-cloudflared-token"]);
+    expect(c.running).toBe(false);
+    expect(await value(c.version)).toBe("");
+    const token = find("vps1-cloudflared-token").props;
+    expect(await isSecret(token.stdin)).toBe(true);
+    expect(await value(token.stdin)).toBe(TOKEN);
+    const create = await value<string>(token.create);
+    expect(create).toContain("dest='/etc/cloudflared/token'");
+    expect(create).toContain("chmod '0600'");
+  });
+
+  it("writes the hardened unit and daemon-reloads, but neither enables nor starts it, and waits for nothing", async () => {
+    const { find } = connector();
+    const unit = find("vps1-cloudflared-unit").props;
+    const create = await value<string>(unit.create);
+    expect(create).toBe(unitScripts({ name: "cloudflared.service", start: false }).create);
+    expect(create).not.toMatch(/systemctl (enable|restart|start) /);
+    expect(create).not.toContain("/ready");
+    expect(await value(unit.delete)).toBe(unitScripts({ name: "cloudflared.service" }).delete);
+    expect(unit.triggers).toBeUndefined();
+    const content = await value<string>(unit.stdin);
+    expect(content).toContain("ExecStart=/usr/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20241 run --token-file ${CREDENTIALS_DIRECTORY}/token\n");
+    expect(content).toContain("\nLoadCredential=token:/etc/cloudflared/token\n");
+    expect(content).toContain("\nProtectSystem=strict\n");
+  });
+
+  it("names the binary of a given install method without installing it", async () => {
+    const { recorded, find } = connector({ install: { from: "binary", url: "http://10.231.0.1/cloudflared/cloudflared-linux-amd64", sha256: BINARY_SHA } });
+    expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-token-dir", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
+    expect(await value<string>(find("vps1-cloudflared-unit").props.stdin)).toContain("ExecStart=/usr/local/bin/cloudflared tunnel");
+  });
+
+  it("works for the whole tunnel too: Cloudflare resources, then the switched-off host side", async () => {
+    const { recorded, find, tunnel } = deploy({ run: false, install: undefined });
+    expect(recorded.map((r) => r.name)).toEqual([
+      "vps1-tunnel",
+      "vps1-tunnel-tunnel",
+      "vps1-tunnel-ingress",
+      "vps1-tunnel-dns",
+      "vps1-tunnel-cloudflared",
+      "vps1-tunnel-cloudflared-token-dir",
+      "vps1-tunnel-cloudflared-token",
+      "vps1-tunnel-cloudflared-unit",
+    ]);
+    expect(tunnel.connector.running).toBe(false);
+    expect(await value<string>(find("vps1-tunnel-cloudflared-unit").props.create)).toContain("neither enabled nor started (start: false)");
   });
 });

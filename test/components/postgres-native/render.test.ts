@@ -125,8 +125,9 @@ describe("PostgresNative rendering rules", () => {
     expect(() => sqlLiteral("a\0b")).toThrow("NUL");
   });
   it("builds a percent-encoded connection URL for the private address", () => {
-    expect(connectionUrl(s, "openclaw", "openclaw", "p@ss:w/rd?#")).toBe("postgresql://openclaw:p%40ss%3Aw%2Frd%3F%23@10.0.0.2:5432/openclaw?sslmode=require");
-    expect(connectionUrl({ ...s, ssl: "disable", port: 5433 }, "memory", "memory", "x")).toBe("postgresql://memory:x@10.0.0.2:5433/memory?sslmode=disable");
+    const to = { host: s.privateAddress, port: s.port, ssl: s.ssl };
+    expect(connectionUrl(to, "openclaw", "openclaw", "p@ss:w/rd?#")).toBe("postgresql://openclaw:p%40ss%3Aw%2Frd%3F%23@10.0.0.2:5432/openclaw?sslmode=require");
+    expect(connectionUrl({ ...to, ssl: "disable", port: 5433 }, "memory", "memory", "x")).toBe("postgresql://memory:x@10.0.0.2:5433/memory?sslmode=disable");
   });
   it("refuses to start a second major version on the port another one uses", () => {
     expect(renderClusterScript(s)).toContain(`awk -v v=17 -v p=5432 '$1 != v && $3 == p {print $1 "/" $2}'`);
@@ -134,6 +135,6 @@ describe("PostgresNative rendering rules", () => {
   it("follows the major version in paths and unit names", () => {
     const v16 = postgresArgsSchema.parse({ privateAddress: "10.0.0.2", version: 16 });
     expect(renderConfScript(v16)).toContain("'/etc/postgresql/16/main/conf.d/90-openclaw.conf'");
-    expect(renderClusterScript(v16)).toContain("systemctl start 'postgresql@16-main.service'");
+    expect(renderClusterScript(v16)).toContain(`systemctl "$start" 'postgresql@16-main.service'`);
   });
 });

@@ -54,13 +54,50 @@ cat > "$tmp" <<'OPENCLAW_EOF'
 [Unit]
 Wants=network-online.target
 After=network-online.target
+
+# Debian's unit starts pg_ctlcluster as root, which then drops to postgres: run it as postgres
+# from the start, so the service needs no capability at all, and sandbox it.
+[Service]
+User=postgres
+Group=postgres
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+PrivateMounts=yes
+ProtectHostname=yes
+ProtectClock=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectProc=invisible
+ProcSubset=pid
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+RemoveIPC=yes
+KeyringMode=private
+DevicePolicy=closed
+CapabilityBoundingSet=
+AmbientCapabilities=
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources
+SystemCallErrorNumber=EPERM
+UMask=0077
+ReadWritePaths=/var/lib/postgresql /run/postgresql /var/log/postgresql
 OPENCLAW_EOF
 if cmp -s "$tmp" "$dropin"; then
-  echo "unchanged $dropin"
+  echo "unchanged $dropin"; start=start
 else
-  install -m 0644 "$tmp" "$dropin"; systemctl daemon-reload; echo "wrote $dropin"
+  # A running server picks a changed drop-in up only when restarted.
+  install -m 0644 "$tmp" "$dropin"; systemctl daemon-reload; echo "wrote $dropin"; start=restart
 fi
 systemctl enable --quiet postgresql.service
-systemctl start 'postgresql@17-main.service'
+systemctl "$start" 'postgresql@17-main.service'
 wait_ready
 echo "postgresql@17-main.service accepts connections on port $(pgport)"

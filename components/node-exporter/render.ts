@@ -1,0 +1,105 @@
+// Pure rendering of NodeExporter's files and scripts from its settings. Golden-file tested.
+import * as fs from "fs";
+import * as path from "path";
+import { Directive, hardening, hardeningLines } from "../../src/hardening";
+import { writeFileScript } from "../../src/remote/file";
+import { HttpHealthCheck } from "../../src/remote/health";
+import { sh } from "../../src/remote/shell";
+import { template } from "../../src/template";
+import { NodeExporterSettings } from "./schema";
+
+/** What Debian's package (prometheus-node-exporter, Debian 12 and 13) ships, and our drop-in. */
+export const PATHS = {
+  package: "prometheus-node-exporter",
+  unit: "prometheus-node-exporter.service",
+  binary: "/usr/bin/prometheus-node-exporter",
+  /** The package's EnvironmentFile; its ARGS are the whole command line. A conffile. */
+  defaults: "/etc/default/prometheus-node-exporter",
+  /** Our drop-in: /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf */
+  dropIn: "10-openclaw",
+} as const;
+
+export function metricsUrl(s: Pick<NodeExporterSettings, "listenAddress" | "port">): string {
+  return `http://${s.listenAddress}:${s.port}/metrics`;
+}
+
+/** After every restart: /metrics answers on the listen address with node-exporter's own metric. */
+export function healthCheck(s: NodeExporterSettings): HttpHealthCheck {
+  return { url: metricsUrl(s), expect: "^node_exporter_build_info\\{", unit: PATHS.unit };
+}
+
+/** The command-line arguments, in the order they appear in ARGS. */
+export function renderFlags(s: NodeExporterSettings): string[] {
+  return [`--web.listen-address=${s.listenAddress}:${s.port}`, ...s.disableCollectors.map((c) => `--no-collector.${c}`)];
+}
+
+/**
+ * The shared policy, less what a reader of host-wide metrics needs:
+ * - ProcSubset=pid would hide /proc/stat, /proc/meminfo, /proc/net/...: the metrics themselves.
+ * - ProtectProc=invisible hides /proc/1/mountinfo (pid 1 is root's). The filesystem collector
+ *   then reads its own mount namespace, where ProtectSystem= makes every filesystem read-only
+ *   and ProtectHome= puts a tmpfs over /home: node_filesystem_readonly and sizes would lie.
+ * - ProtectHome=read-only, not yes: statfs() of a filesystem mounted under /home must see it.
+ * - ProtectClock=yes denies adjtimex(2), which the timex collector calls read-only (clock sync
+ *   state); it is allowed back alone. Setting the clock still fails: the unit has no
+ *   capabilities (CapabilityBoundingSet=).
+ * Everything else holds, including PrivateUsers=, the system call filter and
+ * MemoryDenyWriteExecute= (Go does not need writable code).
+ */
+export function exporterHardening(): Directive[] {
+  const relaxed = new Set(["ProcSubset", "ProtectProc", "ProtectClock"]);
+  return hardening({ extra: [["SystemCallFilter", "adjtimex"]] })
+    .filter(([key]) => !relaxed.has(key))
+    .map(([key, value]): Directive => (key === "ProtectHome" ? [key, "read-only"] : [key, value]));
+}
+
+/** IPAddressAllow= for allowFrom: the host itself (loopback and its own address), then the peers. */
+export function allowList(s: NodeExporterSettings): string | null {
+  return s.allowFrom.length === 0 ? null : ["localhost", s.listenAddress, ...s.allowFrom].join(" ");
+}
+
+const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus-node-exporter.default.hbs");
+const dropInTemplate = template<{ defaults: string; allow: string | null; hardening: { key: string; value: string }[] }>(__dirname, "openclaw.conf.hbs");
+const holdTemplate = template<{ unit: string; package: string; defaults: string }>(__dirname, "hold.sh.hbs");
+const argsTemplate = template<{ path: string; binary: string; flags: string; args: string; write: string; unit: string }>(__dirname, "args.sh.hbs");
+const argsDeleteTemplate = template<{ path: string; unit: string; stock: string }>(__dirname, "args-delete.sh.hbs");
+
+/** Debian's /etc/default/prometheus-node-exporter as the package ships it (its conffile md5 matches). */
+export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", "stock.default"), "utf8");
+
+/** /etc/default/prometheus-node-exporter. Values are validated (addresses, names): no quoting needed. */
+export function renderDefaults(s: NodeExporterSettings): string {
+  return defaultsTemplate({ args: renderFlags(s).join(" ") });
+}
+
+/** The drop-in: network-online ordering, calm restarts, allowFrom, and the hardening. */
+export function renderDropIn(s: NodeExporterSettings): string {
+  return dropInTemplate({
+    defaults: PATHS.defaults,
+    allow: allowList(s),
+    hardening: s.hardening ? hardeningLines(exporterHardening()) : [],
+  });
+}
+
+/** Runs before the package install: keeps the package from starting it on every address. */
+export function renderHoldScript(): string {
+  return holdTemplate({ unit: PATHS.unit, package: PATHS.package, defaults: PATHS.defaults });
+}
+
+/** Checks the arguments with the installed binary, writes the defaults file (stdin), enables the unit. */
+export function renderArgsScript(s: NodeExporterSettings): string {
+  const flags = renderFlags(s);
+  return argsTemplate({
+    path: PATHS.defaults,
+    binary: PATHS.binary,
+    flags: flags.map(sh).join(" "),
+    args: flags.join(" "),
+    write: writeFileScript(PATHS.defaults, "root", "root", "0644").trimEnd(),
+    unit: PATHS.unit,
+  });
+}
+
+/** Undoes renderArgsScript: the service stopped and disabled, Debian's defaults file back. */
+export function renderArgsDelete(): string {
+  return argsDeleteTemplate({ path: PATHS.defaults, unit: PATHS.unit, stock: STOCK_DEFAULTS });
+}

@@ -1,0 +1,256 @@
+// The whole two-VPS topology on two real Debian 13 hosts (systemd-nspawn), with the real
+// Pulumi engine, the real openclaw gateway, PostgreSQL 17 + pgvector, promtail and
+// node-exporter: vps2 then vps1 onto blank hosts, no-op ups, one change, the database from
+// the gateway host, secrets, hardening scores, a topology change, destroy and rebuild.
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changeSummary, onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+
+const GATEWAY_TOKEN = randomBytes(24).toString("hex");
+const DB_PASSWORD = randomBytes(18).toString("base64url");
+const TUNNEL_TOKEN = randomBytes(48).toString("base64");
+const SECRETS = [GATEWAY_TOKEN, DB_PASSWORD, TUNNEL_TOKEN];
+const GATEWAY = "openclaw-gateway.service";
+
+let backend: string;
+let vps1: SandboxStack;
+let vps2: SandboxStack;
+let address: Record<string, string>;
+
+/** Figures for the closing note: printed, never asserted. */
+const figures: Record<string, string> = {};
+const seconds = (s: number) => `${s.toFixed(1)} s`;
+
+function curl(url: string): { ok: boolean; body: string } {
+  const r = require("child_process").spawnSync("curl", ["-fsS", "--max-time", "5", url], { encoding: "utf8" });
+  return { ok: r.status === 0, body: r.stdout };
+}
+const health = () => curl(`http://${address.vps1}:18789/health`);
+
+/** SSH logins a host has accepted so far (this check's own login included). */
+function sshLogins(host: string): number {
+  return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey' || true").stdout.trim());
+}
+
+/** Runs SQL on vps2's PostgreSQL from vps1 as the gateway's role; the password goes on stdin. */
+function psqlFromVps1(sql: string) {
+  return onHost(
+    "vps1",
+    `read -r PGPASSWORD; export PGPASSWORD PGSSLMODE=require; psql -h ${address.vps2} -U openclaw -d openclaw -v ON_ERROR_STOP=1 -tAc "${sql}"`,
+    DB_PASSWORD + "\n",
+  );
+}
+
+/** Files on `host` containing any secret that the unprivileged user `nobody` can read. */
+function secretsReadableByOthers(host: string): string {
+  return onHost(
+    host,
+    "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true",
+    SECRETS.join("\n") + "\n",
+  ).stdout.trim();
+}
+
+beforeAll(() => {
+  const info = sandboxInfo();
+  address = { vps1: info.hosts.vps1.address, vps2: info.hosts.vps2.address };
+  figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
+  backend = tempBackend();
+  vps2 = new SandboxStack("vps2", backend);
+  vps2.init({ "postgresPasswords.openclaw": DB_PASSWORD });
+  vps1 = new SandboxStack("vps1", backend);
+  vps1.init({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
+});
+
+afterAll(() => {
+  console.log("\nintegration figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  if (backend) fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe("the two-VPS topology on blank sandbox hosts", () => {
+  it("deploys vps2 then vps1: gateway healthy, PostgreSQL, logs and metrics running", () => {
+    figures["fresh up vps2"] = seconds(vps2.up().seconds);
+    figures["fresh up vps1"] = seconds(vps1.up().seconds);
+    expect(onHost("vps1", `systemctl is-active ${GATEWAY}`).stdout.trim()).toBe("active");
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(onHost("vps1", "/usr/local/bin/node --version").stdout.trim()).toMatch(/^v22\.\d+\.\d+$/);
+    expect(onHost("vps2", "systemctl is-active postgresql@17-main").stdout.trim()).toBe("active");
+  });
+
+  it("a second up of each stack changes nothing and opens no SSH session", () => {
+    for (const stack of [vps2, vps1]) {
+      const before = sshLogins(stack.host);
+      const up = stack.up();
+      figures[`no-op up ${stack.host}`] = seconds(up.seconds);
+      const after = sshLogins(stack.host);
+      const summary = changeSummary(up.stdout);
+      expect(Object.keys(summary), up.stdout).toEqual(["unchanged"]);
+      // `after` counts its own login: anything more came from pulumi.
+      expect(after - before).toBe(1);
+    }
+  });
+
+  it("psql from vps1 reaches the gateway database and pgvector; the host machine is refused", () => {
+    expect(onHost("vps1", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client >/dev/null && echo ok").stdout.trim()).toBe("ok");
+    const r = psqlFromVps1("SELECT extversion FROM pg_extension WHERE extname='vector'");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    figures["pgvector"] = r.stdout.trim();
+
+    // The machine running the sandbox is on the bridge too, but not in pg_hba.
+    const refused = require("child_process").spawnSync(
+      "psql",
+      ["-h", address.vps2, "-U", "openclaw", "-d", "openclaw", "-tAc", "SELECT 1"],
+      { encoding: "utf8", env: { ...process.env, PGPASSWORD: DB_PASSWORD, PGSSLMODE: "require", PGCONNECT_TIMEOUT: "5" } },
+    );
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/no pg_hba\.conf entry for host "10\.231\.0\.1"/);
+  });
+
+  it("runs promtail with /ready on both hosts, pushing to the derived Loki URL; node-exporter on both private addresses", () => {
+    for (const host of ["vps1", "vps2"]) {
+      expect(onHost(host, "systemctl is-active promtail").stdout.trim()).toBe("active");
+      expect(onHost(host, "curl -fsS http://127.0.0.1:9080/ready").stdout).toMatch(/ready/i);
+      expect(onHost(host, "cat /etc/promtail/journal.yaml").stdout).toContain(`http://${address.vps2}:3100/loki/api/v1/push`);
+      const metrics = curl(`http://${address[host]}:9100/metrics`);
+      expect(metrics.ok).toBe(true);
+      expect(metrics.body).toMatch(/^node_exporter_build_info\{/m);
+      // Only on the private address: not on loopback.
+      expect(onHost(host, "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9100/metrics || true").stdout.trim()).toBe("000");
+    }
+  });
+
+  it("installs cloudflared's unit with the token in a root-only 0600 file, switched off", () => {
+    expect(onHost("vps1", "stat -c %a:%U:%G /etc/cloudflared/token").stdout.trim()).toBe("600:root:root");
+    expect(onHost("vps1", "grep -cF -f - /etc/cloudflared/token", TUNNEL_TOKEN + "\n").stdout.trim()).toBe("1");
+    expect(onHost("vps1", "systemctl cat cloudflared.service").stdout).toMatch(/--token-file/);
+    expect(onHost("vps1", "systemctl is-enabled cloudflared.service || true").stdout.trim()).not.toBe("enabled");
+  });
+
+  it("one gateway.env value changed: preview shows only what it affects, up restarts the gateway once", () => {
+    vps1.ok(["config", "set", "--path", "gateway.env.OPENCLAW_LOG_LEVEL", "debug"]);
+    expect(vps1.previewSteps()).toEqual([
+      { op: "update", name: "vps1-gateway-env" },
+      { op: "update", name: "vps1-gateway-unit" },
+    ]);
+    const before = onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim();
+    const since = onHost("vps1", "date '+%Y-%m-%d %H:%M:%S'").stdout.trim();
+    vps1.up();
+    const starts = onHost("vps1", `journalctl -q --no-pager -o cat -u ${GATEWAY} --since '${since}' | grep -c '^Started ' || true`);
+    expect(Number(starts.stdout.trim())).toBe(1);
+    expect(onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim()).not.toBe(before);
+    expect(onHost("vps1", "cat /etc/openclaw/gateway.env").stdout).toContain('OPENCLAW_LOG_LEVEL="debug"');
+    expect(health().ok).toBe(true);
+  });
+
+  it("keeps every secret out of state, output, process lists and files others can read", () => {
+    for (const stack of [vps1, vps2]) {
+      const exported = stack.ok(["stack", "export"]).stdout;
+      for (const secret of SECRETS) expect(exported).not.toContain(secret);
+    }
+    // Control: with secrets shown, the export does contain them, so the search works.
+    const revealed = vps1.ok(["stack", "export", "--show-secrets"], undefined, false).stdout;
+    expect(revealed).toContain(GATEWAY_TOKEN);
+    expect(revealed).toContain(DB_PASSWORD);
+
+    // Watch both process lists while updates rewrite gateway.env and restart the gateway.
+    const watch = "nohup bash -c 'for i in $(seq 1 900); do ps -eww -o args; sleep 0.2; done' > /root/ps.log 2>&1 &";
+    onHost("vps1", watch);
+    onHost("vps2", watch);
+    vps1.ok(["config", "set", "--path", "gateway.env.OPENCLAW_LOG_LEVEL", "info"]);
+    vps1.up();
+    vps2.up();
+    for (const host of ["vps1", "vps2"]) {
+      onHost(host, "pkill -f 'seq 1 900' || true");
+      expect(Number(onHost(host, "wc -l < /root/ps.log").stdout.trim())).toBeGreaterThan(20);
+      expect(onHost(host, "grep -cF -f - /root/ps.log || true", SECRETS.join("\n") + "\n").stdout.trim()).toBe("0");
+    }
+
+    const transcript = [vps1, vps2].map((s) => s.transcript.join("\n")).join("\n");
+    for (const secret of SECRETS) expect(transcript).not.toContain(secret);
+    expect(secretsReadableByOthers("vps1")).toBe("");
+    expect(secretsReadableByOthers("vps2")).toBe("");
+    // Control: root finds the token in gateway.env, which is 0600 root.
+    expect(onHost("vps1", "grep -lF -f - /etc/openclaw/gateway.env", GATEWAY_TOKEN + "\n").stdout.trim()).toBe("/etc/openclaw/gateway.env");
+    expect(onHost("vps1", "stat -c %a:%U /etc/openclaw/gateway.env").stdout.trim()).toBe("600:root");
+  });
+
+  it("scores every shipped unit with systemd-analyze security: gateway at most 2.0, none above 5.0", () => {
+    const units: [string, string][] = [
+      ["vps1", GATEWAY],
+      ["vps1", "cloudflared.service"],
+      ["vps1", "promtail.service"],
+      ["vps1", "prometheus-node-exporter.service"],
+      ["vps2", "promtail.service"],
+      ["vps2", "prometheus-node-exporter.service"],
+      ["vps2", "postgresql@17-main.service"],
+    ];
+    const rows: string[] = [];
+    const scores: Record<string, number> = {};
+    for (const [host, unit] of units) {
+      const r = onHost(host, `systemd-analyze security --no-pager ${unit}`);
+      const m = r.stdout.match(/Overall exposure level for \S+: ([\d.]+) (\S+)/);
+      expect(m, `${host} ${unit}: ${r.stdout}${r.stderr}`).not.toBeNull();
+      scores[`${host} ${unit}`] = Number(m![1]);
+      rows.push(`  ${host}  ${unit.padEnd(34)} ${m![1].padStart(4)} ${m![2]}`);
+    }
+    console.log(`systemd-analyze security:\n${rows.join("\n")}`);
+    figures["systemd-analyze security"] = "\n" + rows.join("\n");
+    expect(scores[`vps1 ${GATEWAY}`]).toBeLessThanOrEqual(2.0);
+    for (const [unit, score] of Object.entries(scores)) expect(score, unit).toBeLessThanOrEqual(5.0);
+  });
+
+  it("a changed private address changes exactly the dependent resources on both stacks, in preview", () => {
+    const key = "topology.hosts.vps2.privateAddress";
+    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, "10.231.0.99"]);
+    const planned = { vps1: vps1.previewSteps(), vps2: vps2.previewSteps() };
+    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, address.vps2]);
+    console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
+    // vps1: the OTLP endpoint (openclaw.json), DATABASE_URL (gateway.env), so the gateway
+    // restarts; the Loki URL and the IP allow-list of the log agent's unit.
+    expect(planned.vps1).toEqual(
+      ["vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit"].map((name) => ({ op: "update", name })),
+    );
+    // vps2: what listens on the private address (node-exporter, PostgreSQL), and the log agent.
+    expect(planned.vps2).toEqual(
+      ["vps2-logs-config", "vps2-logs-unit", "vps2-node-exporter-args", "vps2-node-exporter-drop-in", "vps2-postgres-conf"].map((name) => ({ op: "update", name })),
+    );
+    // Back where it was: nothing to do.
+    expect(vps1.previewSteps()).toEqual([]);
+    expect(vps2.previewSteps()).toEqual([]);
+  });
+
+  it("refuses at preview an openclaw release the runtime's Node cannot run", () => {
+    vps1.ok(["config", "set", "--path", "gateway.version", "2026.9.3"]);
+    const r = vps1.pulumi(["preview"]);
+    vps1.ok(["config", "rm", "--path", "gateway.version"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("openclaw@2026.9.3 needs node >=24.16");
+  });
+
+  it("keeps a row across destroy and up of vps2", () => {
+    const write = psqlFromVps1("CREATE TABLE IF NOT EXISTS survival (note text); INSERT INTO survival VALUES ('written before destroy')");
+    expect(write.code, write.stderr).toBe(0);
+    const destroy = vps2.ok(["destroy", "--yes", "--skip-preview"]);
+    figures["destroy vps2"] = seconds(destroy.seconds);
+    figures["up vps2 over the kept data"] = seconds(vps2.up().seconds);
+    const read = psqlFromVps1("SELECT note FROM survival");
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout.trim()).toBe("written before destroy");
+  });
+
+  it("destroy of vps1 removes the gateway's unit, files and user; up rebuilds a healthy gateway", () => {
+    vps1.ok(["destroy", "--yes", "--skip-preview"]);
+    const status = onHost("vps1", `systemctl status ${GATEWAY} 2>&1; echo "exit=$?"`);
+    expect(status.stdout).toMatch(/could not be found/);
+    const ls = onHost("vps1", "ls -d /etc/openclaw /opt/openclaw /etc/systemd/system/openclaw-gateway.service /opt/node-v* /etc/cloudflared 2>&1 || true");
+    for (const gone of ["/etc/openclaw", "/opt/openclaw", "openclaw-gateway.service", "/opt/node-v\\*", "/etc/cloudflared"]) {
+      expect(ls.stdout).toMatch(new RegExp(`${gone}': No such file`));
+    }
+    expect(onHost("vps1", "id openclaw").code).not.toBe(0);
+    console.log(`after destroy, on vps1:\n${status.stdout}\n${ls.stdout}`);
+
+    figures["rebuild up vps1 after destroy"] = seconds(vps1.up().seconds);
+    expect(health().ok).toBe(true);
+  });
+});

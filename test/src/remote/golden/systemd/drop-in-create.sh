@@ -1,0 +1,31 @@
+(
+dest='/etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf'
+[ -d '/etc/systemd/system/prometheus-node-exporter.service.d' ] || install -d -m 0755 '/etc/systemd/system/prometheus-node-exporter.service.d'
+tmp=$(mktemp '/etc/systemd/system/prometheus-node-exporter.service.d/.tmp.XXXXXX')
+trap 'rm -f "$tmp"' EXIT
+cat > "$tmp"
+chown 'root:root' "$tmp"
+chmod '0644' "$tmp"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  mv -f "$tmp" "$dest"
+  echo "wrote $dest"
+fi
+)
+
+systemctl daemon-reload
+systemctl restart 'prometheus-node-exporter.service'
+echo "restarted prometheus-node-exporter.service"
+for i in $(seq 1 90); do
+  if body=$(curl -fsS --max-time 2 'http://10.0.0.1:9100/metrics' 2>/dev/null) && grep -Eq '^node_exporter_build_info\{' <<<"$body"; then
+    echo "healthy after ${i}s: ${body:0:200}"; break
+  fi
+  if [ "$i" = 90 ] || [ "$(systemctl show -p ActiveState --value 'prometheus-node-exporter.service')" = failed ]; then
+    echo "prometheus-node-exporter.service is not healthy at http://10.0.0.1:9100/metrics after ${i}s; last journal lines:" >&2
+    journalctl -u 'prometheus-node-exporter.service' -n 40 --no-pager -o cat >&2
+    exit 1
+  fi
+  sleep 1
+done
+

@@ -1,0 +1,22 @@
+(
+dest='/etc/systemd/system/cloudflared.service'
+[ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
+tmp=$(mktemp '/etc/systemd/system/.tmp.XXXXXX')
+trap 'rm -f "$tmp"' EXIT
+cat > "$tmp"
+chown 'root:root' "$tmp"
+chmod '0644' "$tmp"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  mv -f "$tmp" "$dest"
+  echo "wrote $dest"
+fi
+)
+
+systemctl daemon-reload
+if systemctl is-enabled --quiet 'cloudflared.service' 2>/dev/null || systemctl is-active --quiet 'cloudflared.service'; then
+  systemctl disable --now --quiet 'cloudflared.service'
+  echo "stopped and disabled cloudflared.service"
+fi
+echo "cloudflared.service is installed, neither enabled nor started (start: false)"

@@ -1,0 +1,32 @@
+(
+dest='/etc/systemd/system/openclaw-gateway.service'
+[ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
+tmp=$(mktemp '/etc/systemd/system/.tmp.XXXXXX')
+trap 'rm -f "$tmp"' EXIT
+cat > "$tmp"
+chown 'root:root' "$tmp"
+chmod '0644' "$tmp"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  mv -f "$tmp" "$dest"
+  echo "wrote $dest"
+fi
+)
+
+systemctl daemon-reload
+systemctl enable --quiet 'openclaw-gateway.service'
+systemctl restart 'openclaw-gateway.service'
+echo "restarted openclaw-gateway.service"
+for i in $(seq 1 90); do
+  if body=$(curl -fsS --max-time 2 'http://127.0.0.1:18789/health' 2>/dev/null) && grep -Eq '"ok": ?true' <<<"$body"; then
+    echo "healthy after ${i}s: ${body:0:200}"; break
+  fi
+  if [ "$i" = 90 ] || [ "$(systemctl show -p ActiveState --value 'openclaw-gateway.service')" = failed ]; then
+    echo "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/health after ${i}s; last journal lines:" >&2
+    journalctl -u 'openclaw-gateway.service' -n 40 --no-pager -o cat >&2
+    exit 1
+  fi
+  sleep 1
+done
+

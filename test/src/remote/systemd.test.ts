@@ -1,0 +1,178 @@
+// The systemd primitives: their scripts as golden files (systemdUnit's are the ones it had before
+// systemdDropIn shared its restart tail, unchanged), what they register under Pulumi mocks, and
+// the scripts run for real by bash against a temp folder, with a stand-in systemctl that logs
+// what it was asked to do.
+import * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { dropInPath, dropInScripts, systemdDropIn, systemdUnit, unitScripts } from "../../../src/remote/systemd";
+import { recorder, value } from "../../support/mocks";
+
+const connection = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "/k", hostKey: "ssh-ed25519 AAAA" };
+const gatewayHealth = { url: "http://127.0.0.1:18789/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" };
+const exporterHealth = { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" };
+
+beforeAll(() => {
+  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
+});
+
+describe("systemdUnit", () => {
+  it("renders the scripts it always had (golden files written before the refactor)", async () => {
+    const s = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth });
+    await expect(s.create).toMatchFileSnapshot("golden/systemd/unit-create.sh");
+    await expect(s.delete).toMatchFileSnapshot("golden/systemd/unit-delete.sh");
+  });
+
+  it("registers those scripts, the content on stdin and the restart triggers", async () => {
+    const { opts, find } = recorder();
+    systemdUnit("u", { connection, name: "openclaw-gateway.service", content: "[Unit]\n", restartTriggers: ["abc"], healthCheck: gatewayHealth }, opts);
+    const p = find("u").props;
+    const s = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth });
+    expect(await value(p.label)).toBe("unit openclaw-gateway.service");
+    expect(await value(p.create)).toBe(s.create);
+    expect(await value(p.delete)).toBe(s.delete);
+    expect(await value(p.stdin)).toBe("[Unit]\n");
+    expect(await value(p.triggers)).toEqual(["abc"]);
+  });
+
+  it("with start: false, installs the unit without enabling or starting it", async () => {
+    const s = unitScripts({ name: "cloudflared.service", start: false });
+    await expect(s.create).toMatchFileSnapshot("golden/systemd/unit-create-no-start.sh");
+    expect(s.create).not.toMatch(/systemctl (enable|restart|start)/);
+    expect(s.delete).toBe(unitScripts({ name: "cloudflared.service" }).delete);
+  });
+
+  it("refuses a health check for a unit it does not start, and a name without suffix", () => {
+    expect(() => unitScripts({ name: "cloudflared.service", start: false, healthCheck: gatewayHealth })).toThrow(
+      "unit cloudflared.service: a unit that is not started (start: false) has no health to wait for",
+    );
+    expect(() => unitScripts({ name: "cloudflared" })).toThrow("'cloudflared' is not a systemd unit name with its suffix, like foo.service");
+  });
+});
+
+describe("systemdDropIn", () => {
+  const args = { unit: "prometheus-node-exporter.service", name: "10-openclaw", healthCheck: exporterHealth };
+
+  it("renders its scripts (golden files)", async () => {
+    const s = dropInScripts(args);
+    await expect(s.create).toMatchFileSnapshot("golden/systemd/drop-in-create.sh");
+    await expect(s.delete).toMatchFileSnapshot("golden/systemd/drop-in-delete.sh");
+  });
+
+  it("ends like systemdUnit: the same restart and health wait", () => {
+    const unitTail = unitScripts({ name: "prometheus-node-exporter.service", healthCheck: exporterHealth }).create.split("systemctl enable")[1].split("\n").slice(1).join("\n");
+    expect(dropInScripts(args).create.endsWith(unitTail)).toBe(true);
+  });
+
+  it("registers the scripts, the content on stdin and the restart triggers", async () => {
+    const { opts, find } = recorder();
+    systemdDropIn("d", { connection, ...args, content: "[Service]\nProtectSystem=strict\n", restartTriggers: ["digest"] }, opts);
+    const p = find("d").props;
+    expect(await value(p.label)).toBe("drop-in /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf");
+    expect(await value(p.create)).toBe(dropInScripts(args).create);
+    expect(await value(p.delete)).toBe(dropInScripts(args).delete);
+    expect(await value(p.stdin)).toBe("[Service]\nProtectSystem=strict\n");
+    expect(await value(p.triggers)).toEqual(["digest"]);
+  });
+
+  it.each([["10-openclaw.conf"], ["../x"], ["a b"], [""]])("refuses the drop-in name %j", (name) => {
+    expect(() => dropInScripts({ unit: "x.service", name })).toThrow(
+      `drop-in '${name}' of x.service: the name is a file stem like 10-openclaw (letters, digits, . _ -; no .conf)`,
+    );
+  });
+});
+
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned), with a stand-in systemctl", () => {
+  let dir: string;
+  let log: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "systemd-primitive-"));
+    log = path.join(dir, "systemctl.log");
+    fs.mkdirSync(path.join(dir, "bin"));
+    // Logs each call; is-enabled/is-active answer $STUB_STATE (1: no by default).
+    fs.writeFileSync(
+      path.join(dir, "bin", "systemctl"),
+      `#!/bin/sh\necho "$*" >> ${log}\ncase "$1" in is-enabled|is-active) exit \${STUB_STATE:-1};; esac\n`,
+      { mode: 0o755 },
+    );
+    fs.mkdirSync(path.join(dir, "units"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(script: string, stdin = "", state = "1") {
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+      input: stdin,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH}`, STUB_STATE: state },
+    });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    fs.rmSync(log, { force: true });
+    return { ...r, calls };
+  }
+  const units = () => path.join(dir, "units");
+  const content = "[Service]\nProtectSystem=strict\n";
+
+  it("writes the drop-in 0644 (making its folder), reloads and restarts; a second run writes nothing", () => {
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const file = dropInPath("demo.service", "10-openclaw", units());
+    const first = run(s.create, content);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toBe(`wrote ${file}\nrestarted demo.service\n`);
+    expect(first.calls).toBe("daemon-reload\nrestart demo.service\n");
+    expect(fs.readFileSync(file, "utf8")).toBe(content);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("644");
+    expect((fs.statSync(path.dirname(file)).mode & 0o777).toString(8)).toBe("755");
+
+    const second = run(s.create, content);
+    expect(second.stdout).toBe(`unchanged ${file}\nrestarted demo.service\n`);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["10-openclaw.conf"]);
+  });
+
+  it("delete removes the drop-in and its emptied folder, and restarts the unit only if it runs", () => {
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    run(s.create, content);
+    const file = dropInPath("demo.service", "10-openclaw", units());
+    const gone = run(s.delete, "", "0");
+    expect(gone.status, gone.stderr).toBe(0);
+    expect(gone.calls).toBe("daemon-reload\nis-active --quiet demo.service\nrestart demo.service\n");
+    expect(gone.stdout).toBe(`removed ${file}\nrestarted demo.service without 10-openclaw.conf\n`);
+    expect(fs.readdirSync(units())).toEqual([]);
+    // Safe to run twice (a destroy retried after a failure); a stopped unit stays stopped.
+    const again = run(s.delete, "", "1");
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.calls).toBe("daemon-reload\nis-active --quiet demo.service\n");
+  });
+
+  it("delete keeps the folder when another drop-in is in it", () => {
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    run(s.create, content);
+    fs.writeFileSync(path.join(units(), "demo.service.d", "override.conf"), "[Service]\n");
+    expect(run(s.delete).status).toBe(0);
+    expect(fs.readdirSync(path.join(units(), "demo.service.d"))).toEqual(["override.conf"]);
+  });
+
+  it("a unit with start: false is written and reloaded, and stopped and disabled only if it was enabled or running", () => {
+    const s = unitScripts({ name: "demo.service", start: false }, units());
+    const quiet = run(s.create, "[Unit]\n", "1");
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.calls).toBe("daemon-reload\nis-enabled --quiet demo.service\nis-active --quiet demo.service\n");
+    expect(quiet.stdout).toBe(`wrote ${units()}/demo.service\ndemo.service is installed, neither enabled nor started (start: false)\n`);
+    expect(fs.readFileSync(path.join(units(), "demo.service"), "utf8")).toBe("[Unit]\n");
+
+    const wasRunning = run(s.create, "[Unit]\n", "0");
+    expect(wasRunning.calls).toBe("daemon-reload\nis-enabled --quiet demo.service\ndisable --now --quiet demo.service\n");
+    expect(wasRunning.stdout).toContain("stopped and disabled demo.service\n");
+  });
+
+  it("a started unit is written, reloaded, enabled and restarted", () => {
+    const s = unitScripts({ name: "demo.service" }, units());
+    const r = run(s.create, "[Unit]\n");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.calls).toBe("daemon-reload\nenable --quiet demo.service\nrestart demo.service\n");
+  });
+});
