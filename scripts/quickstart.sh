@@ -16,7 +16,7 @@ export PULUMI_CONFIG_PASSPHRASE_FILE="$state/passphrase"
 
 # ensure_secret STACK KEY GENERATOR: sets a secret once, from stdin, never on a command line.
 ensure_secret() {
-  pulumi config get "$2" --stack "$1" >/dev/null 2>&1 || $3 | pulumi config set --secret $4 "$2" --stack "$1"
+  pulumi config get "$2" --stack "$1" >/dev/null 2>&1 || $3 | pulumi config set --secret ${4:-} "$2" --stack "$1"
 }
 hex() { openssl rand -hex 32; }
 token() { openssl rand -base64 48 | tr -d '\n'; }
@@ -35,12 +35,21 @@ done
 
 echo
 echo "quickstart: what runs where"
-for host in vps1 vps2; do
-  sandbox/sandbox ssh "$host" 'for u in openclaw-gateway cloudflared promtail prometheus-node-exporter postgresql@17-main; do
-    [ -f "/etc/systemd/system/$u.service" ] || [ -f "/usr/lib/systemd/system/$u.service" ] || [ "$u" = postgresql@17-main ] && systemctl list-unit-files "$u.service" >/dev/null 2>&1 || continue
-    printf "  %-5s %-26s %-9s %s\n" "$(hostname)" "$u" "$(systemctl is-active "$u" 2>/dev/null || true)" "$(ss -Htlnp 2>/dev/null | awk -v u="$u" "index(\$0, substr(u,1,10)) {print \$4}" | sort -u | tr "\n" " ")"
-  done'
-done
-address=$(node -e 'console.log(require("/var/lib/openclaw-infra/sandbox/hosts.json").hosts.vps1.address)')
-echo "quickstart: GET http://$address:18789/health"
-curl -fsS "http://$address:18789/health" && echo
+hosts_json=/var/lib/openclaw-infra/sandbox/hosts.json
+addr() { node -e "console.log(require('$hosts_json').hosts['$1'].address)"; }
+vps1=$(addr vps1); vps2=$(addr vps2)
+# host unit address: one line each, with the unit's state as the host reports it.
+while read -r host unit where; do
+  state=$(sandbox/sandbox ssh "$host" "systemctl is-active $unit" 2>/dev/null || true)
+  printf '  %-5s %-34s %-9s %s\n' "$host" "$unit" "$state" "$where"
+done <<EOF_UNITS
+vps1 openclaw-gateway.service http://$vps1:18789 (token auth)
+vps1 cloudflared.service switched off in the sandbox (no Cloudflare edge)
+vps1 promtail.service http://127.0.0.1:9080 -> http://$vps2:3100/loki/api/v1/push
+vps1 prometheus-node-exporter.service http://$vps1:9100/metrics
+vps2 postgresql@17-main.service postgresql://$vps2:5432/openclaw (from vps1 only)
+vps2 promtail.service http://127.0.0.1:9080 -> http://$vps2:3100/loki/api/v1/push
+vps2 prometheus-node-exporter.service http://$vps2:9100/metrics
+EOF_UNITS
+echo "quickstart: GET http://$vps1:18789/health"
+curl -fsS "http://$vps1:18789/health" && echo
