@@ -40,7 +40,7 @@ addr() { node -e "console.log(require('$hosts_json').hosts['$1'].address)"; }
 vps1=$(addr vps1); vps2=$(addr vps2)
 # host unit address: one line each, with the unit's state as the host reports it.
 while read -r host unit where; do
-  state=$(sandbox/sandbox ssh "$host" "systemctl is-active $unit" 2>/dev/null || true)
+  state=$(sandbox/sandbox ssh "$host" "systemctl is-active $unit" </dev/null 2>/dev/null || true)
   printf '  %-5s %-34s %-9s %s\n' "$host" "$unit" "$state" "$where"
 done <<EOF_UNITS
 vps1 openclaw-gateway.service http://$vps1:18789 (token auth)
