@@ -41,7 +41,8 @@ beforeAll(() => {
         if (args.inputs.captureResult) state.result = args.name.endsWith("node-install") ? "v22.23.3" : "2026.6.11";
         return { id: `${args.name}-id`, state };
       },
-      call: () => ({}),
+      // The Cloudflare provider's token function.
+      call: (args) => (args.token.includes("getZeroTrustTunnelCloudflaredToken") ? { token: TUNNEL_TOKEN } : {}),
     },
     "openclaw-infra",
     "vps1",
@@ -149,6 +150,31 @@ describe("vps1 (gateway) program", () => {
     expect(recorded.map((r) => r.name)).toContain("vps1-cloudflared");
     const token = find("vps1-cloudflared-token");
     expect(await pulumi.isSecret(pulumi.output(token.props.stdin))).toBe(true);
+  });
+});
+
+describe("vps1 with a Cloudflare-managed tunnel", () => {
+  const tunnel = {
+    hostname: "claw.example.com",
+    accountId: "a".repeat(32),
+    zoneId: "b".repeat(32),
+    install: { from: "apt", keyFingerprint: "C".repeat(40) },
+  };
+
+  it("routes the public hostname to the gateway and lists it in the gateway's allowed origins", async () => {
+    const { find, deployed } = deploy("vps1", { tunnel });
+    expect(deployed.publicUrl).toBe("https://claw.example.com");
+    const config = JSON.parse(await value<string>(find("vps1-gateway-config").props.stdin));
+    expect(config.gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
+    const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
+    expect(ingress.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
+  });
+
+  it("writes the token the provider returns into the 0600 token file, secret", async () => {
+    const { find } = deploy("vps1", { tunnel });
+    const file = find("vps1-tunnel-cloudflared-token");
+    expect(await pulumi.isSecret(pulumi.output(file.props.stdin))).toBe(true);
+    expect(await value(file.props.stdin)).toBe(TUNNEL_TOKEN);
   });
 });
 
