@@ -14,9 +14,9 @@ mkdir -p "$state/backend" && chmod 0700 "$state"
 export PULUMI_BACKEND_URL="file://$state/backend"
 export PULUMI_CONFIG_PASSPHRASE_FILE="$state/passphrase"
 
-# ensure_secret STACK KEY GENERATOR: sets a secret once, from stdin, never on a command line.
+# ensure_secret STACK KEY GENERATOR [--path]: sets a secret once, from stdin, never on a command line.
 ensure_secret() {
-  pulumi config get "$2" --stack "$1" >/dev/null 2>&1 || $3 | pulumi config set --secret ${4:-} "$2" --stack "$1"
+  pulumi config get ${4:-} "$2" --stack "$1" >/dev/null 2>&1 || $3 | pulumi config set --secret ${4:-} "$2" --stack "$1"
 }
 hex() { openssl rand -hex 32; }
 token() { openssl rand -base64 48 | tr -d '\n'; }

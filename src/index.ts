@@ -5,15 +5,6 @@ import { deployHost } from "./program";
 const { config, secrets } = loadStackConfig();
 const deployed = deployHost(config, secrets);
 
-export const host = deployed.host;
-export const roles = deployed.roles;
-export const metricsUrl = deployed.metricsUrl;
-export const logAgent = deployed.logAgent;
-export const nodeVersion = deployed.nodeVersion;
-export const gatewayHealthUrl = deployed.gatewayHealthUrl;
-export const gatewayVersion = deployed.gatewayVersion;
-export const publicUrl = deployed.publicUrl;
-/** Read by the gateway's stack: where its database is, and (secret) the password. */
-export const database = deployed.database;
-export const databasePassword = deployed.databasePassword;
-export const scrapeTargets = deployed.scrapeTargets;
+// Stack outputs: only what this host has (a database host exports no gateway URL). The
+// database stack's `database` and secret `databasePassword` are read by the gateway's stack.
+export = Object.fromEntries(Object.entries(deployed).filter(([, value]) => value !== undefined));
