@@ -9,3 +9,6 @@ export PULUMI_HOME="$OPENCLAW_CACHE/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+# The program is type-checked by `npm run typecheck` (and npm test); each pulumi run then only
+# transpiles it, which halves the time of an `up` with nothing to do (5.1 s -> 2.9 s here).
+export PULUMI_NODEJS_TRANSPILE_ONLY=true
