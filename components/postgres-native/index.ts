@@ -25,6 +25,7 @@ import {
   renderHbaScript,
   renderRolesSql,
   renderSqlScript,
+  renderUnitDropIn,
 } from "./render";
 import { parsePasswords, PGDG_KEY_FINGERPRINT, postgresArgsSchema, PostgresArgsOptions, PostgresSettings, PostgresSecrets } from "./schema";
 
@@ -71,6 +72,7 @@ export class PostgresNative extends pulumi.ComponentResource {
         connection,
         label: `postgresql cluster ${p.cluster}`,
         create: renderClusterScript(s),
+        stdin: renderUnitDropIn(),
         delete: renderClusterDelete(s),
       },
       { ...parent, dependsOn: [packages] },

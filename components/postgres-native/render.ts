@@ -1,5 +1,6 @@
 // Pure rendering of PostgresNative's files, SQL and scripts from its settings. Golden-file tested.
 import { hardening, hardeningLines } from "../../src/hardening";
+import { writeFileScript } from "../../src/remote/file";
 import { template } from "../../src/template";
 import { PostgresSettings } from "./schema";
 
@@ -43,7 +44,7 @@ const confTemplate = template<{ settings: { key: string; value: string }[] }>(__
 const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
 const unitDropInTemplate = template<{ hardening: { key: string; value: string }[] }>(__dirname, "postgresql-unit.conf.hbs");
 const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
-const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; unitDropIn: string; unitDropInContent: string }>(
+const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; writeDropIn: string }>(
   __dirname,
   "cluster.sh.hbs",
 );
@@ -109,8 +110,7 @@ export function renderClusterScript(s: PostgresSettings): string {
     cluster: p.cluster,
     port: s.port,
     unit: p.unit,
-    unitDropIn: p.unitDropIn,
-    unitDropInContent: renderUnitDropIn(),
+    writeDropIn: writeFileScript(p.unitDropIn).trimEnd(),
   });
 }
 

@@ -32,6 +32,25 @@ apply_config() {
   fi
 }
 
+# Our unit drop-in (hardening, start after the network) arrives on stdin: read it first. A running server
+# picks a changed drop-in up only when restarted.
+written=$( (
+dest='/etc/systemd/system/postgresql@17-main.service.d/10-openclaw.conf'
+[ -d '/etc/systemd/system/postgresql@17-main.service.d' ] || install -d -m 0755 '/etc/systemd/system/postgresql@17-main.service.d'
+tmp=$(mktemp '/etc/systemd/system/postgresql@17-main.service.d/.tmp.XXXXXX')
+trap 'rm -f "$tmp"' EXIT
+cat > "$tmp"
+chown 'root:root' "$tmp"
+chmod '0644' "$tmp"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  mv -f "$tmp" "$dest"
+  echo "wrote $dest"
+fi
+) )
+echo "$written"
+if [ "${written%% *}" = wrote ]; then systemctl daemon-reload; start=restart; else start=start; fi
 # Another major version's cluster on our port means a major upgrade, which is not automated:
 # refuse instead of starting a second, empty cluster next to the data.
 other=$(pg_lsclusters --no-header | awk -v v=17 -v p=5432 '$1 != v && $3 == p {print $1 "/" $2}')
@@ -44,58 +63,6 @@ if pg_lsclusters --no-header | awk '{print $1 "/" $2}' | grep -qx '17/main'; the
 else
   pg_createcluster 17 main --port 5432
   echo "created cluster 17/main"
-fi
-dropin='/etc/systemd/system/postgresql@17-main.service.d/10-openclaw.conf'
-install -d -m 0755 "$(dirname "$dropin")"
-tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-cat > "$tmp" <<'OPENCLAW_EOF'
-# Managed by openclaw-infra (Pulumi). PostgreSQL listens on the private address too, which
-# may come up after network.target: start once the network is online, so the bind succeeds.
-[Unit]
-Wants=network-online.target
-After=network-online.target
-
-# Debian's unit starts pg_ctlcluster as root, which then drops to postgres: run it as postgres
-# from the start, so the service needs no capability at all, and sandbox it.
-[Service]
-User=postgres
-Group=postgres
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-PrivateDevices=yes
-PrivateMounts=yes
-ProtectHostname=yes
-ProtectClock=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectProc=invisible
-ProcSubset=pid
-RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK
-RestrictNamespaces=yes
-RestrictRealtime=yes
-RestrictSUIDSGID=yes
-LockPersonality=yes
-RemoveIPC=yes
-KeyringMode=private
-DevicePolicy=closed
-CapabilityBoundingSet=
-AmbientCapabilities=
-SystemCallArchitectures=native
-SystemCallFilter=@system-service
-SystemCallFilter=~@privileged @resources
-SystemCallErrorNumber=EPERM
-UMask=0077
-ReadWritePaths=/var/lib/postgresql /run/postgresql /var/log/postgresql
-OPENCLAW_EOF
-if cmp -s "$tmp" "$dropin"; then
-  echo "unchanged $dropin"; start=start
-else
-  # A running server picks a changed drop-in up only when restarted.
-  install -m 0644 "$tmp" "$dropin"; systemctl daemon-reload; echo "wrote $dropin"; start=restart
 fi
 systemctl enable --quiet postgresql.service
 systemctl "$start" 'postgresql@17-main.service'
