@@ -13,6 +13,20 @@ import { template } from "../template";
  */
 const APT_LOCK = "exec 9>/run/lock/openclaw-infra-apt && flock -w 900 9";
 const APT_GET = "apt-get -o DPkg::Lock::Timeout=600";
+/** Touched after each `apt-get update` of ours (under the lock). */
+const UPDATED = "/run/lock/openclaw-infra-apt.updated";
+/**
+ * `apt-get update`, unless one of our steps ran it in the last 10 minutes and no apt source
+ * changed since: a deploy installs packages from several components and needs fresh lists
+ * once, not once per component.
+ */
+const APT_UPDATE = [
+  `if [ -n "$(find ${UPDATED} -mmin -10 2>/dev/null)" ] && [ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d -newer ${UPDATED} 2>/dev/null)" ]; then`,
+  `  echo "package lists fresh"`,
+  `else`,
+  `  ${APT_GET} update -q && touch ${UPDATED}`,
+  `fi`,
+].join("\n");
 
 export interface PackagesArgs {
   connection: pulumi.Input<Connection>;
@@ -42,7 +56,7 @@ export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.Cust
         `done`,
         `if [ -z "$needed" ]; then echo "unchanged: ${names.join(" ")} installed"; exit 0; fi`,
         APT_LOCK,
-        `${APT_GET} update -q`,
+        APT_UPDATE,
         `${APT_GET} install -y -q --no-install-recommends $needed`,
       ),
     },
@@ -100,7 +114,7 @@ export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulu
         pinnedKeyScript(args.keyUrl, args.keyFingerprint, keyring),
         writeFileScript(sources),
         APT_LOCK,
-        `${APT_GET} update -q`,
+        `${APT_GET} update -q && touch ${UPDATED}`,
       ),
       delete: script(`rm -f ${sh(sources)} ${sh(keyring)}`, APT_LOCK, `${APT_GET} update -q || true`),
       stdin: renderAptSources(args),
