@@ -6,6 +6,7 @@ set -euo pipefail
 host=${1:?usage: sandbox-stack.sh HOST CONFIG_FILE}
 out=${2:?usage: sandbox-stack.sh HOST CONFIG_FILE}
 hosts_json=/var/lib/openclaw-infra/sandbox/hosts.json
+cd "$(dirname "$0")/.."   # reads Pulumi.yaml; CONFIG_FILE is relative to the repo
 [ -f "$hosts_json" ] || { echo "sandbox-stack: $hosts_json missing: run 'npm run sandbox -- up' first" >&2; exit 1; }
 
 # Keep the encryption salt if the file exists already (it protects the stack's secrets).
@@ -14,9 +15,13 @@ const fs = require("fs");
 const YAML = require(require.resolve("yaml", { paths: [process.cwd()] }));
 const [hostsJson, host, out] = process.argv.slice(2);
 const sb = JSON.parse(fs.readFileSync(hostsJson, "utf8"));
+// Roles come from the topology in Pulumi.yaml: only addresses and host keys are the sandbox's.
+const production = YAML.parse(fs.readFileSync("Pulumi.yaml", "utf8")).config["openclaw-infra:topology"].value.hosts;
+const roles = Object.fromEntries(Object.entries(production).map(([name, h]) => [name, h.roles]));
 if (!sb.hosts[host]) { console.error(`sandbox-stack: no host '${host}' in ${hostsJson}`); process.exit(1); }
-// Roles mirror the production topology in Pulumi.yaml.
-const roles = { vps1: ["gateway"], vps2: ["observability", "database"] };
+for (const name of Object.keys(sb.hosts)) {
+  if (!production[name]) { console.error(`sandbox-stack: sandbox host '${name}' is not in the topology of Pulumi.yaml`); process.exit(1); }
+}
 const existing = fs.existsSync(out) ? YAML.parse(fs.readFileSync(out, "utf8")) ?? {} : {};
 const config = {
   ...(existing.config ?? {}),
@@ -27,7 +32,7 @@ const config = {
       // One network in the sandbox: the bridge is both the SSH and the private network.
       privateAddress: h.address,
       hostKey: h.hostKey,
-      roles: roles[name] ?? ["gateway"],
+      roles: roles[name],
     }])),
   },
   "openclaw-infra:ssh": { user: sb.sshUser, privateKeyPath: sb.privateKeyPath },
