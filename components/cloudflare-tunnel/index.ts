@@ -142,7 +142,6 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
         label: "check cloudflared version",
         create: renderCheckVersion(binaryPath(install), install.version),
         captureResult: true,
-        triggers: [install.version ?? "newest"],
       },
       { ...parent, dependsOn: [pkg] },
     );

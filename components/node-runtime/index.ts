@@ -106,7 +106,6 @@ export class NodeRuntime extends pulumi.ComponentResource {
         label: `check node ${s.version}`,
         create: s.corepack ? "corepack enable\nnode --version\n" : "node --version\n",
         captureResult: true,
-        triggers: [String(s.version)],
       },
       { parent: this, dependsOn: [pkg] },
     );
