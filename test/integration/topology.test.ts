@@ -5,7 +5,8 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changeSummary, onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import * as path from "path";
+import { changeSummary, onHost, REPO, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
@@ -194,9 +195,22 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       scores[`${host} ${unit}`] = Number(m![1]);
       rows.push(`  ${host}  ${unit.padEnd(34)} ${m![1].padStart(4)} ${m![2]}`);
     }
+    // Baseline in the same run: the gateway unit as seed 001's runbook writes it.
+    const seed = fs.readFileSync(path.join(REPO, "..", "shared", "seeds", "001_3b363357e1a21e08.txt"), "utf8");
+    const seedUnit = seed.match(/openclaw-gateway\.service`\)\s*```ini\n([\s\S]*?)```/)![1];
+    const r = onHost(
+      "vps1",
+      "cat > /etc/systemd/system/seed001-gateway.service && systemctl daemon-reload && systemd-analyze security --no-pager seed001-gateway.service; " +
+        "rm -f /etc/systemd/system/seed001-gateway.service; systemctl daemon-reload",
+      seedUnit,
+    );
+    const seedScore = r.stdout.match(/Overall exposure level for \S+: ([\d.]+) (\S+)/);
+    expect(seedScore, r.stdout + r.stderr).not.toBeNull();
+    rows.push(`  vps1  ${"seed 001's gateway unit (baseline)".padEnd(34)} ${seedScore![1].padStart(4)} ${seedScore![2]}`);
     console.log(`systemd-analyze security:\n${rows.join("\n")}`);
     figures["systemd-analyze security"] = "\n" + rows.join("\n");
     expect(scores[`vps1 ${GATEWAY}`]).toBeLessThanOrEqual(2.0);
+    expect(scores[`vps1 ${GATEWAY}`]).toBeLessThan(Number(seedScore![1]));
     for (const [unit, score] of Object.entries(scores)) expect(score, unit).toBeLessThanOrEqual(5.0);
   });
 
