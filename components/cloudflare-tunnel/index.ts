@@ -11,7 +11,8 @@
 // side is deployed where the Cloudflare API and edge cannot be reached (the sandbox).
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { aptInstall, aptPackages } from "../../src/remote/apt";
+import { sh } from "../../src/remote/shell";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { Connection } from "../../src/remote/ssh";
@@ -27,7 +28,7 @@ import {
   renderIngress,
   renderInstallBinary,
   renderUninstallBinary,
-  renderUnit,
+  unitSpec,
 } from "./render";
 import {
   CloudflaredOptions,
@@ -84,7 +85,7 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
       {
         connection,
         name: PATHS.unit,
-        content: renderUnit(s),
+        spec: unitSpec(s),
         start: s.run,
         // systemd copies the credential at start: a new token needs a restart to be read.
         restartTriggers: installed ? [digest(tokenContent), installed.result.apply((v) => v ?? "")] : undefined,
@@ -104,45 +105,40 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
     const parent = { parent: this };
     if (install.from === "binary") {
       const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl"] }, parent);
+      const bin = binaryPath(install);
       return new RemoteCommand(
         `${name}-install`,
         {
           connection,
           label: `install cloudflared from ${install.url}`,
-          create: renderInstallBinary(install) + renderCheckVersion(binaryPath(install)),
+          create: renderInstallBinary(install) + renderCheckVersion(bin),
           delete: renderUninstallBinary(install),
+          check: `if echo ${sh(install.sha256)}"  "${sh(bin)} | sha256sum --check --status 2>/dev/null; then echo binary=same; else echo binary=changed; fi\n`,
+          observed: "binary=same",
           captureResult: true,
         },
         { ...parent, dependsOn: [base] },
       );
     }
-    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "gnupg"] }, parent);
-    const repo = aptRepository(
-      `${name}-repo`,
+    const pkg = aptInstall(
+      `${name}-apt`,
       {
         connection,
-        name: "cloudflared",
-        uris: install.repoUrl.replace(/\/+$/, ""),
-        suites: install.suite,
-        components: "main",
-        keyUrl: install.keyUrl,
-        keyFingerprint: install.keyFingerprint,
+        repository: {
+          name: "cloudflared",
+          uris: install.repoUrl.replace(/\/+$/, ""),
+          suites: install.suite,
+          components: "main",
+          keyUrl: install.keyUrl,
+          keyFingerprint: install.keyFingerprint,
+        },
+        packages: [install.version ? `cloudflared=${install.version}` : "cloudflared"],
       },
-      { ...parent, dependsOn: [base] },
-    );
-    const pkg = aptPackages(
-      `${name}-package`,
-      { connection, packages: [install.version ? `cloudflared=${install.version}` : "cloudflared"] },
-      { ...parent, dependsOn: [repo] },
+      parent,
     );
     return new RemoteCommand(
       `${name}-check`,
-      {
-        connection,
-        label: "check cloudflared version",
-        create: renderCheckVersion(binaryPath(install), install.version),
-        captureResult: true,
-      },
+      { connection, label: "check cloudflared version", create: renderCheckVersion(binaryPath(install), install.version), captureResult: true },
       { ...parent, dependsOn: [pkg] },
     );
   }

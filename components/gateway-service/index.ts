@@ -3,15 +3,15 @@
 // and (re)starts the unit only when one of those or the unit itself changed, then waits for
 // /health. An openclaw release whose engines.node the runtime does not satisfy fails preview.
 import * as pulumi from "@pulumi/pulumi";
-import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
+import { versionedInstall } from "../../src/remote/install";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
-import { GatewayPeers, installPrefix, PATHS, renderConfig, renderEnv, renderInstall, renderUninstall, renderUnit } from "./render";
+import { GatewayPeers, installSpec, PATHS, renderConfig, renderEnv, unitSpec } from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
 export * from "./schema";
@@ -46,16 +46,10 @@ export class GatewayService extends pulumi.ComponentResource {
 
     const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, parent);
 
-    const install = new RemoteCommand(
+    // The install step exists only once the engines check passed.
+    const install = versionedInstall(
       `${name}-install`,
-      {
-        connection,
-        label: `install openclaw ${s.version}`,
-        // The install script exists only once the engines check passed.
-        create: compatible.apply(() => renderInstall(s.version, registry)),
-        delete: renderUninstall({ prefix: installPrefix(s.version) }),
-        captureResult: true,
-      },
+      { connection, spec: compatible.apply(() => installSpec(s.version, registry)) },
       { ...parent, dependsOn: [runtime.ready, user] },
     );
 
@@ -86,7 +80,8 @@ export class GatewayService extends pulumi.ComponentResource {
       {
         connection,
         name: PATHS.unit,
-        content: renderUnit(s),
+        spec: unitSpec(s),
+        reads: [PATHS.envFile, PATHS.configFile],
         restartTriggers: [digest(envContent), digest(configContent), install.result.apply((v) => v ?? "")],
         healthCheck: { url: this.healthUrl, expect: '"ok": ?true', unit: PATHS.unit },
       },

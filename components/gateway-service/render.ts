@@ -1,5 +1,7 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
 import { hardening, hardeningLines } from "../../src/hardening";
+import { releasePrefix, VersionedInstallSpec } from "../../src/remote/install";
+import { script, sh } from "../../src/remote/shell";
 import { template } from "../../src/template";
 import { GatewaySettings } from "./schema";
 
@@ -14,7 +16,7 @@ export const PATHS = {
 } as const;
 
 export function installPrefix(version: string): string {
-  return `${PATHS.installRoot}/${version}`;
+  return releasePrefix(PATHS.installRoot, version);
 }
 
 
@@ -32,11 +34,6 @@ interface UnitValues {
 const unitTemplate = template<UnitValues>(__dirname, "openclaw-gateway.service.hbs");
 const configTemplate = template<{ bind: string; port: number; allowedOrigins: string[]; otlpEndpoint?: string }>(__dirname, "openclaw.json.hbs");
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
-const installTemplate = template<{ prefix: string; root: string; version: string; spec: string; registry: string; unitFile: string; runningPattern: string }>(
-  __dirname,
-  "install.sh.hbs",
-);
-export const renderUninstall = template<{ prefix: string }>(__dirname, "uninstall.sh.hbs");
 
 export function renderUnit(s: GatewaySettings): string {
   return unitTemplate({
@@ -74,14 +71,16 @@ export function renderEnv(vars: Record<string, string>): string {
   return envTemplate({ vars: quoted });
 }
 
-export function renderInstall(version: string, registry: string): string {
-  return installTemplate({
-    prefix: installPrefix(version),
-    root: PATHS.installRoot,
+/** openclaw@version from the npm registry into its own prefix under /opt/openclaw. */
+export function installSpec(version: string, registry: string): VersionedInstallSpec {
+  return {
+    tool: "openclaw",
     version,
-    spec: `openclaw@${version}`,
-    registry,
-    unitFile: `/etc/systemd/system/${PATHS.unit}`,
-    runningPattern: `${PATHS.installRoot}/[^/ ]*`,
-  });
+    root: PATHS.installRoot,
+    fetch: script(
+      `PATH=/usr/local/bin:$PATH npm install --global --prefix "$partial" --registry ${sh(registry)} \\`,
+      `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${version}`)}`,
+    ),
+    binary: "bin/openclaw",
+  };
 }

@@ -5,17 +5,19 @@
 // restarts the service, and every restart is followed by a wait for /metrics on that address.
 //
 // Steps: hold (the package would otherwise start it on every address the moment it is
-// installed) -> package -> args (defaults file, unmask, enable) -> drop-in (restart, wait).
+// installed) -> package -> args (defaults file checked by the binary, unmask, enable) ->
+// drop-in (restart, wait).
 // Destroy removes the drop-in, then stops and disables the service and restores Debian's
 // defaults file; the package stays installed.
 import * as pulumi from "@pulumi/pulumi";
 import { aptPackages } from "../../src/remote/apt";
+import { checkedFile } from "../../src/remote/checked-file";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest } from "../../src/remote/file";
 import { Connection } from "../../src/remote/ssh";
 import { systemdDropIn } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
-import { healthCheck, metricsUrl, PATHS, renderArgsDelete, renderArgsScript, renderDefaults, renderDropIn, renderHoldScript } from "./render";
+import { argsFileSpec, dropInSpec, healthCheck, metricsUrl, PATHS, renderArgsDelete, renderDefaults, renderHoldScript } from "./render";
 import { NodeExporterArgsOptions, nodeExporterArgsSchema } from "./schema";
 
 export * from "./schema";
@@ -36,20 +38,25 @@ export class NodeExporter extends pulumi.ComponentResource {
     const s = parseOrThrow(nodeExporterArgsSchema, options, `NodeExporter ${name}: `);
     const parent = { parent: this };
 
-    const hold = new RemoteCommand(`${name}-hold`, { connection, label: `hold ${PATHS.unit} until configured`, create: renderHoldScript() }, parent);
+    const hold = new RemoteCommand(
+      `${name}-hold`,
+      {
+        connection,
+        label: `hold ${PATHS.unit} until configured`,
+        create: renderHoldScript(),
+        // Held, or past it: the package installed. A wiped host shows "missing" and is held again.
+        check: `if dpkg-query -W -f='\${db:Status-Abbrev}' ${PATHS.package} 2>/dev/null | grep -q '^ii'; then echo package=installed; else echo package=missing; fi\n`,
+        observed: "package=installed",
+      },
+      parent,
+    );
 
     const pkg = aptPackages(`${name}-package`, { connection, packages: [PATHS.package] }, { ...parent, dependsOn: [hold] });
 
     const defaults = renderDefaults(s);
-    const argsFile = new RemoteCommand(
+    const argsFile = checkedFile(
       `${name}-args`,
-      {
-        connection,
-        label: `write ${PATHS.defaults}`,
-        create: renderArgsScript(s),
-        delete: renderArgsDelete(),
-        stdin: defaults,
-      },
+      { connection, ...argsFileSpec(s), content: defaults, delete: renderArgsDelete() },
       { ...parent, dependsOn: [pkg] },
     );
 
@@ -59,7 +66,8 @@ export class NodeExporter extends pulumi.ComponentResource {
         connection,
         unit: PATHS.unit,
         name: PATHS.dropIn,
-        content: renderDropIn(s),
+        spec: dropInSpec(s),
+        reads: [PATHS.defaults],
         restartTriggers: [digest(defaults)],
         healthCheck: healthCheck(s),
       },

@@ -2,9 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Directive, hardening, hardeningLines } from "../../src/hardening";
-import { writeFileScript } from "../../src/remote/file";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
-import { sh } from "../../src/remote/shell";
+import { script, sh } from "../../src/remote/shell";
 import { template } from "../../src/template";
 import { NodeExporterSettings } from "./schema";
 
@@ -61,7 +61,6 @@ export function allowList(s: NodeExporterSettings): string | null {
 const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus-node-exporter.default.hbs");
 const dropInTemplate = template<{ defaults: string; allow: string | null; hardening: { key: string; value: string }[] }>(__dirname, "openclaw.conf.hbs");
 const holdTemplate = template<{ unit: string; package: string; defaults: string }>(__dirname, "hold.sh.hbs");
-const argsTemplate = template<{ path: string; binary: string; flags: string; args: string; write: string; unit: string }>(__dirname, "args.sh.hbs");
 const argsDeleteTemplate = template<{ path: string; unit: string; stock: string }>(__dirname, "args-delete.sh.hbs");
 
 /** Debian's /etc/default/prometheus-node-exporter as the package ships it (its conffile md5 matches). */
@@ -86,20 +85,21 @@ export function renderHoldScript(): string {
   return holdTemplate({ unit: PATHS.unit, package: PATHS.package, defaults: PATHS.defaults });
 }
 
-/** Checks the arguments with the installed binary, writes the defaults file (stdin), enables the unit. */
-export function renderArgsScript(s: NodeExporterSettings): string {
-  const flags = renderFlags(s);
-  return argsTemplate({
+/**
+ * The defaults file (ARGS) as a checked file: the installed binary parses the arguments first,
+ * so an unknown flag or collector changes nothing. Then the unit is enabled again (masked until
+ * now by the hold, or disabled by an earlier destroy); the drop-in step that follows restarts it.
+ */
+export function argsFileSpec(s: NodeExporterSettings): CheckedFileSpec {
+  return {
     path: PATHS.defaults,
-    binary: PATHS.binary,
-    flags: flags.map(sh).join(" "),
-    args: flags.join(" "),
-    write: writeFileScript(PATHS.defaults, "root", "root", "0644").trimEnd(),
-    unit: PATHS.unit,
-  });
+    checkerName: `${PATHS.binary} --help`,
+    checker: `${sh(PATHS.binary)} ${renderFlags(s).map(sh).join(" ")} --help </dev/null >/dev/null`,
+    apply: script(`systemctl unmask --quiet ${sh(PATHS.unit)}`, `systemctl enable --quiet ${sh(PATHS.unit)}`),
+  };
 }
 
-/** Undoes renderArgsScript: the service stopped and disabled, Debian's defaults file back. */
+/** Undoes the args step: the service stopped and disabled, Debian's defaults file back. */
 export function renderArgsDelete(): string {
   return argsDeleteTemplate({ path: PATHS.defaults, unit: PATHS.unit, stock: STOCK_DEFAULTS });
 }

@@ -1,10 +1,11 @@
 // NodeRuntime: Node.js of a given major on a host, from the official tarball (checksum
 // verified) or NodeSource's apt repository. Output `version` is the exact version installed.
 import * as pulumi from "@pulumi/pulumi";
-import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { aptInstall, aptPackages, installedVersion } from "../../src/remote/apt";
 import { RemoteCommand } from "../../src/remote/command";
+import { versionedInstall, VersionedInstallSpec } from "../../src/remote/install";
+import { script, sh } from "../../src/remote/shell";
 import { Connection } from "../../src/remote/ssh";
-import { template } from "../../src/template";
 import { parseOrThrow } from "../../src/validate";
 import { NodeRelease, resolveRelease } from "./release";
 import { NODESOURCE_KEY_FINGERPRINT, nodeRuntimeArgsSchema, NodeRuntimeOptions, NodeRuntimeSettings } from "./schema";
@@ -15,16 +16,24 @@ export interface NodeRuntimeArgs extends NodeRuntimeOptions {
   connection: pulumi.Input<Connection>;
 }
 
-interface TarballValues {
-  prefix: string;
-  version: string;
-  tag: string;
-  url: string;
-  sha256: string;
-  corepack: boolean;
+/** The official tarball as a versioned install under /opt/node, linked into /usr/local/bin. */
+export function tarballInstallSpec(release: NodeRelease, corepack: boolean): VersionedInstallSpec {
+  return {
+    tool: "node",
+    version: release.version,
+    root: "/opt/node",
+    fetch: script(
+      `curl -fsSL --retry 3 -o "$work/node.tar.xz" ${sh(release.url)}`,
+      `echo ${sh(release.sha256)}"  $work/node.tar.xz" | sha256sum --check --quiet`,
+      `tar -xJf "$work/node.tar.xz" -C "$partial" --strip-components=1`,
+      // corepack's pnpm and yarn shims go next to node, inside the release.
+      corepack && `"$partial/bin/corepack" enable --install-directory "$partial/bin"`,
+    ),
+    binary: "bin/node",
+    links: Object.fromEntries(["node", "npm", "npx", "corepack"].map((bin) => [`/usr/local/bin/${bin}`, `bin/${bin}`])),
+    report: "/usr/local/bin/node --version",
+  };
 }
-export const renderInstallTarball = template<TarballValues>(__dirname, "install-tarball.sh.hbs");
-export const renderUninstallTarball = template<{ prefix: string }>(__dirname, "uninstall-tarball.sh.hbs");
 
 export class NodeRuntime extends pulumi.ComponentResource {
   /** Exact version this runtime installs, known at preview: dependents check compatibility on it. */
@@ -40,74 +49,56 @@ export class NodeRuntime extends pulumi.ComponentResource {
     super("openclaw:runtime:NodeRuntime", name, {}, opts);
     const { connection, ...options } = args;
     const settings = parseOrThrow(nodeRuntimeArgsSchema, options, `NodeRuntime ${name}: `);
-    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "xz-utils"] }, { parent: this });
+    let reported: pulumi.Output<string>;
 
     if (settings.from === "tarball") {
       const release = pulumi.output(resolveRelease(settings.distUrl, settings.major, settings.version));
       this.plannedVersion = release.version;
-      this.ready = this.fromTarball(name, connection, settings, release, base);
+      const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "xz-utils"] }, { parent: this });
+      this.ready = versionedInstall(
+        `${name}-install`,
+        { connection, spec: release.apply((r) => tarballInstallSpec(r, settings.corepack)) },
+        { parent: this, dependsOn: [base] },
+      );
+      reported = this.ready.result.apply((out) => (out ?? "").replace(/^v/, ""));
       this.nodePath = pulumi.output("/usr/local/bin/node");
     } else {
       this.plannedVersion = pulumi.output(settings.version!);
-      this.ready = this.fromNodeSource(name, connection, settings, base);
+      this.ready = this.fromNodeSource(name, connection, settings);
+      reported = this.ready.result.apply((out) => installedVersion(out, "nodejs").replace(/-.*$/, ""));
       this.nodePath = pulumi.output("/usr/bin/node");
     }
     // The host reports what it runs; a mismatch with the plan fails the deploy.
-    this.version = pulumi.all([this.ready.result, this.plannedVersion]).apply(([out, planned]) => {
-      const installed = (out ?? "").replace(/^v/, "");
-      if (installed !== planned) throw new Error(`NodeRuntime ${name}: planned node ${planned}, host reports '${out}'`);
+    this.version = pulumi.all([reported, this.plannedVersion]).apply(([installed, planned]) => {
+      if (installed !== planned) throw new Error(`NodeRuntime ${name}: planned node ${planned}, host reports '${installed}'`);
       return installed;
     });
     this.registerOutputs({ plannedVersion: this.plannedVersion, version: this.version, nodePath: this.nodePath });
   }
 
-  private fromTarball(
-    name: string,
-    connection: pulumi.Input<Connection>,
-    s: NodeRuntimeSettings,
-    release: pulumi.Output<NodeRelease>,
-    after: pulumi.Resource,
-  ): RemoteCommand {
-    const prefix = release.apply((r) => `/opt/node-v${r.version}-linux-x64`);
-    return new RemoteCommand(
-      `${name}-install`,
-      {
-        connection,
-        label: release.apply((r) => `install node ${r.version}`),
-        create: release.apply((r) =>
-          renderInstallTarball({ prefix: `/opt/node-v${r.version}-linux-x64`, version: r.version, tag: `v${r.version}`, url: r.url, sha256: r.sha256, corepack: s.corepack }),
-        ),
-        delete: prefix.apply((p) => renderUninstallTarball({ prefix: p })),
-        captureResult: true,
-      },
-      { parent: this, dependsOn: [after] },
-    );
-  }
-
-  private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings, after: pulumi.Resource): RemoteCommand {
-    const repo = aptRepository(
+  private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings): RemoteCommand {
+    const base = s.nodeSourceUrl.replace(/\/+$/, "");
+    const packages = aptInstall(
       `${name}-nodesource`,
       {
         connection,
-        name: "nodesource",
-        uris: `${s.nodeSourceUrl.replace(/\/+$/, "")}/node_${s.major}.x`,
-        suites: "nodistro",
-        components: "main",
-        keyUrl: `${s.nodeSourceUrl.replace(/\/+$/, "")}/gpgkey/nodesource-repo.gpg.key`,
-        keyFingerprint: NODESOURCE_KEY_FINGERPRINT,
+        repository: {
+          name: "nodesource",
+          uris: `${base}/node_${s.major}.x`,
+          suites: "nodistro",
+          components: "main",
+          keyUrl: `${base}/gpgkey/nodesource-repo.gpg.key`,
+          keyFingerprint: NODESOURCE_KEY_FINGERPRINT,
+        },
+        packages: [`nodejs=${s.version}-1nodesource1`],
       },
-      { parent: this, dependsOn: [after] },
+      { parent: this },
     );
-    const pkg = aptPackages(`${name}-nodejs`, { connection, packages: [`nodejs=${s.version}-1nodesource1`] }, { parent: this, dependsOn: [repo] });
+    if (!s.corepack) return packages;
     return new RemoteCommand(
-      `${name}-check`,
-      {
-        connection,
-        label: `check node ${s.version}`,
-        create: s.corepack ? "corepack enable\nnode --version\n" : "node --version\n",
-        captureResult: true,
-      },
-      { parent: this, dependsOn: [pkg] },
+      `${name}-corepack`,
+      { connection, label: "corepack enable", create: "corepack enable\ndpkg-query -W -f='${Package}=${Version}\\n' nodejs\n", captureResult: true },
+      { parent: this, dependsOn: [packages] },
     );
   }
 }

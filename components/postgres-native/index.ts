@@ -5,7 +5,8 @@
 // before it is applied. A destroy removes our configuration but keeps the data unless
 // dropDataOnDestroy says otherwise; a later `up` finds the data again.
 import * as pulumi from "@pulumi/pulumi";
-import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { aptInstall } from "../../src/remote/apt";
+import { checkedFile } from "../../src/remote/checked-file";
 import { RemoteCommand } from "../../src/remote/command";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow, ValidationError } from "../../src/validate";
@@ -16,13 +17,15 @@ import {
   paths,
   renderClusterDelete,
   renderClusterScript,
+  clusterFacts,
+  clusterFactsScript,
+  confFileSpec,
+  hbaFileSpec,
   renderConf,
   renderConfDelete,
-  renderConfScript,
   renderDatabasesSql,
   renderHba,
-  renderHbaDelete,
-  renderHbaScript,
+  sqlFactsScript,
   renderRolesSql,
   renderSqlScript,
   renderUnitDropIn,
@@ -74,31 +77,22 @@ export class PostgresNative extends pulumi.ComponentResource {
         create: renderClusterScript(s),
         stdin: renderUnitDropIn(),
         delete: renderClusterDelete(s),
+        check: clusterFactsScript(s),
+        observed: clusterFacts(),
       },
       { ...parent, dependsOn: [packages] },
     );
 
-    const conf = new RemoteCommand(
+    const conf = checkedFile(
       `${name}-conf`,
-      {
-        connection,
-        label: `write ${p.dropIn}`,
-        create: renderConfScript(s),
-        delete: renderConfDelete(s),
-        stdin: renderConf(s),
-      },
+      { connection, ...confFileSpec(s), content: renderConf(s), delete: renderConfDelete(s) },
       { ...parent, dependsOn: [cluster] },
     );
 
-    const hba = new RemoteCommand(
+    // What a destroy leaves: the same file without the peers.
+    const hba = checkedFile(
       `${name}-hba`,
-      {
-        connection,
-        label: `write ${p.hba}`,
-        create: renderHbaScript(s),
-        delete: renderHbaDelete(s),
-        stdin: renderHba(s),
-      },
+      { connection, ...hbaFileSpec(s), content: renderHba(s), contentOnDelete: renderHba(s, false) },
       { ...parent, dependsOn: [conf] },
     );
 
@@ -109,6 +103,8 @@ export class PostgresNative extends pulumi.ComponentResource {
         label: `postgresql roles ${s.roles.map((r) => r.name).join(" ")}`,
         create: renderSqlScript(s, "roles and their passwords", `roles: ${s.roles.map((r) => r.name).join(", ")}`),
         stdin: pulumi.secret(this.passwords.apply((pw) => renderRolesSql(s, pw))),
+        check: sqlFactsScript(s, "roles"),
+        observed: "roles=present",
       },
       { ...parent, dependsOn: [hba] },
     );
@@ -120,6 +116,8 @@ export class PostgresNative extends pulumi.ComponentResource {
         label: `postgresql databases ${this.databases.join(" ")}`,
         create: renderSqlScript(s, "databases, owners and extensions", `databases: ${this.databases.join(", ")}`),
         stdin: renderDatabasesSql(s),
+        check: sqlFactsScript(s, "databases"),
+        observed: "databases=present",
       },
       { ...parent, dependsOn: [roles] },
     );
@@ -153,24 +151,10 @@ export class PostgresNative extends pulumi.ComponentResource {
 
   /** The server and pgvector packages, from PGDG (its repository first) or from Debian. */
   private packages(name: string, connection: pulumi.Input<Connection>, s: PostgresSettings): RemoteCommand {
-    const parent = { parent: this };
-    if (s.source === "distribution") {
-      return aptPackages(`${name}-packages`, { connection, packages: packagesFor(s.version) }, parent);
-    }
-    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "gnupg"] }, parent);
-    const repo = aptRepository(
-      `${name}-pgdg`,
-      {
-        connection,
-        name: "pgdg",
-        uris: s.pgdgUrl.replace(/\/+$/, ""),
-        suites: `${s.debianCodename}-pgdg`,
-        components: "main",
-        keyUrl: s.pgdgKeyUrl,
-        keyFingerprint: PGDG_KEY_FINGERPRINT,
-      },
-      { ...parent, dependsOn: [base] },
-    );
-    return aptPackages(`${name}-packages`, { connection, packages: packagesFor(s.version) }, { ...parent, dependsOn: [repo] });
+    const repository =
+      s.source === "pgdg"
+        ? { name: "pgdg", uris: s.pgdgUrl.replace(/\/+$/, ""), suites: `${s.debianCodename}-pgdg`, components: "main", keyUrl: s.pgdgKeyUrl, keyFingerprint: PGDG_KEY_FINGERPRINT }
+        : undefined;
+    return aptInstall(name, { connection, repository, packages: packagesFor(s.version) }, { parent: this });
   }
 }

@@ -1,6 +1,8 @@
 // Pure rendering of PostgresNative's files, SQL and scripts from its settings. Golden-file tested.
 import { hardening, hardeningLines } from "../../src/hardening";
-import { writeFileScript } from "../../src/remote/file";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { fileFacts, fileFactsScript, writeFileScript } from "../../src/remote/file";
+import { script, sh } from "../../src/remote/shell";
 import { template } from "../../src/template";
 import { PostgresSettings } from "./schema";
 
@@ -49,9 +51,7 @@ const clusterTemplate = template<{ prelude: string; version: number; cluster: st
   "cluster.sh.hbs",
 );
 const clusterDeleteTemplate = template<{ dropData: boolean; version: number; cluster: string; unitDropIn: string }>(__dirname, "cluster-delete.sh.hbs");
-const confScriptTemplate = template<{ prelude: string; path: string; mainConf: string; postgres: string }>(__dirname, "conf.sh.hbs");
 const confDeleteTemplate = template<{ prelude: string; path: string; unit: string }>(__dirname, "conf-delete.sh.hbs");
-const hbaScriptTemplate = template<{ prelude: string; path: string; unit: string; inline: string | false; requireSsl: boolean }>(__dirname, "hba.sh.hbs");
 const rolesTemplate = template<{ roles: { ident: string; literal: string; createdb: string; password: string }[] }>(__dirname, "roles.sql.hbs");
 const databasesTemplate = template<{ databases: { ident: string; literal: string; owner: string; extensions: string[] }[] }>(__dirname, "databases.sql.hbs");
 const sqlScriptTemplate = template<{ prelude: string; what: string; done: string }>(__dirname, "sql.sh.hbs");
@@ -119,10 +119,26 @@ export function renderClusterDelete(s: PostgresSettings): string {
   return clusterDeleteTemplate({ dropData: s.dropDataOnDestroy, version: s.version, cluster: p.cluster, unitDropIn: p.unitDropIn });
 }
 
-/** Reads the new drop-in from stdin. */
-export function renderConfScript(s: PostgresSettings): string {
+/**
+ * Our settings drop-in as a checked file: `postgres -C` reads the main configuration with the
+ * candidate included, then a reload applies it, or a restart when a changed setting needs one.
+ */
+export function confFileSpec(s: PostgresSettings): CheckedFileSpec {
   const p = paths(s.version);
-  return confScriptTemplate({ prelude: prelude(s.version), path: p.dropIn, mainConf: p.mainConf, postgres: p.postgres });
+  return {
+    path: p.dropIn,
+    owner: "postgres",
+    group: "postgres",
+    mode: "0644",
+    prelude: prelude(s.version),
+    checkerName: "postgres -C",
+    checker: script(
+      `printf "include '%s'\\ninclude '%s'\\n" ${sh(p.mainConf)} "$candidate" > "$work/check.conf"`,
+      `chmod 0644 "$work/check.conf"`,
+      `runuser -u postgres -- ${sh(p.postgres)} --config-file="$work/check.conf" -C data_directory`,
+    ).trimEnd(),
+    apply: `apply_config "$changed"`,
+  };
 }
 
 export function renderConfDelete(s: PostgresSettings): string {
@@ -130,17 +146,65 @@ export function renderConfDelete(s: PostgresSettings): string {
   return confDeleteTemplate({ prelude: prelude(s.version), path: p.dropIn, unit: p.unit });
 }
 
-/** Reads the new pg_hba.conf from stdin. */
-export function renderHbaScript(s: PostgresSettings): string {
+/**
+ * pg_hba.conf, replaced whole, as a checked file. PostgreSQL parses only the file at its path
+ * (pg_hba_file_rules), so the candidate is checked in place and the previous file comes back
+ * when a line is refused; then a reload applies it. A stopped server checks it when it starts.
+ */
+export function hbaFileSpec(s: PostgresSettings): CheckedFileSpec {
   const p = paths(s.version);
-  const requireSsl = s.ssl === "require" && s.peers.length > 0;
-  return hbaScriptTemplate({ prelude: prelude(s.version), path: p.hba, unit: p.unit, inline: false, requireSsl });
+  return {
+    path: p.hba,
+    owner: "postgres",
+    group: "postgres",
+    mode: "0640",
+    prelude: prelude(s.version),
+    checkInPlace: true,
+    checkerName: "pg_hba_file_rules",
+    checker: script(
+      `! systemctl is-active --quiet ${sh(p.unit)} || {`,
+      `  if grep -q '^hostssl' "$dest" && [ "$(sql -d postgres -tAc 'SHOW ssl')" != on ]; then`,
+      `    echo "the cluster runs with ssl = off, so hostssl entries would refuse every peer: give it a certificate and ssl = on, or set ssl: disable"; exit 1`,
+      `  fi`,
+      `  errors=$(sql -d postgres -tAc "SELECT 'line ' || line_number || ': ' || error FROM pg_catalog.pg_hba_file_rules WHERE error IS NOT NULL")`,
+      `  [ -z "$errors" ] || { echo "$errors"; exit 1; }`,
+      `}`,
+    ).trimEnd(),
+    apply: script(
+      `if [ "$changed" = yes ] && systemctl is-active --quiet ${sh(p.unit)}; then`,
+      `  sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null; echo "reloaded ${p.unit}"`,
+      `fi`,
+    ),
+  };
 }
 
-/** What a destroy leaves: the same file without the peers (no stdin on delete, so inline). */
-export function renderHbaDelete(s: PostgresSettings): string {
+/** Facts of the cluster step: the cluster there, its unit drop-in (stdin) in place, the server up. */
+export function clusterFactsScript(s: PostgresSettings): string {
   const p = paths(s.version);
-  return hbaScriptTemplate({ prelude: prelude(s.version), path: p.hba, unit: p.unit, inline: renderHba(s, false), requireSsl: false });
+  return script(
+    `if pg_lsclusters --no-header 2>/dev/null | awk '{print $1 "/" $2}' | grep -qx ${sh(p.cluster)}; then echo cluster=present; else echo cluster=missing; fi`,
+    fileFactsScript(p.unitDropIn),
+    `echo "active=$(systemctl is-active ${sh(p.unit)} 2>/dev/null || true)"`,
+  );
+}
+
+export function clusterFacts(): string {
+  return `cluster=present\n${fileFacts()}\nactive=active`;
+}
+
+/** Facts of the SQL steps: every role, or every database with its extensions, present. */
+export function sqlFactsScript(s: PostgresSettings, what: "roles" | "databases"): string {
+  const list = (names: string[]) => names.map(sqlLiteral).join(", ");
+  const queries =
+    what === "roles"
+      ? [`[ "$(sql -d postgres -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname IN (${list(s.roles.map((r) => r.name))})`)})" = ${s.roles.length} ]`]
+      : [
+          `[ "$(sql -d postgres -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_database WHERE datname IN (${list(s.databases.map((d) => d.name))})`)})" = ${s.databases.length} ]`,
+          ...s.databases
+            .filter((db) => db.extensions.length > 0)
+            .map((db) => `[ "$(sql -d ${sh(db.name)} -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_extension WHERE extname IN (${list(db.extensions)})`)})" = ${db.extensions.length} ]`),
+        ];
+  return script(prelude(s.version), `cat >/dev/null`, `if ${queries.join(" && ")} 2>/dev/null; then echo ${what}=present; else echo ${what}=missing; fi`);
 }
 
 /** Roles and their passwords: secret, sent on stdin only. */

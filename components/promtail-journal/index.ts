@@ -5,15 +5,16 @@
 // configuration is checked by the agent itself on the host before it replaces the current one;
 // a restart follows only a change and is followed by a wait for the agent's readiness endpoint.
 import * as pulumi from "@pulumi/pulumi";
-import { aptPackages, aptRepository } from "../../src/remote/apt";
+import { aptInstall, aptPackages, installedVersion } from "../../src/remote/apt";
+import { checkedFile } from "../../src/remote/checked-file";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest } from "../../src/remote/file";
-import { sh } from "../../src/remote/shell";
+import { versionedInstall } from "../../src/remote/install";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
-import { paths, readyUrl, renderConfig, renderConfigScript, renderInstallArchive, renderUninstallArchive, renderUnit } from "./render";
+import { archiveInstallSpec, configFileSpec, paths, readyUrl, renderConfig, unitSpec } from "./render";
 import { GRAFANA_KEY_FINGERPRINT, PROMTAIL_END_OF_LIFE, promtailArgsSchema, PromtailArgsOptions, PromtailSettings } from "./schema";
 
 export * from "./schema";
@@ -50,83 +51,54 @@ export class PromtailJournal extends pulumi.ComponentResource {
     if (s.agent === "promtail") pulumi.log.warn(endOfLifeWarning(name), this);
 
     const install = s.from === "apt" ? this.fromApt(name, connection, s) : this.fromArchive(name, connection, s);
+    // The installed version: the release, or the package version apt reports.
+    const installed = install.result.apply((r) => (s.from === "apt" ? installedVersion(r, s.agent) : (r ?? "")));
 
     const user = systemUser(`${name}-user`, { connection, user: p.user, home: p.stateDir, groups: ["systemd-journal"] }, { ...parent, dependsOn: [install] });
 
     const configContent = renderConfig(s);
-    const config = new RemoteCommand(
-      `${name}-config`,
-      {
-        connection,
-        label: `write ${p.config}`,
-        create: renderConfigScript(s),
-        delete: `rm -f ${sh(p.config)}\n`,
-        stdin: configContent,
-      },
-      { ...parent, dependsOn: [install, user] },
-    );
+    const config = checkedFile(`${name}-config`, { connection, ...configFileSpec(s), content: configContent }, { ...parent, dependsOn: [install, user] });
 
     const unit = systemdUnit(
       `${name}-unit`,
       {
         connection,
         name: p.unit,
-        content: renderUnit(s),
-        restartTriggers: [digest(configContent), install.result.apply((v) => v ?? "")],
+        spec: unitSpec(s),
+        reads: [p.config],
+        restartTriggers: [digest(configContent), installed],
         healthCheck: { url: this.readyUrl, expect: "[Rr]eady", unit: p.unit },
       },
       { ...parent, dependsOn: [install, user, config] },
     );
 
-    this.version = pulumi.all([install.result, unit.id]).apply(([v]) => v ?? "");
+    this.version = pulumi.all([installed, unit.id]).apply(([v]) => v);
     this.registerOutputs({ agent: this.agent, unitName: this.unitName, readyUrl: this.readyUrl, version: this.version });
   }
 
-  /** Grafana's apt repository, then the package; the last step reports the installed version. */
+  /** Grafana's apt repository, then the package; its result reports the installed version. */
   private fromApt(name: string, connection: pulumi.Input<Connection>, s: PromtailSettings): RemoteCommand {
-    const parent = { parent: this };
-    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "gnupg"] }, parent);
-    const repo = aptRepository(
-      `${name}-grafana`,
+    return aptInstall(
+      `${name}-apt`,
       {
         connection,
-        name: "grafana",
-        uris: s.grafanaAptUrl.replace(/\/+$/, ""),
-        suites: "stable",
-        components: "main",
-        keyUrl: s.grafanaKeyUrl,
-        keyFingerprint: GRAFANA_KEY_FINGERPRINT,
+        repository: {
+          name: "grafana",
+          uris: s.grafanaAptUrl.replace(/\/+$/, ""),
+          suites: "stable",
+          components: "main",
+          keyUrl: s.grafanaKeyUrl,
+          keyFingerprint: GRAFANA_KEY_FINGERPRINT,
+        },
+        packages: [s.version ? `${s.agent}=${s.version}` : s.agent],
       },
-      { ...parent, dependsOn: [base] },
-    );
-    const pkg = aptPackages(`${name}-package`, { connection, packages: [s.version ? `${s.agent}=${s.version}` : s.agent] }, { ...parent, dependsOn: [repo] });
-    return new RemoteCommand(
-      `${name}-installed`,
-      {
-        connection,
-        label: `installed ${s.agent} version`,
-        create: `dpkg-query -W -f='\${Version}\\n' ${s.agent}\n`,
-        captureResult: true,
-        triggers: [s.version ?? "unpinned"],
-      },
-      { ...parent, dependsOn: [pkg] },
+      { parent: this },
     );
   }
 
-  /** A release download checked against its sha256, unpacked into /opt/<agent>-<version>. */
+  /** A release download checked against its sha256, as a versioned install under /opt/<agent>. */
   private fromArchive(name: string, connection: pulumi.Input<Connection>, s: PromtailSettings): RemoteCommand {
-    const parent = { parent: this };
-    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "unzip"] }, parent);
-    return new RemoteCommand(
-      `${name}-install`,
-      {
-        connection,
-        label: `install ${s.agent} ${s.version}`,
-        create: renderInstallArchive(s),
-        delete: renderUninstallArchive(s),
-        captureResult: true,
-      },
-      { ...parent, dependsOn: [base] },
-    );
+    const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "unzip"] }, { parent: this });
+    return versionedInstall(`${name}-install`, { connection, spec: archiveInstallSpec(s) }, { parent: this, dependsOn: [base] });
   }
 }

@@ -1,6 +1,7 @@
 // Pure rendering of PromtailJournal's files and scripts from its settings. Golden-file tested.
-import { writeFileScript } from "../../src/remote/file";
-import { sh } from "../../src/remote/shell";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { VersionedInstallSpec } from "../../src/remote/install";
+import { script, sh } from "../../src/remote/shell";
 import { Directive, hardening, hardeningLines } from "../../src/hardening";
 import { template } from "../../src/template";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
@@ -9,7 +10,7 @@ type Agent = PromtailSettings["agent"];
 
 /** Where each agent's pieces live. The unit names match Grafana's packages, so ours take precedence. */
 export function paths(agent: Agent) {
-  const common = { user: agent, stateDir: `/var/lib/${agent}`, unit: `${agent}.service`, link: `/usr/local/bin/${agent}` };
+  const common = { user: agent, stateDir: `/var/lib/${agent}`, unit: `${agent}.service`, link: `/usr/local/bin/${agent}`, installRoot: `/opt/${agent}` };
   return agent === "promtail"
     ? { ...common, config: "/etc/promtail/journal.yaml", readyPath: "/ready", documentation: "https://grafana.com/docs/loki/latest/send-data/promtail/" }
     : { ...common, config: "/etc/alloy/journal.alloy", readyPath: "/-/ready", documentation: "https://grafana.com/docs/alloy/latest/" };
@@ -40,12 +41,6 @@ export function ipAllowList(lokiUrl: string): string | null {
 const promtailConfigTemplate = template<ConfigValues & { positions: string }>(__dirname, "promtail.yaml.hbs");
 const alloyConfigTemplate = template<ConfigValues>(__dirname, "journal.alloy.hbs");
 const unitTemplate = template<UnitValues>(__dirname, "agent.service.hbs");
-const configScriptTemplate = template<{ path: string; agent: string; checkName: string; suffix: string; check: string; write: string }>(__dirname, "config.sh.hbs");
-const installArchiveTemplate = template<{ agent: string; version: string; prefix: string; url: string; sha256: string; zipMember: string | false; link: string }>(
-  __dirname,
-  "install-archive.sh.hbs",
-);
-const uninstallArchiveTemplate = template<{ agent: string; prefix: string; link: string }>(__dirname, "uninstall-archive.sh.hbs");
 
 interface ConfigValues {
   port: number;
@@ -101,20 +96,13 @@ export function renderUnit(s: PromtailSettings): string {
   });
 }
 
-/** Reads the new configuration from stdin, has the agent check it, then writes it atomically. */
-export function renderConfigScript(s: PromtailSettings): string {
+/** The configuration as a checked file: the agent itself checks a candidate before it replaces the current one. */
+export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
   const p = paths(s.agent);
   const bin = sh(binaryPath(s));
-  const check = s.agent === "promtail" ? `${bin} -config.file="$candidate" -check-syntax` : `${bin} validate "$candidate"`;
-  const write = writeFileScript(p.config, "root", p.user, "0640").trimEnd() + ' < "$candidate"';
-  return configScriptTemplate({
-    path: p.config,
-    agent: s.agent,
-    checkName: s.agent === "promtail" ? "promtail -check-syntax" : "alloy validate",
-    suffix: s.agent === "promtail" ? ".yaml" : ".alloy",
-    check,
-    write,
-  });
+  return s.agent === "promtail"
+    ? { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".yaml", checkerName: "promtail -check-syntax", checker: `${bin} -config.file="$candidate" -check-syntax` }
+    : { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".alloy", checkerName: "alloy validate", checker: `${bin} validate "$candidate"` };
 }
 
 /** <base>/v<version>/<asset>; the asset defaults to the agent's linux-amd64 zip. */
@@ -124,23 +112,21 @@ export function releaseDownload(s: PromtailSettings): { url: string; asset: stri
   return { url: `${base}/v${s.version}/${asset}`, asset };
 }
 
-export function archivePrefix(s: PromtailSettings): string {
-  return `/opt/${s.agent}-${s.version}`;
-}
-
-export function renderInstallArchive(s: PromtailSettings): string {
+/** A release download checked against its sha256, as a versioned install under /opt/<agent>. */
+export function archiveInstallSpec(s: PromtailSettings): VersionedInstallSpec {
   const { url, asset } = releaseDownload(s);
-  return installArchiveTemplate({
-    agent: s.agent,
+  const member = asset.endsWith(".zip") ? asset.replace(/\.zip$/, "") : undefined;
+  return {
+    tool: s.agent,
     version: s.version!,
-    prefix: archivePrefix(s),
-    url,
-    sha256: s.sha256!,
-    zipMember: asset.endsWith(".zip") ? asset.replace(/\.zip$/, "") : false,
-    link: paths(s.agent).link,
-  });
-}
-
-export function renderUninstallArchive(s: PromtailSettings): string {
-  return uninstallArchiveTemplate({ agent: s.agent, prefix: archivePrefix(s), link: paths(s.agent).link });
+    root: paths(s.agent).installRoot,
+    fetch: script(
+      `curl -fsSL --retry 3 -o "$work/download" ${sh(url)}`,
+      `echo ${sh(s.sha256!)}"  $work/download" | sha256sum --check --quiet`,
+      member ? `unzip -q "$work/download" ${sh(member)} -d "$work" && mv "$work/"${sh(member)} "$work/binary"` : `mv "$work/download" "$work/binary"`,
+      `install -m 0755 "$work/binary" "$partial/"${sh(s.agent)}`,
+    ),
+    binary: s.agent,
+    links: { [paths(s.agent).link]: s.agent },
+  };
 }

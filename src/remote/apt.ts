@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
-import { writeFileScript } from "./file";
+import { fileFacts, fileFactsScript, writeFileScript } from "./file";
 import { template } from "../template";
 
 /**
@@ -34,9 +34,23 @@ export interface PackagesArgs {
   packages: string[];
 }
 
+/** Facts: each package installed (at its pinned version), or missing. */
+function packageFactsScript(packages: string[]): string {
+  return script(
+    `for spec in ${packages.map(sh).join(" ")}; do`,
+    `  name=\${spec%%=*}; want=\${spec#"$name"}; want=\${want#=}`,
+    `  have=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' "$name" 2>/dev/null || true)`,
+    `  if [ "\${have%%|*}" != "ii " ]; then echo "$name=missing"`,
+    `  elif [ -n "$want" ] && [ "\${have#*|}" != "$want" ]; then echo "$name=\${have#*|}"`,
+    `  else echo "$name=installed"; fi`,
+    `done`,
+  );
+}
+
 /**
- * Installs packages that are not installed yet. Destroy leaves them: packages are shared with
- * other software on the host and removing them is the operator's call.
+ * Installs packages that are not installed yet; the step's `result` is the installed version
+ * of each, "name=version ...". Destroy leaves them: packages are shared with other software on
+ * the host and removing them is the operator's call.
  */
 export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
   const names = args.packages.map((p) => p.replace(/=.*$/, ""));
@@ -47,18 +61,25 @@ export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.Cust
       label: `packages ${names.join(" ")}`,
       create: script(
         `export DEBIAN_FRONTEND=noninteractive`,
-        // Install only when a package is missing or not at its pinned version.
-        `needed=""`,
-        `for spec in ${args.packages.map(sh).join(" ")}; do`,
-        `  name=\${spec%%=*}; want=\${spec#"$name"}; want=\${want#=}`,
-        `  have=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' "$name" 2>/dev/null || true)`,
-        `  if [ "\${have%%|*}" != "ii " ] || { [ -n "$want" ] && [ "\${have#*|}" != "$want" ]; }; then needed="$needed $spec"; fi`,
-        `done`,
-        `if [ -z "$needed" ]; then echo "unchanged: ${names.join(" ")} installed"; exit 0; fi`,
-        APT_LOCK,
-        APT_UPDATE,
-        `${APT_GET} install -y -q --no-install-recommends $needed`,
+        // Install only what is missing or not at its pinned version (the facts, in the same order).
+        `specs=(${args.packages.map(sh).join(" ")}); needed=""; i=0`,
+        `while IFS= read -r fact; do`,
+        `  [ "\${fact#*=}" = installed ] || needed="$needed \${specs[$i]}"; i=$((i + 1))`,
+        `done < <(`,
+        packageFactsScript(args.packages).trimEnd(),
+        `)`,
+        `if [ -z "$needed" ]; then`,
+        `  echo "unchanged: ${names.join(" ")} installed"`,
+        `else`,
+        `  ${APT_LOCK}`,
+        APT_UPDATE.split("\n").map((l) => `  ${l}`).join("\n"),
+        `  ${APT_GET} install -y -q --no-install-recommends $needed`,
+        `fi`,
+        `dpkg-query -W -f='\${Package}=\${Version} ' ${names.map(sh).join(" ")}; echo`,
       ),
+      check: packageFactsScript(args.packages),
+      observed: names.map((n) => `${n}=installed`).join("\n"),
+      captureResult: true,
     },
     opts,
   );
@@ -118,7 +139,34 @@ export function aptRepository(name: string, args: AptRepositoryArgs, opts?: pulu
       ),
       delete: script(`rm -f ${sh(sources)} ${sh(keyring)}`, APT_LOCK, `${APT_GET} update -q || true`),
       stdin: renderAptSources(args),
+      check: script(fileFactsScript(sources), `if [ -s ${sh(keyring)} ]; then echo keyring=present; else echo keyring=missing; fi`),
+      observed: `${fileFacts()}\nkeyring=present`,
     },
     opts,
   );
+}
+
+export interface AptInstallArgs {
+  connection: pulumi.Input<Connection>;
+  /** A vendor repository the packages come from; absent: the distribution's own. */
+  repository?: Omit<AptRepositoryArgs, "connection">;
+  packages: string[];
+}
+
+/**
+ * Packages, from a vendor repository when one is given (its prerequisites, then the pinned
+ * repository, then the packages). The returned step is the last one; its `result` reports the
+ * installed versions ("name=version ...").
+ */
+export function aptInstall(name: string, args: AptInstallArgs, opts: pulumi.CustomResourceOptions = {}): RemoteCommand {
+  if (!args.repository) return aptPackages(`${name}-packages`, { connection: args.connection, packages: args.packages }, opts);
+  const base = aptPackages(`${name}-base`, { connection: args.connection, packages: ["ca-certificates", "curl", "gnupg"] }, opts);
+  const repo = aptRepository(`${name}-repo`, { connection: args.connection, ...args.repository }, { ...opts, dependsOn: [base] });
+  return aptPackages(`${name}-packages`, { connection: args.connection, packages: args.packages }, { ...opts, dependsOn: [repo] });
+}
+
+/** The version of `pkg` in an aptPackages result ("name=version ..."), or "" when absent. */
+export function installedVersion(result: string | undefined, pkg: string): string {
+  const entry = (result ?? "").split(" ").find((e) => e.startsWith(`${pkg}=`));
+  return entry ? entry.slice(pkg.length + 1) : "";
 }

@@ -1,7 +1,13 @@
-// RemoteCommand: the one resource every primitive is built on. It runs `create` when the
+// RemoteCommand: the one resource every host operation is built on. It runs `create` when the
 // resource is created, `update` (or `create`) when its inputs change and `delete` when it is
-// destroyed, each as one SSH session. Deciding whether anything changed is pure (diff runs
-// locally), so an `up` with nothing changed opens no SSH connection at all.
+// destroyed. Deciding whether anything changed is pure (diff runs locally), so an `up` with
+// nothing changed opens no SSH connection at all.
+//
+// Drift: an operation may give a `check` script that prints facts about the host (a file's
+// content same/changed, its mode and owner; a unit enabled and active) and `observed`, what
+// that script prints on a host in the state the operation makes. `pulumi refresh` calls read,
+// which runs the check and stores what it printed as `observed`: a hand edit then differs from
+// the program's `observed` and the next `up` puts it back. A plain `up` never reads.
 //
 // It is a dynamic provider because @pulumi/command's plugin cannot be built on this
 // toolchain (see README, "Why not @pulumi/command"); it keeps the same contract and applies
@@ -24,6 +30,10 @@ export interface RemoteCommandInputs {
   triggers?: pulumi.Input<pulumi.Input<string>[]>;
   /** Keep the last line of create/update stdout as the `result` output (never for secrets). */
   captureResult?: pulumi.Input<boolean>;
+  /** Prints facts about the host, one `key=value` per line; gets `stdin` like create. Run by refresh only. */
+  check?: pulumi.Input<string>;
+  /** What `check` prints when the host is as this resource makes it. Never holds a secret. */
+  observed?: pulumi.Input<string>;
 }
 
 interface State {
@@ -35,12 +45,18 @@ interface State {
   stdin?: string;
   triggers?: string[];
   captureResult?: boolean;
+  check?: string;
+  observed?: string;
   result?: string;
 }
 
 /** Inputs whose change means a different thing on the host: replace instead of update. */
 const REPLACE_KEYS = ["connection"] as const;
-const COMPARED_KEYS = ["connection", "label", "create", "update", "delete", "stdin", "triggers", "captureResult"] as const;
+/**
+ * What an update must act on. `check` is not among them: a new way of looking at the host is
+ * no reason to change it. `observed` is: after a refresh it holds what the host showed.
+ */
+const COMPARED_KEYS = ["connection", "label", "create", "update", "delete", "stdin", "triggers", "captureResult", "observed"] as const;
 
 /** Which inputs differ between two states. Exported for unit tests. */
 export function changedKeys(olds: Partial<State>, news: Partial<State>): string[] {
@@ -81,6 +97,15 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
   async delete(_id: string, olds: State): Promise<void> {
     if (olds.delete) await runRemote(olds.connection, `undo ${olds.label}`, olds.delete);
+  },
+
+  /** Refresh: what the check prints now becomes `observed`, in the outputs and the inputs diffs compare. */
+  async read(id: string, props: State): Promise<pulumi.dynamic.ReadResult> {
+    if (!props.check) return { id, props };
+    const { stdout } = await runRemote(props.connection, `check ${props.label}`, props.check, props.stdin);
+    const observed = stdout.trim();
+    const { result: _result, ...inputs } = props;
+    return { id, props: { ...props, observed }, inputs: { ...inputs, observed } };
   },
 };
 

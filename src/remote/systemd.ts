@@ -1,18 +1,23 @@
-// systemd primitives.
+// systemd operations, both rendered from a typed spec (unit-file.ts) and verified with
+// `systemd-analyze verify` before they are installed and systemd reloads them.
 // - systemdUnit: a unit we ship. Write it, daemon-reload, enable, and (re)start it whenever the
 //   unit or anything listed in restartTriggers changed, then wait for health. Delete stops,
 //   disables and removes it. With `start: false` the unit file is only installed.
-// - systemdDropIn: a drop-in for a unit a package ships (prometheus-node-exporter.service,
-//   postgresql@17-main.service): our settings on top of the vendor's unit, which stays as the
-//   package left it. Write, daemon-reload, restart, wait for health; delete removes the drop-in
-//   and restarts the unit if it is running, so it runs as the package ships it again.
-// Both end a change the same way (restartScript): restart, say so, wait for health.
+// - systemdDropIn: a drop-in for a unit a package ships (prometheus-node-exporter.service):
+//   our settings on top of the vendor's unit, which stays as the package left it. Write,
+//   daemon-reload, restart, wait for health; delete removes the drop-in and restarts the unit
+//   if it is running, so it runs as the package ships it again.
+// On refresh both read the host: the file (same/changed), whether the unit is enabled and
+// active, and whether it is fresh: started after the last change of every file it reads
+// (`reads`). A hand edit of its config leaves a running service stale; `up --refresh` puts the
+// file back and the unit's update restarts it, once.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
-import { writeFileScript } from "./file";
+import { fileFacts, fileFactsScript, writeFileScript } from "./file";
 import { healthWaitScript, HttpHealthCheck } from "./health";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
+import { renderUnitFile, UnitSpec } from "./unit-file";
 
 /** Where units and drop-ins of the local administrator live (they override /usr/lib/systemd). */
 export const UNIT_DIR = "/etc/systemd/system";
@@ -29,11 +34,53 @@ function restartScript(unit: string, healthCheck?: HttpHealthCheck): (string | u
   return [`systemctl restart ${sh(unit)}`, `echo "restarted ${unit}"`, healthCheck && healthWaitScript(healthCheck)];
 }
 
+/**
+ * Reads stdin into "$work/<relative>", has systemd-analyze verify `unit` with that file in
+ * front of the system's unit paths, then installs it at `dest`. A refused file changes nothing.
+ * `allowMissingBinary`: for a unit not started here, whose program may not be installed.
+ */
+function verifiedWriteScript(unit: string, relative: string, dest: string, allowMissingBinary = false): string[] {
+  return [
+    `work=$(mktemp -d); trap 'rm -rf "$work"' EXIT`,
+    `install -d "$(dirname "$work/"${sh(relative)})"`,
+    `cat > "$work/"${sh(relative)}`,
+    `if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no ${sh(unit)} 2>&1); then`,
+    // A unit switched off may name a program this host does not have: only that is let pass.
+    allowMissingBinary ? `  if grep -v 'is not executable' <<<"$out" | grep -q .; then` : `  if true; then`,
+    `    echo ${sh(`systemd-analyze verify rejects ${dest}; the current one stays:`)} >&2`,
+    `    echo "$out" >&2`,
+    `    exit 1`,
+    `  fi`,
+    `fi`,
+    `${writeFileScript(dest).trimEnd()} < "$work/"${sh(relative)}`,
+  ];
+}
+
+/** Facts of a unit: enabled, active, and fresh (started after the last change of what it reads). */
+function unitStateFacts(unit: string, reads: string[], withEnabled: boolean): string[] {
+  const u = sh(unit);
+  return [
+    withEnabled ? `echo "enabled=$(systemctl is-enabled ${u} 2>/dev/null || true)"` : undefined,
+    `echo "active=$(systemctl is-active ${u} 2>/dev/null || true)"`,
+    `started=$(systemctl show -p ActiveEnterTimestamp --value ${u} 2>/dev/null || true)`,
+    `fresh=yes`,
+    `if [ -n "$started" ] && systemctl is-active --quiet ${u}; then`,
+    `  since=$(date -d "$started" +%s)`,
+    `  for f in ${reads.map(sh).join(" ")}; do`,
+    `    if [ -e "$f" ] && [ "$(stat -c %Y "$f")" -gt "$since" ]; then fresh="no: $f changed after the start"; fi`,
+    `  done`,
+    `fi`,
+    `echo "fresh=$fresh"`,
+  ].filter((l): l is string => l !== undefined);
+}
+
 export interface UnitArgs {
   connection: pulumi.Input<Connection>;
   /** Unit name with suffix, e.g. "openclaw-gateway.service". */
   name: string;
-  content: pulumi.Input<string>;
+  spec: UnitSpec;
+  /** Files the service reads at start (config, env): changed after its start, it is stale. */
+  reads?: string[];
   /** Digests of what the service reads (config, env, installed version): a change restarts it. */
   restartTriggers?: pulumi.Input<string>[];
   healthCheck?: HttpHealthCheck;
@@ -48,20 +95,23 @@ export interface UnitArgs {
 export interface Scripts {
   create: string;
   delete: string;
+  check: string;
+  observed: string;
 }
 
 /** The scripts of a systemdUnit: pure, for tests and for systemdUnit itself. */
-export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start">, dir: string = UNIT_DIR): Scripts {
+export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start" | "reads">, dir: string = UNIT_DIR): Scripts {
   assertUnitName(args.name);
   const path = `${dir}/${args.name}`;
   const unit = sh(args.name);
   const start = args.start ?? true;
   if (!start && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: false) has no health to wait for`);
+  const write = verifiedWriteScript(args.name, args.name, path, !start);
   return {
     create: start
-      ? script(writeFileScript(path), `systemctl daemon-reload`, `systemctl enable --quiet ${unit}`, ...restartScript(args.name, args.healthCheck))
+      ? script(...write, `systemctl daemon-reload`, `systemctl enable --quiet ${unit}`, ...restartScript(args.name, args.healthCheck))
       : script(
-          writeFileScript(path),
+          ...write,
           `systemctl daemon-reload`,
           `if systemctl is-enabled --quiet ${unit} 2>/dev/null || systemctl is-active --quiet ${unit}; then`,
           `  systemctl disable --now --quiet ${unit}`,
@@ -75,6 +125,8 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
       `systemctl daemon-reload`,
       `systemctl reset-failed ${unit} 2>/dev/null || true`,
     ),
+    check: script(fileFactsScript(path), ...unitStateFacts(args.name, args.reads ?? [], true)),
+    observed: [fileFacts(), start ? "enabled=enabled\nactive=active" : "enabled=disabled\nactive=inactive", "fresh=yes"].join("\n"),
   };
 }
 
@@ -87,8 +139,10 @@ export function systemdUnit(name: string, args: UnitArgs, opts?: pulumi.CustomRe
       label: `unit ${args.name}`,
       create: scripts.create,
       delete: scripts.delete,
-      stdin: args.content,
+      stdin: renderUnitFile(args.spec),
       triggers: args.restartTriggers,
+      check: scripts.check,
+      observed: scripts.observed,
     },
     opts,
   );
@@ -100,8 +154,10 @@ export interface DropInArgs {
   unit: string;
   /** File stem of the drop-in: <unit>.d/<name>.conf, e.g. "10-openclaw". */
   name: string;
-  content: pulumi.Input<string>;
-  /** Digests of what the service reads (e.g. its /etc/default file): a change restarts it. */
+  spec: UnitSpec;
+  /** Files the service reads at start (e.g. its /etc/default file). */
+  reads?: string[];
+  /** Digests of what the service reads: a change restarts it. */
   restartTriggers?: pulumi.Input<string>[];
   healthCheck?: HttpHealthCheck;
 }
@@ -112,7 +168,7 @@ export function dropInPath(unit: string, name: string, dir: string = UNIT_DIR): 
 }
 
 /** The scripts of a systemdDropIn: pure, for tests and for systemdDropIn itself. */
-export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCheck">, dir: string = UNIT_DIR): Scripts {
+export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCheck" | "reads">, dir: string = UNIT_DIR): Scripts {
   assertUnitName(args.unit);
   if (!DROP_IN_NAME.test(args.name) || args.name.endsWith(".conf")) {
     throw new Error(`drop-in '${args.name}' of ${args.unit}: the name is a file stem like 10-openclaw (letters, digits, . _ -; no .conf)`);
@@ -121,7 +177,7 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
   const folder = `${dir}/${args.unit}.d`;
   const unit = sh(args.unit);
   return {
-    create: script(writeFileScript(path), `systemctl daemon-reload`, ...restartScript(args.unit, args.healthCheck)),
+    create: script(...verifiedWriteScript(args.unit, `${args.unit}.d/${args.name}.conf`, path), `systemctl daemon-reload`, ...restartScript(args.unit, args.healthCheck)),
     delete: script(
       `rm -f ${sh(path)}`,
       `[ ! -d ${sh(folder)} ] || rmdir --ignore-fail-on-non-empty ${sh(folder)}`,
@@ -133,6 +189,8 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
       `  echo "restarted ${args.unit} without ${args.name}.conf"`,
       `fi`,
     ),
+    check: script(fileFactsScript(path), ...unitStateFacts(args.unit, args.reads ?? [], false)),
+    observed: [fileFacts(), "active=active", "fresh=yes"].join("\n"),
   };
 }
 
@@ -145,8 +203,10 @@ export function systemdDropIn(name: string, args: DropInArgs, opts?: pulumi.Cust
       label: `drop-in ${dropInPath(args.unit, args.name)}`,
       create: scripts.create,
       delete: scripts.delete,
-      stdin: args.content,
+      stdin: renderUnitFile(args.spec),
       triggers: args.restartTriggers,
+      check: scripts.check,
+      observed: scripts.observed,
     },
     opts,
   );

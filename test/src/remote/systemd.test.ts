@@ -1,7 +1,7 @@
-// The systemd primitives: their scripts as golden files (systemdUnit's are the ones it had before
-// systemdDropIn shared its restart tail, unchanged), what they register under Pulumi mocks, and
-// the scripts run for real by bash against a temp folder, with a stand-in systemctl that logs
-// what it was asked to do.
+// The systemd operations: their scripts as golden files, what they register under Pulumi
+// mocks, and the scripts run for real by bash against a temp folder, with stand-ins for
+// systemctl (logs what it was asked to do) and systemd-analyze (refuses a unit containing
+// "Bogus=").
 import * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,9 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dropInPath, dropInScripts, systemdDropIn, systemdUnit, unitScripts } from "../../../src/remote/systemd";
+import { renderUnitFile, UnitSpec } from "../../../src/remote/unit-file";
 import { recorder, value } from "../../support/mocks";
 
 const connection = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "/k", hostKey: "ssh-ed25519 AAAA" };
+const spec: UnitSpec = { sections: { Unit: [["Description", "demo"]] } };
 const gatewayHealth = { url: "http://127.0.0.1:18789/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" };
 const exporterHealth = { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" };
 
@@ -20,7 +22,7 @@ beforeAll(() => {
 });
 
 describe("systemdUnit", () => {
-  it("renders the scripts it always had (golden files written before the refactor)", async () => {
+  it("renders its scripts (golden files)", async () => {
     const s = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth });
     await expect(s.create).toMatchFileSnapshot("golden/systemd/unit-create.sh");
     await expect(s.delete).toMatchFileSnapshot("golden/systemd/unit-delete.sh");
@@ -28,14 +30,16 @@ describe("systemdUnit", () => {
 
   it("registers those scripts, the content on stdin and the restart triggers", async () => {
     const { opts, find } = recorder();
-    systemdUnit("u", { connection, name: "openclaw-gateway.service", content: "[Unit]\n", restartTriggers: ["abc"], healthCheck: gatewayHealth }, opts);
+    systemdUnit("u", { connection, name: "openclaw-gateway.service", spec, restartTriggers: ["abc"], healthCheck: gatewayHealth }, opts);
     const p = find("u").props;
     const s = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth });
     expect(await value(p.label)).toBe("unit openclaw-gateway.service");
     expect(await value(p.create)).toBe(s.create);
     expect(await value(p.delete)).toBe(s.delete);
-    expect(await value(p.stdin)).toBe("[Unit]\n");
+    expect(await value(p.stdin)).toBe(renderUnitFile(spec));
     expect(await value(p.triggers)).toEqual(["abc"]);
+    expect(await value(p.check)).toBe(s.check);
+    expect(await value(p.observed)).toBe("content=same\nmode=644\nowner=root:root\nenabled=enabled\nactive=active\nfresh=yes");
   });
 
   it("with start: false, installs the unit without enabling or starting it", async () => {
@@ -69,7 +73,7 @@ describe("systemdDropIn", () => {
 
   it("registers the scripts, the content on stdin and the restart triggers", async () => {
     const { opts, find } = recorder();
-    systemdDropIn("d", { connection, ...args, content: "[Service]\nProtectSystem=strict\n", restartTriggers: ["digest"] }, opts);
+    systemdDropIn("d", { connection, ...args, spec: { sections: { Service: [["ProtectSystem", "strict"]] } }, restartTriggers: ["digest"] }, opts);
     const p = find("d").props;
     expect(await value(p.label)).toBe("drop-in /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf");
     expect(await value(p.create)).toBe(dropInScripts(args).create);
@@ -98,6 +102,12 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     fs.writeFileSync(
       path.join(dir, "bin", "systemctl"),
       `#!/bin/sh\necho "$*" >> ${log}\ncase "$1" in is-enabled|is-active) exit \${STUB_STATE:-1};; esac\n`,
+      { mode: 0o755 },
+    );
+    // Verifies the unit named last, found first in $SYSTEMD_UNIT_PATH like systemd does.
+    fs.writeFileSync(
+      path.join(dir, "bin", "systemd-analyze"),
+      `#!/bin/bash\nfor a; do unit=$a; done\nd=\${SYSTEMD_UNIT_PATH%%:*}\nif cat "$d/$unit" "$d/$unit.d/"*.conf 2>/dev/null | grep -q '^Bogus='; then echo "$unit: Unknown key name 'Bogus' in section 'Service'"; exit 1; fi\n`,
       { mode: 0o755 },
     );
     fs.mkdirSync(path.join(dir, "units"));
@@ -174,5 +184,23 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     const r = run(s.create, "[Unit]\n");
     expect(r.status, r.stderr).toBe(0);
     expect(r.calls).toBe("daemon-reload\nenable --quiet demo.service\nrestart demo.service\n");
+  });
+
+  it("a unit systemd-analyze verify refuses is neither installed nor reloaded, and the current one stays", () => {
+    const s = unitScripts({ name: "demo.service" }, units());
+    run(s.create, "[Service]\nExecStart=/bin/true\n");
+    const refused = run(s.create, "[Service]\nBogus=1\n");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(`systemd-analyze verify rejects ${units()}/demo.service; the current one stays:\ndemo.service: Unknown key name 'Bogus'`);
+    expect(refused.calls).toBe("");
+    expect(fs.readFileSync(path.join(units(), "demo.service"), "utf8")).toBe("[Service]\nExecStart=/bin/true\n");
+  });
+
+  it("a drop-in systemd-analyze verify refuses leaves the unit alone", () => {
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const refused = run(s.create, "[Service]\nBogus=1\n");
+    expect(refused.status).not.toBe(0);
+    expect(refused.calls).toBe("");
+    expect(fs.existsSync(dropInPath("demo.service", "10-openclaw", units()))).toBe(false);
   });
 });

@@ -1,3 +1,13 @@
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+install -d "$(dirname "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf')"
+cat > "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf'
+if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'prometheus-node-exporter.service' 2>&1); then
+  if true; then
+    echo 'systemd-analyze verify rejects /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+fi
 (
 dest='/etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf'
 [ -d '/etc/systemd/system/prometheus-node-exporter.service.d' ] || install -d -m 0755 '/etc/systemd/system/prometheus-node-exporter.service.d'
@@ -12,8 +22,7 @@ else
   mv -f "$tmp" "$dest"
   echo "wrote $dest"
 fi
-)
-
+) < "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf'
 systemctl daemon-reload
 systemctl restart 'prometheus-node-exporter.service'
 echo "restarted prometheus-node-exporter.service"

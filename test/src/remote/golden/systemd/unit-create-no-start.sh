@@ -1,3 +1,13 @@
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+install -d "$(dirname "$work/"'cloudflared.service')"
+cat > "$work/"'cloudflared.service'
+if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'cloudflared.service' 2>&1); then
+  if grep -v 'is not executable' <<<"$out" | grep -q .; then
+    echo 'systemd-analyze verify rejects /etc/systemd/system/cloudflared.service; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+fi
 (
 dest='/etc/systemd/system/cloudflared.service'
 [ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
@@ -12,8 +22,7 @@ else
   mv -f "$tmp" "$dest"
   echo "wrote $dest"
 fi
-)
-
+) < "$work/"'cloudflared.service'
 systemctl daemon-reload
 if systemctl is-enabled --quiet 'cloudflared.service' 2>/dev/null || systemctl is-active --quiet 'cloudflared.service'; then
   systemctl disable --now --quiet 'cloudflared.service'

@@ -1,3 +1,13 @@
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+install -d "$(dirname "$work/"'openclaw-gateway.service')"
+cat > "$work/"'openclaw-gateway.service'
+if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'openclaw-gateway.service' 2>&1); then
+  if true; then
+    echo 'systemd-analyze verify rejects /etc/systemd/system/openclaw-gateway.service; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+fi
 (
 dest='/etc/systemd/system/openclaw-gateway.service'
 [ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
@@ -12,8 +22,7 @@ else
   mv -f "$tmp" "$dest"
   echo "wrote $dest"
 fi
-)
-
+) < "$work/"'openclaw-gateway.service'
 systemctl daemon-reload
 systemctl enable --quiet 'openclaw-gateway.service'
 systemctl restart 'openclaw-gateway.service'
