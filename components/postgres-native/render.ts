@@ -119,6 +119,11 @@ export function renderClusterDelete(s: PostgresSettings): string {
   return clusterDeleteTemplate({ dropData: s.dropDataOnDestroy, version: s.version, cluster: p.cluster, unitDropIn: p.unitDropIn });
 }
 
+/** A file the server reads: the postgres user's, with the helpers its checker and apply step use. */
+function serverFile(s: PostgresSettings, path: string, mode: string) {
+  return { path, owner: "postgres", group: "postgres", mode, prelude: prelude(s.version) };
+}
+
 /**
  * Our settings drop-in as a checked file: `postgres -C` reads the main configuration with the
  * candidate included, then a reload applies it, or a restart when a changed setting needs one.
@@ -126,11 +131,7 @@ export function renderClusterDelete(s: PostgresSettings): string {
 export function confFileSpec(s: PostgresSettings): CheckedFileSpec {
   const p = paths(s.version);
   return {
-    path: p.dropIn,
-    owner: "postgres",
-    group: "postgres",
-    mode: "0644",
-    prelude: prelude(s.version),
+    ...serverFile(s, p.dropIn, "0644"),
     checkerName: "postgres -C",
     checker: script(
       `printf "include '%s'\\ninclude '%s'\\n" ${sh(p.mainConf)} "$candidate" > "$work/check.conf"`,
@@ -154,11 +155,7 @@ export function renderConfDelete(s: PostgresSettings): string {
 export function hbaFileSpec(s: PostgresSettings): CheckedFileSpec {
   const p = paths(s.version);
   return {
-    path: p.hba,
-    owner: "postgres",
-    group: "postgres",
-    mode: "0640",
-    prelude: prelude(s.version),
+    ...serverFile(s, p.hba, "0640"),
     checkInPlace: true,
     checkerName: "pg_hba_file_rules",
     checker: script(

@@ -131,12 +131,22 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
 }
 
 export function systemdUnit(name: string, args: UnitArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
-  const scripts = unitScripts(args);
+  return unitCommand(name, args, `unit ${args.name}`, unitScripts(args), opts);
+}
+
+/** The resource both operations are: their scripts, the rendered file on stdin, the restart triggers. */
+function unitCommand(
+  name: string,
+  args: { connection: pulumi.Input<Connection>; spec: UnitSpec; restartTriggers?: pulumi.Input<string>[] },
+  label: string,
+  scripts: Scripts,
+  opts?: pulumi.CustomResourceOptions,
+): RemoteCommand {
   return new RemoteCommand(
     name,
     {
       connection: args.connection,
-      label: `unit ${args.name}`,
+      label,
       create: scripts.create,
       delete: scripts.delete,
       stdin: renderUnitFile(args.spec),
@@ -195,19 +205,5 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
 }
 
 export function systemdDropIn(name: string, args: DropInArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
-  const scripts = dropInScripts(args);
-  return new RemoteCommand(
-    name,
-    {
-      connection: args.connection,
-      label: `drop-in ${dropInPath(args.unit, args.name)}`,
-      create: scripts.create,
-      delete: scripts.delete,
-      stdin: renderUnitFile(args.spec),
-      triggers: args.restartTriggers,
-      check: scripts.check,
-      observed: scripts.observed,
-    },
-    opts,
-  );
+  return unitCommand(name, args, `drop-in ${dropInPath(args.unit, args.name)}`, dropInScripts(args), opts);
 }

@@ -34,6 +34,35 @@ function sshLogins(host: string): number {
   return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey' || true").stdout.trim());
 }
 
+/** A private ssh-agent holding `keyPath`; stop() kills it. */
+function startSshAgent(keyPath: string): { socket: string; stop: () => void } {
+  const { execFileSync } = require("child_process");
+  const socket = path.join(backend, "agent.sock");
+  const out: string = execFileSync("ssh-agent", ["-s", "-a", socket], { encoding: "utf8" });
+  const pid = out.match(/SSH_AGENT_PID=(\d+)/)![1];
+  execFileSync("ssh-add", ["-q", keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "pipe" });
+  return { socket, stop: () => process.kill(Number(pid)) };
+}
+
+/** The host's clock, for journalctl --since. */
+const hostNow = (host: string) => onHost(host, "date '+%Y-%m-%d %H:%M:%S'").stdout.trim();
+
+/** How often `unit` was started since `since` (host time). */
+function startsSince(host: string, unit: string, since: string): number {
+  return Number(onHost(host, `journalctl -q --no-pager -o cat -u ${unit} --since '${since}' | grep -c '^Started ' || true`).stdout.trim());
+}
+
+/** What `pulumi preview --refresh` would change, as {op, name} sorted by name; no secret in its output. */
+function refreshPreview(stack: SandboxStack): { op: string; name: string }[] {
+  const r = stack.ok(["preview", "--refresh", "--json"]);
+  for (const secret of SECRETS) expect(r.stdout + r.stderr).not.toContain(secret);
+  const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
+  return (plan.steps ?? [])
+    .filter((step) => ["update", "create", "delete", "replace", "create-replacement"].includes(step.op))
+    .map((step) => ({ op: step.op, name: step.urn.split("::").pop()! }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Runs SQL on vps2's PostgreSQL from vps1 as the gateway's role; the password goes on stdin. */
 function psqlFromVps1(sql: string) {
   return onHost(
@@ -69,9 +98,15 @@ afterAll(() => {
 });
 
 describe("the two-VPS topology on blank sandbox hosts", () => {
-  it("deploys vps2 then vps1: gateway healthy, PostgreSQL, logs and metrics running", () => {
-    figures["fresh up vps2"] = seconds(vps2.up().seconds);
-    figures["fresh up vps1"] = seconds(vps1.up().seconds);
+  it("deploys vps2 then vps1 over one SSH connection per host: gateway healthy, PostgreSQL, logs and metrics running", () => {
+    for (const stack of [vps2, vps1]) {
+      const before = sshLogins(stack.host);
+      figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
+      // `sshLogins` counts its own login: the rest is pulumi's.
+      const logins = sshLogins(stack.host) - before - 1;
+      figures[`SSH logins during the fresh up of ${stack.host}`] = String(logins);
+      expect(logins).toBe(1);
+    }
     expect(onHost("vps1", `systemctl is-active ${GATEWAY}`).stdout.trim()).toBe("active");
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
     expect(onHost("vps1", "/usr/local/bin/node --version").stdout.trim()).toMatch(/^v22\.\d+\.\d+$/);
@@ -88,6 +123,64 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       expect(Object.keys(summary), up.stdout).toEqual(["unchanged"]);
       // `after` counts its own login: anything more came from pulumi.
       expect(after - before).toBe(1);
+    }
+  });
+
+  it("sees hand edits in preview --refresh and puts them back with up --refresh, restarting each affected service once", () => {
+    // An untouched host: a refresh finds nothing to change.
+    for (const stack of [vps2, vps1]) {
+      const refresh = stack.ok(["refresh", "--yes", "--skip-preview"]);
+      expect(Object.keys(changeSummary(refresh.stdout)), refresh.stdout).toEqual(["unchanged"]);
+    }
+    const managed: Record<string, string[]> = {
+      vps1: ["/etc/systemd/system/openclaw-gateway.service", "/etc/openclaw/gateway.env", "/etc/openclaw/openclaw.json", "/etc/promtail/journal.yaml"],
+      vps2: ["/etc/postgresql/17/main/pg_hba.conf"],
+    };
+    const snapshot = (host: string) => onHost(host, `sha256sum ${managed[host].join(" ")} && stat -c '%n %a %U:%G' ${managed[host].join(" ")}`).stdout;
+    const before = { vps1: snapshot("vps1"), vps2: snapshot("vps2") };
+
+    const since = { vps1: hostNow("vps1"), vps2: hostNow("vps2") };
+    onHost(
+      "vps1",
+      [
+        "sed -i 's/^MemoryMax=.*/MemoryMax=3G/' /etc/systemd/system/openclaw-gateway.service",
+        "echo 'HAND_EDIT=1' >> /etc/openclaw/gateway.env",
+        "chmod 0644 /etc/openclaw/gateway.env",
+        "echo >> /etc/openclaw/openclaw.json",
+        "echo '# edited by hand' >> /etc/promtail/journal.yaml",
+        "systemctl stop prometheus-node-exporter",
+      ].join(" && "),
+    );
+    onHost("vps2", "echo '# edited by hand' >> /etc/postgresql/17/main/pg_hba.conf");
+
+    const planned = { vps1: refreshPreview(vps1), vps2: refreshPreview(vps2) };
+    console.log(`preview --refresh after the hand edits:\n${JSON.stringify(planned, null, 1)}`);
+    // The edited files, and the units now running stale configuration or stopped.
+    expect(planned.vps1).toEqual(
+      ["vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit", "vps1-node-exporter-drop-in"].map((name) => ({ op: "update", name })),
+    );
+    expect(planned.vps2).toEqual([{ op: "update", name: "vps2-postgres-hba" }]);
+
+    for (const stack of [vps2, vps1]) {
+      const up = stack.ok(["up", "--yes", "--skip-preview", "--refresh"]);
+      figures[`up --refresh after hand edits ${stack.host}`] = seconds(up.seconds);
+    }
+    expect(snapshot("vps1")).toBe(before.vps1);
+    expect(snapshot("vps2")).toBe(before.vps2);
+    for (const unit of [GATEWAY, "promtail.service", "prometheus-node-exporter.service"]) {
+      expect(startsSince("vps1", unit, since.vps1), unit).toBe(1);
+    }
+    // pg_hba.conf takes a reload, not a restart.
+    expect(startsSince("vps2", "postgresql@17-main.service", since.vps2)).toBe(0);
+    expect(onHost("vps2", `journalctl -q --no-pager -o cat -u postgresql@17-main --since '${since.vps2}' | grep -c 'reloading configuration files' || true`).stdout.trim()).toBe("1");
+    expect(health().ok).toBe(true);
+
+    // Back in step: a plain up changes nothing and opens no SSH session.
+    for (const stack of [vps2, vps1]) {
+      const logins = sshLogins(stack.host);
+      const up = stack.up();
+      expect(Object.keys(changeSummary(up.stdout)), up.stdout).toEqual(["unchanged"]);
+      expect(sshLogins(stack.host) - logins).toBe(1);
     }
   });
 
@@ -266,5 +359,26 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
 
     figures["rebuild up vps1 after destroy"] = seconds(vps1.up().seconds);
     expect(health().ok).toBe(true);
+  });
+
+  it("rebuilds vps1 wiped to blank (no destroy) with up --refresh, its key only in ssh-agent", () => {
+    sandbox("reset", "vps1");
+    expect(onHost("vps1", `systemctl cat ${GATEWAY} >/dev/null 2>&1 && echo present || echo gone`).stdout.trim()).toBe("gone");
+    const agent = startSshAgent(sandboxInfo().privateKeyPath);
+    // No key file at the configured path: only the agent can authenticate.
+    vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", "/nonexistent/id_ed25519"]);
+    vps1.env.SSH_AUTH_SOCK = agent.socket;
+    try {
+      const up = vps1.ok(["up", "--yes", "--skip-preview", "--refresh"]);
+      figures["wiped vps1 rebuilt by up --refresh (ssh-agent)"] = seconds(up.seconds);
+      expect(health().ok).toBe(true);
+      expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    } finally {
+      delete vps1.env.SSH_AUTH_SOCK;
+      agent.stop();
+      vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", sandboxInfo().privateKeyPath]);
+    }
+    const again = vps1.up();
+    expect(Object.keys(changeSummary(again.stdout)), again.stdout).toEqual(["unchanged"]);
   });
 });
