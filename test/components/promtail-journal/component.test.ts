@@ -115,7 +115,7 @@ describe("PromtailJournal graph", () => {
     const config = byName(recorded, "vps1-logs-config");
     const create = await value<string>(config.props.create);
     expect(create.indexOf("-check-syntax")).toBeLessThan(create.indexOf("mv -f"));
-    expect(await value<string>(config.props.stdin)).toContain('url: "http://10.0.0.2:3100/loki/api/v1/push"');
+    expect(await value<string>(config.props.stdin)).toContain("url: http://10.0.0.2:3100/loki/api/v1/push\n");
   });
 
   it("runs Alloy with the same inputs", async () => {
