@@ -9,6 +9,7 @@ import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   allowList,
+  dropInSpec,
   exporterHardening,
   healthCheck,
   metricsUrl,
@@ -70,6 +71,12 @@ describe("node-exporter drop-in", () => {
     expect(open).toContain("\nAfter=network-online.target\n");
     expect(open).toContain("\nRestartSec=5\n");
     expect(open).toContain("\nIPAddressDeny=any\nIPAddressAllow=localhost 10.0.0.2 10.0.0.1 10.0.1.0/24\n");
+  });
+
+  it("merges the relaxed policy through spec.hardening, and only there", () => {
+    expect(dropInSpec(plain).hardening).toEqual(exporterHardening());
+    expect(dropInSpec(plain).sections.Service.filter((line) => !("comment" in line))).toEqual([["RestartSec", "5"]]);
+    expect(dropInSpec({ ...plain, hardening: false }).hardening).toEqual([]);
   });
 
   it("always lets the host itself in, so the health wait from the host can connect", () => {
