@@ -1,7 +1,9 @@
 // PostgresNative rendering: golden files for every file, SQL text and script it ships.
 import { describe, expect, it } from "vitest";
+import { hardening } from "../../../src/hardening";
 import {
   connectionUrl,
+  dropInSpec,
   renderClusterDelete,
   renderClusterScript,
   renderConf,
@@ -79,6 +81,12 @@ describe("PostgresNative scripts (golden)", () => {
 });
 
 describe("PostgresNative rendering rules", () => {
+  it("runs the server as postgres from the start, the shared policy merged in through spec.hardening", () => {
+    const spec = dropInSpec();
+    expect(spec.sections.Service.filter((line) => !("comment" in line))).toEqual([["User", "postgres"], ["Group", "postgres"]]);
+    expect(spec.hardening).toEqual(hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] }));
+    expect(renderUnitDropIn()).not.toMatch(/PrivateUsers|MemoryDenyWriteExecute/);
+  });
   it("listens on localhost and the private address, SCRAM for passwords", () => {
     const conf = renderConf(s);
     expect(conf).toContain("listen_addresses = 'localhost,10.0.0.2'\n");
