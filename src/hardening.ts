@@ -55,8 +55,3 @@ export function hardening(needs: HardeningNeeds = {}): Directive[] {
   ];
   return [...directives.filter((d): d is Directive => d !== false), ...(needs.extra ?? [])];
 }
-
-/** In the shape unit templates iterate over. */
-export function hardeningLines(directives: Directive[]): { key: string; value: string }[] {
-  return directives.map(([key, value]) => ({ key, value }));
-}

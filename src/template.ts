@@ -1,4 +1,5 @@
-// Handlebars templates hold the shape of every rendered file; code computes the values.
+// Handlebars templates hold the shape of shell scripts and free-text files; code computes the
+// values. Units, JSON and YAML are rendered from data instead (src/remote/unit-file.ts).
 // Strict mode makes a missing value an error instead of an empty string, and nothing is
 // HTML-escaped: these are config files and scripts, not web pages.
 import * as fs from "fs";
@@ -8,7 +9,7 @@ import Handlebars from "handlebars";
 const hb = Handlebars.create();
 /** {{sh value}}: single-quoted for bash. */
 hb.registerHelper("sh", (value: unknown) => `'${String(value).replace(/'/g, `'\\''`)}'`);
-/** {{json value}}: JSON literal, for values placed in JSON files. */
+/** {{json value}}: a JSON literal, e.g. a double-quoted string in Alloy configuration. */
 hb.registerHelper("json", (value: unknown) => JSON.stringify(value));
 
 export type Render<T> = (values: T) => string;

@@ -121,7 +121,7 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
       );
     }
     const pkg = aptInstall(
-      `${name}-apt`,
+      name,
       {
         connection,
         repository: {

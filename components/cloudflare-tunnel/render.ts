@@ -1,7 +1,8 @@
 // Pure rendering of the tunnel's pieces from its settings: the ingress rules and DNS target
 // sent to Cloudflare, the systemd unit and the install scripts run on the host. Golden-file
 // tested; no resource is created here.
-import { hardening, hardeningLines } from "../../src/hardening";
+import { hardening } from "../../src/hardening";
+import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { CloudflaredSettings, InstallOptions, TOKEN_FILE_SINCE } from "./schema";
 
@@ -44,23 +45,37 @@ export function renderExecStart(s: CloudflaredSettings): string {
     .join(" ");
 }
 
-interface UnitValues {
-  tokenFile: string;
-  credential: string;
-  execStart: string;
-  memoryMax: string;
-  hardening: { key: string; value: string }[];
+export function unitSpec(s: CloudflaredSettings): UnitSpec {
+  return serviceUnit({
+    description: "Cloudflare Tunnel connector (cloudflared)",
+    documentation: "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/",
+    service: [
+      { comment: "No account of its own: a transient user for each run, with nothing to own on disk." },
+      ["DynamicUser", "yes"],
+      {
+        comment:
+          "The token file stays root:root 0600; systemd copies it for this service only, into\n" +
+          "$CREDENTIALS_DIRECTORY, which no other user (and no other unit) can read.",
+      },
+      ["LoadCredential", `${PATHS.credential}:${PATHS.tokenFile}`],
+      ["ExecStart", renderExecStart(s)],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      { comment: "cloudflared drains connections for its 30s grace period on SIGTERM." },
+      ["TimeoutStopSec", "35"],
+      ["MemoryMax", s.memoryMax],
+      ["TasksMax", "256"],
+      ["LimitNOFILE", "65536"],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+      ["SyslogIdentifier", "cloudflared"],
+    ],
+    hardening: s.hardening ? hardening() : [],
+  });
 }
-const unitTemplate = template<UnitValues>(__dirname, "cloudflared.service.hbs");
 
 export function renderUnit(s: CloudflaredSettings): string {
-  return unitTemplate({
-    tokenFile: PATHS.tokenFile,
-    credential: PATHS.credential,
-    execStart: renderExecStart(s),
-    memoryMax: s.memoryMax,
-    hardening: s.hardening ? hardeningLines(hardening()) : [],
-  });
+  return renderUnitFile(unitSpec(s));
 }
 
 /** One ingress rule of a remotely managed tunnel, as ZeroTrustTunnelCloudflaredConfig takes it. */

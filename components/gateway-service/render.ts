@@ -1,7 +1,8 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
-import { hardening, hardeningLines } from "../../src/hardening";
+import { hardening } from "../../src/hardening";
 import { releasePrefix, VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
+import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { GatewaySettings } from "./schema";
 
@@ -19,35 +20,44 @@ export function installPrefix(version: string): string {
   return releasePrefix(PATHS.installRoot, version);
 }
 
-
-interface UnitValues {
-  description: string;
-  user: string;
-  envFile: string;
-  configFile: string;
-  stateDir: string;
-  execStart: string;
-  memoryMax: string;
-  cpuQuota: string;
-  hardening: { key: string; value: string }[];
-}
-const unitTemplate = template<UnitValues>(__dirname, "openclaw-gateway.service.hbs");
-const configTemplate = template<{ bind: string; port: number; allowedOrigins: string[]; otlpEndpoint?: string }>(__dirname, "openclaw.json.hbs");
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
 
-export function renderUnit(s: GatewaySettings): string {
-  return unitTemplate({
+export function unitSpec(s: GatewaySettings): UnitSpec {
+  return serviceUnit({
     description: `OpenClaw Gateway ${s.version}`,
-    user: PATHS.user,
-    envFile: PATHS.envFile,
-    configFile: PATHS.configFile,
-    stateDir: PATHS.stateDir,
-    execStart: `${installPrefix(s.version)}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`,
-    memoryMax: s.memoryMax,
-    cpuQuota: s.cpuQuota,
+    documentation: "https://docs.openclaw.ai",
+    service: [
+      ["User", PATHS.user],
+      ["Group", PATHS.user],
+      ["EnvironmentFile", PATHS.envFile],
+      ["Environment", `HOME=${PATHS.stateDir}`],
+      ["Environment", `OPENCLAW_STATE_DIR=${PATHS.stateDir}`],
+      ["Environment", `OPENCLAW_CONFIG_PATH=${PATHS.configFile}`],
+      ["Environment", "NODE_ENV=production"],
+      ["WorkingDirectory", PATHS.stateDir],
+      ["StateDirectory", "openclaw"],
+      ["StateDirectoryMode", "0700"],
+      { comment: "A crash can leave a stale lock behind that would stop the next start." },
+      ["ExecStartPre", `/usr/bin/find ${PATHS.stateDir} -maxdepth 1 -name gateway.*.lock -delete`],
+      ["ExecStart", `${installPrefix(s.version)}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      ["TimeoutStopSec", "30"],
+      ["MemoryMax", s.memoryMax],
+      ["CPUQuota", s.cpuQuota],
+      ["TasksMax", "512"],
+      ["LimitNOFILE", "65536"],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+      ["SyslogIdentifier", "openclaw-gateway"],
+    ],
     // Node runs V8, whose JIT needs writable+executable pages.
-    hardening: s.hardening ? hardeningLines(hardening({ jit: true })) : [],
+    hardening: s.hardening ? hardening({ jit: true }) : [],
   });
+}
+
+export function renderUnit(s: GatewaySettings): string {
+  return renderUnitFile(unitSpec(s));
 }
 
 /** Values the topology supplies, beside the operator's options. */
@@ -58,9 +68,25 @@ export interface GatewayPeers {
   extraOrigins?: string[];
 }
 
-export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
+/** openclaw.json as an object, its keys in the order the file lists them. */
+export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
   const allowedOrigins = [...new Set([...s.allowedOrigins, ...(peers.extraOrigins ?? [])])].sort();
-  return configTemplate({ bind: s.bind, port: s.port, allowedOrigins, otlpEndpoint: peers.otlpEndpoint });
+  const gateway = { mode: "local", bind: s.bind, port: s.port, auth: { mode: "token" }, controlUi: { allowedOrigins } };
+  if (!peers.otlpEndpoint) return { gateway };
+  const otel = {
+    enabled: true,
+    endpoint: peers.otlpEndpoint,
+    protocol: "http/protobuf",
+    serviceName: "openclaw-gateway",
+    traces: true,
+    metrics: true,
+    logs: true,
+  };
+  return { gateway, diagnostics: { enabled: true, otel } };
+}
+
+export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
+  return JSON.stringify(gatewayConfig(s, peers), null, 2) + "\n";
 }
 
 /** systemd EnvironmentFile: double-quoted values with \ and " escaped; sorted for stable diffs. */

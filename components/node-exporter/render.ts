@@ -1,10 +1,11 @@
 // Pure rendering of NodeExporter's files and scripts from its settings. Golden-file tested.
 import * as fs from "fs";
 import * as path from "path";
-import { Directive, hardening, hardeningLines } from "../../src/hardening";
+import { Directive, hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
+import { MANAGED_HEADER, renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { NodeExporterSettings } from "./schema";
 
@@ -59,7 +60,6 @@ export function allowList(s: NodeExporterSettings): string | null {
 }
 
 const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus-node-exporter.default.hbs");
-const dropInTemplate = template<{ defaults: string; allow: string | null; hardening: { key: string; value: string }[] }>(__dirname, "openclaw.conf.hbs");
 const holdTemplate = template<{ unit: string; package: string; defaults: string }>(__dirname, "hold.sh.hbs");
 const argsDeleteTemplate = template<{ path: string; unit: string; stock: string }>(__dirname, "args-delete.sh.hbs");
 
@@ -72,12 +72,40 @@ export function renderDefaults(s: NodeExporterSettings): string {
 }
 
 /** The drop-in: network-online ordering, calm restarts, allowFrom, and the hardening. */
+export function dropInSpec(s: NodeExporterSettings): UnitSpec {
+  const service: UnitLine[] = [
+    { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
+    ["RestartSec", "5"],
+  ];
+  const allow = allowList(s);
+  if (allow !== null) service.push({ comment: "Only these peers, and the host itself, may connect." }, ["IPAddressDeny", "any"], ["IPAddressAllow", allow]);
+  if (s.hardening) {
+    service.push({
+      comment:
+        "Sandboxing: the shared policy (src/hardening.ts), relaxed only where host-wide metrics need\n" +
+        "it (components/node-exporter/render.ts says where and why).",
+    });
+  }
+  return {
+    header: [
+      MANAGED_HEADER,
+      `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`,
+      `Its arguments (listen address, collectors) are ARGS in ${PATHS.defaults}.`,
+    ],
+    sections: {
+      Unit: [
+        { comment: "It binds the host's private address, which may come up after network.target." },
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target"],
+      ],
+      Service: service,
+    },
+    hardening: s.hardening ? exporterHardening() : [],
+  };
+}
+
 export function renderDropIn(s: NodeExporterSettings): string {
-  return dropInTemplate({
-    defaults: PATHS.defaults,
-    allow: allowList(s),
-    hardening: s.hardening ? hardeningLines(exporterHardening()) : [],
-  });
+  return renderUnitFile(dropInSpec(s));
 }
 
 /** Runs before the package install: keeps the package from starting it on every address. */
@@ -94,7 +122,8 @@ export function argsFileSpec(s: NodeExporterSettings): CheckedFileSpec {
   return {
     path: PATHS.defaults,
     checkerName: `${PATHS.binary} --help`,
-    checker: `${sh(PATHS.binary)} ${renderFlags(s).map(sh).join(" ")} --help </dev/null >/dev/null`,
+    // Its complaint (stderr) is what the checker prints; the usage text (stdout) is not.
+    checker: `${sh(PATHS.binary)} ${renderFlags(s).map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
     apply: script(`systemctl unmask --quiet ${sh(PATHS.unit)}`, `systemctl enable --quiet ${sh(PATHS.unit)}`),
   };
 }

@@ -79,7 +79,7 @@ export class NodeRuntime extends pulumi.ComponentResource {
   private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings): RemoteCommand {
     const base = s.nodeSourceUrl.replace(/\/+$/, "");
     const packages = aptInstall(
-      `${name}-nodesource`,
+      name,
       {
         connection,
         repository: {

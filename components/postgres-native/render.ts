@@ -1,8 +1,9 @@
 // Pure rendering of PostgresNative's files, SQL and scripts from its settings. Golden-file tested.
-import { hardening, hardeningLines } from "../../src/hardening";
+import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { fileFacts, fileFactsScript, writeFileScript } from "../../src/remote/file";
 import { script, sh } from "../../src/remote/shell";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PostgresSettings } from "./schema";
 
@@ -44,7 +45,6 @@ export function sqlLiteral(value: string): string {
 
 const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");
 const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
-const unitDropInTemplate = template<{ hardening: { key: string; value: string }[] }>(__dirname, "postgresql-unit.conf.hbs");
 const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
 const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; writeDropIn: string }>(
   __dirname,
@@ -91,10 +91,35 @@ export function renderHba(s: PostgresSettings, withPeers = true): string {
   return hbaTemplate({ rules });
 }
 
+/** Our drop-in over Debian's postgresql@.service: after the network, as postgres, sandboxed. */
+export function dropInSpec(): UnitSpec {
+  return {
+    header: [
+      "Managed by openclaw-infra (Pulumi). PostgreSQL listens on the private address too, which\n" +
+        "may come up after network.target: start once the network is online, so the bind succeeds.",
+    ],
+    sections: {
+      Unit: [
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target"],
+      ],
+      Service: [
+        {
+          comment:
+            "Debian's unit starts pg_ctlcluster as root, which then drops to postgres: run it as postgres\n" +
+            "from the start, so the service needs no capability at all, and sandbox it.",
+        },
+        ["User", "postgres"],
+        ["Group", "postgres"],
+      ],
+    },
+    // LLVM JIT needs writable+executable pages; the ssl-cert group gives access to the TLS key.
+    hardening: hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] }),
+  };
+}
+
 export function renderUnitDropIn(): string {
-  // LLVM JIT needs writable+executable pages; the ssl-cert group gives access to the TLS key.
-  const directives = hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] });
-  return unitDropInTemplate({ hardening: hardeningLines(directives) });
+  return renderUnitFile(dropInSpec());
 }
 
 function prelude(version: number): string {

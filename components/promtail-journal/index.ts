@@ -79,7 +79,7 @@ export class PromtailJournal extends pulumi.ComponentResource {
   /** Grafana's apt repository, then the package; its result reports the installed version. */
   private fromApt(name: string, connection: pulumi.Input<Connection>, s: PromtailSettings): RemoteCommand {
     return aptInstall(
-      `${name}-apt`,
+      name,
       {
         connection,
         repository: {

@@ -1,8 +1,10 @@
 // Pure rendering of PromtailJournal's files and scripts from its settings. Golden-file tested.
+import { Document } from "yaml";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
-import { Directive, hardening, hardeningLines } from "../../src/hardening";
+import { Directive, hardening } from "../../src/hardening";
+import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
 
@@ -38,12 +40,9 @@ export function ipAllowList(lokiUrl: string): string | null {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? `localhost ${host}` : null;
 }
 
-const promtailConfigTemplate = template<ConfigValues & { positions: string }>(__dirname, "promtail.yaml.hbs");
 const alloyConfigTemplate = template<ConfigValues>(__dirname, "journal.alloy.hbs");
-const unitTemplate = template<UnitValues>(__dirname, "agent.service.hbs");
 
 interface ConfigValues {
-  port: number;
   lokiUrl: string;
   maxAge: string;
   job: string;
@@ -51,29 +50,48 @@ interface ConfigValues {
   unitsRegex: string | null;
 }
 
-interface UnitValues {
-  description: string;
-  documentation: string;
-  user: string;
-  execStart: string;
-  stateDirectory: string;
-  stateDir: string;
-  memoryMax: string;
-  hardening: { key: string; value: string }[];
+function configValues(s: PromtailSettings): ConfigValues {
+  return { lokiUrl: s.lokiUrl, maxAge: s.maxAge, job: s.job, host: s.hostLabel, unitsRegex: unitsRegex(s.units) };
 }
 
-function configValues(s: PromtailSettings): ConfigValues {
-  return { port: s.port, lokiUrl: s.lokiUrl, maxAge: s.maxAge, job: s.job, host: s.hostLabel, unitsRegex: unitsRegex(s.units) };
+/** promtail's configuration as an object, its keys in the order the file lists them. */
+export function promtailConfig(s: PromtailSettings) {
+  const unitLabel = ["__journal__systemd_unit"];
+  const keep = unitsRegex(s.units);
+  return {
+    server: { http_listen_address: "127.0.0.1", http_listen_port: s.port, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
+    positions: { filename: `${paths("promtail").stateDir}/positions.yaml` },
+    clients: [{ url: s.lokiUrl }],
+    scrape_configs: [
+      {
+        job_name: "journal",
+        journal: { max_age: s.maxAge, labels: { job: s.job, host: s.hostLabel } },
+        relabel_configs: [
+          { source_labels: unitLabel, target_label: "unit" },
+          ...(keep === null ? [] : [{ source_labels: unitLabel, regex: keep, action: "keep" }]),
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * promtail.yaml. Promtail reads YAML 1.1 (go-yaml), where yes, on or 0755 are not strings:
+ * written as 1.1, any such string is quoted. No anchors for repeated values, no line folding
+ * (a long regex stays one line).
+ */
+function renderPromtailConfig(s: PromtailSettings): string {
+  const doc = new Document(promtailConfig(s), { version: "1.1", aliasDuplicateObjects: false });
+  doc.contents!.commentBefore = [MANAGED_HEADER, "Promtail reads the systemd journal and pushes it to Loki."].map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** The agent's configuration: promtail YAML or Alloy syntax, from the same settings. */
 export function renderConfig(s: PromtailSettings): string {
-  return s.agent === "promtail"
-    ? promtailConfigTemplate({ ...configValues(s), positions: `${paths("promtail").stateDir}/positions.yaml` })
-    : alloyConfigTemplate(configValues(s));
+  return s.agent === "promtail" ? renderPromtailConfig(s) : alloyConfigTemplate(configValues(s));
 }
 
-export function renderUnit(s: PromtailSettings): string {
+export function unitSpec(s: PromtailSettings): UnitSpec {
   const p = paths(s.agent);
   const bin = binaryPath(s);
   const execStart =
@@ -83,17 +101,32 @@ export function renderUnit(s: PromtailSettings): string {
   const allow = ipAllowList(s.lokiUrl);
   // Talks to Loki only: when its address is known, nothing else is reachable.
   const extra: Directive[] = allow ? [["IPAddressDeny", "any"], ["IPAddressAllow", allow]] : [];
-  const directives = s.hardening ? hardening({ readsJournal: true, extra }) : [];
-  return unitTemplate({
+  return serviceUnit({
     description: s.agent === "promtail" ? "Promtail: the systemd journal to Loki" : "Grafana Alloy: the systemd journal to Loki",
     documentation: p.documentation,
-    user: p.user,
-    execStart,
-    stateDirectory: s.agent,
-    stateDir: p.stateDir,
-    memoryMax: s.memoryMax,
-    hardening: hardeningLines(directives),
+    service: [
+      ["User", p.user],
+      ["Group", p.user],
+      { comment: "Reading the journal needs this group; the user is also a member, for tools run as it." },
+      ["SupplementaryGroups", "systemd-journal"],
+      ["ExecStart", execStart],
+      ["StateDirectory", s.agent],
+      ["StateDirectoryMode", "0700"],
+      ["WorkingDirectory", p.stateDir],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      ["TimeoutStopSec", "30"],
+      ["MemoryMax", s.memoryMax],
+      ["TasksMax", "256"],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+    ],
+    hardening: s.hardening ? hardening({ readsJournal: true, extra }) : [],
   });
+}
+
+export function renderUnit(s: PromtailSettings): string {
+  return renderUnitFile(unitSpec(s));
 }
 
 /** The configuration as a checked file: the agent itself checks a candidate before it replaces the current one. */

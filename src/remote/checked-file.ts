@@ -49,7 +49,7 @@ export function checkedFileScript(s: CheckedFileSpec): string {
   const mode = s.mode ?? "0644";
   const refuse = [`  echo ${sh(`${s.checkerName} rejects the new ${s.path}; the current one stays:`)} >&2`, `  echo "$out" >&2`, `  exit 1`];
   return script(
-    s.prelude,
+    s.prelude?.trimEnd(),
     `dest=${sh(s.path)}`,
     `work=$(mktemp -d); trap 'rm -rf "$work"' EXIT`,
     `chmod 0755 "$work"`,
@@ -64,18 +64,25 @@ export function checkedFileScript(s: CheckedFileSpec): string {
       ? [
           `  if [ -f "$dest" ]; then cp -p "$dest" "$work/previous"; fi`,
           `  install -m ${sh(mode)} -o ${sh(owner)} -g ${sh(group)} "$candidate" "$dest"`,
-          `  if ! out=$( ${s.checker} 2>&1 ); then`,
+          `  if ! out=$( { ${s.checker}; } 2>&1 ); then`,
           `    if [ -f "$work/previous" ]; then cp -p "$work/previous" "$dest"; else rm -f "$dest"; fi`,
           ...refuse.map((l) => `  ${l}`),
           `  fi`,
         ]
-      : [`  if ! out=$( ${s.checker} 2>&1 ); then`, ...refuse.map((l) => `  ${l}`), `  fi`, `  ${writeFileScript(s.path, owner, group, mode).trimEnd()} < "$candidate" >/dev/null`]),
+      : [
+          `  if ! out=$( { ${s.checker}; } 2>&1 ); then`,
+          ...refuse.map((l) => `  ${l}`),
+          `  fi`,
+          indent(`${writeFileScript(s.path, owner, group, mode).trimEnd()} < "$candidate" >/dev/null`),
+        ]),
     `  changed=yes`,
     `  echo "wrote $dest (${s.checkerName}: ok)"`,
     `fi`,
-    s.apply,
+    s.apply?.trimEnd(),
   );
 }
+
+const indent = (text: string) => text.replace(/^/gm, "  ");
 
 export function checkedFile(name: string, args: CheckedFileArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
   const body = checkedFileScript(args);

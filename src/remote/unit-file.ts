@@ -3,7 +3,7 @@
 // diff shows exactly the directive that changes.
 import { Directive } from "../hardening";
 
-/** A directive, or a comment line placed before the next directive. */
+/** A directive, or a comment (one or more lines) placed before the next directive. */
 export type UnitLine = Directive | { comment: string };
 
 export interface UnitSpec {
@@ -18,17 +18,50 @@ export interface UnitSpec {
 /** The first line of every file we manage on a host. */
 export const MANAGED_HEADER = "Managed by openclaw-infra (Pulumi): changes here are overwritten on the next `pulumi up`.";
 
+/** What our own services share: started at boot once the network is up, logging to the journal. */
+export interface ServiceUnit {
+  description: string;
+  documentation: string;
+  /** [Service] after Type=exec. */
+  service: UnitLine[];
+  hardening?: Directive[];
+}
+
+export function serviceUnit(u: ServiceUnit): UnitSpec {
+  return {
+    header: [MANAGED_HEADER],
+    sections: {
+      Unit: [
+        ["Description", u.description],
+        ["Documentation", u.documentation],
+        ["After", "network-online.target"],
+        ["Wants", "network-online.target"],
+      ],
+      Service: [["Type", "exec"], ...u.service],
+      Install: [["WantedBy", "multi-user.target"]],
+    },
+    hardening: u.hardening,
+  };
+}
+
+const comments = (text: string) => text.split("\n").map((line) => `# ${line}`.trimEnd());
+
 export function renderUnitFile(spec: UnitSpec): string {
-  const out: string[] = (spec.header ?? []).map((line) => `# ${line}`.trimEnd());
-  const sections = Object.entries(spec.sections);
+  const out: string[] = (spec.header ?? []).flatMap(comments);
   if (spec.hardening?.length && !spec.sections.Service) throw new Error("a unit with hardening needs a [Service] section");
-  sections.forEach(([name, lines], i) => {
+  Object.entries(spec.sections).forEach(([name, lines], i) => {
     if (i > 0) out.push("");
     out.push(`[${name}]`);
     const all: UnitLine[] = name === "Service" ? [...lines, ...(spec.hardening ?? [])] : lines;
     for (const line of all) {
-      if ("comment" in line) out.push(`# ${line.comment}`.trimEnd());
-      else out.push(`${line[0]}=${line[1]}`);
+      if ("comment" in line) {
+        out.push(...comments(line.comment));
+        continue;
+      }
+      const [key, value] = line;
+      // A line break would end the directive early and start another one of the value's choosing.
+      if (/[\r\n]/.test(key + value)) throw new Error(`[${name}] ${key}= has a line break in its key or value`);
+      out.push(`${key}=${value}`);
     }
   });
   return out.join("\n") + "\n";

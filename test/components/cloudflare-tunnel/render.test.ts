@@ -10,6 +10,7 @@ import {
   renderInstallBinary,
   renderUninstallBinary,
   renderUnit,
+  unitSpec,
 } from "../../../components/cloudflare-tunnel/render";
 import { cloudflaredOptionsSchema } from "../../../components/cloudflare-tunnel/schema";
 import { BINARY_SHA, KEY_FINGERPRINT, TUNNEL_ID } from "./fixtures";
@@ -55,6 +56,11 @@ describe("cloudflared unit", () => {
       "/usr/local/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20300 --protocol http2 run --token-file ${CREDENTIALS_DIRECTORY}/token",
     );
     expect(readyUrl(binary.metricsPort)).toBe("http://127.0.0.1:20300/ready");
+  });
+
+  it("is rendered from its spec, with the shared policy merged in through spec.hardening", () => {
+    expect(unitSpec(apt).hardening).toEqual(hardening());
+    expect(unitSpec(cloudflaredOptionsSchema.parse({ ...apt, hardening: false })).hardening).toEqual([]);
   });
 
   it("hardens by default and only drops hardening when asked", () => {

@@ -59,7 +59,7 @@ describe("CloudflareTunnel", () => {
       "openclaw:cloudflare:CloudflaredConnector vps1-tunnel-cloudflared",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-base",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-repo",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-package",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-packages",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-check",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-token-dir",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-tunnel-cloudflared-token",
@@ -151,8 +151,8 @@ describe("CloudflareTunnel", () => {
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-tunnel-cloudflared"]).toEqual(["vps1-tunnel-ingress"]);
     expect(deps["vps1-tunnel-cloudflared-repo"]).toEqual(["vps1-tunnel-cloudflared-base"]);
-    expect(deps["vps1-tunnel-cloudflared-package"]).toEqual(["vps1-tunnel-cloudflared-repo"]);
-    expect(deps["vps1-tunnel-cloudflared-check"]).toEqual(["vps1-tunnel-cloudflared-package"]);
+    expect(deps["vps1-tunnel-cloudflared-packages"]).toEqual(["vps1-tunnel-cloudflared-repo"]);
+    expect(deps["vps1-tunnel-cloudflared-check"]).toEqual(["vps1-tunnel-cloudflared-packages"]);
     expect(deps["vps1-tunnel-cloudflared-unit"]).toEqual(["vps1-tunnel-cloudflared-check", "vps1-tunnel-cloudflared-token"]);
   });
 
@@ -166,14 +166,14 @@ describe("CloudflareTunnel", () => {
       "Types: deb\nURIs: https://pkg.cloudflare.com/cloudflared\nSuites: any\nComponents: main\nSigned-By: /etc/apt/keyrings/cloudflared.asc\n",
     );
     expect(await value(find("vps1-tunnel-cloudflared-base").props.create)).toContain("for spec in 'ca-certificates' 'curl' 'gnupg'; do");
-    expect(await value(find("vps1-tunnel-cloudflared-package").props.create)).toContain("for spec in 'cloudflared'; do");
+    expect(await value(find("vps1-tunnel-cloudflared-packages").props.create)).toContain("for spec in 'cloudflared'; do");
     const check = await value<string>(find("vps1-tunnel-cloudflared-check").props.create);
     expect(check).toContain("version=$('/usr/bin/cloudflared' --version");
   });
 
   it("pins the apt package when a version is given", async () => {
     const { find } = deploy({ install: { from: "apt", keyFingerprint: validOptions().install.keyFingerprint, version: "2025.11.1" } });
-    expect(await value(find("vps1-tunnel-cloudflared-package").props.create)).toContain("for spec in 'cloudflared=2025.11.1'; do");
+    expect(await value(find("vps1-tunnel-cloudflared-packages").props.create)).toContain("for spec in 'cloudflared=2025.11.1'; do");
     expect(await value(find("vps1-tunnel-cloudflared-check").props.create)).toContain("expected the pinned 2025.11.1");
   });
 

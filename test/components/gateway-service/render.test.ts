@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderConfig, renderEnv, renderInstall, renderUnit } from "../../../components/gateway-service/render";
+import { installSpec, renderConfig, renderEnv, renderUnit } from "../../../components/gateway-service/render";
+import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
 
 const defaults = gatewayOptionsSchema.parse({});
@@ -13,8 +14,22 @@ describe("gateway rendering (golden files)", () => {
     expect(JSON.parse(cfg).gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
     await expect(cfg).toMatchFileSnapshot("golden/openclaw.json");
   });
-  it("renders the install script", async () => {
-    await expect(renderInstall("2026.6.11", "https://registry.npmjs.org/")).toMatchFileSnapshot("golden/install-openclaw.sh");
+  it("renders openclaw.json from an object: 2-space JSON, keys in a fixed order, diagnostics only with a collector", () => {
+    const s = gatewayOptionsSchema.parse({ allowedOrigins: ["https://claw.example.com"], bind: "lan", port: 18800 });
+    const cfg = renderConfig(s, { otlpEndpoint: "http://10.0.0.2:4318", extraOrigins: ["https://b.example", "https://claw.example.com"] });
+    expect(cfg).toBe(JSON.stringify(JSON.parse(cfg), null, 2) + "\n");
+    expect(JSON.parse(cfg)).toEqual({
+      gateway: { mode: "local", bind: "lan", port: 18800, auth: { mode: "token" }, controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] } },
+      diagnostics: {
+        enabled: true,
+        otel: { enabled: true, endpoint: "http://10.0.0.2:4318", protocol: "http/protobuf", serviceName: "openclaw-gateway", traces: true, metrics: true, logs: true },
+      },
+    });
+    expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["mode", "bind", "port", "auth", "controlUi"]);
+    expect(JSON.parse(renderConfig(s))).not.toHaveProperty("diagnostics");
+  });
+  it("renders the install script: npm into a versioned prefix under /opt/openclaw", async () => {
+    await expect(installScript(installSpec("2026.6.11", "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
   });
   it("renders gateway.env sorted and quoted for systemd", async () => {
     const env = renderEnv({ ZED: 'say "hi"', OPENCLAW_GATEWAY_TOKEN: "tok\\en", A: "1" });

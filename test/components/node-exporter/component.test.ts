@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NodeExporter } from "../../../components/node-exporter";
-import { renderArgsDelete, renderArgsScript, renderDefaults, renderDropIn, renderHoldScript } from "../../../components/node-exporter/render";
+import { argsFileSpec, renderArgsDelete, renderDefaults, renderDropIn, renderHoldScript } from "../../../components/node-exporter/render";
+import { checkedFileScript } from "../../../src/remote/checked-file";
 import { nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
 import { digest } from "../../../src/remote/file";
 import { dropInScripts } from "../../../src/remote/systemd";
@@ -53,8 +54,8 @@ describe("NodeExporter", () => {
     const s = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.1", disableCollectors: ["zfs"] });
     const { find } = deploy({ disableCollectors: ["zfs"] });
     const args = find("vps1-node-exporter-args").props;
-    expect(await value(args.label)).toBe("write /etc/default/prometheus-node-exporter");
-    expect(await value(args.create)).toBe(renderArgsScript(s));
+    expect(await value(args.label)).toBe("write /etc/default/prometheus-node-exporter (checked by /usr/bin/prometheus-node-exporter --help)");
+    expect(await value(args.create)).toBe(checkedFileScript(argsFileSpec(s)));
     expect(await value(args.delete)).toBe(renderArgsDelete());
     expect(await value(args.stdin)).toBe(renderDefaults(s));
     expect(await value<string>(args.stdin)).toContain('ARGS="--web.listen-address=10.0.0.1:9100 --no-collector.zfs"\n');

@@ -9,12 +9,13 @@ import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   allowList,
+  dropInSpec,
   exporterHardening,
   healthCheck,
   metricsUrl,
   PATHS,
+  argsFileSpec,
   renderArgsDelete,
-  renderArgsScript,
   renderDefaults,
   renderDropIn,
   renderFlags,
@@ -23,6 +24,9 @@ import {
 } from "../../../components/node-exporter/render";
 import { nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
 import { hardening } from "../../../src/hardening";
+import { checkedFileScript } from "../../../src/remote/checked-file";
+
+const renderArgsScript = (s: Parameters<typeof argsFileSpec>[0]) => checkedFileScript(argsFileSpec(s));
 
 const plain = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.1" });
 const tuned = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.2", port: 9200, disableCollectors: ["zfs", "nfsd"], allowFrom: ["10.0.0.1", "10.0.1.0/24"] });
@@ -72,6 +76,12 @@ describe("node-exporter drop-in", () => {
     expect(open).toContain("\nIPAddressDeny=any\nIPAddressAllow=localhost 10.0.0.2 10.0.0.1 10.0.1.0/24\n");
   });
 
+  it("merges the relaxed policy through spec.hardening, and only there", () => {
+    expect(dropInSpec(plain).hardening).toEqual(exporterHardening());
+    expect(dropInSpec(plain).sections.Service.filter((line) => !("comment" in line))).toEqual([["RestartSec", "5"]]);
+    expect(dropInSpec({ ...plain, hardening: false }).hardening).toEqual([]);
+  });
+
   it("always lets the host itself in, so the health wait from the host can connect", () => {
     expect(allowList(plain)).toBeNull();
     expect(allowList(tuned)).toBe("localhost 10.0.0.2 10.0.0.1 10.0.1.0/24");
@@ -117,11 +127,14 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
     fs.writeFileSync(`${dir}/default`, STOCK_DEFAULTS);
     const first = run(renderArgsScript(tuned), renderDefaults(tuned));
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`wrote ${dir}/default\n`);
+    expect(first.stdout).toBe(`wrote ${dir}/default (${dir}/bin/node-exporter --help: ok)\n`);
     expect(first.calls).toBe("unmask --quiet prometheus-node-exporter.service\nenable --quiet prometheus-node-exporter.service\n");
     expect(fs.readFileSync(`${dir}/default`, "utf8")).toBe(renderDefaults(tuned));
     expect((fs.statSync(`${dir}/default`).mode & 0o777).toString(8)).toBe("644");
-    expect(run(renderArgsScript(tuned), renderDefaults(tuned)).stdout).toBe(`unchanged ${dir}/default\n`);
+    const second = run(renderArgsScript(tuned), renderDefaults(tuned));
+    expect(second.stdout).toBe(`unchanged ${dir}/default\n`);
+    // Enabled again on every run: a unit someone disabled by hand is put back.
+    expect(second.calls).toBe(first.calls);
   });
 
   it("refuses arguments the binary does not know, leaving the file and the unit alone", () => {
@@ -130,7 +143,7 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
     const r = run(renderArgsScript(bad), renderDefaults(bad));
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `${dir}/bin/node-exporter refuses the arguments --web.listen-address=10.0.0.1:9100 --no-collector.bogus; ${dir}/default is unchanged:\n` +
+      `${dir}/bin/node-exporter --help rejects the new ${dir}/default; the current one stays:\n` +
         "prometheus-node-exporter: error: unknown long flag '--no-collector.bogus', try --help\n",
     );
     expect(r.calls).toBe("");

@@ -38,7 +38,7 @@ describe("PostgresNative graph", () => {
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
       "openclaw:database:PostgresNative vps2-postgres",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-base",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-pgdg",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-repo",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-packages",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-cluster",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-conf",
@@ -52,8 +52,8 @@ describe("PostgresNative graph", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps2-postgres-base"]).toEqual([]);
-    expect(deps["vps2-postgres-pgdg"]).toEqual(["vps2-postgres-base"]);
-    expect(deps["vps2-postgres-packages"]).toEqual(["vps2-postgres-pgdg"]);
+    expect(deps["vps2-postgres-repo"]).toEqual(["vps2-postgres-base"]);
+    expect(deps["vps2-postgres-packages"]).toEqual(["vps2-postgres-repo"]);
     expect(deps["vps2-postgres-cluster"]).toEqual(["vps2-postgres-packages"]);
     expect(deps["vps2-postgres-conf"]).toEqual(["vps2-postgres-cluster"]);
     expect(deps["vps2-postgres-hba"]).toEqual(["vps2-postgres-conf"]);
@@ -63,14 +63,14 @@ describe("PostgresNative graph", () => {
 
   it("installs from Debian without a repository when source is distribution", async () => {
     const { recorded } = deploy({ source: "distribution" });
-    expect(recorded.map((r) => r.name)).not.toContain("vps2-postgres-pgdg");
+    expect(recorded.map((r) => r.name)).not.toContain("vps2-postgres-repo");
     expect(byName(recorded, "vps2-postgres-packages").dependsOn).toEqual([]);
     expect(await value(byName(recorded, "vps2-postgres-packages").props.create)).toContain("for spec in 'postgresql-17' 'postgresql-17-pgvector'; do");
   });
 
   it("pins the PGDG signing key by fingerprint in a deb822 source for the host's release", async () => {
     const { recorded } = deploy();
-    const repo = byName(recorded, "vps2-postgres-pgdg");
+    const repo = byName(recorded, "vps2-postgres-repo");
     const create = await value<string>(repo.props.create);
     expect(create).toContain("curl -fsSL 'https://www.postgresql.org/media/keys/ACCC4CF8.asc'");
     expect(create).toContain("'B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8'");

@@ -1,16 +1,17 @@
 // PostgresNative rendering: golden files for every file, SQL text and script it ships.
 import { describe, expect, it } from "vitest";
+import { hardening } from "../../../src/hardening";
 import {
   connectionUrl,
+  dropInSpec,
   renderClusterDelete,
   renderClusterScript,
   renderConf,
   renderConfDelete,
-  renderConfScript,
+  confFileSpec,
+  hbaFileSpec,
   renderDatabasesSql,
   renderHba,
-  renderHbaDelete,
-  renderHbaScript,
   renderRolesSql,
   renderSqlScript,
   renderUnitDropIn,
@@ -18,6 +19,10 @@ import {
   sqlLiteral,
 } from "../../../components/postgres-native/render";
 import { postgresArgsSchema } from "../../../components/postgres-native/schema";
+import { checkedFileScript } from "../../../src/remote/checked-file";
+
+const renderConfScript = (s: Parameters<typeof confFileSpec>[0]) => checkedFileScript(confFileSpec(s));
+const renderHbaScript = (s: Parameters<typeof hbaFileSpec>[0]) => checkedFileScript(hbaFileSpec(s));
 
 const s = postgresArgsSchema.parse({
   privateAddress: "10.0.0.2",
@@ -70,15 +75,18 @@ describe("PostgresNative scripts (golden)", () => {
   it("pg_hba.conf, checked then applied", async () => {
     await expect(renderHbaScript(s)).toMatchFileSnapshot("golden/hba.sh");
   });
-  it("pg_hba.conf delete", async () => {
-    await expect(renderHbaDelete(s)).toMatchFileSnapshot("golden/hba-delete.sh");
-  });
   it("SQL runner", async () => {
     await expect(renderSqlScript(s, "roles and their passwords", "roles: openclaw, memory")).toMatchFileSnapshot("golden/sql.sh");
   });
 });
 
 describe("PostgresNative rendering rules", () => {
+  it("runs the server as postgres from the start, the shared policy merged in through spec.hardening", () => {
+    const spec = dropInSpec();
+    expect(spec.sections.Service.filter((line) => !("comment" in line))).toEqual([["User", "postgres"], ["Group", "postgres"]]);
+    expect(spec.hardening).toEqual(hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] }));
+    expect(renderUnitDropIn()).not.toMatch(/PrivateUsers|MemoryDenyWriteExecute/);
+  });
   it("listens on localhost and the private address, SCRAM for passwords", () => {
     const conf = renderConf(s);
     expect(conf).toContain("listen_addresses = 'localhost,10.0.0.2'\n");
@@ -97,13 +105,14 @@ describe("PostgresNative rendering rules", () => {
     expect(lines(renderHba({ ...s, ssl: "disable" }))).toContain("host openclaw openclaw 10.0.0.1/32 scram-sha-256");
     expect(lines(renderHba(s)).join("\n")).not.toMatch(/\b(trust|md5|password|ident)\b/);
   });
-  it("checks for ssl = on only when hostssl entries exist", () => {
-    expect(renderHbaScript(s)).toContain("SHOW ssl");
-    expect(renderHbaScript({ ...s, ssl: "disable" })).not.toContain("SHOW ssl");
-    expect(renderHbaScript({ ...s, peers: [] })).not.toContain("SHOW ssl");
+  it("checks for ssl = on only when the new file has hostssl entries, which only ssl: require writes", () => {
+    expect(renderHbaScript(s)).toContain(`if grep -q '^hostssl' "$dest" && [ "$(sql -d postgres -tAc 'SHOW ssl')" != on ]; then`);
+    expect(renderHba(s)).toMatch(/^hostssl /m);
+    expect(renderHba({ ...s, ssl: "disable" })).not.toMatch(/^hostssl /m);
+    expect(renderHba(s, false)).not.toMatch(/^hostssl /m);
   });
   it("never drops a database or the data unless dropDataOnDestroy is set", () => {
-    const all = [renderClusterScript(s), renderClusterDelete(s), renderConfDelete(s), renderHbaDelete(s), renderDatabasesSql(s), renderRolesSql(s, PASSWORDS)].join("\n");
+    const all = [renderClusterScript(s), renderClusterDelete(s), renderConfDelete(s), renderHba(s, false), renderDatabasesSql(s), renderRolesSql(s, PASSWORDS)].join("\n");
     expect(all).not.toMatch(/DROP |pg_dropcluster|rm -rf \/var\/lib\/postgresql/);
     expect(renderClusterDelete({ ...s, dropDataOnDestroy: true })).toContain("pg_dropcluster --stop 17 main");
   });

@@ -27,7 +27,8 @@ beforeAll(() => {
     {
       newResource: (args) => {
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.inputs.captureResult) state.result = "3.6.4";
+        // An apt step reports "name=version ..." of its packages; a release install its version.
+        if (args.inputs.captureResult) state.result = String(args.inputs.label).startsWith("packages ") ? "promtail=3.6.4" : "3.6.4";
         return { id: `${args.name}-id`, state };
       },
       call: () => ({}),
@@ -51,20 +52,18 @@ describe("PromtailJournal graph", () => {
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
       "openclaw:observability:PromtailJournal vps1-logs",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-base",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-grafana",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-package",
-      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-installed",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-repo",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-packages",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-user",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-config",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps1-logs-unit",
     ]);
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
-    expect(deps["vps1-logs-grafana"]).toEqual(["vps1-logs-base"]);
-    expect(deps["vps1-logs-package"]).toEqual(["vps1-logs-grafana"]);
-    expect(deps["vps1-logs-installed"]).toEqual(["vps1-logs-package"]);
-    expect(deps["vps1-logs-user"]).toEqual(["vps1-logs-installed"]);
-    expect(deps["vps1-logs-config"]).toEqual(["vps1-logs-installed", "vps1-logs-user"]);
-    expect(deps["vps1-logs-unit"]).toEqual(["vps1-logs-installed", "vps1-logs-user", "vps1-logs-config"]);
+    expect(deps["vps1-logs-repo"]).toEqual(["vps1-logs-base"]);
+    expect(deps["vps1-logs-packages"]).toEqual(["vps1-logs-repo"]);
+    expect(deps["vps1-logs-user"]).toEqual(["vps1-logs-packages"]);
+    expect(deps["vps1-logs-config"]).toEqual(["vps1-logs-packages", "vps1-logs-user"]);
+    expect(deps["vps1-logs-unit"]).toEqual(["vps1-logs-packages", "vps1-logs-user", "vps1-logs-config"]);
   });
 
   it("from a release download: base packages, install, user, checked config, then the unit", () => {
@@ -77,7 +76,7 @@ describe("PromtailJournal graph", () => {
 
   it("pins Grafana's key by fingerprint in a deb822 source", async () => {
     const { recorded } = deploy();
-    const repo = byName(recorded, "vps1-logs-grafana");
+    const repo = byName(recorded, "vps1-logs-repo");
     const create = await value<string>(repo.props.create);
     expect(create).toContain("curl -fsSL 'https://apt.grafana.com/gpg-full.key'");
     expect(create).toContain("'B53AE77BADB630A683046005963FA27710458545'");
@@ -86,7 +85,7 @@ describe("PromtailJournal graph", () => {
 
   it("pins the package when a version is given", async () => {
     const { recorded } = deploy({ agent: "alloy", version: "1.10.2-1" });
-    expect(await value(byName(recorded, "vps1-logs-package").props.create)).toContain("for spec in 'alloy=1.10.2-1'; do");
+    expect(await value(byName(recorded, "vps1-logs-packages").props.create)).toContain("for spec in 'alloy=1.10.2-1'; do");
   });
 
   it("puts the service user in the systemd-journal group, state under /var/lib", async () => {
@@ -115,7 +114,7 @@ describe("PromtailJournal graph", () => {
     const config = byName(recorded, "vps1-logs-config");
     const create = await value<string>(config.props.create);
     expect(create.indexOf("-check-syntax")).toBeLessThan(create.indexOf("mv -f"));
-    expect(await value<string>(config.props.stdin)).toContain('url: "http://10.0.0.2:3100/loki/api/v1/push"');
+    expect(await value<string>(config.props.stdin)).toContain("url: http://10.0.0.2:3100/loki/api/v1/push\n");
   });
 
   it("runs Alloy with the same inputs", async () => {

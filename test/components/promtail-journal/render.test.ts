@@ -1,18 +1,25 @@
 // PromtailJournal rendering: golden files for every file and script, for both agents.
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { hardening } from "../../../src/hardening";
 import {
   binaryPath,
   ipAllowList,
   readyUrl,
   releaseDownload,
   renderConfig,
-  renderConfigScript,
-  renderInstallArchive,
-  renderUninstallArchive,
+  archiveInstallSpec,
+  configFileSpec,
   renderUnit,
+  unitSpec,
   unitsRegex,
 } from "../../../components/promtail-journal/render";
 import { promtailArgsSchema } from "../../../components/promtail-journal/schema";
+import { checkedFileScript } from "../../../src/remote/checked-file";
+import { installScript, uninstallScript } from "../../../src/remote/install";
+
+const renderConfigScript = (s: Parameters<typeof configFileSpec>[0]) => checkedFileScript(configFileSpec(s));
+const renderInstallArchive = (s: Parameters<typeof archiveInstallSpec>[0]) => installScript(archiveInstallSpec(s));
 
 const base = { lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push", hostLabel: "vps1" };
 const promtail = promtailArgsSchema.parse(base);
@@ -52,32 +59,50 @@ describe("PromtailJournal scripts (golden)", () => {
     await expect(renderInstallArchive(archive)).toMatchFileSnapshot("golden/install-archive.sh");
   });
   it("release download uninstall", async () => {
-    await expect(renderUninstallArchive(archive)).toMatchFileSnapshot("golden/uninstall-archive.sh");
+    await expect(uninstallScript(archiveInstallSpec(archive))).toMatchFileSnapshot("golden/uninstall-archive.sh");
   });
 });
 
 describe("PromtailJournal rendering rules", () => {
-  it("labels every line with job and host, and unit from the journal", () => {
+  it("writes promtail.yaml from an object: the labels, positions under /var/lib, localhost only", () => {
     const yaml = renderConfig(promtail);
-    expect(yaml).toContain('        job: "systemd-journal"\n        host: "vps1"\n');
-    expect(yaml).toContain('source_labels: ["__journal__systemd_unit"]\n        target_label: unit\n');
-    expect(yaml).not.toContain("action: keep");
+    expect(yaml.split("\n").slice(0, 3)).toEqual([
+      "# Managed by openclaw-infra (Pulumi): changes here are overwritten on the next `pulumi up`.",
+      "# Promtail reads the systemd journal and pushes it to Loki.",
+      "server:",
+    ]);
+    expect(parse(yaml, { version: "1.1" })).toEqual({
+      server: { http_listen_address: "127.0.0.1", http_listen_port: 9080, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
+      positions: { filename: "/var/lib/promtail/positions.yaml" },
+      clients: [{ url: "http://10.0.0.2:3100/loki/api/v1/push" }],
+      scrape_configs: [
+        {
+          job_name: "journal",
+          journal: { max_age: "12h", labels: { job: "systemd-journal", host: "vps1" } },
+          relabel_configs: [{ source_labels: ["__journal__systemd_unit"], target_label: "unit" }],
+        },
+      ],
+    });
+  });
+  it("labels Alloy's lines the same way", () => {
     const river = renderConfig(alloy);
     expect(river).toContain('    job  = "systemd-journal",\n    host = "vps1",\n');
     expect(river).toContain('target_label  = "unit"');
     expect(river).toContain('url = "http://10.0.0.2:3100/loki/api/v1/push"');
-  });
-  it("keeps positions under /var/lib and listens on localhost only", () => {
-    const yaml = renderConfig(promtail);
-    expect(yaml).toContain('filename: "/var/lib/promtail/positions.yaml"');
-    expect(yaml).toContain("http_listen_address: 127.0.0.1\n");
-    expect(yaml).toContain("grpc_listen_address: 127.0.0.1\n");
     expect(renderUnit(alloy)).toContain("--server.http.listen-addr=127.0.0.1:9080 --storage.path=/var/lib/alloy ");
   });
   it("keeps only the listed units, matched exactly", () => {
     expect(unitsRegex([])).toBeNull();
     expect(unitsRegex(["openclaw-gateway.service", "a@b.service"])).toBe("openclaw-gateway\\.service|a@b\\.service");
-    expect(renderConfig(promtailUnits)).toContain('regex: "openclaw-gateway\\\\.service|cloudflared\\\\.service"\n        action: keep');
+    const rules = parse(renderConfig(promtailUnits)).scrape_configs[0].relabel_configs;
+    expect(rules[1]).toEqual({ source_labels: ["__journal__systemd_unit"], regex: "openclaw-gateway\\.service|cloudflared\\.service", action: "keep" });
+  });
+  it("keeps a label YAML 1.1 would read as a boolean or a number a string, and writes no anchors", () => {
+    for (const hostLabel of ["on", "yes", "0755", "1e3"]) {
+      const yaml = renderConfig(promtailArgsSchema.parse({ ...base, hostLabel, units: ["a.service"] }));
+      expect(parse(yaml, { version: "1.1" }).scrape_configs[0].journal.labels.host).toBe(hostLabel);
+      expect(yaml).not.toMatch(/[&*]a\d/);
+    }
   });
   it("runs the agent in the systemd-journal group under its own user, hardened by default", () => {
     const unit = renderUnit(promtail);
@@ -87,6 +112,10 @@ describe("PromtailJournal rendering rules", () => {
     const open = renderUnit({ ...promtail, hardening: false });
     expect(open).not.toContain("ProtectSystem");
     expect(open).toContain("SupplementaryGroups=systemd-journal\n");
+  });
+  it("merges the shared policy through spec.hardening, for a journal reader", () => {
+    expect(unitSpec(promtail).hardening).toEqual(hardening({ readsJournal: true, extra: [["IPAddressDeny", "any"], ["IPAddressAllow", "localhost 10.0.0.2"]] }));
+    expect(unitSpec({ ...promtail, hardening: false }).hardening).toEqual([]);
   });
   it("restricts network peers only when Loki is addressed by IP", () => {
     expect(ipAllowList("http://10.0.0.2:3100/loki/api/v1/push")).toBe("localhost 10.0.0.2");
@@ -107,7 +136,7 @@ describe("PromtailJournal rendering rules", () => {
     const alloyRelease = promtailArgsSchema.parse({ ...base, agent: "alloy", from: "archive", version: "1.10.2", sha256: "d".repeat(64) });
     expect(releaseDownload(alloyRelease).url).toBe("https://github.com/grafana/alloy/releases/download/v1.10.2/alloy-linux-amd64.zip");
     const bare = renderInstallArchive({ ...archive, releaseAsset: "promtail" });
-    expect(bare).toContain('bin="$work/download"');
+    expect(bare).toContain(`mv "$work/download" "$work/binary"`);
     expect(bare).not.toContain("unzip");
   });
   it("checks the downloaded release against its sha256 before installing it", () => {

@@ -1,6 +1,3 @@
-# Our settings drop-in (/etc/postgresql/17/main/conf.d/90-openclaw.conf):
-# checked with the rest of the configuration by `postgres -C` before it replaces the current
-# file, then applied with a reload, or a restart when a changed setting needs one.
 # Helpers: the server is reached as the postgres user over its socket, on the port the running
 # postmaster wrote into postmaster.pid (line 4), so a port change in flight cannot mislead them.
 cd /
@@ -32,23 +29,39 @@ apply_config() {
     sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null; echo "reloaded postgresql@17-main.service"
   fi
 }
-
 dest='/etc/postgresql/17/main/conf.d/90-openclaw.conf'
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
-cat > "$work/candidate.conf"
-chmod 0644 "$work/candidate.conf"
-printf "include '%s'\ninclude '%s'\n" '/etc/postgresql/17/main/postgresql.conf' "$work/candidate.conf" > "$work/check.conf"
-chmod 0644 "$work/check.conf"
-if ! out=$(runuser -u postgres -- '/usr/lib/postgresql/17/bin/postgres' --config-file="$work/check.conf" -C data_directory 2>&1); then
-  echo "PostgreSQL rejects the new /etc/postgresql/17/main/conf.d/90-openclaw.conf; the running configuration is unchanged:" >&2
-  echo "$out" >&2
-  exit 1
-fi
+candidate="$work/candidate"
+cat > "$candidate"
+chmod 0644 "$candidate"
 changed=no
-if cmp -s "$work/candidate.conf" "$dest"; then
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
   echo "unchanged $dest"
 else
-  install -m 0644 -o postgres -g postgres "$work/candidate.conf" "$dest"; changed=yes; echo "wrote $dest"
+  if ! out=$( { printf "include '%s'\ninclude '%s'\n" '/etc/postgresql/17/main/postgresql.conf' "$candidate" > "$work/check.conf"
+chmod 0644 "$work/check.conf"
+runuser -u postgres -- '/usr/lib/postgresql/17/bin/postgres' --config-file="$work/check.conf" -C data_directory; } 2>&1 ); then
+    echo 'postgres -C rejects the new /etc/postgresql/17/main/conf.d/90-openclaw.conf; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/postgresql/17/main/conf.d/90-openclaw.conf'
+  [ -d '/etc/postgresql/17/main/conf.d' ] || install -d -m 0755 '/etc/postgresql/17/main/conf.d'
+  tmp=$(mktemp '/etc/postgresql/17/main/conf.d/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'postgres:postgres' "$tmp"
+  chmod '0644' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (postgres -C: ok)"
 fi
 apply_config "$changed"

@@ -1,6 +1,3 @@
-# Client authentication (/etc/postgresql/17/main/pg_hba.conf), replaced whole:
-# PostgreSQL parses the new file (pg_hba_file_rules) before the reload that applies it, and
-# the previous file comes back when any line is rejected.
 # Helpers: the server is reached as the postgres user over its socket, on the port the running
 # postmaster wrote into postmaster.pid (line 4), so a port change in flight cannot mislead them.
 cd /
@@ -32,28 +29,33 @@ apply_config() {
     sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null; echo "reloaded postgresql@17-main.service"
   fi
 }
-
-hba='/etc/postgresql/17/main/pg_hba.conf'
+dest='/etc/postgresql/17/main/pg_hba.conf'
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cat > "$work/new"
-if cmp -s "$work/new" "$hba"; then echo "unchanged $hba"; exit 0; fi
-if ! systemctl is-active --quiet 'postgresql@17-main.service'; then
-  # A stopped server reads (and checks) the file when it starts.
-  install -m 0640 -o postgres -g postgres "$work/new" "$hba"; echo "wrote $hba (postgresql@17-main.service is stopped)"; exit 0
+chmod 0755 "$work"
+candidate="$work/candidate"
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:640' ]; then
+  echo "unchanged $dest"
+else
+  if [ -f "$dest" ]; then cp -p "$dest" "$work/previous"; fi
+  install -m '0640' -o 'postgres' -g 'postgres' "$candidate" "$dest"
+  if ! out=$( { ! systemctl is-active --quiet 'postgresql@17-main.service' || {
+  if grep -q '^hostssl' "$dest" && [ "$(sql -d postgres -tAc 'SHOW ssl')" != on ]; then
+    echo "the cluster runs with ssl = off, so hostssl entries would refuse every peer: give it a certificate and ssl = on, or set ssl: disable"; exit 1
+  fi
+  errors=$(sql -d postgres -tAc "SELECT 'line ' || line_number || ': ' || error FROM pg_catalog.pg_hba_file_rules WHERE error IS NOT NULL")
+  [ -z "$errors" ] || { echo "$errors"; exit 1; }
+}; } 2>&1 ); then
+    if [ -f "$work/previous" ]; then cp -p "$work/previous" "$dest"; else rm -f "$dest"; fi
+    echo 'pg_hba_file_rules rejects the new /etc/postgresql/17/main/pg_hba.conf; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  changed=yes
+  echo "wrote $dest (pg_hba_file_rules: ok)"
 fi
-if [ "$(sql -d postgres -tAc 'SHOW ssl')" != on ]; then
-  echo "the cluster runs with ssl = off, so hostssl entries would refuse every peer:" >&2
-  echo "give it a certificate and ssl = on, or set ssl: disable" >&2
-  exit 1
+if [ "$changed" = yes ] && systemctl is-active --quiet 'postgresql@17-main.service'; then
+  sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null; echo "reloaded postgresql@17-main.service"
 fi
-cp -p "$hba" "$work/previous"
-install -m 0640 -o postgres -g postgres "$work/new" "$hba"
-errors=$(sql -d postgres -tAc "SELECT 'line ' || line_number || ': ' || error FROM pg_catalog.pg_hba_file_rules WHERE error IS NOT NULL")
-if [ -n "$errors" ]; then
-  install -m 0640 -o postgres -g postgres "$work/previous" "$hba"
-  echo "PostgreSQL rejects the new $hba; the previous one is back:" >&2
-  echo "$errors" >&2
-  exit 1
-fi
-sql -d postgres -tAc "SELECT pg_catalog.pg_reload_conf()" >/dev/null
-echo "wrote $hba, reloaded"

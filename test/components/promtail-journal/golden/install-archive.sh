@@ -1,23 +1,33 @@
-# promtail 3.6.4 from a release download, checked against its sha256.
-dir='/opt/promtail-3.6.4'
-if [ -f "$dir/.openclaw-infra" ] && [ -x "$dir/promtail" ]; then
-  echo "promtail 3.6.4 already installed"
+root='/opt/promtail'; version='3.6.4'; prefix='/opt/promtail/3.6.4'
+if [ -f "$prefix/.openclaw-infra" ] && [ -x "$prefix/"'promtail' ]; then
+  echo 'promtail 3.6.4 already installed'
 else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  curl -fsSL --retry 3 -o "$work/download" 'http://10.231.0.1:8082/promtail/v3.6.4/promtail-linux-amd64.zip'
-  echo 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc'"  $work/download" | sha256sum --check --quiet
-  unzip -q "$work/download" 'promtail-linux-amd64' -d "$work"
-  bin="$work/"'promtail-linux-amd64'
-  rm -rf "$dir.partial" && install -d -m 0755 "$dir.partial"
-  install -m 0755 "$bin" "$dir.partial/promtail"
-  touch "$dir.partial/.openclaw-infra"
-  rm -rf "$dir" && mv "$dir.partial" "$dir"
-  echo "installed promtail 3.6.4"
+  install -d -m 0755 "$root"
+  partial="$root/.partial-$version"
+  rm -rf "$partial" && install -d -m 0755 "$partial"
+  (
+    work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+    curl -fsSL --retry 3 -o "$work/download" 'http://10.231.0.1:8082/promtail/v3.6.4/promtail-linux-amd64.zip'
+    echo 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc'"  $work/download" | sha256sum --check --quiet
+    unzip -q "$work/download" 'promtail-linux-amd64' -d "$work" && mv "$work/"'promtail-linux-amd64' "$work/binary"
+    install -m 0755 "$work/binary" "$partial/"'promtail'
+  )
+  [ -x "$partial/"'promtail' ] || { echo 'promtail 3.6.4: promtail is missing from the release' >&2; exit 1; }
+  touch "$partial/.openclaw-infra"
+  rm -rf "$prefix" && mv "$partial" "$prefix"
+  echo "installed promtail 3.6.4 in $prefix"
 fi
-ln -sfn "$dir/promtail" '/usr/local/bin/promtail'
-# Older releases this component installed (and only those) go once the link points here.
-for old in /opt/promtail-*; do
-  if [ "$old" != "$dir" ] && [ -f "$old/.openclaw-infra" ]; then rm -rf "$old"; echo "removed $old"; fi
+was=$(readlink "$root/current" 2>/dev/null || true)
+if [ "$was" != "$version" ]; then
+  if [ -n "$was" ]; then ln -sfn "$was" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; fi
+  ln -sfn "$version" "$root/.current.new" && mv -T "$root/.current.new" "$root/current"
+  echo "current promtail: $version (previous: ${was:-none})"
+fi
+ln -sfn '/opt/promtail/current/promtail' '/usr/local/bin/promtail'
+keep=$(readlink "$root/previous" 2>/dev/null || true)
+for old in "$root"/* "$root"/.partial-*; do
+  [ -e "$old" ] && [ ! -L "$old" ] || continue
+  case "${old##*/}" in "$version"|"$keep") continue ;; esac
+  if [ -f "$old/.openclaw-infra" ] || [[ "${old##*/}" == .partial-* ]]; then rm -rf "$old"; echo "removed $old"; fi
 done
 echo '3.6.4'

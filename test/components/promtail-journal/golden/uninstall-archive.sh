@@ -1,4 +1,7 @@
-# Remove what the archive install wrote, and only that: a link pointing elsewhere stays.
-dir='/opt/promtail-3.6.4'
-if [ "$(readlink '/usr/local/bin/promtail')" = "$dir/promtail" ]; then rm -f '/usr/local/bin/promtail'; fi
-if [ -f "$dir/.openclaw-infra" ]; then rm -rf "$dir"; fi
+root='/opt/promtail'
+if [ "$(readlink '/usr/local/bin/promtail')" = '/opt/promtail/current/promtail' ]; then rm -f '/usr/local/bin/promtail'; fi
+rm -f "$root/current" "$root/previous"
+for old in "$root"/* "$root"/.partial-*; do
+  if [ -f "$old/.openclaw-infra" ] || [[ "${old##*/}" == .partial-* ]]; then rm -rf "$old"; echo "removed $old"; fi
+done
+rmdir --ignore-fail-on-non-empty "$root" 2>/dev/null || true
