@@ -2,13 +2,16 @@
 // each command under real sh), with keys made by ssh-keygen and a real ssh-agent: one
 // connection per host, the channel cap, host key pinning, agent and passphrase logins, a
 // dropped connection replaced, and the one-line reasons a machine cannot log in.
+import * as pulumi from "@pulumi/pulumi";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Server, utils } from "ssh2";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { loadStackConfig } from "../../../src/config";
 import { closeConnections, Connection, runRemote, SshAuth, sshAuthFromConfig, sshAuthProblem } from "../../../src/remote/ssh";
+import { validConfig } from "../../fixtures/config";
 
 const PASSPHRASE = "correct horse battery staple";
 let dir: string;
@@ -205,5 +208,48 @@ describe("sshAuthFromConfig", () => {
   });
   it("uses no agent when SSH_AUTH_SOCK is unset", () => {
     expect(sshAuthFromConfig(config({ "openclaw-infra:ssh": JSON.stringify({ privateKeyPath: "/k" }) }), { HOME: "/h" })).toEqual({ privateKeyPath: "/k" });
+  });
+});
+
+describe("loadStackConfig: the SSH login is checked at preview", () => {
+  /** Stack config as the engine gives it to the program: structured values as JSON text. */
+  function load(ssh: Record<string, unknown>, secrets: Record<string, string> = {}): string {
+    const raw: Record<string, string> = { gatewayToken: "t".repeat(32), ...secrets };
+    for (const [k, v] of Object.entries({ ...validConfig(), ssh })) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+    pulumi.runtime.setAllConfig(
+      Object.fromEntries(Object.entries(raw).map(([k, v]) => [`openclaw-infra:${k}`, v])),
+      Object.keys(secrets).map((k) => `openclaw-infra:${k}`).concat("openclaw-infra:gatewayToken"),
+    );
+    try {
+      loadStackConfig();
+      return "ok";
+    } catch (err: any) {
+      expect(err.problems).toHaveLength(1);
+      return err.message;
+    }
+  }
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("passes with a readable key, or with the agent alone", () => {
+    vi.stubEnv("SSH_AUTH_SOCK", "");
+    expect(load({ privateKeyPath: path.join(dir, "plain") })).toBe("ok");
+    vi.stubEnv("SSH_AUTH_SOCK", agentSocket);
+    expect(load({ privateKeyPath: path.join(dir, "agentonly") })).toBe("ok");
+  });
+  it("fails in one line naming the key file", () => {
+    vi.stubEnv("SSH_AUTH_SOCK", "");
+    vi.stubEnv("HOME", dir);
+    expect(load({})).toBe(`openclaw-infra:ssh.privateKeyPath: ${dir}/.ssh/id_ed25519 does not exist and no ssh-agent is running (SSH_AUTH_SOCK unset)`);
+  });
+  it("does not use the agent with agent: false", () => {
+    vi.stubEnv("SSH_AUTH_SOCK", agentSocket);
+    const key = path.join(dir, "agentonly");
+    expect(load({ privateKeyPath: key, agent: false })).toBe(`openclaw-infra:ssh.privateKeyPath: ${key} does not exist and openclaw-infra:ssh.agent is false`);
+  });
+  it("fails in one line naming the passphrase secret", () => {
+    vi.stubEnv("SSH_AUTH_SOCK", "");
+    const key = path.join(dir, "locked");
+    expect(load({ privateKeyPath: key }, { sshKeyPassphrase: "wrong" })).toBe(`openclaw-infra:sshKeyPassphrase: does not decrypt ${key} (wrong passphrase?)`);
+    expect(load({ privateKeyPath: key }, { sshKeyPassphrase: PASSPHRASE })).toBe("ok");
   });
 });
