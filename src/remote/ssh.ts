@@ -44,8 +44,12 @@ export const SSH_DEFAULTS = { user: "root", privateKeyPath: "~/.ssh/id_ed25519",
 
 /** Scripts one connection runs at once: sshd refuses more than MaxSessions (default 10) channels. */
 const MAX_CHANNELS = 8;
-/** A connection unused this long is closed, so an idle pool keeps no process alive. */
-const IDLE_MS = 10_000;
+/**
+ * A connection unused this long is closed, so an idle pool keeps no process alive (the engine
+ * stops the provider at the end of a deployment anyway). Long enough to span the pauses
+ * between one host's steps, so a deployment logs in once.
+ */
+const IDLE_MS = 30_000;
 
 /** Last lines of a command's output, for error messages. */
 export function tail(text: string, lines = 30): string {
