@@ -9,6 +9,7 @@ import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
 import { promtailOptionsSchema } from "../components/promtail-journal/schema";
+import { SSH_DEFAULTS, sshAuthFromConfig, sshAuthProblem } from "./remote/ssh";
 import { hostName, topologySchema } from "./topology";
 import { parseOrThrow, ValidationError } from "./validate";
 
@@ -16,11 +17,18 @@ export const PROJECT = "openclaw-infra";
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/**
+ * How the machine running Pulumi logs in to the hosts. Read again by the provider from the
+ * stack config (src/remote/ssh.ts), so neither the key path nor its passphrase (the secret
+ * `sshKeyPassphrase`) enters the state.
+ */
 export const sshSchema = z
   .object({
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a login name").default("root"),
+    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a login name").default(SSH_DEFAULTS.user),
     /** Private key on the machine running Pulumi; its content never enters the state. */
-    privateKeyPath: z.string().min(1).default("~/.ssh/id_ed25519"),
+    privateKeyPath: z.string().min(1).default(SSH_DEFAULTS.privateKeyPath),
+    /** Use the ssh-agent at SSH_AUTH_SOCK when it is set (besides the key file, or instead of it). */
+    agent: z.boolean().default(SSH_DEFAULTS.agent),
   })
   .strict();
 
@@ -86,6 +94,8 @@ export const secretsSchema = z
     postgresPasswords: z.record(z.string(), z.string()).default({}),
     /** With `cloudflared`: the tunnel token. */
     tunnelToken: z.string().optional(),
+    /** Passphrase of ssh.privateKeyPath, when it has one and ssh-agent does not hold the key. */
+    sshKeyPassphrase: z.string().optional(),
   })
   .strict();
 
@@ -93,7 +103,7 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type Secrets = z.output<typeof secretsSchema>;
 
 const CONFIG_KEYS = ["host", "topology", "ssh", "sources", "node", "gateway", "postgres", "logs", "nodeExporter", "tunnel", "cloudflared", "stacks"] as const;
-const SECRET_KEYS = ["gatewayToken", "gatewayEnv", "postgresPasswords", "tunnelToken"] as const;
+const SECRET_KEYS = ["gatewayToken", "gatewayEnv", "postgresPasswords", "tunnelToken", "sshKeyPassphrase"] as const;
 const STRUCTURED_SECRETS: readonly string[] = ["gatewayEnv", "postgresPasswords"];
 
 /** Secrets this stack's host cannot do without, given its roles. */
@@ -138,6 +148,9 @@ export function loadStackConfig(): { config: StackConfig; secrets: pulumi.Output
     if (value !== undefined) raw[key] = value;
   }
   const config = parseStackConfig(raw);
+  // The provider logs in the same way (sshAuthFromConfig): fail now, in one line, not per resource.
+  const sshProblem = sshAuthProblem(sshAuthFromConfig((key) => cfg.get(key.slice(`${PROJECT}:`.length))));
+  if (sshProblem) throw new ValidationError([sshProblem]);
 
   const rawSecrets: Record<string, pulumi.Output<unknown>> = {};
   for (const key of SECRET_KEYS) {

@@ -17,7 +17,7 @@ import { hostWithRole, peerEndpoints } from "./topology";
 /** How the operator's machine reaches a host of the topology. */
 export function connectionFor(config: StackConfig, host: string): Connection {
   const h = config.topology.hosts[host];
-  return { host: h.address, port: h.sshPort, user: config.ssh.user, privateKeyPath: config.ssh.privateKeyPath, hostKey: h.hostKey };
+  return { host: h.address, port: h.sshPort, user: config.ssh.user, hostKey: h.hostKey };
 }
 
 /**

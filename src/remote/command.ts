@@ -14,7 +14,7 @@
 // the facts listed in DESIGN.md: payloads via stdin only, no SSH setenv, and replacement is
 // delete-before-create so an old delete never removes what a new create wrote.
 import * as pulumi from "@pulumi/pulumi";
-import { Connection, runRemote } from "./ssh";
+import { Connection, runRemote, SshAuth, sshAuthFromConfig } from "./ssh";
 
 export interface RemoteCommandInputs {
   connection: pulumi.Input<Connection>;
@@ -60,7 +60,14 @@ const COMPARED_KEYS = ["connection", "label", "create", "update", "delete", "std
 
 /** Which inputs differ between two states. Exported for unit tests. */
 export function changedKeys(olds: Partial<State>, news: Partial<State>): string[] {
-  return COMPARED_KEYS.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const comparable = (state: Partial<State>, key: (typeof COMPARED_KEYS)[number]) =>
+    JSON.stringify((key === "connection" ? hostIdentity(state.connection) : state[key]) ?? null);
+  return COMPARED_KEYS.filter((k) => comparable(olds, k) !== comparable(news, k));
+}
+
+/** Which host a connection reaches: anything else in it (say, a login detail an older version stored) is not a change of host. */
+function hostIdentity(c: Connection | undefined) {
+  return c && { host: c.host, port: c.port, user: c.user, hostKey: c.hostKey };
 }
 
 /** What an `up` does with this resource: nothing, an update, or a delete-then-create. */
@@ -80,29 +87,39 @@ function outputs(inputs: State, stdout: string): State {
   return inputs.captureResult ? { ...rest, result: lastLine(stdout) } : rest;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
+/**
+ * The engine passes the whole stack config to `configure` of a dynamic provider, in the
+ * provider's own process: the login (key path, passphrase, agent) is read there and kept on
+ * the provider object, never in a resource's inputs or state. The SDK calls `configure` before
+ * any other method of a deserialized provider, so `auth` is always set where it is used.
+ */
+const provider: pulumi.dynamic.ResourceProvider & { auth?: SshAuth } = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.auth = sshAuthFromConfig((key) => req.config.get(key));
+  },
+
   async diff(_id: string, olds: State, news: State): Promise<pulumi.dynamic.DiffResult> {
     return planChange(olds, news);
   },
 
   async create(inputs: State): Promise<pulumi.dynamic.CreateResult> {
-    const { stdout } = await runRemote(inputs.connection, inputs.label, inputs.create, inputs.stdin);
+    const { stdout } = await runRemote(inputs.connection, this.auth!, inputs.label, inputs.create, inputs.stdin);
     return { id: `${inputs.connection.host}:${inputs.label}`, outs: outputs(inputs, stdout) };
   },
 
   async update(_id: string, _olds: State, news: State): Promise<pulumi.dynamic.UpdateResult> {
-    const { stdout } = await runRemote(news.connection, news.label, news.update ?? news.create, news.stdin);
+    const { stdout } = await runRemote(news.connection, this.auth!, news.label, news.update ?? news.create, news.stdin);
     return { outs: outputs(news, stdout) };
   },
 
   async delete(_id: string, olds: State): Promise<void> {
-    if (olds.delete) await runRemote(olds.connection, `undo ${olds.label}`, olds.delete);
+    if (olds.delete) await runRemote(olds.connection, this.auth!, `undo ${olds.label}`, olds.delete);
   },
 
   /** Refresh: what the check prints now becomes `observed`, in the outputs and the inputs diffs compare. */
   async read(id: string, props: State): Promise<pulumi.dynamic.ReadResult> {
     if (!props.check) return { id, props };
-    const { stdout } = await runRemote(props.connection, `check ${props.label}`, props.check, props.stdin);
+    const { stdout } = await runRemote(props.connection, this.auth!, `check ${props.label}`, props.check, props.stdin);
     const observed = stdout.trim();
     const { result: _result, ...inputs } = props;
     return { id, props: { ...props, observed }, inputs: { ...inputs, observed } };

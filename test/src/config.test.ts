@@ -17,7 +17,7 @@ function problems(raw: Record<string, unknown>): string[] {
 describe("stack config", () => {
   it("accepts a valid config and fills in defaults", () => {
     const cfg = parseStackConfig(validConfig());
-    expect(cfg.ssh).toEqual({ user: "root", privateKeyPath: "~/.ssh/id_ed25519" });
+    expect(cfg.ssh).toEqual({ user: "root", privateKeyPath: "~/.ssh/id_ed25519", agent: true });
     expect(cfg.node).toEqual({ major: 22, from: "tarball", corepack: false });
     expect(cfg.gateway.version).toBe("2026.6.11");
     expect(cfg.gateway.port).toBe(18789);

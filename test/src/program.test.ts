@@ -88,7 +88,7 @@ describe("vps1 (gateway) program", () => {
   it("connects with the pinned host key of the topology", async () => {
     const { find } = deploy();
     const conn = await value(find("vps1-gateway-unit").props.connection);
-    expect(conn).toEqual({ host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: validConfig().topology.hosts.vps1.hostKey });
+    expect(conn).toEqual({ host: "192.0.2.11", port: 22, user: "root", hostKey: validConfig().topology.hosts.vps1.hostKey });
   });
 
   it("gives the gateway DATABASE_URL (host from the topology, password from vps2's stack), secret", async () => {

@@ -9,7 +9,7 @@ export const KEY_FINGERPRINT = "0123456789ABCDEF0123456789ABCDEF01234567";
 export const TOKEN = Buffer.from(JSON.stringify({ a: ACCOUNT_ID, t: TUNNEL_ID, s: "c2VjcmV0LXRlc3QtdHVubmVsLXNlY3JldC0wMDAwMDAwMA==" })).toString("base64");
 export const BINARY_SHA = "d".repeat(64);
 
-export const connection = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: HOST_KEY_1 };
+export const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
 /** Valid CloudflareTunnel options (production shape: apt install). */
 export function validOptions(): Record<string, any> {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { NodeExporter, nodeExporterArgsSchema, nodeExporterOptionsSchema } from "../../../components/node-exporter";
 import { HOST_KEY_1 } from "../../fixtures/config";
 
-const connection = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: HOST_KEY_1 };
+const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
 beforeAll(() => {
   pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);

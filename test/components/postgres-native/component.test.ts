@@ -7,7 +7,7 @@ import { Recorded, recorder, value } from "../../support/mocks";
 
 const PASSWORD = "pg-" + "s3cr3t".repeat(4);
 const MEMORY_PASSWORD = "mem-" + "p4ss".repeat(5);
-const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: "ssh-ed25519 AAAA" };
+const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 
 
 

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { endOfLifeWarning, PromtailJournal, PromtailJournalArgs } from "../../../components/promtail-journal";
 import { Recorded, recorder, value } from "../../support/mocks";
 
-const CONNECTION = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "~/.ssh/id_ed25519", hostKey: "ssh-ed25519 AAAA" };
+const CONNECTION = { host: "192.0.2.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 
 
 

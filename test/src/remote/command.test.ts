@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { changedKeys, planChange } from "../../../src/remote/command";
 
-const conn = { host: "10.0.0.1", port: 22, user: "root", privateKeyPath: "/k", hostKey: "ssh-ed25519 AAAA" };
+const conn = { host: "10.0.0.1", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 const base = { connection: conn, label: "write /etc/x", create: "cat > /etc/x", stdin: "v1", triggers: ["a"] };
 
 describe("RemoteCommand change detection", () => {

@@ -12,7 +12,7 @@ import { dropInPath, dropInScripts, systemdDropIn, systemdUnit, unitScripts } fr
 import { renderUnitFile, UnitSpec } from "../../../src/remote/unit-file";
 import { recorder, value } from "../../support/mocks";
 
-const connection = { host: "192.0.2.11", port: 22, user: "root", privateKeyPath: "/k", hostKey: "ssh-ed25519 AAAA" };
+const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 const spec: UnitSpec = { sections: { Unit: [["Description", "demo"]] } };
 const gatewayHealth = { url: "http://127.0.0.1:18789/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" };
 const exporterHealth = { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" };
