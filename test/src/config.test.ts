@@ -100,7 +100,7 @@ describe("stack config", () => {
 describe("secrets", () => {
   it("requires what the host's roles need", () => {
     expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["gatewayToken", "tunnelToken"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["postgresPasswords"]);
   });
   it("never echoes a secret value in its error", () => {

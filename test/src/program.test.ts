@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
-import { deployHost, stackOf } from "../../src/program";
+import { deployHost } from "../../src/program";
+import { stackOf } from "../../src/stacks";
 import { fakeFetch, validConfig } from "../fixtures/config";
 import { recorder, value } from "../support/mocks";
 
