@@ -91,6 +91,8 @@ export interface SomeComponent<R = unknown> {
   secrets?: z.ZodRawShape;
   /** Those of its secrets it cannot do without. */
   requires?: readonly string[];
+  /** The secret values to set for it, as `pulumi config set --secret --path` paths; default: `requires`. */
+  secretPaths?(ctx: HostContext<{}, {}>): string[];
   /** Checks that need the network, run once before any resource is registered (fast, one line each). */
   preflight?(ctx: HostContext<{}, {}>): Promise<Problem[]>;
   build(ctx: BuildContext<{}, {}, {}>): R;
@@ -118,6 +120,7 @@ export interface Component<K extends string, S extends z.ZodType, R, Sec extends
   when?(ctx: HostContext<Options<S>, Parsed<Rd>>): boolean;
   secrets?: Sec;
   requires?: readonly (keyof Sec & string)[];
+  secretPaths?(ctx: HostContext<Options<S>, Parsed<Rd>>): string[];
   preflight?(ctx: HostContext<Options<S>, Parsed<Rd>>): Promise<Problem[]>;
   build(ctx: BuildContext<Options<S>, Parsed<Rd>, Parsed<Sec>>): R;
   outputs?(built: R, ctx: HostContext<Options<S>, Parsed<Rd>>): O;
@@ -174,6 +177,7 @@ const postgres = component({
   on: ["database"],
   secrets: { postgresPasswords: z.record(z.string(), z.string()).default({}) },
   requires: ["postgresPasswords"],
+  secretPaths: ({ options }) => options.roles.map((role) => `postgresPasswords.${role.name}`),
   build: (ctx): PostgresNative =>
     new PostgresNative(
       `${ctx.host}-postgres`,
@@ -311,7 +315,8 @@ export type SecretsShape = UnionToIntersection<NonNullable<Entry["secrets"]>>;
 /** Every entry's stack outputs. */
 export type ComponentOutputs = UnionToIntersection<ReturnType<NonNullable<Entry["outputs"]>>>;
 
-const entries: readonly SomeComponent[] = REGISTRY;
+/** The registry as the walkers see it. */
+export const entries: readonly SomeComponent[] = REGISTRY;
 
 export function componentShape(): ComponentShape {
   return Object.fromEntries(entries.map((e) => [e.key, e.schema])) as ComponentShape;
@@ -333,16 +338,36 @@ export function hostContext(config: StackConfig): Omit<HostContext, "options" | 
   return { host: config.host, roles: h.roles, config, address: h.address, privateAddress: h.privateAddress, peers };
 }
 
+/** Whether `entry` runs on a host with these roles (when it is set, and its `when` holds). */
+export function placedOn(entry: SomeComponent, roles: readonly Role[]): boolean {
+  return entry.on === "every host" || entry.on.some((role) => roles.includes(role));
+}
+
 /** The entries this stack's host deploys, in build order, each with its context. */
 export function componentsOn(config: StackConfig): { entry: SomeComponent; ctx: HostContext<{}, {}> }[] {
   const base = hostContext(config);
   const settings: Record<string, unknown> = config;
   return entries.flatMap((entry) => {
     const options = settings[entry.key];
-    const placed = entry.on === "every host" || entry.on.some((role) => base.roles.includes(role));
-    if (!placed || options === undefined || options === null) return [];
+    if (!placedOn(entry, base.roles) || options === undefined || options === null) return [];
     const reads = Object.fromEntries(Object.keys(entry.reads ?? {}).map((key) => [key, settings[key]]));
     const ctx = { ...base, options, reads };
     return entry.when && !entry.when(ctx) ? [] : [{ entry, ctx }];
   });
+}
+
+/** A unit one host runs, as the tests score it and the quickstart lists it. */
+export interface HostUnit extends UnitLine {
+  host: string;
+  component: string;
+}
+
+/** The systemd units this stack's host runs, with how to reach each, in registry order. */
+export function hostUnits(config: StackConfig): HostUnit[] {
+  return componentsOn(config).flatMap(({ entry, ctx }) => entry.units(ctx).map((line) => ({ host: config.host, component: entry.key, ...line })));
+}
+
+/** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
+export function secretPaths(config: StackConfig): string[] {
+  return componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? [...(entry.requires ?? [])]);
 }

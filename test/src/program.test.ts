@@ -171,6 +171,12 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
     expect(ingress.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
   });
 
+  it("sends the tunnel to the gateway's port, as configured", async () => {
+    const { find } = deploy("vps1", { tunnel, gateway: { port: 18800 } });
+    const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
+    expect(ingress.ingresses[0]).toEqual({ hostname: "claw.example.com", service: "http://127.0.0.1:18800" });
+  });
+
   it("writes the token the provider returns into the 0600 token file, secret", async () => {
     const { find } = deploy("vps1", { tunnel });
     const file = find("vps1-tunnel-cloudflared-token");
