@@ -1,29 +1,26 @@
 // Drives the real Pulumi CLI against the sandbox hosts, the way an operator would, and reads
 // the hosts over SSH to check what happened there.
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readSandbox, SandboxContract } from "../../sandbox/contract";
+import { sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 
 export const REPO = path.resolve(__dirname, "../..");
 const SANDBOX = path.join(REPO, "sandbox", "sandbox");
-const HOSTS_JSON = "/var/lib/openclaw-infra/sandbox/hosts.json";
 
-export interface SandboxInfo {
-  bridge: string;
-  sshUser: string;
-  privateKeyPath: string;
-  npmRegistry: string;
-  nodeDistUrl: string;
-  hosts: Record<string, { address: string; hostKey: string }>;
+/** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
+export function sandboxInfo(): SandboxContract {
+  return readSandbox().contract;
 }
 
-/** The sandbox contract; a missing sandbox fails the run with what to do. */
-export function sandboxInfo(): SandboxInfo {
-  if (!fs.existsSync(HOSTS_JSON)) {
-    throw new Error(`the sandbox is not up (${HOSTS_JSON} missing): run \`npm run sandbox -- up\` first`);
-  }
-  return JSON.parse(fs.readFileSync(HOSTS_JSON, "utf8"));
+/**
+ * Every (host, unit) the sandbox stacks deploy, from the component registry: the units the
+ * tests score, listed nowhere else.
+ */
+export function sandboxUnits(): [string, string][] {
+  return sandboxUnitList(readSandbox()).map((u) => [u.host, u.unit]);
 }
 
 export interface Run {
@@ -51,10 +48,6 @@ export function sandbox(...args: string[]): Run {
   return r;
 }
 
-/**
- * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
- * config file in a temp folder, so tests never touch an operator's stacks.
- */
 /** A temp folder holding the file backend shared by a test's stacks (stack references need one). */
 export function tempBackend(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-it-"));
@@ -62,6 +55,10 @@ export function tempBackend(): string {
   return dir;
 }
 
+/**
+ * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
+ * config file in a temp folder, so tests never touch an operator's stacks.
+ */
 export class SandboxStack {
   readonly configFile: string;
   readonly env: NodeJS.ProcessEnv;
@@ -106,7 +103,7 @@ export class SandboxStack {
     // `stack init` writes the passphrase salt to the repo's Pulumi.<stack>.yaml: move it over.
     this.ok(["stack", "init"]);
     fs.renameSync(path.join(REPO, `Pulumi.${this.stack}.yaml`), this.configFile);
-    execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
+    writeSandboxStack(this.host, this.configFile, readSandbox());
     for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
   }
 
