@@ -56,19 +56,18 @@ export function tempBackend(): string {
 }
 
 /**
- * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
- * config file in a temp folder, so tests never touch an operator's stacks.
+ * A Pulumi stack of this repo's program with its own file backend and config file in a temp
+ * folder, so tests never touch an operator's stacks.
  */
-export class SandboxStack {
+export class LocalStack {
   readonly configFile: string;
   readonly env: NodeJS.ProcessEnv;
   /** Everything the CLI printed, for the "no secret in output" check. */
   readonly transcript: string[] = [];
 
   constructor(
-    readonly host: string,
     readonly dir: string,
-    readonly stack = `it-${host}`,
+    readonly stack: string,
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
     this.env = {
@@ -98,12 +97,15 @@ export class SandboxStack {
     return r;
   }
 
-  /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
-  init(secrets: Record<string, string>): void {
+  /**
+   * Creates the stack, lets `configure` write its config file (which holds the passphrase salt
+   * already: keep it), then sets `secrets` (config path -> value, via stdin).
+   */
+  create(configure: (configFile: string) => void, secrets: Record<string, string>): void {
     // `stack init` writes the passphrase salt to the repo's Pulumi.<stack>.yaml: move it over.
     this.ok(["stack", "init"]);
     fs.renameSync(path.join(REPO, `Pulumi.${this.stack}.yaml`), this.configFile);
-    writeSandboxStack(this.host, this.configFile, readSandbox());
+    configure(this.configFile);
     for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
   }
 
@@ -121,7 +123,22 @@ export class SandboxStack {
       .map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
+}
 
+/** The stack deploying one sandbox host, configured as scripts/sandbox-stack.ts writes it. */
+export class SandboxStack extends LocalStack {
+  constructor(
+    readonly host: string,
+    dir: string,
+    stack = `it-${host}`,
+  ) {
+    super(dir, stack);
+  }
+
+  /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
+  init(secrets: Record<string, string>): void {
+    this.create((file) => writeSandboxStack(this.host, file, readSandbox()), secrets);
+  }
 }
 
 /** "Resources: 2 updated, 7 unchanged" style counts from `pulumi up` output. */
