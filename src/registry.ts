@@ -139,7 +139,7 @@ const nodeExporter = component({
   key: "nodeExporter",
   schema: nodeExporterOptionsSchema.prefault({}),
   on: "every host",
-  build: (ctx): NodeExporter =>
+  build: (ctx) =>
     new NodeExporter(`${ctx.host}-node-exporter`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options }, ctx.opts),
   outputs: (exporter) => ({ metricsUrl: exporter.metricsUrl }),
   units: ({ options, privateAddress }) => [{ unit: NODE_EXPORTER.unit, reach: metricsUrl({ listenAddress: privateAddress, port: options.port }) }],
@@ -151,7 +151,7 @@ const logs = component({
   schema: promtailOptionsSchema.prefault({}),
   on: "every host",
   when: ({ peers }) => peers.lokiPushUrl !== undefined,
-  build: (ctx): PromtailJournal =>
+  build: (ctx) =>
     new PromtailJournal(
       `${ctx.host}-logs`,
       {
@@ -178,7 +178,7 @@ const postgres = component({
   secrets: { postgresPasswords: z.record(z.string(), z.string()).default({}) },
   requires: ["postgresPasswords"],
   secretPaths: ({ options }) => options.roles.map((role) => `postgresPasswords.${role.name}`),
-  build: (ctx): PostgresNative =>
+  build: (ctx) =>
     new PostgresNative(
       `${ctx.host}-postgres`,
       {
@@ -213,7 +213,7 @@ const node = component({
   key: "node",
   schema: nodeOptionsSchema.prefault({}),
   on: ["gateway"],
-  build: (ctx): NodeRuntime =>
+  build: (ctx) =>
     new NodeRuntime(
       `${ctx.host}-node`,
       { connection: ctx.connection, ...ctx.options, distUrl: ctx.config.sources.nodeDist, nodeSourceUrl: ctx.config.sources.nodeSource },
@@ -234,7 +234,7 @@ const tunnel = component({
   schema: tunnelConfigSchema.optional(),
   on: ["gateway"],
   reads: { gateway: gatewayOptionsSchema },
-  build: (ctx): CloudflareTunnel => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
+  build: (ctx) => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
   outputs: (t) => ({ publicUrl: t.publicUrl }),
   units: (ctx) => [{ unit: CLOUDFLARED.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
 });
@@ -250,7 +250,7 @@ const cloudflared = component({
   excludes: { key: "tunnel", message: "set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both" },
   secrets: { tunnelToken: tokenSchema.shape.token.optional() },
   requires: ["tunnelToken"],
-  build: (ctx): CloudflaredConnector =>
+  build: (ctx) =>
     new CloudflaredConnector(`${ctx.host}-cloudflared`, { connection: ctx.connection, ...ctx.options, token: ctx.secrets.apply((s) => s.tunnelToken!) }, ctx.opts),
   units: ({ options }) => [
     { unit: CLOUDFLARED.unit, reach: options.run ? `metrics and /ready on http://127.0.0.1:${options.metricsPort}` : "switched off (cloudflared.run: false)" },
@@ -277,7 +277,7 @@ const gateway = component({
     if (release !== "published") return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
     return [];
   },
-  build: (ctx): GatewayService => {
+  build: (ctx) => {
     const publicUrl = ctx.built(tunnel)?.publicUrl;
     const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.peers.databaseHost);
     return new GatewayService(
