@@ -1,7 +1,8 @@
 # Sourced by every script: where the cached toolchain lives and how Pulumi runs locally.
 # The cache sits outside the repo so a fresh clone reuses slow builds.
 OPENCLAW_CACHE=${OPENCLAW_CACHE:-/var/cache/openclaw-infra}
-NODE_VERSION=${NODE_VERSION:-22.23.3}
+# Node for the tooling: the version the sandbox serves its hosts, from sandbox/versions.env.
+NODE_VERSION=${NODE_VERSION:-$(sed -n 's/^NODE_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/../sandbox/versions.env")}
 PULUMI_VERSION=3.259.0
 export OPENCLAW_CACHE NODE_VERSION PULUMI_VERSION
 export PATH="$OPENCLAW_CACHE/node-$NODE_VERSION/bin:$OPENCLAW_CACHE/toolchain/bin:$PATH:/usr/local/go/bin"

@@ -1,14 +1,11 @@
 // Stack configuration: one zod schema for everything a stack may set, validated before any
-// resource is registered, so a bad value fails `pulumi preview` naming the key that is wrong.
-// Component options come straight from the components' own schemas: nothing is typed twice.
+// resource is registered, so a bad value fails `pulumi preview` with one line naming the key.
+// Its component keys and secrets come from the registry, each with the component's own
+// schema: nothing is typed twice, and every key the stack sets is checked, so a misspelled
+// one is refused instead of ignored.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cloudflaredOptionsSchema, cloudflareTunnelOptionsSchema } from "../components/cloudflare-tunnel/schema";
-import { gatewayOptionsSchema } from "../components/gateway-service/schema";
-import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
-import { nodeOptionsSchema } from "../components/node-runtime/schema";
-import { postgresOptionsSchema } from "../components/postgres-native/schema";
-import { promtailOptionsSchema } from "../components/promtail-journal/schema";
+import { componentShape, componentsOn, exclusions, secretsShape } from "./registry";
 import { SSH_DEFAULTS, sshAuthFromConfig, sshAuthProblem } from "./remote/ssh";
 import { hostName, topologySchema } from "./topology";
 import { parseOrThrow, ValidationError } from "./validate";
@@ -48,34 +45,25 @@ export const sourcesSchema = z
   })
   .strict();
 
+/** The stack's own settings, whatever components it deploys. */
+const coreShape = {
+  /** Which host of the topology this stack deploys. */
+  host: hostName,
+  topology: topologySchema,
+  ssh: sshSchema.prefault({}),
+  sources: sourcesSchema.prefault({}),
+  /** Stack that deploys each other host, for stack references. Default: this stack's name with its host's name replaced. */
+  stacks: z.record(hostName, z.string().min(1)).default({}),
+};
+export type CoreConfig = z.output<z.ZodObject<typeof coreShape>>;
+
 export const stackConfigSchema = z
-  .object({
-    /** Which host of the topology this stack deploys. */
-    host: hostName,
-    topology: topologySchema,
-    ssh: sshSchema.prefault({}),
-    sources: sourcesSchema.prefault({}),
-    node: nodeOptionsSchema.prefault({}),
-    gateway: gatewayOptionsSchema.prefault({}),
-    /** The database host's PostgreSQL (role `database`). */
-    postgres: postgresOptionsSchema.prefault({}),
-    /** The log agent on every host (promtail or Grafana Alloy). */
-    logs: promtailOptionsSchema.prefault({}),
-    nodeExporter: nodeExporterOptionsSchema.prefault({}),
-    /** The gateway's Cloudflare Tunnel, managed through the Cloudflare API (needs cloudflare:apiToken). */
-    tunnel: cloudflareTunnelOptionsSchema.optional(),
-    /**
-     * Only the host side of a tunnel, with its token from the secret `tunnelToken`: for a tunnel
-     * made elsewhere, or hosts that cannot reach Cloudflare (the sandbox, with run: false).
-     */
-    cloudflared: cloudflaredOptionsSchema.optional(),
-    /** Stack that deploys each other host, for stack references. Default: this stack's name with its host's name replaced. */
-    stacks: z.record(hostName, z.string().min(1)).default({}),
-  })
+  .object({ ...coreShape, ...componentShape() })
   .strict()
   .superRefine((cfg, ctx) => {
-    if (cfg.tunnel && cfg.cloudflared) {
-      ctx.addIssue({ code: "custom", path: ["cloudflared"], message: "set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both" });
+    const settings: Record<string, unknown> = cfg;
+    for (const { key, excludes, message } of exclusions()) {
+      if (settings[key] !== undefined && settings[excludes] !== undefined) ctx.addIssue({ code: "custom", path: [key], message });
     }
     const hosts = Object.keys(cfg.topology.hosts);
     // Only when both sides are otherwise valid, so one mistake gives one message.
@@ -84,36 +72,21 @@ export const stackConfigSchema = z
     }
   });
 
-export const secretsSchema = z
-  .object({
-    /** Gateway hosts: the gateway's auth token. */
-    gatewayToken: z.string().optional(),
-    /** Extra secret variables for gateway.env, e.g. provider API keys. */
-    gatewayEnv: z.record(z.string(), z.string()).default({}),
-    /** Database host: the password of each PostgreSQL role (postgres.roles). */
-    postgresPasswords: z.record(z.string(), z.string()).default({}),
-    /** With `cloudflared`: the tunnel token. */
-    tunnelToken: z.string().optional(),
-    /** Passphrase of ssh.privateKeyPath, when it has one and ssh-agent does not hold the key. */
-    sshKeyPassphrase: z.string().optional(),
-  })
-  .strict();
+/** Secrets of the stack itself, whatever it deploys. */
+const coreSecretsShape = {
+  /** Passphrase of ssh.privateKeyPath, when it has one and ssh-agent does not hold the key. */
+  sshKeyPassphrase: z.string().optional(),
+};
+
+/** Secrets: the stack's own, then each component's, as its registry entry declares them. */
+export const secretsSchema = z.object({ ...coreSecretsShape, ...secretsShape() }).strict();
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type Secrets = z.output<typeof secretsSchema>;
 
-const CONFIG_KEYS = ["host", "topology", "ssh", "sources", "node", "gateway", "postgres", "logs", "nodeExporter", "tunnel", "cloudflared", "stacks"] as const;
-const SECRET_KEYS = ["gatewayToken", "gatewayEnv", "postgresPasswords", "tunnelToken", "sshKeyPassphrase"] as const;
-const STRUCTURED_SECRETS: readonly string[] = ["gatewayEnv", "postgresPasswords"];
-
-/** Secrets this stack's host cannot do without, given its roles. */
+/** Secrets this stack's host cannot do without, given the components it deploys. */
 export function requiredSecrets(config: StackConfig): string[] {
-  const roles = config.topology.hosts[config.host].roles;
-  return [
-    ...(roles.includes("gateway") ? ["gatewayToken"] : []),
-    ...(roles.includes("gateway") && config.cloudflared ? ["tunnelToken"] : []),
-    ...(roles.includes("database") ? ["postgresPasswords"] : []),
-  ];
+  return componentsOn(config).flatMap(({ entry }) => entry.requires ?? []);
 }
 
 /** Validates raw config values (as read from the stack) into a typed StackConfig. Pure. */
@@ -125,40 +98,50 @@ export function parseSecrets(raw: Record<string, unknown>): Secrets {
   return parseOrThrow(secretsSchema, raw, `${PROJECT}:`);
 }
 
-/** Reads one config value: structured values as objects, plain ones as they are. */
-function readValue(cfg: pulumi.Config, key: string): unknown {
-  const text = cfg.get(key);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+/** A config value as Pulumi hands it over: objects and lists are JSON, anything else is the text as set. */
+function readValue(text: string): unknown {
+  return /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
 }
 
 /**
- * Reads this stack's configuration. Plain values are validated synchronously; secrets are
- * validated too, but stay inside an Output marked secret so they never reach a log.
+ * Reads this stack's configuration: every `openclaw-infra:*` key it sets (`all` is what Pulumi
+ * passes the program, secrets decrypted), so an unknown one is refused. Secrets are validated
+ * here too, with messages that name the key and never the value, then kept in a secret Output.
  */
-export function loadStackConfig(): { config: StackConfig; secrets: pulumi.Output<Secrets> } {
-  const cfg = new pulumi.Config(PROJECT);
+export function loadStackConfig(all: Record<string, string> = pulumi.runtime.allConfig()): { config: StackConfig; secrets: pulumi.Output<Secrets> } {
+  const secretKeys = Object.keys(secretsSchema.shape);
   const raw: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) {
-    const value = readValue(cfg, key);
-    if (value !== undefined) raw[key] = value;
+  const rawSecrets: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    (secretKeys.includes(key) ? rawSecrets : raw)[key] = readValue(text);
   }
   const config = parseStackConfig(raw);
-  // The provider logs in the same way (sshAuthFromConfig): fail now, in one line, not per resource.
-  const sshProblem = sshAuthProblem(sshAuthFromConfig((key) => cfg.get(key.slice(`${PROJECT}:`.length))));
-  if (sshProblem) throw new ValidationError([sshProblem]);
-
-  const rawSecrets: Record<string, pulumi.Output<unknown>> = {};
-  for (const key of SECRET_KEYS) {
-    const value = cfg.getSecret(key);
-    if (value !== undefined) rawSecrets[key] = value.apply((v) => (STRUCTURED_SECRETS.includes(key) ? JSON.parse(v) : v));
-  }
-  const missing = requiredSecrets(config).filter((key) => !rawSecrets[key]);
+  const missing = requiredSecrets(config).filter((key) => rawSecrets[key] === undefined);
   if (missing.length) throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
-  const secrets = pulumi.secret(pulumi.all(rawSecrets).apply((values) => parseSecrets(values)));
-  return { config, secrets };
+  const secrets = parseSecrets(rawSecrets);
+  const local = localProblems(all);
+  if (local.length) throw new ValidationError(local);
+  return { config, secrets: pulumi.secret(secrets) };
+}
+
+/**
+ * What this machine must hold for the deploy, checked once config and secrets are valid, before
+ * any resource: one line each, naming the key. The SSH login is read the way the provider reads
+ * it (sshAuthFromConfig), so a key that cannot log in fails here, not once per resource.
+ */
+function localProblems(all: Record<string, string>): string[] {
+  const problem = sshAuthProblem(sshAuthFromConfig((key) => all[key]));
+  return problem ? [problem] : [];
+}
+
+/**
+ * What the config names but the world does not have (an openclaw release the npm registry
+ * lacks): asked once, before any resource is registered, with a short timeout each.
+ */
+export async function preflight(config: StackConfig): Promise<void> {
+  const problems = await Promise.all(componentsOn(config).map(({ entry, ctx }) => entry.preflight?.(ctx) ?? []));
+  const lines = problems.flat().map((p) => `${PROJECT}:${p.key}: ${p.message}`);
+  if (lines.length) throw new ValidationError(lines);
 }

@@ -65,9 +65,14 @@ export interface PeerEndpoints {
 
 export const PORTS = { loki: 3100, otlpHttp: 4318, nodeExporter: 9100 } as const;
 
+/** The hosts with `role`, in the order the topology declares them. */
+export function hostsWithRole(topology: Topology, role: Role): string[] {
+  return Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
+}
+
 /** The one host with `role`, or undefined when none has it; two is a topology error. */
 export function hostWithRole(topology: Topology, role: Role): string | undefined {
-  const hosts = Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
+  const hosts = hostsWithRole(topology, role);
   if (hosts.length > 1) throw new Error(`topology: role '${role}' is on ${hosts.join(" and ")}; it must be on one host`);
   return hosts[0];
 }

@@ -9,8 +9,10 @@ export const CLOUDFLARE_APT_URL = "https://pkg.cloudflare.com/cloudflared";
 export const CLOUDFLARE_KEY_URL = "https://pkg.cloudflare.com/cloudflare-main.gpg";
 /** First cloudflared release with `tunnel run --token-file` (cloudflare/cloudflared#645, 2025.4.0). */
 export const TOKEN_FILE_SINCE = "2025.4.0";
-/** The gateway on the same host (GatewayService's default bind and port). */
-export const DEFAULT_ORIGIN = "http://127.0.0.1:18789";
+/** The gateway on the same host, at `port` on loopback. */
+export const gatewayOrigin = (port: number) => `http://127.0.0.1:${port}`;
+/** The origin when the component is used alone: GatewayService's default port. */
+export const DEFAULT_ORIGIN = gatewayOrigin(18789);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
@@ -142,6 +144,12 @@ const cloudflareId = (what: string) =>
     .string({ error: `is required: the Cloudflare ${what} (32 hex digits, from the dashboard)` })
     .regex(/^[0-9a-f]{32}$/, `must be a Cloudflare ${what}: 32 lowercase hex digits`);
 
+const originSchema = z.url({
+  protocol: /^https?$/,
+  hostname: /^(127\.0\.0\.1|localhost|\[::1\])$/,
+  error: "must be an http(s) URL on loopback, like http://127.0.0.1:18789",
+});
+
 /** The options an operator sets (e.g. in stack config): the Cloudflare side, then the host side. */
 const tunnelObject = z
   .object({
@@ -157,13 +165,17 @@ const tunnelObject = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
       .optional(),
     /** Where the hostname's requests go on the host: the gateway on loopback. */
-    origin: z
-      .url({ protocol: /^https?$/, hostname: /^(127\.0\.0\.1|localhost|\[::1\])$/, error: "must be an http(s) URL on loopback, like http://127.0.0.1:18789" })
-      .default(DEFAULT_ORIGIN),
+    origin: originSchema.default(DEFAULT_ORIGIN),
     ...connectorShape,
   })
   .strict();
 export const cloudflareTunnelOptionsSchema = connectorRules(tunnelObject);
+
+/**
+ * The same options in stack config (`openclaw-infra:tunnel`): `origin` has no default there,
+ * since the program points it at the gateway's configured port.
+ */
+export const tunnelConfigSchema = connectorRules(tunnelObject.extend({ origin: originSchema.optional() }));
 
 /** The tunnel token, validated where it becomes known (it is secret: inside an apply). */
 export const tokenSchema = z

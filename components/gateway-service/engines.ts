@@ -2,10 +2,37 @@
 import * as pulumi from "@pulumi/pulumi";
 import semver from "semver";
 
-type Fetch = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** The registry's manifest of openclaw@version. */
+const manifestUrl = (registry: string, version: string) => `${registry.replace(/\/+$/, "")}/openclaw/${version}`;
+
+/** How long a preview waits for the registry to say whether a release exists. */
+export const LOOKUP_TIMEOUT_MS = 5000;
+
+/**
+ * Whether openclaw@`version` is on `registry`: one request, a short timeout and no retry, so a
+ * preview answers in seconds whatever the registry does. `unreachable` says why there is no answer.
+ */
+export async function lookUpRelease(
+  registry: string,
+  version: string,
+  fetcher: Fetch = fetch,
+  timeoutMs = LOOKUP_TIMEOUT_MS,
+): Promise<"published" | "missing" | { unreachable: string }> {
+  const url = manifestUrl(registry, version);
+  try {
+    const res = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.ok) return "published";
+    return res.status === 404 ? "missing" : { unreachable: `GET ${url}: HTTP ${res.status}` };
+  } catch (err) {
+    const why = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : String((err as Error).cause ?? err);
+    return { unreachable: `GET ${url}: ${why}` };
+  }
+}
 
 export async function enginesNode(registry: string, version: string, fetcher: Fetch = fetch): Promise<string | undefined> {
-  const url = `${registry.replace(/\/+$/, "")}/openclaw/${version}`;
+  const url = manifestUrl(registry, version);
   const res = await fetcher(url);
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} (is openclaw@${version} published?)`);
   const manifest = (await res.json()) as { engines?: { node?: string } };

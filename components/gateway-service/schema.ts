@@ -38,10 +38,15 @@ export const gatewayOptionsSchema = z
   })
   .strict();
 
+/**
+ * The gateway's auth token (OPENCLAW_GATEWAY_TOKEN): what the gateway accepts. The one rule,
+ * also applied to the stack's `gatewayToken` secret, so preview refuses what the gateway would.
+ */
+export const gatewayTokenSchema = z.string().min(24, "must be at least 24 characters").regex(/^[^\s]+$/, "must not contain whitespace");
+
 export const gatewaySecretsSchema = z
   .object({
-    /** The gateway's auth token (OPENCLAW_GATEWAY_TOKEN). */
-    token: z.string().min(24, "must be at least 24 characters").regex(/^[^\s]+$/, "must not contain whitespace"),
+    token: gatewayTokenSchema,
     /** Extra secret variables for gateway.env (provider API keys, DATABASE_URL). */
     env: envVars.default({}),
   })

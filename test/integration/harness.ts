@@ -1,29 +1,26 @@
 // Drives the real Pulumi CLI against the sandbox hosts, the way an operator would, and reads
 // the hosts over SSH to check what happened there.
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readSandbox, SandboxContract } from "../../sandbox/contract";
+import { sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 
 export const REPO = path.resolve(__dirname, "../..");
 const SANDBOX = path.join(REPO, "sandbox", "sandbox");
-const HOSTS_JSON = "/var/lib/openclaw-infra/sandbox/hosts.json";
 
-export interface SandboxInfo {
-  bridge: string;
-  sshUser: string;
-  privateKeyPath: string;
-  npmRegistry: string;
-  nodeDistUrl: string;
-  hosts: Record<string, { address: string; hostKey: string }>;
+/** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
+export function sandboxInfo(): SandboxContract {
+  return readSandbox().contract;
 }
 
-/** The sandbox contract; a missing sandbox fails the run with what to do. */
-export function sandboxInfo(): SandboxInfo {
-  if (!fs.existsSync(HOSTS_JSON)) {
-    throw new Error(`the sandbox is not up (${HOSTS_JSON} missing): run \`npm run sandbox -- up\` first`);
-  }
-  return JSON.parse(fs.readFileSync(HOSTS_JSON, "utf8"));
+/**
+ * Every (host, unit) the sandbox stacks deploy, from the component registry: the units the
+ * tests score, listed nowhere else.
+ */
+export function sandboxUnits(): [string, string][] {
+  return sandboxUnitList(readSandbox()).map((u) => [u.host, u.unit]);
 }
 
 export interface Run {
@@ -51,10 +48,6 @@ export function sandbox(...args: string[]): Run {
   return r;
 }
 
-/**
- * A Pulumi stack of this repo's program for one sandbox host, with its own file backend and
- * config file in a temp folder, so tests never touch an operator's stacks.
- */
 /** A temp folder holding the file backend shared by a test's stacks (stack references need one). */
 export function tempBackend(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-it-"));
@@ -62,16 +55,19 @@ export function tempBackend(): string {
   return dir;
 }
 
-export class SandboxStack {
+/**
+ * A Pulumi stack of this repo's program with its own file backend and config file in a temp
+ * folder, so tests never touch an operator's stacks.
+ */
+export class LocalStack {
   readonly configFile: string;
   readonly env: NodeJS.ProcessEnv;
   /** Everything the CLI printed, for the "no secret in output" check. */
   readonly transcript: string[] = [];
 
   constructor(
-    readonly host: string,
     readonly dir: string,
-    readonly stack = `it-${host}`,
+    readonly stack: string,
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
     this.env = {
@@ -101,12 +97,15 @@ export class SandboxStack {
     return r;
   }
 
-  /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
-  init(secrets: Record<string, string>): void {
+  /**
+   * Creates the stack, lets `configure` write its config file (which holds the passphrase salt
+   * already: keep it), then sets `secrets` (config path -> value, via stdin).
+   */
+  create(configure: (configFile: string) => void, secrets: Record<string, string>): void {
     // `stack init` writes the passphrase salt to the repo's Pulumi.<stack>.yaml: move it over.
     this.ok(["stack", "init"]);
     fs.renameSync(path.join(REPO, `Pulumi.${this.stack}.yaml`), this.configFile);
-    execFileSync("scripts/sandbox-stack.sh", [this.host, this.configFile], { cwd: REPO, env: this.env, stdio: "pipe" });
+    configure(this.configFile);
     for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
   }
 
@@ -124,7 +123,22 @@ export class SandboxStack {
       .map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
+}
 
+/** The stack deploying one sandbox host, configured as scripts/sandbox-stack.ts writes it. */
+export class SandboxStack extends LocalStack {
+  constructor(
+    readonly host: string,
+    dir: string,
+    stack = `it-${host}`,
+  ) {
+    super(dir, stack);
+  }
+
+  /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
+  init(secrets: Record<string, string>): void {
+    this.create((file) => writeSandboxStack(this.host, file, readSandbox()), secrets);
+  }
 }
 
 /** "Resources: 2 updated, 7 unchanged" style counts from `pulumi up` output. */

@@ -1,8 +1,13 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { describe, expect, it } from "vitest";
+import * as os from "os";
+import * as path from "path";
+import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { parseSecrets, parseStackConfig, requiredSecrets } from "../../src/config";
-import { validConfig } from "../fixtures/config";
+import { loadStackConfig, parseSecrets, parseStackConfig, preflight, requiredSecrets } from "../../src/config";
+import { lookUpRelease } from "../../components/gateway-service/engines";
+import { fakeFetch, validConfig } from "../fixtures/config";
+import { value } from "../support/mocks";
 
 /** The error lines parseStackConfig throws for `raw`. */
 function problems(raw: Record<string, unknown>): string[] {
@@ -100,7 +105,7 @@ describe("stack config", () => {
 describe("secrets", () => {
   it("requires what the host's roles need", () => {
     expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["gatewayToken", "tunnelToken"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["postgresPasswords"]);
   });
   it("never echoes a secret value in its error", () => {
@@ -111,5 +116,101 @@ describe("secrets", () => {
       expect(err.message).toContain("openclaw-infra:gatewayEnv");
       expect(err.message).not.toContain("sk-live-value");
     }
+  });
+});
+
+/** The stack's config as Pulumi hands it to the program: every key prefixed, objects as JSON, secrets decrypted. */
+function stackConfig(raw: Record<string, unknown>): Record<string, string> {
+  const key = (k: string) => (k.includes(":") ? k : `openclaw-infra:${k}`);
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [key(k), typeof v === "string" ? v : JSON.stringify(v)]));
+}
+const TOKEN = "t0ken-" + "x".repeat(30);
+
+/** The one line a loading or preflight failure prints. */
+async function failure(run: () => unknown): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("loading the stack's config", () => {
+  it("reads every key the stack sets, secrets (objects as JSON) included", async () => {
+    // A real key file: the SSH login is checked on this machine before anything else runs.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-key-"));
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "id")]);
+    const ssh = { privateKeyPath: path.join(dir, "id"), agent: false };
+    const { config, secrets } = loadStackConfig(
+      stackConfig({ ...validConfig(), ssh, gatewayToken: TOKEN, gatewayEnv: { A: "1" }, postgresPasswords: { openclaw: "p".repeat(20) }, "cloudflare:apiToken": "x" }),
+    );
+    fs.rmSync(dir, { recursive: true });
+    expect(config.host).toBe("vps1");
+    expect(await value(secrets)).toEqual({ gatewayToken: TOKEN, gatewayEnv: { A: "1" }, postgresPasswords: { openclaw: "p".repeat(20) } });
+  });
+
+  // Point 4 of issue 6: each refused in one line naming the key.
+  it("refuses an unknown openclaw-infra key", async () => {
+    const all = stackConfig({ ...validConfig(), gatewayToken: TOKEN, gatway: { port: 1 } });
+    expect(await failure(() => loadStackConfig(all))).toBe("openclaw-infra:gatway: unknown setting (misspelled?)");
+  });
+
+  it("refuses a gateway token the gateway would refuse, without printing it", async () => {
+    for (const [token, why] of [
+      ["short-token", "must be at least 24 characters"],
+      ["a token with spaces in it, long enough", "must not contain whitespace"],
+    ]) {
+      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: token })));
+      expect(message).toBe(`openclaw-infra:gatewayToken: ${why}`);
+    }
+  });
+
+  it("says which secret a host cannot do without", async () => {
+    expect(await failure(() => loadStackConfig(stackConfig(validConfig())))).toBe(
+      "openclaw-infra:gatewayToken: is required: pulumi config set --secret gatewayToken <value>",
+    );
+  });
+});
+
+describe("preflight", () => {
+  it("refuses an openclaw release the npm registry does not have", async () => {
+    const config = parseStackConfig({ ...validConfig(), gateway: { version: "2099.1.1" } });
+    vi.stubGlobal("fetch", fakeFetch());
+    expect(await failure(() => preflight(config))).toBe("openclaw-infra:gateway.version: openclaw@2099.1.1 is not on the npm registry http://registry.test/");
+    vi.unstubAllGlobals();
+  });
+
+  it("names the registry when it cannot be asked", async () => {
+    const config = parseStackConfig(validConfig());
+    vi.stubGlobal("fetch", async () => {
+      throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 192.0.2.1:80") });
+    });
+    expect(await failure(() => preflight(config))).toBe(
+      "openclaw-infra:sources.npmRegistry: cannot look up openclaw@2026.6.11: GET http://registry.test/openclaw/2026.6.11: Error: connect ECONNREFUSED 192.0.2.1:80",
+    );
+    vi.unstubAllGlobals();
+  });
+
+  it("passes a published release, and asks only for the gateway host", async () => {
+    vi.stubGlobal("fetch", fakeFetch());
+    await preflight(parseStackConfig(validConfig()));
+    vi.stubGlobal("fetch", async () => {
+      throw new Error("vps2 deploys no gateway: nothing to look up");
+    });
+    await preflight(parseStackConfig({ ...validConfig(), host: "vps2" }));
+    vi.unstubAllGlobals();
+  });
+
+  it("gives up on a registry that does not answer after the timeout, without retrying", async () => {
+    let calls = 0;
+    const hang = (_url: string, init?: { signal?: AbortSignal }) => {
+      calls++;
+      return new Promise<never>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+    };
+    expect(await lookUpRelease("http://registry.test/", "2026.6.11", hang, 50)).toEqual({
+      unreachable: "GET http://registry.test/openclaw/2026.6.11: no answer within 0.05 s",
+    });
+    expect(calls).toBe(1);
   });
 });

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
-import { deployHost, stackOf } from "../../src/program";
+import { deployHost } from "../../src/program";
+import { stackOf } from "../../src/stacks";
 import { fakeFetch, validConfig } from "../fixtures/config";
 import { recorder, value } from "../support/mocks";
 
@@ -168,6 +169,12 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
     expect(config.gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
     const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
     expect(ingress.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
+  });
+
+  it("sends the tunnel to the gateway's port, as configured", async () => {
+    const { find } = deploy("vps1", { tunnel, gateway: { port: 18800 } });
+    const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
+    expect(ingress.ingresses[0]).toEqual({ hostname: "claw.example.com", service: "http://127.0.0.1:18800" });
   });
 
   it("writes the token the provider returns into the 0600 token file, secret", async () => {

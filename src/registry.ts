@@ -1,0 +1,373 @@
+// The registry: every component the program can deploy, each in one entry: its key in stack
+// config, its options schema, where it runs, how it is built, its secrets, its stack outputs,
+// the systemd units it ships and its options in the sandbox. Config loading, the program, the
+// sandbox stacks, the quickstart's summary and the tests' lists of units all walk this list;
+// nothing about a component is written anywhere else. Adding one: README, "Adding a component".
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { CloudflaredConnector, CloudflareTunnel } from "../components/cloudflare-tunnel";
+import { PATHS as CLOUDFLARED } from "../components/cloudflare-tunnel/render";
+import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "../components/cloudflare-tunnel/schema";
+import { GatewayService } from "../components/gateway-service";
+import { lookUpRelease } from "../components/gateway-service/engines";
+import { PATHS as GATEWAY } from "../components/gateway-service/render";
+import { gatewayOptionsSchema, gatewayTokenSchema } from "../components/gateway-service/schema";
+import { NodeExporter } from "../components/node-exporter";
+import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/render";
+import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
+import { NodeRuntime } from "../components/node-runtime";
+import { nodeOptionsSchema } from "../components/node-runtime/schema";
+import { PostgresNative } from "../components/postgres-native";
+import { paths as postgresPaths } from "../components/postgres-native/render";
+import { postgresOptionsSchema } from "../components/postgres-native/schema";
+import { PromtailJournal } from "../components/promtail-journal";
+import { paths as logAgentPaths } from "../components/promtail-journal/render";
+import { promtailOptionsSchema } from "../components/promtail-journal/schema";
+import type { Sandbox } from "../sandbox/contract";
+import type { CoreConfig, StackConfig } from "./config";
+import { Connection } from "./remote/ssh";
+import { DatabaseExport, gatewayDatabaseUrl } from "./stacks";
+import { hostsWithRole, PeerEndpoints, peerEndpoints, Role } from "./topology";
+
+/** What every hook of an entry knows: the host being deployed and this component's options. */
+export interface HostContext<O = unknown, Rd = unknown> {
+  host: string;
+  roles: readonly Role[];
+  /** The stack's own settings: host, topology, ssh, sources, stacks. */
+  config: CoreConfig;
+  /** Where the operator's machine reaches the host, and its address on the private network. */
+  address: string;
+  privateAddress: string;
+  peers: PeerEndpoints;
+  /** This component's options, parsed by its schema. */
+  options: O;
+  /** The options of the other components this one `reads`. */
+  reads: Rd;
+}
+
+export interface BuildContext<O = unknown, Rd = unknown, Sec = unknown> extends HostContext<O, Rd> {
+  connection: Connection;
+  /** This component's secrets, validated; the Output is secret. */
+  secrets: pulumi.Output<Sec>;
+  /** What an entry earlier in the registry built on this host, or undefined when it is not deployed here. */
+  built<R>(entry: SomeComponent<R>): R | undefined;
+  /** The same, for an entry this one cannot do without: the deploy fails naming both when it is missing. */
+  need<R>(entry: SomeComponent<R>): R;
+  /** Applies to every component (transformations, protect). */
+  opts?: pulumi.ComponentResourceOptions;
+}
+
+/** A systemd unit a component ships, and how to reach what it runs (the quickstart's summary). */
+export interface UnitLine {
+  unit: string;
+  reach: string;
+}
+
+/** A problem found before any resource exists: `key` under openclaw-infra:, e.g. "gateway.version". */
+export interface Problem {
+  key: string;
+  message: string;
+}
+
+/**
+ * A registry entry as the walkers (config, program, sandbox, summary) see it. Hooks are
+ * methods, so that each entry's narrower hooks (typed by its own schemas, see Component) still
+ * make it a SomeComponent.
+ */
+export interface SomeComponent<R = unknown> {
+  /** Key in stack config: openclaw-infra:<key>. */
+  key: string;
+  /** Its options in stack config: the component's schema, with `.prefault({})` (always on) or `.optional()` (on when set). */
+  schema: z.ZodType;
+  /** "every host", or the roles whose hosts deploy it. */
+  on: "every host" | readonly Role[];
+  /** Other components' options it needs (their key and schema), e.g. the gateway's port. */
+  reads?: z.ZodRawShape;
+  /** Deployed only when this also holds (e.g. the log agent needs an observability host to ship to). */
+  when?(ctx: HostContext<{}, {}>): boolean;
+  /** Another entry that cannot be set together with this one, and the message saying so. */
+  excludes?: { key: string; message: string };
+  /** Secrets it reads (openclaw-infra:<name>, set with --secret), validated with the stack config. */
+  secrets?: z.ZodRawShape;
+  /** Those of its secrets it cannot do without. */
+  requires?: readonly string[];
+  /** The secret values to set for it, as `pulumi config set --secret --path` paths; default: `requires`. */
+  secretPaths?(ctx: HostContext<{}, {}>): string[];
+  /** Checks that need the network, run once before any resource is registered (fast, one line each). */
+  preflight?(ctx: HostContext<{}, {}>): Promise<Problem[]>;
+  build(ctx: BuildContext<{}, {}, {}>): R;
+  /** Stack outputs (the database stack's are read by the gateway stack). */
+  outputs?(built: R, ctx: HostContext<{}, {}>): object;
+  /** The systemd units it ships: the tests score each one, the quickstart lists each one. */
+  units(ctx: HostContext<{}, {}>): UnitLine[];
+  /** Its options in the sandbox stacks, written over what the stack file already sets. */
+  sandbox?(sandbox: Sandbox): unknown;
+}
+
+type Options<S extends z.ZodType> = NonNullable<z.output<S>>;
+type Parsed<Shape extends z.ZodRawShape> = { [K in keyof Shape]: z.output<Shape[K]> };
+
+/**
+ * One entry, typed by its own schemas. Hooks see the stack's own settings, not the whole
+ * StackConfig: that type is made from this registry, so an entry names what it reads of
+ * another component (`reads`) by its schema.
+ */
+export interface Component<K extends string, S extends z.ZodType, R, Sec extends z.ZodRawShape, O extends object, Rd extends z.ZodRawShape>
+  extends SomeComponent<R> {
+  key: K;
+  schema: S;
+  reads?: Rd;
+  when?(ctx: HostContext<Options<S>, Parsed<Rd>>): boolean;
+  secrets?: Sec;
+  requires?: readonly (keyof Sec & string)[];
+  secretPaths?(ctx: HostContext<Options<S>, Parsed<Rd>>): string[];
+  preflight?(ctx: HostContext<Options<S>, Parsed<Rd>>): Promise<Problem[]>;
+  build(ctx: BuildContext<Options<S>, Parsed<Rd>, Parsed<Sec>>): R;
+  outputs?(built: R, ctx: HostContext<Options<S>, Parsed<Rd>>): O;
+  units(ctx: HostContext<Options<S>, Parsed<Rd>>): UnitLine[];
+  sandbox?(sandbox: Sandbox): NoInfer<z.input<S>>;
+}
+
+/** Declares an entry; the type parameters come from the entry itself. */
+function component<K extends string, S extends z.ZodType, R, Sec extends z.ZodRawShape = {}, O extends object = {}, Rd extends z.ZodRawShape = {}>(
+  entry: Component<K, S, R, Sec, O, Rd>,
+): Component<K, S, R, Sec, O, Rd> {
+  return entry;
+}
+
+const nodeExporter = component({
+  key: "nodeExporter",
+  schema: nodeExporterOptionsSchema.prefault({}),
+  on: "every host",
+  build: (ctx) =>
+    new NodeExporter(`${ctx.host}-node-exporter`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options }, ctx.opts),
+  outputs: (exporter) => ({ metricsUrl: exporter.metricsUrl }),
+  units: ({ options, privateAddress }) => [{ unit: NODE_EXPORTER.unit, reach: metricsUrl({ listenAddress: privateAddress, port: options.port }) }],
+});
+
+/** The log agent (promtail or Alloy) shipping the journal to Loki. */
+const logs = component({
+  key: "logs",
+  schema: promtailOptionsSchema.prefault({}),
+  on: "every host",
+  when: ({ peers }) => peers.lokiPushUrl !== undefined,
+  build: (ctx) =>
+    new PromtailJournal(
+      `${ctx.host}-logs`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        lokiUrl: ctx.peers.lokiPushUrl!, // `when` holds
+        hostLabel: ctx.host,
+        releaseUrl: ctx.config.sources.logAgentReleases,
+        releaseAsset: ctx.config.sources.logAgentAsset,
+      },
+      ctx.opts,
+    ),
+  outputs: (agent) => ({ logAgent: agent.agent }),
+  units: ({ options, peers }) => [{ unit: logAgentPaths(options.agent).unit, reach: `http://127.0.0.1:${options.port} -> ${peers.lokiPushUrl}` }],
+  // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
+  sandbox: ({ contract }) => ({ from: "archive" as const, version: contract.promtail.version, sha256: contract.promtail.sha256 }),
+});
+
+/** The database host's PostgreSQL. */
+const postgres = component({
+  key: "postgres",
+  schema: postgresOptionsSchema.prefault({}),
+  on: ["database"],
+  secrets: { postgresPasswords: z.record(z.string(), z.string()).default({}) },
+  requires: ["postgresPasswords"],
+  secretPaths: ({ options }) => options.roles.map((role) => `postgresPasswords.${role.name}`),
+  build: (ctx) =>
+    new PostgresNative(
+      `${ctx.host}-postgres`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        privateAddress: ctx.privateAddress,
+        peers: ctx.peers.databasePeers,
+        secrets: ctx.secrets.apply((s) => ({ passwords: s.postgresPasswords })),
+      },
+      ctx.opts,
+    ),
+  // The gateway stack reads these two through a stack reference.
+  outputs: (db, { options }): { database?: DatabaseExport; databasePassword?: pulumi.Output<string> } => {
+    const first = options.databases[0];
+    if (!first) return {};
+    return {
+      database: { port: db.port, database: first.name, user: first.owner, ssl: options.ssl },
+      databasePassword: pulumi.secret(db.password(first.owner)),
+    };
+  },
+  units: ({ options, privateAddress, config }) => [
+    {
+      unit: postgresPaths(options.version).unit,
+      reach: `postgresql://${privateAddress}:${options.port}/${options.databases[0]?.name ?? ""} (from ${hostsWithRole(config.topology, "gateway").join(", ") || "no host"} only)`,
+    },
+  ],
+  // Debian 13 has PostgreSQL 17 and pgvector; PGDG is out of the sandbox's reach.
+  sandbox: () => ({ source: "distribution" as const }),
+});
+
+const node = component({
+  key: "node",
+  schema: nodeOptionsSchema.prefault({}),
+  on: ["gateway"],
+  build: (ctx) =>
+    new NodeRuntime(
+      `${ctx.host}-node`,
+      { connection: ctx.connection, ...ctx.options, distUrl: ctx.config.sources.nodeDist, nodeSourceUrl: ctx.config.sources.nodeSource },
+      ctx.opts,
+    ),
+  outputs: (runtime) => ({ nodeVersion: runtime.version }),
+  units: () => [],
+  // The one release the sandbox's dist mirror serves.
+  sandbox: ({ versions }) => ({ major: Number(versions.node.split(".")[0]), version: versions.node }),
+});
+
+/** The tunnel's origin: as set, else the gateway's port on loopback. */
+const tunnelOrigin = ({ options, reads }: HostContext<{ origin?: string }, { gateway: { port: number } }>) => options.origin ?? gatewayOrigin(reads.gateway.port);
+
+/** A Cloudflare Tunnel managed through the Cloudflare API (needs cloudflare:apiToken). */
+const tunnel = component({
+  key: "tunnel",
+  schema: tunnelConfigSchema.optional(),
+  on: ["gateway"],
+  reads: { gateway: gatewayOptionsSchema },
+  build: (ctx) => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
+  outputs: (t) => ({ publicUrl: t.publicUrl }),
+  units: (ctx) => [{ unit: CLOUDFLARED.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
+});
+
+/**
+ * Only the host side of a tunnel, with its token from the secret `tunnelToken`: for a tunnel
+ * made elsewhere, or hosts that cannot reach Cloudflare (the sandbox, with run: false).
+ */
+const cloudflared = component({
+  key: "cloudflared",
+  schema: cloudflaredOptionsSchema.optional(),
+  on: ["gateway"],
+  excludes: { key: "tunnel", message: "set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both" },
+  secrets: { tunnelToken: tokenSchema.shape.token.optional() },
+  requires: ["tunnelToken"],
+  build: (ctx) =>
+    new CloudflaredConnector(`${ctx.host}-cloudflared`, { connection: ctx.connection, ...ctx.options, token: ctx.secrets.apply((s) => s.tunnelToken!) }, ctx.opts),
+  units: ({ options }) => [
+    { unit: CLOUDFLARED.unit, reach: options.run ? `metrics and /ready on http://127.0.0.1:${options.metricsPort}` : "switched off (cloudflared.run: false)" },
+  ],
+  // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
+  sandbox: () => ({ run: false }),
+});
+
+const gateway = component({
+  key: "gateway",
+  schema: gatewayOptionsSchema.prefault({}),
+  on: ["gateway"],
+  secrets: {
+    /** The gateway's auth token, by the gateway's own rule. */
+    gatewayToken: gatewayTokenSchema.optional(),
+    /** Extra secret variables for gateway.env, e.g. provider API keys. */
+    gatewayEnv: z.record(z.string(), z.string()).default({}),
+  },
+  requires: ["gatewayToken"],
+  preflight: async ({ options, config }) => {
+    const registry = config.sources.npmRegistry;
+    const release = await lookUpRelease(registry, options.version);
+    if (release === "missing") return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
+    if (release !== "published") return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
+    return [];
+  },
+  build: (ctx) => {
+    const publicUrl = ctx.built(tunnel)?.publicUrl;
+    const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.peers.databaseHost);
+    return new GatewayService(
+      `${ctx.host}-gateway`,
+      {
+        connection: ctx.connection,
+        runtime: ctx.need(node),
+        registry: ctx.config.sources.npmRegistry,
+        ...ctx.options,
+        peers: { otlpEndpoint: ctx.peers.otlpEndpoint, extraOrigins: publicUrl ? [publicUrl] : [] },
+        secrets: pulumi.all([ctx.secrets, databaseUrl]).apply(([s, url]) => ({
+          token: s.gatewayToken!,
+          env: { ...s.gatewayEnv, ...(url ? { DATABASE_URL: url } : {}) },
+        })),
+      },
+      ctx.opts,
+    );
+  },
+  outputs: (gw) => ({ gatewayHealthUrl: gw.healthUrl, gatewayVersion: gw.version }),
+  units: ({ options, address }) => [{ unit: GATEWAY.unit, reach: `http://${options.bind === "lan" ? address : "127.0.0.1"}:${options.port} (token auth)` }],
+  // Listen on the bridge too, so /health answers from the machine running the sandbox.
+  sandbox: ({ versions }) => ({ bind: "lan" as const, version: versions.openclaw }),
+});
+
+/** In build order: an entry may use what the entries before it built. */
+export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway] as const;
+
+type Entry = (typeof REGISTRY)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The stack config's component keys, each with its schema. */
+export type ComponentShape = { [E in Entry as E["key"]]: E["schema"] };
+/** Every entry's secrets, in one shape. */
+export type SecretsShape = UnionToIntersection<NonNullable<Entry["secrets"]>>;
+/** Every entry's stack outputs. */
+export type ComponentOutputs = UnionToIntersection<ReturnType<NonNullable<Entry["outputs"]>>>;
+
+/** The registry as the walkers see it. */
+export const entries: readonly SomeComponent[] = REGISTRY;
+
+export function componentShape(): ComponentShape {
+  return Object.fromEntries(entries.map((e) => [e.key, e.schema])) as ComponentShape;
+}
+
+export function secretsShape(): SecretsShape {
+  return Object.fromEntries(entries.flatMap((e) => Object.entries(e.secrets ?? {}))) as SecretsShape;
+}
+
+/** Pairs of entries set together that must not be, with the message for the second. */
+export function exclusions(): { key: string; excludes: string; message: string }[] {
+  return entries.flatMap((e) => (e.excludes ? [{ key: e.key, excludes: e.excludes.key, message: e.excludes.message }] : []));
+}
+
+/** The host's part of every hook's context, without a component's options. */
+export function hostContext(config: StackConfig): Omit<HostContext, "options" | "reads"> {
+  const h = config.topology.hosts[config.host];
+  const peers = peerEndpoints(config.topology, config.nodeExporter.port);
+  return { host: config.host, roles: h.roles, config, address: h.address, privateAddress: h.privateAddress, peers };
+}
+
+/** Whether `entry` runs on a host with these roles (when it is set, and its `when` holds). */
+export function placedOn(entry: SomeComponent, roles: readonly Role[]): boolean {
+  return entry.on === "every host" || entry.on.some((role) => roles.includes(role));
+}
+
+/** The entries this stack's host deploys, in build order, each with its context. */
+export function componentsOn(config: StackConfig): { entry: SomeComponent; ctx: HostContext<{}, {}> }[] {
+  const base = hostContext(config);
+  const settings: Record<string, unknown> = config;
+  return entries.flatMap((entry) => {
+    const options = settings[entry.key];
+    if (!placedOn(entry, base.roles) || options === undefined || options === null) return [];
+    const reads = Object.fromEntries(Object.keys(entry.reads ?? {}).map((key) => [key, settings[key]]));
+    const ctx = { ...base, options, reads };
+    return entry.when && !entry.when(ctx) ? [] : [{ entry, ctx }];
+  });
+}
+
+/** A unit one host runs, as the tests score it and the quickstart lists it. */
+export interface HostUnit extends UnitLine {
+  host: string;
+  component: string;
+}
+
+/** The systemd units this stack's host runs, with how to reach each, in registry order. */
+export function hostUnits(config: StackConfig): HostUnit[] {
+  return componentsOn(config).flatMap(({ entry, ctx }) => entry.units(ctx).map((line) => ({ host: config.host, component: entry.key, ...line })));
+}
+
+/** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
+export function secretPaths(config: StackConfig): string[] {
+  return componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? [...(entry.requires ?? [])]);
+}
