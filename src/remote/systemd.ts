@@ -44,16 +44,18 @@ function verifiedWriteScript(unit: string, relative: string, dest: string, allow
     `work=$(mktemp -d); trap 'rm -rf "$work"' EXIT`,
     `install -d "$(dirname "$work/"${sh(relative)})"`,
     `cat > "$work/"${sh(relative)}`,
-    `if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no ${sh(unit)} 2>&1); then`,
+    // verify fails on errors only; an unknown or misspelled directive is a warning it ignores,
+    // so every line about our file counts as a refusal too.
+    `if out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no ${sh(unit)} 2>&1); then refused=$(grep -F "$work/" <<<"$out" || true); else refused=$out; fi`,
     // A unit switched off may name a program this host does not have: only that is let pass.
-    allowMissingBinary ? `  if grep -v 'is not executable' <<<"$out" | grep -q .; then` : `  if true; then`,
-    `    echo ${sh(`systemd-analyze verify rejects ${dest}; the current one stays:`)} >&2`,
-    `    echo "$out" >&2`,
-    `    exit 1`,
-    `  fi`,
+    allowMissingBinary && `refused=$(grep -v 'is not executable' <<<"$refused" || true)`,
+    `if [ -n "$refused" ]; then`,
+    `  echo ${sh(`systemd-analyze verify rejects ${dest}; the current one stays:`)} >&2`,
+    `  echo "$out" >&2`,
+    `  exit 1`,
     `fi`,
     `${writeFileScript(dest).trimEnd()} < "$work/"${sh(relative)}`,
-  ];
+  ].filter((l): l is string => typeof l === "string");
 }
 
 /** Facts of a unit: enabled, active, and fresh (started after the last change of what it reads). */

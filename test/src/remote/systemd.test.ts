@@ -107,7 +107,11 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     // Verifies the unit named last, found first in $SYSTEMD_UNIT_PATH like systemd does.
     fs.writeFileSync(
       path.join(dir, "bin", "systemd-analyze"),
-      `#!/bin/bash\nfor a; do unit=$a; done\nd=\${SYSTEMD_UNIT_PATH%%:*}\nif cat "$d/$unit" "$d/$unit.d/"*.conf 2>/dev/null | grep -q '^Bogus='; then echo "$unit: Unknown key name 'Bogus' in section 'Service'"; exit 1; fi\n`,
+      // Like systemd 257: an unknown directive is a warning naming the file, and exit 0; a missing
+      // program is an error naming the unit.
+      `#!/bin/bash\nfor a; do unit=$a; done\nd=\${SYSTEMD_UNIT_PATH%%:*}\n` +
+        `for f in "$d/$unit" "$d/$unit.d/"*.conf; do if grep -q '^Bogus=' "$f" 2>/dev/null; then echo "$f:2: Unknown key 'Bogus' in section [Service], ignoring."; fi; done\n` +
+        `if grep -q '^ExecStart=/nonexistent' "$d/$unit" 2>/dev/null; then echo "$unit: Command /nonexistent is not executable: No such file or directory"; exit 1; fi\n`,
       { mode: 0o755 },
     );
     fs.mkdirSync(path.join(dir, "units"));
@@ -191,9 +195,17 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     run(s.create, "[Service]\nExecStart=/bin/true\n");
     const refused = run(s.create, "[Service]\nBogus=1\n");
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain(`systemd-analyze verify rejects ${units()}/demo.service; the current one stays:\ndemo.service: Unknown key name 'Bogus'`);
+    expect(refused.stderr).toMatch(/^systemd-analyze verify rejects .*\/demo\.service; the current one stays:\n.*\/demo\.service:2: Unknown key 'Bogus' in section \[Service\], ignoring\.\n$/);
     expect(refused.calls).toBe("");
     expect(fs.readFileSync(path.join(units(), "demo.service"), "utf8")).toBe("[Service]\nExecStart=/bin/true\n");
+  });
+
+  it("a unit not started here may name a program the host lacks, and nothing else", () => {
+    const off = unitScripts({ name: "demo.service", start: false }, units());
+    expect(run(off.create, "[Service]\nExecStart=/nonexistent\n").status).toBe(0);
+    expect(run(off.create, "[Service]\nExecStart=/nonexistent\nBogus=1\n").status).not.toBe(0);
+    const on = unitScripts({ name: "demo.service" }, units());
+    expect(run(on.create, "[Service]\nExecStart=/nonexistent\n").stderr).toContain("demo.service: Command /nonexistent is not executable");
   });
 
   it("a drop-in systemd-analyze verify refuses leaves the unit alone", () => {

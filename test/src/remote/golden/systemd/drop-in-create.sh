@@ -1,12 +1,11 @@
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 install -d "$(dirname "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf')"
 cat > "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf'
-if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'prometheus-node-exporter.service' 2>&1); then
-  if true; then
-    echo 'systemd-analyze verify rejects /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf; the current one stays:' >&2
-    echo "$out" >&2
-    exit 1
-  fi
+if out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'prometheus-node-exporter.service' 2>&1); then refused=$(grep -F "$work/" <<<"$out" || true); else refused=$out; fi
+if [ -n "$refused" ]; then
+  echo 'systemd-analyze verify rejects /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf; the current one stays:' >&2
+  echo "$out" >&2
+  exit 1
 fi
 (
 dest='/etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf'

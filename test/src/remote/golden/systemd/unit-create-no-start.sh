@@ -1,12 +1,12 @@
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 install -d "$(dirname "$work/"'cloudflared.service')"
 cat > "$work/"'cloudflared.service'
-if ! out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'cloudflared.service' 2>&1); then
-  if grep -v 'is not executable' <<<"$out" | grep -q .; then
-    echo 'systemd-analyze verify rejects /etc/systemd/system/cloudflared.service; the current one stays:' >&2
-    echo "$out" >&2
-    exit 1
-  fi
+if out=$(SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify --man=no 'cloudflared.service' 2>&1); then refused=$(grep -F "$work/" <<<"$out" || true); else refused=$out; fi
+refused=$(grep -v 'is not executable' <<<"$refused" || true)
+if [ -n "$refused" ]; then
+  echo 'systemd-analyze verify rejects /etc/systemd/system/cloudflared.service; the current one stays:' >&2
+  echo "$out" >&2
+  exit 1
 fi
 (
 dest='/etc/systemd/system/cloudflared.service'
