@@ -13,15 +13,19 @@ const TOKEN = randomBytes(24).toString("hex");
 const SHORT_TOKEN = "sh0rt-" + randomBytes(4).toString("hex");
 
 let backend: string;
+let key: string;
 let stack: LocalStack;
 const timings: string[] = [];
 
 beforeAll(() => {
   backend = tempBackend();
   // A key file that exists, so that only the case under test is wrong.
-  const key = path.join(backend, "id_ed25519");
+  key = path.join(backend, "id_ed25519");
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "a passphrase", "-f", path.join(backend, "locked_ed25519")]);
   stack = new LocalStack(backend, "config-preview");
+  // The SSH cases are about the key file: an agent of the person running the tests must not stand in.
+  delete stack.env.SSH_AUTH_SOCK;
   stack.create(() => undefined, { gatewayToken: TOKEN });
   stack.ok(["config", "set", "host", "vps1"]);
   stack.ok(["config", "set", "--path", "ssh.privateKeyPath", key]);
@@ -34,10 +38,16 @@ afterAll(() => {
 
 interface Case {
   name: string;
-  /** Config paths to set for the case, their top-level key removed afterwards; a secret is set on stdin and put back to `restore`. */
-  set: { path: string; value: string; restore?: string }[];
-  line: string;
+  /**
+   * Config paths to set for the case: put back to `restore` afterwards, or else their top-level
+   * key removed. A secret is set on stdin.
+   */
+  set: { path: string; value: string | (() => string); restore?: () => string; secret?: boolean }[];
+  line: string | (() => string);
 }
+
+const keyPath = (name: string) => () => path.join(backend, name);
+const noAgent = "and no ssh-agent is running (SSH_AUTH_SOCK unset)";
 
 const CASES: Case[] = [
   { name: "a misspelled key", set: [{ path: "gatway.port", value: "18790" }], line: "openclaw-infra:gatway: unknown setting (misspelled?)" },
@@ -48,20 +58,35 @@ const CASES: Case[] = [
   },
   {
     name: "a gateway token the gateway would refuse",
-    set: [{ path: "gatewayToken", value: SHORT_TOKEN, restore: TOKEN }],
+    set: [{ path: "gatewayToken", value: SHORT_TOKEN, restore: () => TOKEN, secret: true }],
     line: "openclaw-infra:gatewayToken: must be at least 24 characters",
+  },
+  {
+    name: "an SSH key file that is missing",
+    set: [{ path: "ssh.privateKeyPath", value: "/nonexistent/id_ed25519", restore: () => key }],
+    line: `openclaw-infra:ssh.privateKeyPath: /nonexistent/id_ed25519 does not exist ${noAgent}`,
+  },
+  {
+    name: "an SSH key file that cannot be read",
+    set: [{ path: "ssh.privateKeyPath", value: "/etc", restore: () => key }],
+    line: `openclaw-infra:ssh.privateKeyPath: /etc is not readable (EISDIR) ${noAgent}`,
+  },
+  {
+    name: "a passphrase-protected SSH key without its passphrase",
+    set: [{ path: "ssh.privateKeyPath", value: keyPath("locked_ed25519"), restore: () => key }],
+    line: () =>
+      `openclaw-infra:ssh.privateKeyPath: ${keyPath("locked_ed25519")()} is passphrase-protected: set openclaw-infra:sshKeyPassphrase ` +
+      "(pulumi config set --secret sshKeyPassphrase) or load the key into ssh-agent",
   },
 ];
 
 it.each(CASES)("refuses $name in one line naming the key", ({ name, set, line }) => {
-  const setSecret = (key: string, value: string) => stack.ok(["config", "set", "--secret", "--path", key], value);
-  for (const { path: key, value, restore } of set) {
-    if (restore) setSecret(key, value);
-    else stack.ok(["config", "set", "--path", key, value]);
-  }
+  const put = (key: string, value: string, secret?: boolean) =>
+    secret ? stack.ok(["config", "set", "--secret", "--path", key], value) : stack.ok(["config", "set", "--path", key, value]);
+  for (const { path: key, value, secret } of set) put(key, typeof value === "function" ? value() : value, secret);
   const r = stack.pulumi(["preview"]);
-  for (const { path: key, restore } of set) {
-    if (restore) setSecret(key, restore);
+  for (const { path: key, restore, secret } of set) {
+    if (restore) put(key, restore(), secret);
     else stack.ok(["config", "rm", key.split(".")[0]]);
   }
   timings.push(`  ${name.padEnd(52)} ${r.seconds.toFixed(1)} s`);
@@ -71,7 +96,7 @@ it.each(CASES)("refuses $name in one line naming the key", ({ name, set, line })
   // That line alone (the CLI prints it as it happens and again under Diagnostics): no stack
   // trace, no wrapper, no other problem, and no secret value.
   const problems = new Set(output.split("\n").flatMap((l) => l.match(/error: .*/) ?? []));
-  expect([...problems], output).toEqual([`error: ${line}`]);
+  expect([...problems], output).toEqual([`error: ${typeof line === "function" ? line() : line}`]);
   expect(output).not.toMatch(/^\s+at /m);
   expect(output).not.toContain("error serializing");
   expect(output).not.toContain(SHORT_TOKEN);
