@@ -63,6 +63,20 @@ export interface UnitLine {
   reach: string;
 }
 
+/** What Prometheus scrapes of a component on one host. */
+export interface ScrapeJob {
+  /** Prometheus job name, e.g. "node", "promtail", "loki". */
+  job: string;
+  /** host:port of each target. */
+  targets: string[];
+  /** When not /metrics. */
+  metricsPath?: string;
+  /** Query parameters (blackbox's module and target). */
+  params?: Record<string, string[]>;
+  /** Extra target labels (the topology's host name is added as `host` by the Prometheus entry). */
+  labels?: Record<string, string>;
+}
+
 /** A problem found before any resource exists: `key` under openclaw-infra:, e.g. "gateway.version". */
 export interface Problem {
   key: string;
@@ -100,6 +114,8 @@ export interface SomeComponent<R = unknown> {
   outputs?(built: R, ctx: HostContext<{}, {}>): object;
   /** The systemd units it ships: the tests score each one, the quickstart lists each one. */
   units(ctx: HostContext<{}, {}>): UnitLine[];
+  /** What Prometheus scrapes of it on this host (derived for every host of the topology). */
+  scrape?(ctx: HostContext<{}, {}>): ScrapeJob[];
   /** Its options in the sandbox stacks, written over what the stack file already sets. */
   sandbox?(sandbox: Sandbox): unknown;
 }
@@ -125,6 +141,7 @@ export interface Component<K extends string, S extends z.ZodType, R, Sec extends
   build(ctx: BuildContext<Options<S>, Parsed<Rd>, Parsed<Sec>>): R;
   outputs?(built: R, ctx: HostContext<Options<S>, Parsed<Rd>>): O;
   units(ctx: HostContext<Options<S>, Parsed<Rd>>): UnitLine[];
+  scrape?(ctx: HostContext<Options<S>, Parsed<Rd>>): ScrapeJob[];
   sandbox?(sandbox: Sandbox): NoInfer<z.input<S>>;
 }
 
