@@ -7,6 +7,29 @@ type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boo
 /** The registry's manifest of openclaw@version. */
 const manifestUrl = (registry: string, version: string) => `${registry.replace(/\/+$/, "")}/openclaw/${version}`;
 
+/**
+ * One request per manifest and process: the preflight's lookup and the engines check read the
+ * same manifest (about a second from a registry proxy), so a deploy asks once.
+ */
+const manifests = new Map<string, Promise<{ ok: boolean; status: number; body: unknown }>>();
+function getManifest(url: string, fetcher: Fetch, timeoutMs?: number): Promise<{ ok: boolean; status: number; body: unknown }> {
+  // Only the real network is remembered; a test's fake fetch answers each time.
+  const remember = fetcher === fetch;
+  const known = remember ? manifests.get(url) : undefined;
+  if (known) return known;
+  const pending = fetcher(url, timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : undefined).then(async (res) => ({
+    ok: res.ok,
+    status: res.status,
+    body: res.ok ? await res.json() : undefined,
+  }));
+  if (remember) {
+    manifests.set(url, pending);
+    // A failed request is not kept: the next caller asks again.
+    pending.catch(() => manifests.delete(url));
+  }
+  return pending;
+}
+
 /** How long a preview waits for the registry to say whether a release exists. */
 export const LOOKUP_TIMEOUT_MS = 5000;
 
@@ -22,7 +45,7 @@ export async function lookUpRelease(
 ): Promise<"published" | "missing" | { unreachable: string }> {
   const url = manifestUrl(registry, version);
   try {
-    const res = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await getManifest(url, fetcher, timeoutMs);
     if (res.ok) return "published";
     return res.status === 404 ? "missing" : { unreachable: `GET ${url}: HTTP ${res.status}` };
   } catch (err) {
@@ -33,10 +56,9 @@ export async function lookUpRelease(
 
 export async function enginesNode(registry: string, version: string, fetcher: Fetch = fetch): Promise<string | undefined> {
   const url = manifestUrl(registry, version);
-  const res = await fetcher(url);
+  const res = await getManifest(url, fetcher);
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} (is openclaw@${version} published?)`);
-  const manifest = (await res.json()) as { engines?: { node?: string } };
-  return manifest.engines?.node;
+  return (res.body as { engines?: { node?: string } }).engines?.node;
 }
 
 /** Throws a message naming both versions when `nodeVersion` does not satisfy `range`. */
