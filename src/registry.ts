@@ -9,6 +9,9 @@ import { CloudflaredConnector, CloudflareTunnel } from "../components/cloudflare
 import { PATHS as CLOUDFLARED } from "../components/cloudflare-tunnel/render";
 import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "../components/cloudflare-tunnel/schema";
 import { GatewayService } from "../components/gateway-service";
+import { Grafana } from "../components/grafana";
+import { PATHS as GRAFANA } from "../components/grafana/render";
+import { adminPasswordSchema, BACKEND_PORTS, grafanaOptionsSchema } from "../components/grafana/schema";
 import { lookUpRelease } from "../components/gateway-service/engines";
 import { PATHS as GATEWAY } from "../components/gateway-service/render";
 import { gatewayOptionsSchema, gatewayTokenSchema } from "../components/gateway-service/schema";
@@ -319,8 +322,39 @@ const gateway = component({
   sandbox: ({ versions }) => ({ bind: "lan" as const, version: versions.openclaw }),
 });
 
+/** Grafana on the observability host, its datasources the same host's Prometheus, Loki and Tempo. */
+const grafana = component({
+  key: "grafana",
+  schema: grafanaOptionsSchema.optional(),
+  on: ["observability"],
+  secrets: { grafanaAdminPassword: adminPasswordSchema.optional() },
+  requires: ["grafanaAdminPassword"],
+  build: (ctx) => {
+    const at = (port: number) => `http://${ctx.privateAddress}:${port}`;
+    return new Grafana(
+      `${ctx.host}-grafana`,
+      {
+        connection: ctx.connection,
+        listenAddress: ctx.privateAddress,
+        ...ctx.options,
+        backends: { prometheusUrl: at(BACKEND_PORTS.prometheus), lokiUrl: at(BACKEND_PORTS.loki), tempoUrl: at(BACKEND_PORTS.tempo) },
+        adminPassword: ctx.secrets.apply((s) => s.grafanaAdminPassword!),
+      },
+      ctx.opts,
+    );
+  },
+  outputs: (g) => ({ grafanaHealthUrl: g.healthUrl }),
+  units: ({ options, privateAddress }) => [
+    { unit: GRAFANA.unit, reach: options.run ? `http://${privateAddress}:${options.port} (admin: ${options.adminUser})` : "switched off (grafana.run: false)" },
+  ],
+  // Its own metrics, only while it runs.
+  scrape: ({ options, privateAddress }) => (options.run ? [{ job: "grafana", targets: [`${privateAddress}:${options.port}`] }] : []),
+  // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
+  sandbox: () => ({ run: false }),
+});
+
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway] as const;
+export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

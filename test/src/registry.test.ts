@@ -41,7 +41,7 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv", "grafanaAdminPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
@@ -69,7 +69,7 @@ describe("the registry", () => {
 
   it("lists every entry's units on the hosts that deploy it: each component but NodeRuntime ships one", () => {
     const tunnel = { hostname: "claw.example.com", accountId: "a".repeat(32), zoneId: "b".repeat(32), install: { from: "apt", keyFingerprint: "C".repeat(40) } };
-    const all = [config({ cloudflared: { run: false } }), config({ tunnel, gateway: { port: 18800 } }), config({ host: "vps2" })].flatMap(hostUnits);
+    const all = [config({ cloudflared: { run: false } }), config({ tunnel, gateway: { port: 18800 } }), config({ host: "vps2", grafana: { run: false } })].flatMap(hostUnits);
     expect(new Set(all.map((u) => u.component))).toEqual(new Set(entries.map((e) => e.key).filter((key) => key !== "node")));
     // The tunnel's origin follows the gateway's port.
     expect(all.find((u) => u.component === "tunnel")).toEqual({
@@ -99,6 +99,7 @@ describe("the sandbox stacks", () => {
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
       "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
+      "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
   });
 
@@ -111,7 +112,8 @@ describe("the sandbox stacks", () => {
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });
     expect(vps1["openclaw-infra:postgres"]).toBeUndefined();
     const vps2 = sandboxStackConfig("vps2", SANDBOX);
-    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:postgres"]);
+    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
+    expect(vps2["openclaw-infra:grafana"]).toEqual({ run: false });
     expect(parseStackConfig(unprefixed(vps2)).postgres.source).toBe("distribution");
   });
 

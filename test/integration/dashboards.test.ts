@@ -1,0 +1,96 @@
+// Every Grafana panel's query, run against the sandbox's real Prometheus, Loki and Tempo on
+// vps2 after both stacks are deployed: a panel whose query returns nothing is a broken
+// dashboard. Grafana itself is switched off in the sandbox (its binary cannot be obtained
+// here), so its files and unit are checked on the host instead.
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expandVariables, PanelQuery, panelQueries } from "../../components/grafana/dashboards";
+import { PATHS } from "../../components/grafana/render";
+import { BACKEND_PORTS } from "../../components/grafana/schema";
+import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+
+const GRAFANA_PASSWORD = randomBytes(18).toString("base64url");
+
+let backend: string;
+let vps1: SandboxStack;
+let vps2: SandboxStack;
+let obs: string;
+const figures: Record<string, string> = {};
+
+/** The window each query covers: everything since the deploy. */
+const WINDOW_SECONDS = 3600;
+
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await r.text();
+  try {
+    return { status: r.status, body: JSON.parse(text) };
+  } catch {
+    return { status: r.status, body: text };
+  }
+}
+
+/** What the query returns, as a count of series/streams/traces, and the URL asked. */
+async function run(q: PanelQuery): Promise<{ count: number; url: string; body: unknown }> {
+  const end = Math.floor(Date.now() / 1000);
+  const start = end - WINDOW_SECONDS;
+  const expr = encodeURIComponent(expandVariables(q.expr));
+  let url: string;
+  if (q.datasource.type === "prometheus") {
+    const base = `http://${obs}:${BACKEND_PORTS.prometheus}/api/v1`;
+    url = q.instant ? `${base}/query?query=${expr}&time=${end}` : `${base}/query_range?query=${expr}&start=${start}&end=${end}&step=60`;
+  } else if (q.datasource.type === "loki") {
+    url = `http://${obs}:${BACKEND_PORTS.loki}/loki/api/v1/query_range?query=${expr}&start=${start}000000000&end=${end}000000000&step=60&limit=100`;
+  } else {
+    url = `http://${obs}:${BACKEND_PORTS.tempo}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
+  }
+  const { status, body } = await getJson(url);
+  if (status !== 200) return { count: 0, url, body };
+  const count = q.datasource.type === "tempo" ? (body.traces ?? []).length : (body.data?.result ?? []).length;
+  return { count, url, body };
+}
+
+beforeAll(() => {
+  const info = sandboxInfo();
+  obs = info.hosts.vps2.address;
+  figures["sandbox reset (both hosts)"] = `${sandbox("reset", "all").seconds.toFixed(1)} s`;
+  backend = tempBackend();
+  vps2 = new SandboxStack("vps2", backend);
+  vps2.init({ "postgresPasswords.openclaw": randomBytes(18).toString("base64url"), grafanaAdminPassword: GRAFANA_PASSWORD });
+  vps1 = new SandboxStack("vps1", backend);
+  vps1.init({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
+  for (const stack of [vps2, vps1]) figures[`up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
+});
+
+afterAll(() => {
+  console.log("\ndashboards figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  if (backend) fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe("Grafana, switched off in the sandbox", () => {
+  it("has its files and unit on vps2, the unit neither enabled nor started, the password readable by root and grafana only", () => {
+    expect(onHost("vps2", `systemctl is-enabled ${PATHS.unit} || true`).stdout.trim()).toBe("disabled");
+    expect(onHost("vps2", `systemctl is-active ${PATHS.unit} || true`).stdout.trim()).toBe("inactive");
+    expect(onHost("vps2", `stat -c %U:%G:%a ${PATHS.adminPassword}`).stdout.trim()).toBe("root:grafana:640");
+    const files = onHost("vps2", `ls ${PATHS.dashboards} ${PATHS.datasources} ${PATHS.ini}`).stdout;
+    for (const f of ["hosts.json", "gateway.json", "postgres.json", "logs.json", "openclaw.yaml", "grafana.ini"]) expect(files).toContain(f);
+    expect(onHost("vps2", `cat ${PATHS.ini}`).stdout).not.toContain(GRAFANA_PASSWORD);
+  });
+});
+
+describe("every dashboard panel's query returns data from the sandbox's backends", () => {
+  // Scrapes and log shipping need a moment after the deploy: each query is retried for up to 4 minutes.
+  for (const q of panelQueries()) {
+    it(`${q.dashboard} / ${q.panel} (${q.refId}, ${q.datasource.type}): ${q.expr}`, async () => {
+      const started = Date.now();
+      let last = await run(q);
+      while (last.count === 0 && Date.now() - started < 240_000) {
+        await new Promise((r) => setTimeout(r, 10_000));
+        last = await run(q);
+      }
+      figures[`${q.dashboard}/${q.panel}/${q.refId}`] = `${last.count} result(s) after ${((Date.now() - started) / 1000).toFixed(0)} s`;
+      expect(last.count, `no data for panel "${q.panel}" of dashboard ${q.dashboard}: ${last.url}\n${JSON.stringify(last.body).slice(0, 500)}`).toBeGreaterThan(0);
+    });
+  }
+});
