@@ -307,7 +307,7 @@ const gateway = component({
         runtime: ctx.need(node),
         registry: ctx.config.sources.npmRegistry,
         ...ctx.options,
-        peers: { otlpEndpoint: ctx.peers.otlpEndpoint, extraOrigins: publicUrl ? [publicUrl] : [] },
+        peers: { otlpEndpoint: ctx.peers.otlpEndpoint, otlpSignals: ctx.peers.otlpSignals, extraOrigins: publicUrl ? [publicUrl] : [] },
         secrets: pulumi.all([ctx.secrets, databaseUrl]).apply(([s, url]) => ({
           token: s.gatewayToken!,
           env: { ...s.gatewayEnv, ...(url ? { DATABASE_URL: url } : {}) },

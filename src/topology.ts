@@ -55,6 +55,8 @@ export interface PeerEndpoints {
   lokiPushUrl?: string;
   /** OTLP/HTTP endpoint (Tempo) on the observability host. */
   otlpEndpoint?: string;
+  /** Each OTLP signal's full URL at its store: the gateway posts to these as they are. */
+  otlpSignals?: OtlpSignalEndpoints;
   /** PostgreSQL's host: the database host's private address. */
   databaseHost?: string;
   /** Private addresses allowed to reach PostgreSQL: the gateway hosts. */
@@ -63,7 +65,26 @@ export interface PeerEndpoints {
   scrapeTargets: string[];
 }
 
-export const PORTS = { loki: 3100, otlpHttp: 4318, nodeExporter: 9100 } as const;
+/** OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it. */
+export interface OtlpSignalEndpoints {
+  /** Tempo's OTLP/HTTP receiver. */
+  traces: string;
+  /** Prometheus's OTLP receiver (--enable-feature=otlp-write-receiver). */
+  metrics: string;
+  /** Loki's OTLP ingestion endpoint. */
+  logs: string;
+}
+
+export const PORTS = { loki: 3100, otlpHttp: 4318, prometheus: 9090, nodeExporter: 9100 } as const;
+
+/** Where each OTLP signal lands on the observability host at `address`. */
+export function otlpSignalEndpoints(address: string): OtlpSignalEndpoints {
+  return {
+    traces: `http://${address}:${PORTS.otlpHttp}/v1/traces`,
+    metrics: `http://${address}:${PORTS.prometheus}/api/v1/otlp/v1/metrics`,
+    logs: `http://${address}:${PORTS.loki}/otlp/v1/logs`,
+  };
+}
 
 /** The hosts with `role`, in the order the topology declares them. */
 export function hostsWithRole(topology: Topology, role: Role): string[] {
@@ -84,6 +105,7 @@ export function peerEndpoints(topology: Topology, nodeExporterPort: number = POR
   return {
     lokiPushUrl: observability && `http://${observability}:${PORTS.loki}/loki/api/v1/push`,
     otlpEndpoint: observability && `http://${observability}:${PORTS.otlpHttp}`,
+    otlpSignals: observability ? otlpSignalEndpoints(observability) : undefined,
     databaseHost: privateOf(hostWithRole(topology, "database")),
     databasePeers: hosts.filter((h) => h.roles.includes("gateway")).map((h) => h.privateAddress),
     scrapeTargets: hosts.map((h) => `${h.privateAddress}:${nodeExporterPort}`),

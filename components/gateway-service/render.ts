@@ -4,6 +4,7 @@ import { releasePrefix, VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
+import { OtlpSignalEndpoints } from "../../src/topology";
 import { GatewaySettings } from "./schema";
 
 export const PATHS = {
@@ -62,8 +63,11 @@ export function renderUnit(s: GatewaySettings): string {
 
 /** Values the topology supplies, beside the operator's options. */
 export interface GatewayPeers {
-  /** OTLP/HTTP collector the gateway exports traces, metrics and logs to. */
+  /** OTLP/HTTP endpoint the gateway exports to when no signal has its own. */
   otlpEndpoint?: string;
+  /** Per-signal URLs (Tempo, Prometheus, Loki); diagnostics-otel uses a URL ending in
+   * /v1/<signal> as it is and prefers it over `otlpEndpoint`. */
+  otlpSignals?: OtlpSignalEndpoints;
   /** Origins added to controlUi.allowedOrigins, e.g. the tunnel's public URL. */
   extraOrigins?: string[];
 }
@@ -76,6 +80,11 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
   const otel = {
     enabled: true,
     endpoint: peers.otlpEndpoint,
+    ...(peers.otlpSignals && {
+      tracesEndpoint: peers.otlpSignals.traces,
+      metricsEndpoint: peers.otlpSignals.metrics,
+      logsEndpoint: peers.otlpSignals.logs,
+    }),
     protocol: "http/protobuf",
     serviceName: "openclaw-gateway",
     traces: true,

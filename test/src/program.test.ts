@@ -107,6 +107,11 @@ describe("vps1 (gateway) program", () => {
     const { find } = deploy();
     const config = JSON.parse(await value<string>(find("vps1-gateway-config").props.stdin));
     expect(config.diagnostics.otel.endpoint).toBe("http://10.0.0.2:4318");
+    expect(config.diagnostics.otel).toMatchObject({
+      tracesEndpoint: "http://10.0.0.2:4318/v1/traces",
+      metricsEndpoint: "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
+      logsEndpoint: "http://10.0.0.2:3100/otlp/v1/logs",
+    });
     const logsConfig = (
       await Promise.all(
         deploy()

@@ -10,6 +10,11 @@ describe("peer endpoints derived from the topology", () => {
     expect(peerEndpoints(topology())).toEqual({
       lokiPushUrl: "http://10.0.0.2:3100/loki/api/v1/push",
       otlpEndpoint: "http://10.0.0.2:4318",
+      otlpSignals: {
+        traces: "http://10.0.0.2:4318/v1/traces",
+        metrics: "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
+        logs: "http://10.0.0.2:3100/otlp/v1/logs",
+      },
       databaseHost: "10.0.0.2",
       databasePeers: ["10.0.0.1"],
       scrapeTargets: ["10.0.0.1:9100", "10.0.0.2:9100"],
@@ -20,9 +25,10 @@ describe("peer endpoints derived from the topology", () => {
     const t = topology();
     t.hosts.vps2.privateAddress = "10.0.0.22";
     const p = peerEndpoints(t);
-    expect([p.lokiPushUrl, p.otlpEndpoint, p.databaseHost, p.scrapeTargets[1]]).toEqual([
+    expect([p.lokiPushUrl, p.otlpEndpoint, p.otlpSignals?.metrics, p.databaseHost, p.scrapeTargets[1]]).toEqual([
       "http://10.0.0.22:3100/loki/api/v1/push",
       "http://10.0.0.22:4318",
+      "http://10.0.0.22:9090/api/v1/otlp/v1/metrics",
       "10.0.0.22",
       "10.0.0.22:9100",
     ]);
@@ -33,6 +39,7 @@ describe("peer endpoints derived from the topology", () => {
     t.hosts.vps2.roles = ["gateway"];
     const p = peerEndpoints(t);
     expect(p.lokiPushUrl).toBeUndefined();
+    expect(p.otlpSignals).toBeUndefined();
     expect(p.databaseHost).toBeUndefined();
     expect(p.databasePeers).toEqual(["10.0.0.1", "10.0.0.2"]);
   });

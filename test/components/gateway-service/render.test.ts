@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { installSpec, renderConfig, renderEnv, renderUnit } from "../../../components/gateway-service/render";
 import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
+import { otlpSignalEndpoints } from "../../../src/topology";
 
 const defaults = gatewayOptionsSchema.parse({});
 
@@ -9,8 +10,9 @@ describe("gateway rendering (golden files)", () => {
   it("renders the hardened unit", async () => {
     await expect(renderUnit(defaults)).toMatchFileSnapshot("golden/openclaw-gateway.service");
   });
-  it("renders openclaw.json", async () => {
-    const cfg = renderConfig(gatewayOptionsSchema.parse({ allowedOrigins: ["https://claw.example.com"] }));
+  it("renders openclaw.json, each OTLP signal to its store", async () => {
+    const peers = { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals: otlpSignalEndpoints("10.0.0.2") };
+    const cfg = renderConfig(gatewayOptionsSchema.parse({ allowedOrigins: ["https://claw.example.com"] }), peers);
     expect(JSON.parse(cfg).gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
     await expect(cfg).toMatchFileSnapshot("golden/openclaw.json");
   });
@@ -27,6 +29,16 @@ describe("gateway rendering (golden files)", () => {
     });
     expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["mode", "bind", "port", "auth", "controlUi"]);
     expect(JSON.parse(renderConfig(s))).not.toHaveProperty("diagnostics");
+  });
+  it("gives diagnostics-otel one URL per signal, each ending in /v1/<signal> so it is used as it is", () => {
+    const otlpSignals = otlpSignalEndpoints("10.0.0.2");
+    const otel = JSON.parse(renderConfig(defaults, { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals })).diagnostics.otel;
+    expect([otel.tracesEndpoint, otel.metricsEndpoint, otel.logsEndpoint]).toEqual([
+      "http://10.0.0.2:4318/v1/traces",
+      "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
+      "http://10.0.0.2:3100/otlp/v1/logs",
+    ]);
+    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "metricsEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw", async () => {
     await expect(installScript(installSpec("2026.6.11", "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
