@@ -5,7 +5,6 @@
 //   checks each step on the host (a runbook, Ansible, pyinfra) pays when nothing changed; our
 //   no-op `up` decides locally and opens none.
 // Run: npm run bench (sandbox up first; it resets both hosts, twice).
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { onHost, sandbox, SandboxStack, tempBackend } from "../integration/harness";
 
@@ -61,9 +60,9 @@ function main(): void {
   try {
     sandbox("reset", "all");
     const vps2 = new SandboxStack("vps2", backend, "bench-vps2");
-    vps2.init({ "postgresPasswords.openclaw": randomBytes(18).toString("hex") });
+    vps2.initWithSecrets();
     const vps1 = new SandboxStack("vps1", backend, "bench-vps1");
-    vps1.init({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
+    vps1.initWithSecrets();
 
     const measured = [vps2, vps1].map((stack) => {
       const fresh = stack.up().seconds;

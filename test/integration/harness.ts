@@ -1,11 +1,13 @@
 // Drives the real Pulumi CLI against the sandbox hosts, the way an operator would, and reads
 // the hosts over SSH to check what happened there.
 import { spawnSync } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
-import { sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
+import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
+import { secretPaths } from "../../src/registry";
 
 export const REPO = path.resolve(__dirname, "../..");
 const SANDBOX = path.join(REPO, "sandbox", "sandbox");
@@ -138,6 +140,21 @@ export class SandboxStack extends LocalStack {
   /** Creates the stack with the sandbox config and sets `secrets` (config path -> value, via stdin). */
   init(secrets: Record<string, string>): void {
     this.create((file) => writeSandboxStack(this.host, file, readSandbox()), secrets);
+  }
+
+  /**
+   * init() with every secret the registry says this host needs: the given values, a random one
+   * for each other path. Returns them all, so a test's secret scan covers every secret a
+   * component adds without listing it.
+   */
+  initWithSecrets(given: Record<string, string> = {}): Record<string, string> {
+    const secrets: Record<string, string> = {};
+    this.create((file) => {
+      writeSandboxStack(this.host, file, readSandbox());
+      for (const secretPath of secretPaths(readStackConfig(file))) secrets[secretPath] = given[secretPath] ?? randomBytes(24).toString("base64url");
+    }, {});
+    for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
+    return secrets;
   }
 }
 
