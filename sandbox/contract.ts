@@ -1,7 +1,8 @@
 // The sandbox as TypeScript sees it: hosts.json (what `sandbox up`/`reset` wrote: addresses,
-// pinned host keys, the client key, the mirrors' URLs, the promtail release) and versions.env
-// (every version and the host list, also sourced by sandbox/sandbox). The sandbox stacks, the
-// quickstart's summary, the test harness and the bench all read them through here.
+// pinned host keys, the client key, the mirrors' URLs, the promtail, Loki and Tempo releases)
+// and versions.env (every version and the host list, also sourced by sandbox/sandbox). The
+// sandbox stacks, the quickstart's summary, the test harness and the bench all read them
+// through here.
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
@@ -14,6 +15,9 @@ export const VERSIONS_ENV = path.join(__dirname, "versions.env");
 const httpUrl = z.url({ protocol: /^https?$/ });
 const version = z.string().regex(/^\d+\.\d+\.\d+$/, "must be a version like 1.2.3");
 
+/** A release on the static mirror: <releaseUrl>/v<version>/<asset>, checked by sha256. */
+const releaseSchema = z.object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+
 /** hosts.json, as write_contract in sandbox/sandbox writes it. */
 export const contractSchema = z
   .object({
@@ -23,10 +27,10 @@ export const contractSchema = z
     aptProxy: httpUrl,
     npmRegistry: httpUrl,
     nodeDistUrl: httpUrl,
-    /** The promtail release on the static mirror: <releaseUrl>/v<version>/<asset>, checked by sha256. */
-    promtail: z
-      .object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
-      .strict(),
+    /** The releases on the static mirror, built by toolchain/build.sh. */
+    promtail: releaseSchema,
+    loki: releaseSchema,
+    tempo: releaseSchema,
     hosts: z.record(hostName, z.object({ address: z.ipv4(), hostKey: topologyHostSchema.shape.hostKey }).strict()),
   })
   .strict();
@@ -41,6 +45,8 @@ export const versionsSchema = z
     COREPACK_VERSION: version,
     VERDACCIO_VERSION: version,
     PROMTAIL_VERSION: version,
+    LOKI_VERSION: version,
+    TEMPO_VERSION: version,
     OPENCLAW_VERSION: version,
     SANDBOX_HOSTS: z.string().regex(/^[a-z][a-z0-9-]*=[\d.]+(,[a-z][a-z0-9-]*=[\d.]+)*$/, "must be NAME=ADDRESS,NAME=ADDRESS"),
   })
@@ -51,6 +57,8 @@ export const versionsSchema = z
     corepack: v.COREPACK_VERSION,
     verdaccio: v.VERDACCIO_VERSION,
     promtail: v.PROMTAIL_VERSION,
+    loki: v.LOKI_VERSION,
+    tempo: v.TEMPO_VERSION,
     openclaw: v.OPENCLAW_VERSION,
     /** Host name -> address on the bridge, in the order written. */
     hosts: Object.fromEntries(v.SANDBOX_HOSTS.split(",").map((pair) => pair.split("=") as [string, string])),

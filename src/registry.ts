@@ -15,6 +15,11 @@ import { adminPasswordSchema, BACKEND_PORTS, grafanaOptionsSchema } from "../com
 import { lookUpRelease } from "../components/gateway-service/engines";
 import { PATHS as GATEWAY } from "../components/gateway-service/render";
 import { gatewayOptionsSchema, gatewayTokenSchema } from "../components/gateway-service/schema";
+import { Journald } from "../components/journald";
+import { journaldOptionsSchema } from "../components/journald/schema";
+import { Loki } from "../components/loki";
+import { PATHS as LOKI } from "../components/loki/render";
+import { lokiOptionsSchema } from "../components/loki/schema";
 import { NodeExporter } from "../components/node-exporter";
 import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/render";
 import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
@@ -24,6 +29,9 @@ import { PostgresNative } from "../components/postgres-native";
 import { paths as postgresPaths } from "../components/postgres-native/render";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
 import { PromtailJournal } from "../components/promtail-journal";
+import { Tempo } from "../components/tempo";
+import { assetName as tempoAsset, PATHS as TEMPO } from "../components/tempo/render";
+import { tempoOptionsSchema } from "../components/tempo/schema";
 import { paths as logAgentPaths } from "../components/promtail-journal/render";
 import { promtailOptionsSchema } from "../components/promtail-journal/schema";
 import type { Sandbox } from "../sandbox/contract";
@@ -155,6 +163,15 @@ function component<K extends string, S extends z.ZodType, R, Sec extends z.ZodRa
   return entry;
 }
 
+/** The journal's size and age limits (journald's own unit, configured by a drop-in: no unit of ours). */
+const journald = component({
+  key: "journald",
+  schema: journaldOptionsSchema.prefault({}),
+  on: "every host",
+  build: (ctx) => new Journald(`${ctx.host}-journald`, { connection: ctx.connection, ...ctx.options }, ctx.opts),
+  units: () => [],
+});
+
 const nodeExporter = component({
   key: "nodeExporter",
   schema: nodeExporterOptionsSchema.prefault({}),
@@ -188,6 +205,47 @@ const logs = component({
   units: ({ options, peers }) => [{ unit: logAgentPaths(options.agent).unit, reach: `http://127.0.0.1:${options.port} -> ${peers.lokiPushUrl}` }],
   // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
   sandbox: ({ contract }) => ({ from: "archive" as const, version: contract.promtail.version, sha256: contract.promtail.sha256 }),
+});
+
+/** A release's sha256, required to deploy: the preflight says where to find it. */
+function needsSha256(key: string, options: { sha256?: string }, download: string): Problem[] {
+  return options.sha256 ? [] : [{ key: `${key}.sha256`, message: `is required: the sha256 of ${download}, as the release's SHA256SUMS lists it` }];
+}
+
+/** Loki, the log store every host's agent pushes to. */
+const loki = component({
+  key: "loki",
+  schema: lokiOptionsSchema.prefault({}),
+  on: ["observability"],
+  preflight: async ({ options }) => needsSha256("loki", options, `${options.releaseUrl}/v${options.version}/${options.asset}`),
+  build: (ctx) =>
+    new Loki(`${ctx.host}-loki`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: ctx.options.sha256! }, ctx.opts),
+  outputs: (l) => ({ lokiUrl: l.url }),
+  units: ({ options, privateAddress }) => [
+    { unit: LOKI.unit, reach: `http://${privateAddress}:${options.port} (push, LogQL, OTLP logs at /otlp/v1/logs)` },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "loki", targets: [`${privateAddress}:${options.port}`] }],
+  // GitHub is out of the sandbox's reach: the release toolchain/build.sh built, from its mirror.
+  sandbox: ({ contract }) => ({ version: contract.loki.version, sha256: contract.loki.sha256, releaseUrl: contract.loki.releaseUrl, asset: contract.loki.asset }),
+});
+
+/** Tempo, the trace store, receiving OTLP. */
+const tempo = component({
+  key: "tempo",
+  schema: tempoOptionsSchema.prefault({}),
+  on: ["observability"],
+  preflight: async ({ options }) => needsSha256("tempo", options, `${options.releaseUrl}/v${options.version}/${tempoAsset(options)}`),
+  build: (ctx) =>
+    new Tempo(`${ctx.host}-tempo`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: ctx.options.sha256! }, ctx.opts),
+  outputs: (t) => ({ tempoUrl: t.url, otlpHttpUrl: t.otlpHttpUrl }),
+  units: ({ options, privateAddress }) => [
+    {
+      unit: TEMPO.unit,
+      reach: `http://${privateAddress}:${options.port} (queries); OTLP gRPC ${privateAddress}:${options.otlpGrpcPort}, HTTP http://${privateAddress}:${options.otlpHttpPort}`,
+    },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "tempo", targets: [`${privateAddress}:${options.port}`] }],
+  sandbox: ({ contract }) => ({ version: contract.tempo.version, sha256: contract.tempo.sha256, releaseUrl: contract.tempo.releaseUrl, asset: contract.tempo.asset }),
 });
 
 /** The database host's PostgreSQL. */
@@ -354,7 +412,7 @@ const grafana = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, grafana] as const;
+export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, postgres, node, tunnel, cloudflared, gateway, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

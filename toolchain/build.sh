@@ -13,6 +13,11 @@
 #                                  dropped it), with the journal reader (cgo, tag
 #                                  promtail_journal_enabled). sandbox/sandbox serves it to the
 #                                  hosts as a release.
+#   loki                           github.com/grafana/loki/v3 cmd/loki, built in promtail's module
+#                                  (same go.mod/go.sum: one module version, one build cache).
+#   tempo                          Tempo v2.9.0: github.com/grafana/tempo cmd/tempo, module
+#                                  toolchain/tempo (the proxy serves v2.9.0 only as a
+#                                  pseudo-version). sandbox/sandbox serves both as releases.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/env.sh"
@@ -63,6 +68,11 @@ promtail_version=$(cd "$here/promtail" && go list -m -f '{{.Version}}' github.co
 build promtail "$here/promtail" github.com/grafana/loki/v3/clients/cmd/promtail \
   "-s -w -X github.com/grafana/loki/v3/pkg/util/build.Version=$promtail_version" \
   "netgo promtail_journal_enabled" CGO_ENABLED=1 CGO_CFLAGS="-I$systemd_dev/usr/include"
+build loki "$here/promtail" github.com/grafana/loki/v3/cmd/loki \
+  "-s -w -X github.com/grafana/loki/v3/pkg/util/build.Version=$promtail_version" netgo CGO_ENABLED=0
+tempo_version=2.9.0
+build tempo "$here/tempo" github.com/grafana/tempo/cmd/tempo \
+  "-s -w -X main.Version=$tempo_version -X main.Branch=HEAD -X main.Revision=607c7fb69662" netgo CGO_ENABLED=0
 
 # The dynamic-provider launcher (same as sdk/nodejs/dist/pulumi-resource-pulumi-nodejs).
 cat > "$bin/pulumi-resource-pulumi-nodejs" <<'SH'
@@ -73,4 +83,4 @@ if [ -n "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
 fi
 SH
 chmod 0755 "$bin/pulumi-resource-pulumi-nodejs"
-echo "toolchain: $("$bin/pulumi" version), promtail $promtail_version ready in $bin"
+echo "toolchain: $("$bin/pulumi" version), promtail and loki $promtail_version, tempo $tempo_version ready in $bin"

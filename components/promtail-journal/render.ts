@@ -44,6 +44,7 @@ const alloyConfigTemplate = template<ConfigValues>(__dirname, "journal.alloy.hbs
 
 interface ConfigValues {
   lokiUrl: string;
+  retryMaxBackoff: string;
   maxAge: string;
   job: string;
   host: string;
@@ -51,7 +52,7 @@ interface ConfigValues {
 }
 
 function configValues(s: PromtailSettings): ConfigValues {
-  return { lokiUrl: s.lokiUrl, maxAge: s.maxAge, job: s.job, host: s.hostLabel, unitsRegex: unitsRegex(s.units) };
+  return { lokiUrl: s.lokiUrl, retryMaxBackoff: s.retryMaxBackoff, maxAge: s.maxAge, job: s.job, host: s.hostLabel, unitsRegex: unitsRegex(s.units) };
 }
 
 /** promtail's configuration as an object, its keys in the order the file lists them. */
@@ -61,7 +62,9 @@ export function promtailConfig(s: PromtailSettings) {
   return {
     server: { http_listen_address: "127.0.0.1", http_listen_port: s.port, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
     positions: { filename: `${paths("promtail").stateDir}/positions.yaml` },
-    clients: [{ url: s.lokiUrl }],
+    // max_retries 0: retry for ever (dskit's backoff: "zero means infinite retries"), so a batch
+    // is never dropped while Loki is down; the journal is read on once it is taken.
+    clients: [{ url: s.lokiUrl, backoff_config: { min_period: "500ms", max_period: s.retryMaxBackoff, max_retries: 0 } }],
     scrape_configs: [
       {
         job_name: "journal",

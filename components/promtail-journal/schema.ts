@@ -67,6 +67,15 @@ export const promtailOptionsSchema = z
       .string()
       .regex(/^\d+[smh]$/, "must be a duration like 12h")
       .default("12h"),
+    /**
+     * Longest wait between two tries of a batch Loki did not take. The agent retries without a
+     * limit (a batch is never dropped while Loki is down or restarting; the journal is read on
+     * once Loki takes it again), so this bounds how late lines arrive after Loki is back.
+     */
+    retryMaxBackoff: z
+      .string()
+      .regex(/^\d+(ms|s|m)$/, "must be a duration like 30s")
+      .default("30s"),
     /** systemd MemoryMax=. */
     memoryMax: z
       .string()

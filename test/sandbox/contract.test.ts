@@ -13,6 +13,8 @@ const HOSTS_JSON = {
   npmRegistry: "http://10.231.0.1:4873/",
   nodeDistUrl: "http://10.231.0.1:8081",
   promtail: { releaseUrl: "http://10.231.0.1:8081/promtail", version: "3.6.4", asset: "promtail-linux-amd64", sha256: "c".repeat(64) },
+  loki: { releaseUrl: "http://10.231.0.1:8081/loki", version: "3.6.4", asset: "loki-linux-amd64.zip", sha256: "d".repeat(64) },
+  tempo: { releaseUrl: "http://10.231.0.1:8081/tempo", version: "2.9.0", asset: "tempo_2.9.0_linux_amd64.tar.gz", sha256: "e".repeat(64) },
   hosts: { vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 }, vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 } },
 };
 
@@ -29,7 +31,7 @@ function withHostsJson(content: unknown, run: (file: string) => void): void {
 describe("the sandbox contract", () => {
   it("reads every version and the hosts from versions.env, the file sandbox/sandbox sources", () => {
     const v = readVersions();
-    expect(Object.keys(v)).toEqual(["node", "npm", "corepack", "verdaccio", "promtail", "openclaw", "hosts"]);
+    expect(Object.keys(v)).toEqual(["node", "npm", "corepack", "verdaccio", "promtail", "loki", "tempo", "openclaw", "hosts"]);
     expect(v.hosts).toEqual({ vps1: "10.231.0.11", vps2: "10.231.0.12" });
   });
 

@@ -202,6 +202,13 @@ describe("preflight", () => {
     vi.unstubAllGlobals();
   });
 
+  it("asks for the sha256 of the Loki and Tempo releases the observability host downloads", async () => {
+    const { loki, tempo, ...config } = validConfig();
+    expect(await failure(() => preflight(parseStackConfig({ ...config, host: "vps2" })))).toContain(
+      "openclaw-infra:loki.sha256: is required: the sha256 of https://github.com/grafana/loki/releases/download/v3.6.4/loki-linux-amd64.zip, as the release's SHA256SUMS lists it",
+    );
+  });
+
   it("gives up on a registry that does not answer after the timeout, without retrying", async () => {
     let calls = 0;
     const hang = (_url: string, init?: { signal?: AbortSignal }) => {

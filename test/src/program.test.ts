@@ -59,6 +59,8 @@ describe("vps1 (gateway) program", () => {
     const { recorded, deployed } = deploy();
     await value(deployed.gatewayVersion!);
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "openclaw:host:Journald vps1-journald",
+      `${REMOTE} vps1-journald-limits`,
       "openclaw:observability:NodeExporter vps1-node-exporter",
       ...recorded.filter((r) => r.name.startsWith("vps1-node-exporter-")).map((r) => `${REMOTE} ${r.name}`),
       "openclaw:observability:PromtailJournal vps1-logs",
@@ -191,12 +193,15 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
 });
 
 describe("vps2 (observability + database) program", () => {
-  it("registers metrics, logs and PostgreSQL, and no gateway", () => {
+  it("registers metrics, logs, Loki, Tempo and PostgreSQL, and no gateway", () => {
     const { recorded } = deploy("vps2");
     const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
     expect(components).toEqual([
+      "openclaw:host:Journald vps2-journald",
       "openclaw:observability:NodeExporter vps2-node-exporter",
       "openclaw:observability:PromtailJournal vps2-logs",
+      "openclaw:observability:Loki vps2-loki",
+      "openclaw:observability:Tempo vps2-tempo",
       "openclaw:database:PostgresNative vps2-postgres",
     ]);
   });

@@ -20,6 +20,8 @@ const SANDBOX: Sandbox = {
     npmRegistry: "http://10.231.0.1:4873/",
     nodeDistUrl: "http://10.231.0.1:8081",
     promtail: { releaseUrl: "http://10.231.0.1:8081/promtail", version: "3.6.4", asset: "promtail-linux-amd64", sha256: "c".repeat(64) },
+    loki: { releaseUrl: "http://10.231.0.1:8081/loki", version: "3.6.4", asset: "loki-linux-amd64.zip", sha256: "d".repeat(64) },
+    tempo: { releaseUrl: "http://10.231.0.1:8081/tempo", version: "2.9.0", asset: "tempo_2.9.0_linux_amd64.tar.gz", sha256: "e".repeat(64) },
     hosts: { vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 }, vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 } },
   },
   versions: {
@@ -28,6 +30,8 @@ const SANDBOX: Sandbox = {
     corepack: "0.36.0",
     verdaccio: "6.10.4",
     promtail: "3.6.4",
+    loki: "3.6.4",
+    tempo: "2.9.0",
     openclaw: "2026.6.11",
     hosts: { vps1: "10.231.0.11", vps2: "10.231.0.12" },
   },
@@ -46,13 +50,19 @@ describe("the registry", () => {
 
   it("places units by the hosts' roles", () => {
     expect(units()).toEqual(["vps1 prometheus-node-exporter.service", "vps1 promtail.service", "vps1 openclaw-gateway.service"]);
-    expect(units({ host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 postgresql@17-main.service"]);
+    expect(units({ host: "vps2" })).toEqual([
+      "vps2 prometheus-node-exporter.service",
+      "vps2 promtail.service",
+      "vps2 loki.service",
+      "vps2 tempo.service",
+      "vps2 postgresql@17-main.service",
+    ]);
     // The database role moved to vps1: its unit moves with it.
     const topology = validConfig().topology;
     topology.hosts.vps1.roles = ["gateway", "database"];
     topology.hosts.vps2.roles = ["observability"];
     expect(units({ topology })).toContain("vps1 postgresql@17-main.service");
-    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service"]);
+    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 loki.service", "vps2 tempo.service"]);
   });
 
   it("deploys optional components only when set, and the log agent only with an observability host to ship to", () => {
@@ -67,10 +77,10 @@ describe("the registry", () => {
     expect(units({ host: "vps2", postgres: { version: 16 } })).toContain("vps2 postgresql@16-main.service");
   });
 
-  it("lists every entry's units on the hosts that deploy it: each component but NodeRuntime ships one", () => {
+  it("lists every entry's units on the hosts that deploy it: each component but NodeRuntime and journald's limits ships one", () => {
     const tunnel = { hostname: "claw.example.com", accountId: "a".repeat(32), zoneId: "b".repeat(32), install: { from: "apt", keyFingerprint: "C".repeat(40) } };
     const all = [config({ cloudflared: { run: false } }), config({ tunnel, gateway: { port: 18800 } }), config({ host: "vps2", grafana: { run: false } })].flatMap(hostUnits);
-    expect(new Set(all.map((u) => u.component))).toEqual(new Set(entries.map((e) => e.key).filter((key) => key !== "node")));
+    expect(new Set(all.map((u) => u.component))).toEqual(new Set(entries.map((e) => e.key).filter((key) => key !== "node" && key !== "journald")));
     // The tunnel's origin follows the gateway's port.
     expect(all.find((u) => u.component === "tunnel")).toEqual({
       host: "vps1",
@@ -98,6 +108,8 @@ describe("the sandbox stacks", () => {
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
       "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
+      "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
       "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
@@ -112,9 +124,12 @@ describe("the sandbox stacks", () => {
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });
     expect(vps1["openclaw-infra:postgres"]).toBeUndefined();
     const vps2 = sandboxStackConfig("vps2", SANDBOX);
-    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
+    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:loki", "openclaw-infra:tempo", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
     expect(vps2["openclaw-infra:grafana"]).toEqual({ run: false });
     expect(parseStackConfig(unprefixed(vps2)).postgres.source).toBe("distribution");
+    // Loki and Tempo: the releases on the sandbox's mirror.
+    expect(vps2["openclaw-infra:loki"]).toEqual({ version: "3.6.4", sha256: "d".repeat(64), releaseUrl: "http://10.231.0.1:8081/loki", asset: "loki-linux-amd64.zip" });
+    expect(vps2["openclaw-infra:tempo"]).toEqual({ version: "2.9.0", sha256: "e".repeat(64), releaseUrl: "http://10.231.0.1:8081/tempo", asset: "tempo_2.9.0_linux_amd64.tar.gz" });
   });
 
   it("deploy the database host first: the gateway's stack reads its outputs", () => {

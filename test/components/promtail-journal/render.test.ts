@@ -74,7 +74,8 @@ describe("PromtailJournal rendering rules", () => {
     expect(parse(yaml, { version: "1.1" })).toEqual({
       server: { http_listen_address: "127.0.0.1", http_listen_port: 9080, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
       positions: { filename: "/var/lib/promtail/positions.yaml" },
-      clients: [{ url: "http://10.0.0.2:3100/loki/api/v1/push" }],
+      // Retries without a limit: nothing is dropped while Loki is down.
+      clients: [{ url: "http://10.0.0.2:3100/loki/api/v1/push", backoff_config: { min_period: "500ms", max_period: "30s", max_retries: 0 } }],
       scrape_configs: [
         {
           job_name: "journal",

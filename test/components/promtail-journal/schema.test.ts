@@ -20,6 +20,7 @@ describe("PromtailJournal options", () => {
       job: "systemd-journal",
       units: [],
       maxAge: "12h",
+      retryMaxBackoff: "30s",
       memoryMax: "256M",
       hardening: true,
       lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push",

@@ -1,0 +1,134 @@
+// Pure rendering of Loki's files and scripts from its settings. Golden-file tested.
+import { Document } from "yaml";
+import { hardening } from "../../src/hardening";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { VersionedInstallSpec } from "../../src/remote/install";
+import { releaseInstallSpec } from "../../src/remote/release";
+import { sh } from "../../src/remote/shell";
+import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
+import { LokiSettings } from "./schema";
+
+export const PATHS = {
+  unit: "loki.service",
+  user: "loki",
+  config: "/etc/loki/loki.yaml",
+  stateDir: "/var/lib/loki",
+  binary: "/usr/local/bin/loki",
+} as const;
+
+/** Where Loki answers on the private network (push, query, OTLP). */
+export function baseUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string {
+  return `http://${s.listenAddress}:${s.port}`;
+}
+
+export function readyUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string {
+  return `${baseUrl(s)}/ready`;
+}
+
+/**
+ * Loki's configuration as an object: the single binary (target all) on the filesystem, its
+ * ring in memory, retention by the compactor. Structured metadata is allowed, which OTLP logs
+ * (/otlp/v1/logs) need; the v13 schema with the tsdb index is the one that supports it.
+ */
+export function lokiConfig(s: LokiSettings) {
+  const dir = PATHS.stateDir;
+  return {
+    target: "all",
+    auth_enabled: false,
+    server: {
+      http_listen_address: s.listenAddress,
+      http_listen_port: s.port,
+      grpc_listen_address: "127.0.0.1",
+      grpc_listen_port: s.grpcPort,
+      log_level: "info",
+    },
+    common: {
+      // The components of the single binary reach each other on loopback.
+      instance_addr: "127.0.0.1",
+      path_prefix: dir,
+      replication_factor: 1,
+      ring: { kvstore: { store: "inmemory" } },
+      storage: { filesystem: { chunks_directory: `${dir}/chunks`, rules_directory: `${dir}/rules` } },
+    },
+    schema_config: {
+      configs: [{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
+    },
+    ingester: { wal: { dir: `${dir}/wal` } },
+    limits_config: {
+      retention_period: `${s.retentionDays * 24}h`,
+      allow_structured_metadata: true,
+      ingestion_rate_mb: s.ingestionRateMb,
+      ingestion_burst_size_mb: s.ingestionBurstMb,
+      // Lines that arrive late (an agent catching up after Loki was down) are still accepted.
+      reject_old_samples: true,
+      reject_old_samples_max_age: "168h",
+    },
+    compactor: {
+      working_directory: `${dir}/compactor`,
+      compaction_interval: "10m",
+      retention_enabled: true,
+      retention_delete_delay: "2h",
+      delete_request_store: "filesystem",
+    },
+    analytics: { reporting_enabled: false },
+  };
+}
+
+/** loki.yaml. Loki reads YAML with go-yaml: written as YAML 1.1, so strings like "on" stay quoted. */
+export function renderConfig(s: LokiSettings): string {
+  const doc = new Document(lokiConfig(s), { version: "1.1", aliasDuplicateObjects: false });
+  doc.contents!.commentBefore = [MANAGED_HEADER, "Loki, single binary: logs from every host's agent and OTLP logs."].map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+export function unitSpec(s: LokiSettings): UnitSpec {
+  return serviceUnit({
+    description: "Grafana Loki: log store of every host",
+    documentation: "https://grafana.com/docs/loki/latest/",
+    service: [
+      ["User", PATHS.user],
+      ["Group", PATHS.user],
+      ["ExecStart", `${PATHS.binary} -config.file=${PATHS.config}`],
+      ["StateDirectory", "loki"],
+      ["StateDirectoryMode", "0700"],
+      ["WorkingDirectory", PATHS.stateDir],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      // Flushes its in-memory chunks on a stop; the WAL covers a kill.
+      ["TimeoutStopSec", "60"],
+      ["LimitNOFILE", "65536"],
+      ["MemoryMax", s.memoryMax],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+    ],
+    hardening: s.hardening ? hardening() : [],
+  });
+}
+
+export function renderUnit(s: LokiSettings): string {
+  return renderUnitFile(unitSpec(s));
+}
+
+/** The configuration as a checked file: `loki -verify-config` reads a candidate before it replaces the current one. */
+export function configFileSpec(): CheckedFileSpec {
+  return {
+    path: PATHS.config,
+    owner: "root",
+    group: PATHS.user,
+    mode: "0640",
+    suffix: ".yaml",
+    checkerName: "loki -verify-config",
+    checker: `${sh(PATHS.binary)} -config.file="$candidate" -verify-config`,
+  };
+}
+
+/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. */
+export function installSpec(s: LokiSettings): VersionedInstallSpec {
+  return releaseInstallSpec({
+    tool: "loki",
+    version: s.version,
+    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${s.asset}`,
+    sha256: s.sha256,
+    member: s.asset.endsWith(".zip") ? s.asset.replace(/\.zip$/, "") : undefined,
+  });
+}

@@ -1,0 +1,130 @@
+// Pure rendering of Tempo's files and scripts from its settings. Golden-file tested.
+import { Document } from "yaml";
+import { hardening } from "../../src/hardening";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { VersionedInstallSpec } from "../../src/remote/install";
+import { releaseInstallSpec } from "../../src/remote/release";
+import { sh } from "../../src/remote/shell";
+import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
+import { TempoSettings } from "./schema";
+
+export const PATHS = {
+  unit: "tempo.service",
+  user: "tempo",
+  config: "/etc/tempo/tempo.yaml",
+  stateDir: "/var/lib/tempo",
+  binary: "/usr/local/bin/tempo",
+} as const;
+
+type Address = Pick<TempoSettings, "listenAddress" | "port">;
+
+/** Tempo's HTTP API (queries, /ready, /metrics). */
+export function apiUrl(s: Address): string {
+  return `http://${s.listenAddress}:${s.port}`;
+}
+
+export function readyUrl(s: Address): string {
+  return `${apiUrl(s)}/ready`;
+}
+
+/** The OTLP/HTTP receiver: traces are POSTed to <this>/v1/traces. */
+export function otlpHttpUrl(s: Pick<TempoSettings, "listenAddress" | "otlpHttpPort">): string {
+  return `http://${s.listenAddress}:${s.otlpHttpPort}`;
+}
+
+/**
+ * Tempo's configuration as an object: the single binary (its ring in memory, forced by Tempo
+ * itself), OTLP receivers on the private address, blocks on the local disk, the compactor
+ * deleting blocks older than the retention.
+ */
+export function tempoConfig(s: TempoSettings) {
+  const dir = PATHS.stateDir;
+  return {
+    target: "all",
+    stream_over_http_enabled: true,
+    server: {
+      http_listen_address: s.listenAddress,
+      http_listen_port: s.port,
+      grpc_listen_address: "127.0.0.1",
+      grpc_listen_port: s.grpcPort,
+      log_level: "info",
+    },
+    distributor: {
+      receivers: {
+        otlp: {
+          protocols: {
+            grpc: { endpoint: `${s.listenAddress}:${s.otlpGrpcPort}` },
+            http: { endpoint: `${s.listenAddress}:${s.otlpHttpPort}` },
+          },
+        },
+      },
+    },
+    compactor: { compaction: { block_retention: `${s.retentionDays * 24}h` } },
+    storage: { trace: { backend: "local", wal: { path: `${dir}/wal` }, local: { path: `${dir}/blocks` } } },
+    usage_report: { reporting_enabled: false },
+  };
+}
+
+/** tempo.yaml, as YAML 1.1 (Tempo reads it with go-yaml). */
+export function renderConfig(s: TempoSettings): string {
+  const doc = new Document(tempoConfig(s), { version: "1.1", aliasDuplicateObjects: false });
+  doc.contents!.commentBefore = [MANAGED_HEADER, "Tempo, single binary: traces received by OTLP."].map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+export function unitSpec(s: TempoSettings): UnitSpec {
+  return serviceUnit({
+    description: "Grafana Tempo: trace store, OTLP receiver",
+    documentation: "https://grafana.com/docs/tempo/latest/",
+    service: [
+      ["User", PATHS.user],
+      ["Group", PATHS.user],
+      ["ExecStart", `${PATHS.binary} -config.file=${PATHS.config}`],
+      ["StateDirectory", "tempo"],
+      ["StateDirectoryMode", "0700"],
+      ["WorkingDirectory", PATHS.stateDir],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      ["TimeoutStopSec", "60"],
+      ["LimitNOFILE", "65536"],
+      ["MemoryMax", s.memoryMax],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+    ],
+    hardening: s.hardening ? hardening() : [],
+  });
+}
+
+export function renderUnit(s: TempoSettings): string {
+  return renderUnitFile(unitSpec(s));
+}
+
+/** The configuration as a checked file: `tempo -config.verify` reads a candidate before it replaces the current one. */
+export function configFileSpec(): CheckedFileSpec {
+  return {
+    path: PATHS.config,
+    owner: "root",
+    group: PATHS.user,
+    mode: "0640",
+    suffix: ".yaml",
+    checkerName: "tempo -config.verify",
+    checker: `${sh(PATHS.binary)} -config.file="$candidate" -config.verify`,
+  };
+}
+
+/** The release's file name: Grafana publishes tempo_<version>_linux_amd64.tar.gz. */
+export function assetName(s: Pick<TempoSettings, "asset" | "version">): string {
+  return s.asset ?? `tempo_${s.version}_linux_amd64.tar.gz`;
+}
+
+/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/tempo. */
+export function installSpec(s: TempoSettings): VersionedInstallSpec {
+  const asset = assetName(s);
+  return releaseInstallSpec({
+    tool: "tempo",
+    version: s.version,
+    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${asset}`,
+    sha256: s.sha256,
+    member: /\.(zip|tar\.gz)$/.test(asset) ? "tempo" : undefined,
+  });
+}

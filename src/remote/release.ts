@@ -1,0 +1,97 @@
+// A program installed from its release download (GitHub releases, or a mirror in the same
+// layout): the download is checked against its sha256 before anything is unpacked, the one
+// binary taken out of it (a .zip, a .tar.gz, or the binary itself) and installed as a
+// versioned install (install.ts) under <root>/<version> with a link through <root>/current;
+// releaseService runs it as a service of its own.
+import * as pulumi from "@pulumi/pulumi";
+import { aptPackages } from "./apt";
+import { checkedFile, CheckedFileSpec } from "./checked-file";
+import { digest } from "./file";
+import { HttpHealthCheck } from "./health";
+import { versionedInstall, VersionedInstallSpec } from "./install";
+import { script, sh } from "./shell";
+import { Connection } from "./ssh";
+import { systemdUnit } from "./systemd";
+import { systemUser } from "./user";
+import { UnitSpec } from "./unit-file";
+
+export interface ReleaseDownload {
+  /** The program: its install root /opt/<tool>, its link /usr/local/bin/<tool>. */
+  tool: string;
+  version: string;
+  /** The download's URL. */
+  url: string;
+  /** Its sha256, from the release's checksums. */
+  sha256: string;
+  /** Path of the binary inside a .zip or .tar.gz download; absent for a bare binary. */
+  member?: string;
+}
+
+/** The versioned install of a checked release download. */
+export function releaseInstallSpec(r: ReleaseDownload): VersionedInstallSpec {
+  const path = new URL(r.url).pathname;
+  const unpack = !r.member
+    ? `mv "$work/download" "$work/binary"`
+    : path.endsWith(".zip")
+      ? `unzip -q "$work/download" ${sh(r.member)} -d "$work/unpacked"`
+      : `mkdir "$work/unpacked" && tar -xzf "$work/download" -C "$work/unpacked" ${sh(r.member)}`;
+  return {
+    tool: r.tool,
+    version: r.version,
+    root: `/opt/${r.tool}`,
+    fetch: script(
+      `curl -fsSL --retry 3 -o "$work/download" ${sh(r.url)}`,
+      `echo ${sh(r.sha256)}"  $work/download" | sha256sum --check --quiet`,
+      unpack,
+      `install -m 0755 "$work/${r.member ? `unpacked/"${sh(r.member)}` : `binary"`} "$partial/"${sh(r.tool)}`,
+    ),
+    binary: r.tool,
+    links: { [`/usr/local/bin/${r.tool}`]: r.tool },
+  };
+}
+
+/** The Debian packages a release install needs on the host. */
+export const RELEASE_TOOLS = ["ca-certificates", "curl", "unzip"];
+
+export interface ReleaseServiceArgs {
+  connection: pulumi.Input<Connection>;
+  install: VersionedInstallSpec;
+  /** The service's user; its home is the state directory. */
+  user: string;
+  stateDir: string;
+  /** The configuration, checked by the program before it replaces the current one. */
+  config: CheckedFileSpec;
+  content: string;
+  unit: string;
+  spec: UnitSpec;
+  healthCheck: HttpHealthCheck;
+}
+
+/**
+ * A service run from a release install, in the order a host needs it: download tools, the
+ * release, its user, its checked configuration, then its unit, restarted when the
+ * configuration or the release changed and followed by the health wait. The result is the
+ * installed version, known once the unit is up.
+ */
+export function releaseService(name: string, args: ReleaseServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
+  const { connection } = args;
+  const opts = { parent };
+  const tools = aptPackages(`${name}-tools`, { connection, packages: RELEASE_TOOLS }, opts);
+  const install = versionedInstall(`${name}-install`, { connection, spec: args.install }, { ...opts, dependsOn: [tools] });
+  const user = systemUser(`${name}-user`, { connection, user: args.user, home: args.stateDir }, opts);
+  const config = checkedFile(`${name}-config`, { connection, ...args.config, content: args.content }, { ...opts, dependsOn: [install, user] });
+  const installed = install.result.apply((r) => r ?? "");
+  const unit = systemdUnit(
+    `${name}-unit`,
+    {
+      connection,
+      name: args.unit,
+      spec: args.spec,
+      reads: [args.config.path],
+      restartTriggers: [digest(args.content), installed],
+      healthCheck: args.healthCheck,
+    },
+    { ...opts, dependsOn: [install, user, config] },
+  );
+  return pulumi.all([installed, unit.id]).apply(([v]) => v);
+}

@@ -1,0 +1,33 @@
+dest='/etc/loki/loki.yaml'
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+candidate="$work/candidate"'.yaml'
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:loki:640' ]; then
+  echo "unchanged $dest"
+else
+  if ! out=$( { '/usr/local/bin/loki' -config.file="$candidate" -verify-config; } 2>&1 ); then
+    echo 'loki -verify-config rejects the new /etc/loki/loki.yaml; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/loki/loki.yaml'
+  [ -d '/etc/loki' ] || install -d -m 0755 '/etc/loki'
+  tmp=$(mktemp '/etc/loki/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'root:loki' "$tmp"
+  chmod '0640' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:loki:640' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (loki -verify-config: ok)"
+fi
