@@ -160,6 +160,7 @@ const nodeExporter = component({
     new NodeExporter(`${ctx.host}-node-exporter`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options }, ctx.opts),
   outputs: (exporter) => ({ metricsUrl: exporter.metricsUrl }),
   units: ({ options, privateAddress }) => [{ unit: NODE_EXPORTER.unit, reach: metricsUrl({ listenAddress: privateAddress, port: options.port }) }],
+  scrape: ({ options, privateAddress }) => [{ job: "node", targets: [`${privateAddress}:${options.port}`] }],
 });
 
 /** The log agent (promtail or Alloy) shipping the journal to Loki. */
@@ -183,6 +184,10 @@ const logs = component({
     ),
   outputs: (agent) => ({ logAgent: agent.agent }),
   units: ({ options, peers }) => [{ unit: logAgentPaths(options.agent).unit, reach: `http://127.0.0.1:${options.port} -> ${peers.lokiPushUrl}` }],
+  // Its push errors and drops are only known to the agent itself, and Prometheus runs on
+  // another host: the agent's HTTP server (metrics, /ready; nothing writable) must listen on
+  // the private address for this target to be up. Job "promtail" or "alloy".
+  scrape: ({ options, privateAddress }) => [{ job: options.agent, targets: [`${privateAddress}:${options.port}`] }],
   // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
   sandbox: ({ contract }) => ({ from: "archive" as const, version: contract.promtail.version, sha256: contract.promtail.sha256 }),
 });
@@ -254,6 +259,7 @@ const tunnel = component({
   build: (ctx) => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
   outputs: (t) => ({ publicUrl: t.publicUrl }),
   units: (ctx) => [{ unit: CLOUDFLARED.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
+  scrape: ({ options, privateAddress }) => (options.run ? [{ job: "cloudflared", targets: [`${privateAddress}:${options.metricsPort}`] }] : []),
 });
 
 /**
@@ -272,6 +278,8 @@ const cloudflared = component({
   units: ({ options }) => [
     { unit: CLOUDFLARED.unit, reach: options.run ? `metrics and /ready on http://127.0.0.1:${options.metricsPort}` : "switched off (cloudflared.run: false)" },
   ],
+  // Nothing to scrape while it is switched off (the sandbox).
+  scrape: ({ options, privateAddress }) => (options.run ? [{ job: "cloudflared", targets: [`${privateAddress}:${options.metricsPort}`] }] : []),
   // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
   sandbox: () => ({ run: false }),
 });
@@ -387,4 +395,36 @@ export function hostUnits(config: StackConfig): HostUnit[] {
 /** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
 export function secretPaths(config: StackConfig): string[] {
   return componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? [...(entry.requires ?? [])]);
+}
+
+/** One job of the topology's scrape configuration: a ScrapeJob's targets, grouped per host. */
+export interface TopologyScrapeJob extends Omit<ScrapeJob, "targets" | "labels"> {
+  /** One group per host (and label set), each labelled with the topology's host name as `host`. */
+  groups: { targets: string[]; labels: Record<string, string> }[];
+}
+
+/**
+ * Everything Prometheus scrapes in the whole topology: for each host, the entries placed on
+ * its roles, each asked for its jobs; jobs of the same name become one, with one target group
+ * per host. Another host's components are seen with this stack's options (the stack files of
+ * the other hosts are not readable here): options that move a scrape target (a port, `run`)
+ * belong in the project config (Pulumi.yaml), which every stack reads.
+ */
+export function scrapeJobs(config: StackConfig): TopologyScrapeJob[] {
+  const jobs = new Map<string, TopologyScrapeJob>();
+  for (const host of Object.keys(config.topology.hosts)) {
+    for (const { entry, ctx } of componentsOn({ ...config, host })) {
+      for (const { job, targets, labels, ...rest } of entry.scrape?.(ctx) ?? []) {
+        const known = jobs.get(job);
+        const how = (j: Pick<ScrapeJob, "metricsPath" | "params">) => JSON.stringify([j.metricsPath, j.params]);
+        if (known && how(known) !== how(rest)) {
+          throw new Error(`scrape job ${job}: ${entry.key} on ${host} asks for a path or parameters other than the same job on another host`);
+        }
+        const group = { targets, labels: { ...labels, host } };
+        if (known) known.groups.push(group);
+        else jobs.set(job, { job, ...rest, groups: [group] });
+      }
+    }
+  }
+  return [...jobs.values()];
 }
