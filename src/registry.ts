@@ -20,6 +20,9 @@ import { nodeOptionsSchema } from "../components/node-runtime/schema";
 import { PostgresNative } from "../components/postgres-native";
 import { paths as postgresPaths } from "../components/postgres-native/render";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
+import { Prometheus } from "../components/prometheus";
+import { OTLP_METRICS_PATH, PATHS as PROMETHEUS } from "../components/prometheus/render";
+import { prometheusOptionsSchema } from "../components/prometheus/schema";
 import { PromtailJournal } from "../components/promtail-journal";
 import { paths as logAgentPaths } from "../components/promtail-journal/render";
 import { promtailOptionsSchema } from "../components/promtail-journal/schema";
@@ -327,8 +330,31 @@ const gateway = component({
   sandbox: ({ versions }) => ({ bind: "lan" as const, version: versions.openclaw }),
 });
 
+/** Prometheus on the observability host: every host's scrape jobs, the alert rules, OTLP metrics. */
+const prometheus = component({
+  key: "prometheus",
+  schema: prometheusOptionsSchema.prefault({}),
+  on: ["observability"],
+  build: (ctx) =>
+    new Prometheus(
+      `${ctx.host}-prometheus`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        jobs: scrapeJobs(ctx.config),
+      },
+      ctx.opts,
+    ),
+  outputs: (p) => ({ prometheusUrl: p.url }),
+  units: ({ options, privateAddress }) => [
+    { unit: PROMETHEUS.unit, reach: `http://${privateAddress}:${options.port} (UI and API; OTLP metrics at ${OTLP_METRICS_PATH})` },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "prometheus", targets: [`${privateAddress}:${options.port}`] }],
+});
+
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway] as const;
+export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, prometheus] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -409,11 +435,15 @@ export interface TopologyScrapeJob extends Omit<ScrapeJob, "targets" | "labels">
  * per host. Another host's components are seen with this stack's options (the stack files of
  * the other hosts are not readable here): options that move a scrape target (a port, `run`)
  * belong in the project config (Pulumi.yaml), which every stack reads.
+ *
+ * Takes a hook's `config`: the whole parsed stack config (componentsOn passes it), typed
+ * CoreConfig only so that the registry's types do not refer to themselves.
  */
-export function scrapeJobs(config: StackConfig): TopologyScrapeJob[] {
+export function scrapeJobs(config: CoreConfig): TopologyScrapeJob[] {
+  const stack = config as StackConfig;
   const jobs = new Map<string, TopologyScrapeJob>();
-  for (const host of Object.keys(config.topology.hosts)) {
-    for (const { entry, ctx } of componentsOn({ ...config, host })) {
+  for (const host of Object.keys(stack.topology.hosts)) {
+    for (const { entry, ctx } of componentsOn({ ...stack, host })) {
       for (const { job, targets, labels, ...rest } of entry.scrape?.(ctx) ?? []) {
         const known = jobs.get(job);
         const how = (j: Pick<ScrapeJob, "metricsPath" | "params">) => JSON.stringify([j.metricsPath, j.params]);

@@ -186,13 +186,14 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
 });
 
 describe("vps2 (observability + database) program", () => {
-  it("registers metrics, logs and PostgreSQL, and no gateway", () => {
+  it("registers metrics, logs, PostgreSQL and Prometheus, and no gateway", () => {
     const { recorded } = deploy("vps2");
     const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
     expect(components).toEqual([
       "openclaw:observability:NodeExporter vps2-node-exporter",
       "openclaw:observability:PromtailJournal vps2-logs",
       "openclaw:database:PostgresNative vps2-postgres",
+      "openclaw:observability:Prometheus vps2-prometheus",
     ]);
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../sandbox/contract";
 import { deployOrder, sandboxStackConfig, sandboxUnitList, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig, secretsSchema, stackConfigSchema } from "../../src/config";
-import { entries, hostUnits, REGISTRY, secretPaths } from "../../src/registry";
+import { entries, hostUnits, REGISTRY, scrapeJobs, secretPaths } from "../../src/registry";
 import { HOST_KEY_1, HOST_KEY_2, validConfig } from "../fixtures/config";
 
 const config = (overrides: Record<string, unknown> = {}) => parseStackConfig({ ...validConfig(), ...overrides });
@@ -46,13 +46,18 @@ describe("the registry", () => {
 
   it("places units by the hosts' roles", () => {
     expect(units()).toEqual(["vps1 prometheus-node-exporter.service", "vps1 promtail.service", "vps1 openclaw-gateway.service"]);
-    expect(units({ host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 postgresql@17-main.service"]);
+    expect(units({ host: "vps2" })).toEqual([
+      "vps2 prometheus-node-exporter.service",
+      "vps2 promtail.service",
+      "vps2 postgresql@17-main.service",
+      "vps2 prometheus.service",
+    ]);
     // The database role moved to vps1: its unit moves with it.
     const topology = validConfig().topology;
     topology.hosts.vps1.roles = ["gateway", "database"];
     topology.hosts.vps2.roles = ["observability"];
     expect(units({ topology })).toContain("vps1 postgresql@17-main.service");
-    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service"]);
+    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 prometheus.service"]);
   });
 
   it("deploys optional components only when set, and the log agent only with an observability host to ship to", () => {
@@ -80,6 +85,22 @@ describe("the registry", () => {
     });
   });
 
+  it("derives every scrape job of the topology, one target group per host with its `host` label", () => {
+    const jobs = scrapeJobs(config({ host: "vps2" }));
+    expect(jobs.map((j) => [j.job, j.groups.map((g) => `${g.labels.host} ${g.targets.join(",")}`)])).toEqual([
+      ["node", ["vps1 10.0.0.1:9100", "vps2 10.0.0.2:9100"]],
+      ["promtail", ["vps1 10.0.0.1:9080", "vps2 10.0.0.2:9080"]],
+      ["prometheus", ["vps2 10.0.0.2:9090"]],
+    ]);
+    // The same from either host's stack; a port set for both moves the targets; cloudflared counts only when it runs.
+    expect(scrapeJobs(config())).toEqual(jobs);
+    expect(scrapeJobs(config({ nodeExporter: { port: 9200 } }))[0].groups[0].targets).toEqual(["10.0.0.1:9200"]);
+    expect(scrapeJobs(config({ cloudflared: { run: false } })).map((j) => j.job)).not.toContain("cloudflared");
+    expect(scrapeJobs(config({ cloudflared: { run: true, install: { from: "apt", keyFingerprint: "C".repeat(40) } } })).find((j) => j.job === "cloudflared")?.groups).toEqual([
+      { targets: ["10.0.0.1:20241"], labels: { host: "vps1" } },
+    ]);
+  });
+
   it("names the secrets each host needs set", () => {
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
@@ -99,6 +120,7 @@ describe("the sandbox stacks", () => {
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
       "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
+      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API; OTLP metrics at /api/v1/otlp/v1/metrics)",
     ]);
   });
 
