@@ -5,6 +5,9 @@
 // nothing about a component is written anywhere else. Adding one: README, "Adding a component".
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { BlackboxExporter } from "../components/blackbox-exporter";
+import { HTTP_MODULE, PATHS as BLACKBOX } from "../components/blackbox-exporter/render";
+import { blackboxOptionsSchema } from "../components/blackbox-exporter/schema";
 import { CloudflaredConnector, CloudflareTunnel } from "../components/cloudflare-tunnel";
 import { PATHS as CLOUDFLARED } from "../components/cloudflare-tunnel/render";
 import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "../components/cloudflare-tunnel/schema";
@@ -30,7 +33,7 @@ import type { Sandbox } from "../sandbox/contract";
 import type { CoreConfig, StackConfig } from "./config";
 import { Connection } from "./remote/ssh";
 import { DatabaseExport, gatewayDatabaseUrl } from "./stacks";
-import { hostsWithRole, PeerEndpoints, peerEndpoints, Role } from "./topology";
+import { hostsWithRole, hostWithRole, PeerEndpoints, peerEndpoints, Role, Topology } from "./topology";
 
 /** What every hook of an entry knows: the host being deployed and this component's options. */
 export interface HostContext<O = unknown, Rd = unknown> {
@@ -330,6 +333,37 @@ const gateway = component({
   sandbox: ({ versions }) => ({ bind: "lan" as const, version: versions.openclaw }),
 });
 
+/** The observability host's private address (Prometheus's), when there is one. */
+const prometheusAddress = (topology: Topology): string[] => {
+  const host = hostWithRole(topology, "observability");
+  return host ? [topology.hosts[host].privateAddress] : [];
+};
+
+/** The gateway's /health, probed on loopback from its own host for Prometheus. */
+const blackbox = component({
+  key: "blackbox",
+  schema: blackboxOptionsSchema.prefault({}),
+  on: ["gateway"],
+  reads: { gateway: gatewayOptionsSchema },
+  build: (ctx) =>
+    new BlackboxExporter(
+      `${ctx.host}-blackbox`,
+      { connection: ctx.connection, ...ctx.options, listenAddress: ctx.privateAddress, allowFrom: prometheusAddress(ctx.config.topology) },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress, reads }) => [
+    { unit: BLACKBOX.unit, reach: `http://${privateAddress}:${options.port}/probe (probes http://127.0.0.1:${reads.gateway.port}/health)` },
+  ],
+  scrape: ({ options, privateAddress, reads }) => [
+    {
+      job: "gateway",
+      targets: [`${privateAddress}:${options.port}`],
+      metricsPath: "/probe",
+      params: { module: [HTTP_MODULE], target: [`http://127.0.0.1:${reads.gateway.port}/health`] },
+    },
+  ],
+});
+
 /** Prometheus on the observability host: every host's scrape jobs, the alert rules, OTLP metrics. */
 const prometheus = component({
   key: "prometheus",
@@ -354,7 +388,7 @@ const prometheus = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, prometheus] as const;
+export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, blackbox, prometheus] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

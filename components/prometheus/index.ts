@@ -11,28 +11,11 @@
 // Destroy removes the drop-in, stops and disables the service and restores Debian's
 // defaults file; the package, its data and the config files stay.
 import * as pulumi from "@pulumi/pulumi";
-import { aptPackages } from "../../src/remote/apt";
 import { checkedFile } from "../../src/remote/checked-file";
-import { RemoteCommand } from "../../src/remote/command";
-import { digest } from "../../src/remote/file";
+import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
-import { systemdDropIn } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
-import {
-  argsFileSpec,
-  baseUrl,
-  configFileSpec,
-  dropInSpec,
-  healthCheck,
-  OTLP_METRICS_PATH,
-  PATHS,
-  renderArgsDelete,
-  renderConfig,
-  renderDefaults,
-  renderHoldScript,
-  renderRules,
-  rulesFileSpec,
-} from "./render";
+import { baseUrl, configFileSpec, dropInSpec, healthCheck, OTLP_METRICS_PATH, PATHS, renderConfig, renderFlags, renderRules, rulesFileSpec, STOCK_DEFAULTS } from "./render";
 import { PrometheusArgsOptions, prometheusArgsSchema } from "./schema";
 
 export * from "./schema";
@@ -54,42 +37,26 @@ export class Prometheus extends pulumi.ComponentResource {
     const s = parseOrThrow(prometheusArgsSchema, options, `Prometheus ${name}: `);
     const parent = { parent: this };
 
-    const hold = new RemoteCommand(
-      `${name}-hold`,
-      {
-        connection,
-        label: `hold ${PATHS.unit} until configured`,
-        create: renderHoldScript(),
-        check: `if dpkg-query -W -f='\${db:Status-Abbrev}' ${PATHS.package} 2>/dev/null | grep -q '^ii'; then echo package=installed; else echo package=missing; fi\n`,
-        observed: "package=installed",
-      },
-      parent,
-    );
-    const pkg = aptPackages(`${name}-package`, { connection, packages: [PATHS.package] }, { ...parent, dependsOn: [hold] });
-
+    const pkg = holdAndInstall(name, connection, PATHS, this);
     const rules = renderRules(s);
     const rulesFile = checkedFile(`${name}-rules`, { connection, ...rulesFileSpec(), content: rules }, { ...parent, dependsOn: [pkg] });
     const config = renderConfig(s);
     const configFile = checkedFile(`${name}-config`, { connection, ...configFileSpec(), content: config }, { ...parent, dependsOn: [rulesFile] });
-    const defaults = renderDefaults(s);
-    const argsFile = checkedFile(
-      `${name}-args`,
-      { connection, ...argsFileSpec(s), content: defaults, delete: renderArgsDelete() },
-      { ...parent, dependsOn: [configFile] },
-    );
-
-    const dropIn = systemdDropIn(
-      `${name}-drop-in`,
+    const dropIn = argsAndDropIn(
+      name,
       {
         connection,
-        unit: PATHS.unit,
-        name: PATHS.dropIn,
-        spec: dropInSpec(s),
-        reads: [PATHS.defaults, PATHS.config, PATHS.rules],
-        restartTriggers: [digest(defaults), digest(config), digest(rules)],
+        paths: PATHS,
+        flags: renderFlags(s),
+        stockDefaults: STOCK_DEFAULTS,
+        dropIn: dropInSpec(s),
+        files: [
+          { path: PATHS.config, content: config },
+          { path: PATHS.rules, content: rules },
+        ],
         healthCheck: healthCheck(s),
       },
-      { ...parent, dependsOn: [argsFile] },
+      { ...parent, dependsOn: [configFile] },
     );
 
     this.url = dropIn.id.apply(() => baseUrl(s));

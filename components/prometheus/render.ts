@@ -5,9 +5,8 @@ import { Document } from "yaml";
 import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
-import { script, sh } from "../../src/remote/shell";
+import { sh } from "../../src/remote/shell";
 import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { template } from "../../src/template";
 import { rulesFile } from "./rules";
 import { PrometheusSettings } from "./schema";
 
@@ -83,26 +82,8 @@ export function renderRules(s: PrometheusSettings): string {
   return yamlFile(rulesFile(s.alerts), ["Alert rules of openclaw-infra (components/prometheus/rules.ts)."]);
 }
 
-const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus.default.hbs");
-/** The same hold and restore as node-exporter's: Debian's packages start their service on install. */
-const nodeExporterDir = path.join(__dirname, "..", "node-exporter");
-const holdTemplate = template<{ unit: string; package: string; defaults: string }>(nodeExporterDir, "hold.sh.hbs");
-const argsDeleteTemplate = template<{ path: string; unit: string; stock: string }>(nodeExporterDir, "args-delete.sh.hbs");
-
-/** Debian's /etc/default/prometheus as the package ships it. */
+/** Debian's /etc/default/prometheus as the package ships it (Debian 12's; 13's reads the same). */
 export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", "stock.default"), "utf8");
-
-export function renderDefaults(s: PrometheusSettings): string {
-  return defaultsTemplate({ args: renderFlags(s).join(" ") });
-}
-
-export function renderHoldScript(): string {
-  return holdTemplate({ unit: PATHS.unit, package: PATHS.package, defaults: PATHS.defaults });
-}
-
-export function renderArgsDelete(): string {
-  return argsDeleteTemplate({ path: PATHS.defaults, unit: PATHS.unit, stock: STOCK_DEFAULTS });
-}
 
 /** The rules file, checked by promtool before prometheus.yml (which names it) is. */
 export function rulesFileSpec(): CheckedFileSpec {
@@ -121,19 +102,6 @@ export function configFileSpec(): CheckedFileSpec {
     checkerName: "promtool check config",
     suffix: ".yml",
     checker: `${sh(PATHS.promtool)} check config "$candidate"`,
-  };
-}
-
-/**
- * ARGS, checked by the installed binary parsing them (kingpin refuses an unknown flag before
- * printing its usage); then the unit is enabled again (masked by the hold until now).
- */
-export function argsFileSpec(s: PrometheusSettings): CheckedFileSpec {
-  return {
-    path: PATHS.defaults,
-    checkerName: `${PATHS.binary} --help`,
-    checker: `${sh(PATHS.binary)} ${renderFlags(s).map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
-    apply: script(`systemctl unmask --quiet ${sh(PATHS.unit)}`, `systemctl enable --quiet ${sh(PATHS.unit)}`),
   };
 }
 

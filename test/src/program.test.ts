@@ -73,6 +73,8 @@ describe("vps1 (gateway) program", () => {
       `${REMOTE} vps1-gateway-env`,
       `${REMOTE} vps1-gateway-config`,
       `${REMOTE} vps1-gateway-unit`,
+      "openclaw:observability:BlackboxExporter vps1-blackbox",
+      ...["hold", "package", "config", "args", "drop-in"].map((step) => `${REMOTE} vps1-blackbox-${step}`),
     ]);
   });
 

@@ -45,7 +45,12 @@ describe("the registry", () => {
   });
 
   it("places units by the hosts' roles", () => {
-    expect(units()).toEqual(["vps1 prometheus-node-exporter.service", "vps1 promtail.service", "vps1 openclaw-gateway.service"]);
+    expect(units()).toEqual([
+      "vps1 prometheus-node-exporter.service",
+      "vps1 promtail.service",
+      "vps1 openclaw-gateway.service",
+      "vps1 prometheus-blackbox-exporter.service",
+    ]);
     expect(units({ host: "vps2" })).toEqual([
       "vps2 prometheus-node-exporter.service",
       "vps2 promtail.service",
@@ -64,7 +69,7 @@ describe("the registry", () => {
     expect(units({ cloudflared: { run: false } })).toContain("vps1 cloudflared.service");
     const topology = validConfig().topology;
     topology.hosts.vps2.roles = ["database"];
-    expect(units({ topology })).toEqual(["vps1 prometheus-node-exporter.service", "vps1 openclaw-gateway.service"]);
+    expect(units({ topology })).toEqual(["vps1 prometheus-node-exporter.service", "vps1 openclaw-gateway.service", "vps1 prometheus-blackbox-exporter.service"]);
   });
 
   it("follows the options: the log agent and PostgreSQL's version name their units", () => {
@@ -90,8 +95,11 @@ describe("the registry", () => {
     expect(jobs.map((j) => [j.job, j.groups.map((g) => `${g.labels.host} ${g.targets.join(",")}`)])).toEqual([
       ["node", ["vps1 10.0.0.1:9100", "vps2 10.0.0.2:9100"]],
       ["promtail", ["vps1 10.0.0.1:9080", "vps2 10.0.0.2:9080"]],
+      ["gateway", ["vps1 10.0.0.1:9115"]],
       ["prometheus", ["vps2 10.0.0.2:9090"]],
     ]);
+    // The gateway's /health on loopback, probed by blackbox on its own host.
+    expect(jobs.find((j) => j.job === "gateway")).toMatchObject({ metricsPath: "/probe", params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] } });
     // The same from either host's stack; a port set for both moves the targets; cloudflared counts only when it runs.
     expect(scrapeJobs(config())).toEqual(jobs);
     expect(scrapeJobs(config({ nodeExporter: { port: 9200 } }))[0].groups[0].targets).toEqual(["10.0.0.1:9200"]);
@@ -117,6 +125,7 @@ describe("the sandbox stacks", () => {
       "vps1 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
+      "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
       "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",

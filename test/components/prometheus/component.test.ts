@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Prometheus } from "../../../components/prometheus";
-import { renderConfig, renderDefaults, renderRules } from "../../../components/prometheus/render";
+import { PATHS, renderConfig, renderFlags, renderRules } from "../../../components/prometheus/render";
+import { renderDefaults } from "../../../src/remote/packaged-service";
 import { prometheusArgsSchema } from "../../../components/prometheus/schema";
 import { digest } from "../../../src/remote/file";
 import { HOST_KEY_2 } from "../../fixtures/config";
@@ -42,9 +43,9 @@ describe("Prometheus", () => {
     expect(await value(find("vps2-prometheus-rules").props.label)).toBe("write /etc/prometheus/rules/openclaw-infra.yml (checked by promtool check rules)");
     expect(await value(find("vps2-prometheus-config").props.label)).toBe("write /etc/prometheus/prometheus.yml (checked by promtool check config)");
     expect(await value(find("vps2-prometheus-config").props.stdin)).toBe(renderConfig(s));
-    expect(await value(find("vps2-prometheus-args").props.stdin)).toBe(renderDefaults(s));
+    expect(await value(find("vps2-prometheus-args").props.stdin)).toBe(renderDefaults(PATHS, renderFlags(s)));
     const triggers = await value(find("vps2-prometheus-drop-in").props.triggers);
-    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(s)), digest(renderConfig(s)), digest(renderRules(s))].map((d) => value(d))));
+    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderConfig(s)), digest(renderRules(s))].map((d) => value(d))));
     expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain("curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'");
   });
 

@@ -5,19 +5,18 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import {
-  argsFileSpec,
   configFileSpec,
   healthCheck,
+  PATHS,
   prometheusConfig,
-  renderArgsDelete,
   renderConfig,
-  renderDefaults,
   renderDropIn,
   renderFlags,
-  renderHoldScript,
   renderRules,
   rulesFileSpec,
+  STOCK_DEFAULTS,
 } from "../../../components/prometheus/render";
+import { argsFileSpec, renderArgsDelete, renderDefaults, renderHoldScript } from "../../../src/remote/packaged-service";
 import { prometheusArgsSchema, prometheusOptionsSchema } from "../../../components/prometheus/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { scrapeJobs } from "../../../src/registry";
@@ -32,7 +31,7 @@ const tuned = prometheusArgsSchema.parse({
   port: 9091,
   retentionTime: "90d",
   retentionSize: "20GB",
-  jobs: [...jobs, { job: "gateway", metricsPath: "/probe", params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] }, groups: [{ targets: ["10.0.0.1:9115"], labels: { host: "vps1" } }] }],
+  jobs,
   alertmanagers: ["10.0.0.2:9093"],
 });
 
@@ -40,15 +39,15 @@ describe("prometheus rendering (golden files)", () => {
   it("renders prometheus.yml, the rules, ARGS and the drop-in", async () => {
     await expect(renderConfig(tuned)).toMatchFileSnapshot("golden/prometheus.yml");
     await expect(renderRules(tuned)).toMatchFileSnapshot("golden/openclaw-infra.yml");
-    await expect(renderDefaults(tuned)).toMatchFileSnapshot("golden/prometheus.default");
+    await expect(renderDefaults(PATHS, renderFlags(tuned))).toMatchFileSnapshot("golden/prometheus.default");
     await expect(renderDropIn(tuned)).toMatchFileSnapshot("golden/prometheus.service.d-10-openclaw.conf");
   });
   it("renders the hold, the checked-file scripts and the args delete", async () => {
-    await expect(renderHoldScript()).toMatchFileSnapshot("golden/hold.sh");
+    await expect(renderHoldScript(PATHS)).toMatchFileSnapshot("golden/hold.sh");
     await expect(checkedFileScript(rulesFileSpec())).toMatchFileSnapshot("golden/rules.sh");
     await expect(checkedFileScript(configFileSpec())).toMatchFileSnapshot("golden/config.sh");
-    await expect(checkedFileScript(argsFileSpec(tuned))).toMatchFileSnapshot("golden/args.sh");
-    await expect(renderArgsDelete()).toMatchFileSnapshot("golden/args-delete.sh");
+    await expect(checkedFileScript(argsFileSpec(PATHS, renderFlags(tuned)))).toMatchFileSnapshot("golden/args.sh");
+    await expect(renderArgsDelete(PATHS, STOCK_DEFAULTS)).toMatchFileSnapshot("golden/args-delete.sh");
   });
 });
 
