@@ -5,6 +5,9 @@
 // nothing about a component is written anywhere else. Adding one: README, "Adding a component".
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { Alertmanager } from "../components/alertmanager";
+import { PATHS as ALERTMANAGER } from "../components/alertmanager/render";
+import { alertmanagerOptionsSchema, requiredSecrets as alertmanagerSecretsNeeded } from "../components/alertmanager/schema";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { HTTP_MODULE, PATHS as BLACKBOX } from "../components/blackbox-exporter/render";
 import { blackboxOptionsSchema } from "../components/blackbox-exporter/schema";
@@ -182,6 +185,7 @@ const logs = component({
         connection: ctx.connection,
         ...ctx.options,
         lokiUrl: ctx.peers.lokiPushUrl!, // `when` holds
+        listenAddress: ctx.privateAddress,
         hostLabel: ctx.host,
         releaseUrl: ctx.config.sources.logAgentReleases,
         releaseAsset: ctx.config.sources.logAgentAsset,
@@ -189,10 +193,11 @@ const logs = component({
       ctx.opts,
     ),
   outputs: (agent) => ({ logAgent: agent.agent }),
-  units: ({ options, peers }) => [{ unit: logAgentPaths(options.agent).unit, reach: `http://127.0.0.1:${options.port} -> ${peers.lokiPushUrl}` }],
-  // Its push errors and drops are only known to the agent itself, and Prometheus runs on
-  // another host: the agent's HTTP server (metrics, /ready; nothing writable) must listen on
-  // the private address for this target to be up. Job "promtail" or "alloy".
+  units: ({ options, peers, privateAddress }) => [
+    { unit: logAgentPaths(options.agent).unit, reach: `http://${privateAddress}:${options.port} -> ${peers.lokiPushUrl}` },
+  ],
+  // Its push errors and drops are known only to the agent, and Prometheus runs on another
+  // host: its HTTP server (metrics, /ready; nothing writable) listens on the private address.
   scrape: ({ options, privateAddress }) => [{ job: options.agent, targets: [`${privateAddress}:${options.port}`] }],
   // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
   sandbox: ({ contract }) => ({ from: "archive" as const, version: contract.promtail.version, sha256: contract.promtail.sha256 }),
@@ -364,11 +369,45 @@ const blackbox = component({
   ],
 });
 
+/** Alertmanager on the observability host: Prometheus's alerts to a webhook and/or email. */
+const alertmanager = component({
+  key: "alertmanager",
+  schema: alertmanagerOptionsSchema.prefault({}),
+  on: ["observability"],
+  secrets: {
+    /** Bearer token for alertmanager.webhook (with bearerToken: true). */
+    alertmanagerWebhookToken: z.string().min(1).optional(),
+    /** SMTP AUTH password for alertmanager.email (with a username). */
+    alertmanagerSmtpPassword: z.string().min(1).optional(),
+  },
+  secretPaths: ({ options }) =>
+    alertmanagerSecretsNeeded(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  build: (ctx) =>
+    new Alertmanager(
+      `${ctx.host}-alertmanager`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        secrets: ctx.secrets.apply((s) => ({ webhookToken: s.alertmanagerWebhookToken, smtpPassword: s.alertmanagerSmtpPassword })),
+      },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress }) => [
+    {
+      unit: ALERTMANAGER.unit,
+      reach: `http://${privateAddress}:${options.port} -> ${[options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ") || "no receiver (alertmanager.webhook / .email)"}`,
+    },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "alertmanager", targets: [`${privateAddress}:${options.port}`] }],
+});
+
 /** Prometheus on the observability host: every host's scrape jobs, the alert rules, OTLP metrics. */
 const prometheus = component({
   key: "prometheus",
   schema: prometheusOptionsSchema.prefault({}),
   on: ["observability"],
+  reads: { alertmanager: alertmanagerOptionsSchema },
   build: (ctx) =>
     new Prometheus(
       `${ctx.host}-prometheus`,
@@ -377,6 +416,8 @@ const prometheus = component({
         ...ctx.options,
         listenAddress: ctx.privateAddress,
         jobs: scrapeJobs(ctx.config),
+        // Alertmanager is placed on the same (observability) host.
+        alertmanagers: [`${ctx.privateAddress}:${ctx.reads.alertmanager.port}`],
       },
       ctx.opts,
     ),
@@ -388,7 +429,7 @@ const prometheus = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, blackbox, prometheus] as const;
+export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

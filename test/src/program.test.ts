@@ -195,6 +195,7 @@ describe("vps2 (observability + database) program", () => {
       "openclaw:observability:NodeExporter vps2-node-exporter",
       "openclaw:observability:PromtailJournal vps2-logs",
       "openclaw:database:PostgresNative vps2-postgres",
+      "openclaw:observability:Alertmanager vps2-alertmanager",
       "openclaw:observability:Prometheus vps2-prometheus",
     ]);
   });

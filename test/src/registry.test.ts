@@ -41,7 +41,7 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
@@ -55,6 +55,7 @@ describe("the registry", () => {
       "vps2 prometheus-node-exporter.service",
       "vps2 promtail.service",
       "vps2 postgresql@17-main.service",
+      "vps2 prometheus-alertmanager.service",
       "vps2 prometheus.service",
     ]);
     // The database role moved to vps1: its unit moves with it.
@@ -62,7 +63,12 @@ describe("the registry", () => {
     topology.hosts.vps1.roles = ["gateway", "database"];
     topology.hosts.vps2.roles = ["observability"];
     expect(units({ topology })).toContain("vps1 postgresql@17-main.service");
-    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 prometheus.service"]);
+    expect(units({ topology, host: "vps2" })).toEqual([
+      "vps2 prometheus-node-exporter.service",
+      "vps2 promtail.service",
+      "vps2 prometheus-alertmanager.service",
+      "vps2 prometheus.service",
+    ]);
   });
 
   it("deploys optional components only when set, and the log agent only with an observability host to ship to", () => {
@@ -96,6 +102,7 @@ describe("the registry", () => {
       ["node", ["vps1 10.0.0.1:9100", "vps2 10.0.0.2:9100"]],
       ["promtail", ["vps1 10.0.0.1:9080", "vps2 10.0.0.2:9080"]],
       ["gateway", ["vps1 10.0.0.1:9115"]],
+      ["alertmanager", ["vps2 10.0.0.2:9093"]],
       ["prometheus", ["vps2 10.0.0.2:9090"]],
     ]);
     // The gateway's /health on loopback, probed by blackbox on its own host.
@@ -110,6 +117,8 @@ describe("the registry", () => {
   });
 
   it("names the secrets each host needs set", () => {
+    const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
+    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["postgresPasswords.openclaw", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
       "postgresPasswords.openclaw",
@@ -122,13 +131,14 @@ describe("the sandbox stacks", () => {
   it("give the quickstart's summary: every unit of every sandbox host, with how to reach it", () => {
     expect(sandboxUnitList(SANDBOX).map((u) => `${u.host} ${u.unit} ${u.reach}`)).toEqual([
       "vps1 prometheus-node-exporter.service http://10.231.0.11:9100/metrics",
-      "vps1 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps1 promtail.service http://10.231.0.11:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
       "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
-      "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
+      "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",
       "vps2 prometheus.service http://10.231.0.12:9090 (UI and API; OTLP metrics at /api/v1/otlp/v1/metrics)",
     ]);
   });
