@@ -23,6 +23,9 @@ import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/
 import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { NodeRuntime } from "../components/node-runtime";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
+import { PostgresExporter } from "../components/postgres-exporter";
+import { PATHS as POSTGRES_EXPORTER } from "../components/postgres-exporter/render";
+import { postgresExporterOptionsSchema } from "../components/postgres-exporter/schema";
 import { PostgresNative } from "../components/postgres-native";
 import { paths as postgresPaths } from "../components/postgres-native/render";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
@@ -242,6 +245,33 @@ const postgres = component({
   sandbox: () => ({ source: "distribution" as const }),
 });
 
+/** PostgreSQL's metrics, as its own role (pg_monitor) with the password secret postgresExporterPassword. */
+const postgresExporter = component({
+  key: "postgresExporter",
+  schema: postgresExporterOptionsSchema.prefault({}),
+  on: ["database"],
+  reads: { postgres: postgresOptionsSchema },
+  secrets: { postgresExporterPassword: z.string().min(16, "must be at least 16 characters").optional() },
+  requires: ["postgresExporterPassword"],
+  build: (ctx) =>
+    new PostgresExporter(
+      `${ctx.host}-postgres-exporter`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        postgresPort: ctx.reads.postgres.port,
+        password: ctx.secrets.apply((s) => s.postgresExporterPassword!),
+        database: ctx.need(postgres),
+      },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress, reads }) => [
+    { unit: POSTGRES_EXPORTER.unit, reach: `http://${privateAddress}:${options.port}/metrics (as ${options.role} on 127.0.0.1:${reads.postgres.port})` },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "postgres", targets: [`${privateAddress}:${options.port}`] }],
+});
+
 const node = component({
   key: "node",
   schema: nodeOptionsSchema.prefault({}),
@@ -429,7 +459,7 @@ const prometheus = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [nodeExporter, logs, postgres, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus] as const;
+export const REGISTRY = [nodeExporter, logs, postgres, postgresExporter, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

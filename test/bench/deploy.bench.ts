@@ -61,7 +61,7 @@ function main(): void {
   try {
     sandbox("reset", "all");
     const vps2 = new SandboxStack("vps2", backend, "bench-vps2");
-    vps2.init({ "postgresPasswords.openclaw": randomBytes(18).toString("hex") });
+    vps2.init({ "postgresPasswords.openclaw": randomBytes(18).toString("hex"), postgresExporterPassword: randomBytes(18).toString("hex") });
     const vps1 = new SandboxStack("vps1", backend, "bench-vps1");
     vps1.init({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
 

@@ -18,6 +18,7 @@ import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harne
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
 const WEBHOOK_TOKEN = randomBytes(24).toString("base64url");
+const EXPORTER_PASSWORD = randomBytes(18).toString("base64url");
 const GATEWAY = "openclaw-gateway.service";
 
 interface Notification {
@@ -98,7 +99,7 @@ beforeAll(async () => {
       alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
       prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s" } } },
     }),
-    { "postgresPasswords.openclaw": DB_PASSWORD, alertmanagerWebhookToken: WEBHOOK_TOKEN },
+    { "postgresPasswords.openclaw": DB_PASSWORD, alertmanagerWebhookToken: WEBHOOK_TOKEN, postgresExporterPassword: EXPORTER_PASSWORD },
   );
   vps1 = new SandboxStack("vps1", backend);
   vps1.init({ gatewayToken: GATEWAY_TOKEN });
@@ -152,11 +153,15 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     figures["gateway started -> resolved at the webhook"] = `${((resolved.at - back) / 1000).toFixed(0)} s`;
   });
 
-  it("keeps the webhook token from every other user on vps2, and off command lines", () => {
-    const readable = onHost("vps2", "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true", WEBHOOK_TOKEN + "\n").stdout.trim();
+  it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {
+    const secrets = [WEBHOOK_TOKEN, EXPORTER_PASSWORD];
+    const readable = onHost("vps2", "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true", secrets.join("\n") + "\n").stdout.trim();
     expect(readable).toBe("");
-    expect(onHost("vps2", "stat -c '%U:%G %a' /etc/prometheus/alertmanager-webhook-token").stdout.trim()).toBe("root:prometheus 640");
-    expect(onHost("vps2", "ps -eo args").stdout).not.toContain(WEBHOOK_TOKEN);
+    for (const file of ["/etc/prometheus/alertmanager-webhook-token", "/etc/prometheus/postgres-exporter.password"]) {
+      expect(onHost("vps2", `stat -c '%U:%G %a' ${file}`).stdout.trim()).toBe("root:prometheus 640");
+    }
+    const visible = onHost("vps2", "ps -eo args; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'").stdout;
+    for (const secret of secrets) expect(visible).not.toContain(secret);
     figures["test run"] = `${((Date.now() - started) / 1000).toFixed(0)} s`;
   });
 });

@@ -11,7 +11,8 @@ import { changeSummary, onHost, REPO, sandbox, sandboxInfo, SandboxStack, sandbo
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
 const TUNNEL_TOKEN = randomBytes(48).toString("base64");
-const SECRETS = [GATEWAY_TOKEN, DB_PASSWORD, TUNNEL_TOKEN];
+const EXPORTER_PASSWORD = randomBytes(18).toString("base64url");
+const SECRETS = [GATEWAY_TOKEN, DB_PASSWORD, TUNNEL_TOKEN, EXPORTER_PASSWORD];
 const GATEWAY = "openclaw-gateway.service";
 
 let backend: string;
@@ -87,7 +88,7 @@ beforeAll(() => {
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  vps2.init({ "postgresPasswords.openclaw": DB_PASSWORD });
+  vps2.init({ "postgresPasswords.openclaw": DB_PASSWORD, postgresExporterPassword: EXPORTER_PASSWORD });
   vps1 = new SandboxStack("vps1", backend);
   vps1.init({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
 });

@@ -23,6 +23,7 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     gatewayToken: TOKEN,
     gatewayEnv: { ANTHROPIC_API_KEY: API_KEY },
     postgresPasswords: { openclaw: DB_PASSWORD },
+    postgresExporterPassword: "e".repeat(24),
     tunnelToken: TUNNEL_TOKEN,
   });
   const deployed = deployHost(config, secrets, opts);
@@ -195,6 +196,7 @@ describe("vps2 (observability + database) program", () => {
       "openclaw:observability:NodeExporter vps2-node-exporter",
       "openclaw:observability:PromtailJournal vps2-logs",
       "openclaw:database:PostgresNative vps2-postgres",
+      "openclaw:observability:PostgresExporter vps2-postgres-exporter",
       "openclaw:observability:Alertmanager vps2-alertmanager",
       "openclaw:observability:Prometheus vps2-prometheus",
     ]);

@@ -41,7 +41,7 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
@@ -55,6 +55,7 @@ describe("the registry", () => {
       "vps2 prometheus-node-exporter.service",
       "vps2 promtail.service",
       "vps2 postgresql@17-main.service",
+      "vps2 prometheus-postgres-exporter.service",
       "vps2 prometheus-alertmanager.service",
       "vps2 prometheus.service",
     ]);
@@ -102,6 +103,7 @@ describe("the registry", () => {
       ["node", ["vps1 10.0.0.1:9100", "vps2 10.0.0.2:9100"]],
       ["promtail", ["vps1 10.0.0.1:9080", "vps2 10.0.0.2:9080"]],
       ["gateway", ["vps1 10.0.0.1:9115"]],
+      ["postgres", ["vps2 10.0.0.2:9187"]],
       ["alertmanager", ["vps2 10.0.0.2:9093"]],
       ["prometheus", ["vps2 10.0.0.2:9090"]],
     ]);
@@ -118,11 +120,12 @@ describe("the registry", () => {
 
   it("names the secrets each host needs set", () => {
     const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
-    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["postgresPasswords.openclaw", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
+    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
       "postgresPasswords.openclaw",
       "postgresPasswords.grafana",
+      "postgresExporterPassword",
     ]);
   });
 });
@@ -138,6 +141,7 @@ describe("the sandbox stacks", () => {
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
       "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
+      "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
       "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",
       "vps2 prometheus.service http://10.231.0.12:9090 (UI and API; OTLP metrics at /api/v1/otlp/v1/metrics)",
     ]);
