@@ -17,5 +17,6 @@ else
   echo "setup: npm packages up to date"
 fi
 toolchain/build.sh
+scripts/prometheus-tools.sh
 sandbox/sandbox up
 echo "setup: ready in $((SECONDS - start))s"

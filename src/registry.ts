@@ -5,6 +5,12 @@
 // nothing about a component is written anywhere else. Adding one: README, "Adding a component".
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { Alertmanager } from "../components/alertmanager";
+import { PATHS as ALERTMANAGER } from "../components/alertmanager/render";
+import { alertmanagerOptionsSchema, requiredSecrets as alertmanagerSecretsNeeded } from "../components/alertmanager/schema";
+import { BlackboxExporter } from "../components/blackbox-exporter";
+import { HTTP_MODULE, PATHS as BLACKBOX } from "../components/blackbox-exporter/render";
+import { blackboxOptionsSchema } from "../components/blackbox-exporter/schema";
 import { CloudflaredConnector, CloudflareTunnel } from "../components/cloudflare-tunnel";
 import { PATHS as CLOUDFLARED } from "../components/cloudflare-tunnel/render";
 import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "../components/cloudflare-tunnel/schema";
@@ -25,9 +31,15 @@ import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/
 import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { NodeRuntime } from "../components/node-runtime";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
+import { PostgresExporter } from "../components/postgres-exporter";
+import { PATHS as POSTGRES_EXPORTER } from "../components/postgres-exporter/render";
+import { postgresExporterOptionsSchema } from "../components/postgres-exporter/schema";
 import { PostgresNative } from "../components/postgres-native";
 import { paths as postgresPaths } from "../components/postgres-native/render";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
+import { Prometheus } from "../components/prometheus";
+import { OTLP_METRICS_PATH, PATHS as PROMETHEUS } from "../components/prometheus/render";
+import { prometheusOptionsSchema } from "../components/prometheus/schema";
 import { PromtailJournal } from "../components/promtail-journal";
 import { Tempo } from "../components/tempo";
 import { assetName as tempoAsset, PATHS as TEMPO } from "../components/tempo/render";
@@ -38,7 +50,7 @@ import type { Sandbox } from "../sandbox/contract";
 import type { CoreConfig, StackConfig } from "./config";
 import { Connection } from "./remote/ssh";
 import { DatabaseExport, gatewayDatabaseUrl } from "./stacks";
-import { hostsWithRole, PeerEndpoints, peerEndpoints, Role } from "./topology";
+import { hostsWithRole, hostWithRole, PeerEndpoints, peerEndpoints, Role, Topology } from "./topology";
 
 /** What every hook of an entry knows: the host being deployed and this component's options. */
 export interface HostContext<O = unknown, Rd = unknown> {
@@ -180,6 +192,7 @@ const nodeExporter = component({
     new NodeExporter(`${ctx.host}-node-exporter`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options }, ctx.opts),
   outputs: (exporter) => ({ metricsUrl: exporter.metricsUrl }),
   units: ({ options, privateAddress }) => [{ unit: NODE_EXPORTER.unit, reach: metricsUrl({ listenAddress: privateAddress, port: options.port }) }],
+  scrape: ({ options, privateAddress }) => [{ job: "node", targets: [`${privateAddress}:${options.port}`] }],
 });
 
 /** The log agent (promtail or Alloy) shipping the journal to Loki. */
@@ -195,6 +208,7 @@ const logs = component({
         connection: ctx.connection,
         ...ctx.options,
         lokiUrl: ctx.peers.lokiPushUrl!, // `when` holds
+        listenAddress: ctx.privateAddress,
         hostLabel: ctx.host,
         releaseUrl: ctx.config.sources.logAgentReleases,
         releaseAsset: ctx.config.sources.logAgentAsset,
@@ -202,7 +216,12 @@ const logs = component({
       ctx.opts,
     ),
   outputs: (agent) => ({ logAgent: agent.agent }),
-  units: ({ options, peers }) => [{ unit: logAgentPaths(options.agent).unit, reach: `http://127.0.0.1:${options.port} -> ${peers.lokiPushUrl}` }],
+  units: ({ options, peers, privateAddress }) => [
+    { unit: logAgentPaths(options.agent).unit, reach: `http://${privateAddress}:${options.port} -> ${peers.lokiPushUrl}` },
+  ],
+  // Its push errors and drops are known only to the agent, and Prometheus runs on another
+  // host: its HTTP server (metrics, /ready; nothing writable) listens on the private address.
+  scrape: ({ options, privateAddress }) => [{ job: options.agent, targets: [`${privateAddress}:${options.port}`] }],
   // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
   sandbox: ({ contract }) => ({ from: "archive" as const, version: contract.promtail.version, sha256: contract.promtail.sha256 }),
 });
@@ -287,6 +306,33 @@ const postgres = component({
   sandbox: () => ({ source: "distribution" as const }),
 });
 
+/** PostgreSQL's metrics, as its own role (pg_monitor) with the password secret postgresExporterPassword. */
+const postgresExporter = component({
+  key: "postgresExporter",
+  schema: postgresExporterOptionsSchema.prefault({}),
+  on: ["database"],
+  reads: { postgres: postgresOptionsSchema },
+  secrets: { postgresExporterPassword: z.string().min(16, "must be at least 16 characters").optional() },
+  requires: ["postgresExporterPassword"],
+  build: (ctx) =>
+    new PostgresExporter(
+      `${ctx.host}-postgres-exporter`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        postgresPort: ctx.reads.postgres.port,
+        password: ctx.secrets.apply((s) => s.postgresExporterPassword!),
+        database: ctx.need(postgres),
+      },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress, reads }) => [
+    { unit: POSTGRES_EXPORTER.unit, reach: `http://${privateAddress}:${options.port}/metrics (as ${options.role} on 127.0.0.1:${reads.postgres.port})` },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "postgres", targets: [`${privateAddress}:${options.port}`] }],
+});
+
 const node = component({
   key: "node",
   schema: nodeOptionsSchema.prefault({}),
@@ -315,6 +361,7 @@ const tunnel = component({
   build: (ctx) => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
   outputs: (t) => ({ publicUrl: t.publicUrl }),
   units: (ctx) => [{ unit: CLOUDFLARED.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
+  scrape: ({ options, privateAddress }) => (options.run ? [{ job: "cloudflared", targets: [`${privateAddress}:${options.metricsPort}`] }] : []),
 });
 
 /**
@@ -333,6 +380,8 @@ const cloudflared = component({
   units: ({ options }) => [
     { unit: CLOUDFLARED.unit, reach: options.run ? `metrics and /ready on http://127.0.0.1:${options.metricsPort}` : "switched off (cloudflared.run: false)" },
   ],
+  // Nothing to scrape while it is switched off (the sandbox).
+  scrape: ({ options, privateAddress }) => (options.run ? [{ job: "cloudflared", targets: [`${privateAddress}:${options.metricsPort}`] }] : []),
   // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
   sandbox: () => ({ run: false }),
 });
@@ -380,6 +429,96 @@ const gateway = component({
   sandbox: ({ versions }) => ({ bind: "lan" as const, version: versions.openclaw }),
 });
 
+/** The observability host's private address (Prometheus's), when there is one. */
+const prometheusAddress = (topology: Topology): string[] => {
+  const host = hostWithRole(topology, "observability");
+  return host ? [topology.hosts[host].privateAddress] : [];
+};
+
+/** The gateway's /health, probed on loopback from its own host for Prometheus. */
+const blackbox = component({
+  key: "blackbox",
+  schema: blackboxOptionsSchema.prefault({}),
+  on: ["gateway"],
+  reads: { gateway: gatewayOptionsSchema },
+  build: (ctx) =>
+    new BlackboxExporter(
+      `${ctx.host}-blackbox`,
+      { connection: ctx.connection, ...ctx.options, listenAddress: ctx.privateAddress, allowFrom: prometheusAddress(ctx.config.topology) },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress, reads }) => [
+    { unit: BLACKBOX.unit, reach: `http://${privateAddress}:${options.port}/probe (probes http://127.0.0.1:${reads.gateway.port}/health)` },
+  ],
+  scrape: ({ options, privateAddress, reads }) => [
+    {
+      job: "gateway",
+      targets: [`${privateAddress}:${options.port}`],
+      metricsPath: "/probe",
+      params: { module: [HTTP_MODULE], target: [`http://127.0.0.1:${reads.gateway.port}/health`] },
+    },
+  ],
+});
+
+/** Alertmanager on the observability host: Prometheus's alerts to a webhook and/or email. */
+const alertmanager = component({
+  key: "alertmanager",
+  schema: alertmanagerOptionsSchema.prefault({}),
+  on: ["observability"],
+  secrets: {
+    /** Bearer token for alertmanager.webhook (with bearerToken: true). */
+    alertmanagerWebhookToken: z.string().min(1).optional(),
+    /** SMTP AUTH password for alertmanager.email (with a username). */
+    alertmanagerSmtpPassword: z.string().min(1).optional(),
+  },
+  secretPaths: ({ options }) =>
+    alertmanagerSecretsNeeded(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  build: (ctx) =>
+    new Alertmanager(
+      `${ctx.host}-alertmanager`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        secrets: ctx.secrets.apply((s) => ({ webhookToken: s.alertmanagerWebhookToken, smtpPassword: s.alertmanagerSmtpPassword })),
+      },
+      ctx.opts,
+    ),
+  units: ({ options, privateAddress }) => [
+    {
+      unit: ALERTMANAGER.unit,
+      reach: `http://${privateAddress}:${options.port} -> ${[options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ") || "no receiver (alertmanager.webhook / .email)"}`,
+    },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "alertmanager", targets: [`${privateAddress}:${options.port}`] }],
+});
+
+/** Prometheus on the observability host: every host's scrape jobs, the alert rules, OTLP metrics. */
+const prometheus = component({
+  key: "prometheus",
+  schema: prometheusOptionsSchema.prefault({}),
+  on: ["observability"],
+  reads: { alertmanager: alertmanagerOptionsSchema },
+  build: (ctx) =>
+    new Prometheus(
+      `${ctx.host}-prometheus`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        jobs: scrapeJobs(ctx.config),
+        // Alertmanager is placed on the same (observability) host.
+        alertmanagers: [`${ctx.privateAddress}:${ctx.reads.alertmanager.port}`],
+      },
+      ctx.opts,
+    ),
+  outputs: (p) => ({ prometheusUrl: p.url }),
+  units: ({ options, privateAddress }) => [
+    { unit: PROMETHEUS.unit, reach: `http://${privateAddress}:${options.port} (UI and API; OTLP metrics at ${OTLP_METRICS_PATH})` },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "prometheus", targets: [`${privateAddress}:${options.port}`] }],
+});
+
 /** Grafana on the observability host, its datasources the same host's Prometheus, Loki and Tempo. */
 const grafana = component({
   key: "grafana",
@@ -412,7 +551,7 @@ const grafana = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, postgres, node, tunnel, cloudflared, gateway, grafana] as const;
+export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, postgres, postgresExporter, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -479,4 +618,40 @@ export function hostUnits(config: StackConfig): HostUnit[] {
 /** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
 export function secretPaths(config: StackConfig): string[] {
   return componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? [...(entry.requires ?? [])]);
+}
+
+/** One job of the topology's scrape configuration: a ScrapeJob's targets, grouped per host. */
+export interface TopologyScrapeJob extends Omit<ScrapeJob, "targets" | "labels"> {
+  /** One group per host (and label set), each labelled with the topology's host name as `host`. */
+  groups: { targets: string[]; labels: Record<string, string> }[];
+}
+
+/**
+ * Everything Prometheus scrapes in the whole topology: for each host, the entries placed on
+ * its roles, each asked for its jobs; jobs of the same name become one, with one target group
+ * per host. Another host's components are seen with this stack's options (the stack files of
+ * the other hosts are not readable here): options that move a scrape target (a port, `run`)
+ * belong in the project config (Pulumi.yaml), which every stack reads.
+ *
+ * Takes a hook's `config`: the whole parsed stack config (componentsOn passes it), typed
+ * CoreConfig only so that the registry's types do not refer to themselves.
+ */
+export function scrapeJobs(config: CoreConfig): TopologyScrapeJob[] {
+  const stack = config as StackConfig;
+  const jobs = new Map<string, TopologyScrapeJob>();
+  for (const host of Object.keys(stack.topology.hosts)) {
+    for (const { entry, ctx } of componentsOn({ ...stack, host })) {
+      for (const { job, targets, labels, ...rest } of entry.scrape?.(ctx) ?? []) {
+        const known = jobs.get(job);
+        const how = (j: Pick<ScrapeJob, "metricsPath" | "params">) => JSON.stringify([j.metricsPath, j.params]);
+        if (known && how(known) !== how(rest)) {
+          throw new Error(`scrape job ${job}: ${entry.key} on ${host} asks for a path or parameters other than the same job on another host`);
+        }
+        const group = { targets, labels: { ...labels, host } };
+        if (known) known.groups.push(group);
+        else jobs.set(job, { job, ...rest, groups: [group] });
+      }
+    }
+  }
+  return [...jobs.values()];
 }

@@ -4,6 +4,7 @@ import * as path from "path";
 import { Directive, hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
+import { renderArgsDelete as argsDeleteScript, renderHoldScript as holdScript } from "../../src/remote/packaged-service";
 import { script, sh } from "../../src/remote/shell";
 import { MANAGED_HEADER, renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
@@ -60,8 +61,6 @@ export function allowList(s: NodeExporterSettings): string | null {
 }
 
 const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus-node-exporter.default.hbs");
-const holdTemplate = template<{ unit: string; package: string; defaults: string }>(__dirname, "hold.sh.hbs");
-const argsDeleteTemplate = template<{ path: string; unit: string; stock: string }>(__dirname, "args-delete.sh.hbs");
 
 /** Debian's /etc/default/prometheus-node-exporter as the package ships it (its conffile md5 matches). */
 export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", "stock.default"), "utf8");
@@ -110,7 +109,7 @@ export function renderDropIn(s: NodeExporterSettings): string {
 
 /** Runs before the package install: keeps the package from starting it on every address. */
 export function renderHoldScript(): string {
-  return holdTemplate({ unit: PATHS.unit, package: PATHS.package, defaults: PATHS.defaults });
+  return holdScript(PATHS);
 }
 
 /**
@@ -130,5 +129,5 @@ export function argsFileSpec(s: NodeExporterSettings): CheckedFileSpec {
 
 /** Undoes the args step: the service stopped and disabled, Debian's defaults file back. */
 export function renderArgsDelete(): string {
-  return argsDeleteTemplate({ path: PATHS.defaults, unit: PATHS.unit, stock: STOCK_DEFAULTS });
+  return argsDeleteScript(PATHS, STOCK_DEFAULTS);
 }

@@ -24,7 +24,7 @@ export function binaryPath(s: PromtailSettings): string {
 }
 
 export function readyUrl(s: PromtailSettings): string {
-  return `http://127.0.0.1:${s.port}${paths(s.agent).readyPath}`;
+  return `http://${s.listenAddress}:${s.port}${paths(s.agent).readyPath}`;
 }
 
 /** Anchored alternatives for a relabel `keep` rule; null ships every unit. */
@@ -60,7 +60,7 @@ export function promtailConfig(s: PromtailSettings) {
   const unitLabel = ["__journal__systemd_unit"];
   const keep = unitsRegex(s.units);
   return {
-    server: { http_listen_address: "127.0.0.1", http_listen_port: s.port, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
+    server: { http_listen_address: s.listenAddress, http_listen_port: s.port, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
     positions: { filename: `${paths("promtail").stateDir}/positions.yaml` },
     // max_retries 0: retry for ever (dskit's backoff: "zero means infinite retries"), so a batch
     // is never dropped while Loki is down; the journal is read on once it is taken.
@@ -100,7 +100,7 @@ export function unitSpec(s: PromtailSettings): UnitSpec {
   const execStart =
     s.agent === "promtail"
       ? `${bin} -config.file=${p.config}`
-      : `${bin} run --server.http.listen-addr=127.0.0.1:${s.port} --storage.path=${p.stateDir} --disable-reporting ${p.config}`;
+      : `${bin} run --server.http.listen-addr=${s.listenAddress}:${s.port} --storage.path=${p.stateDir} --disable-reporting ${p.config}`;
   const allow = ipAllowList(s.lokiUrl);
   // Talks to Loki only: when its address is known, nothing else is reachable.
   const extra: Directive[] = allow ? [["IPAddressDeny", "any"], ["IPAddressAllow", allow]] : [];

@@ -51,7 +51,7 @@ export const promtailOptionsSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "must be a sha256 digest (64 lowercase hex characters)")
       .optional(),
-    /** The agent's HTTP port on 127.0.0.1: readiness (/ready, Alloy /-/ready) and metrics. */
+    /** The agent's HTTP port on its listen address (the private address): readiness (/ready, Alloy /-/ready) and metrics. */
     port: z.number().int().min(1024).max(65535).default(9080),
     /** Value of the `job` label on every line. */
     job: z
@@ -104,6 +104,11 @@ export const promtailOptionsSchema = z
 export const promtailArgsSchema = promtailOptionsSchema.safeExtend({
   /** Loki's push endpoint, derived from the topology (e.g. http://10.0.0.2:3100/loki/api/v1/push). */
   lokiUrl: httpUrl.refine(isPushEndpoint, "must be Loki's push endpoint, e.g. http://10.0.0.2:3100/loki/api/v1/push"),
+  /**
+   * Where the agent's HTTP server (readiness, metrics; nothing writable) listens: the host's
+   * private address, so that Prometheus on the observability host scrapes its push errors.
+   */
+  listenAddress: z.ipv4().refine((a) => a !== "0.0.0.0", "must be one address of the host, not 0.0.0.0").default("127.0.0.1"),
   /** Value of the `host` label: the topology's host name. */
   hostLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a host name like vps1"),
   /** Base URL of Grafana's apt repository (a mirror works). */

@@ -23,6 +23,7 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     gatewayToken: TOKEN,
     gatewayEnv: { ANTHROPIC_API_KEY: API_KEY },
     postgresPasswords: { openclaw: DB_PASSWORD },
+    postgresExporterPassword: "e".repeat(24),
     tunnelToken: TUNNEL_TOKEN,
   });
   const deployed = deployHost(config, secrets, opts);
@@ -75,6 +76,8 @@ describe("vps1 (gateway) program", () => {
       `${REMOTE} vps1-gateway-env`,
       `${REMOTE} vps1-gateway-config`,
       `${REMOTE} vps1-gateway-unit`,
+      "openclaw:observability:BlackboxExporter vps1-blackbox",
+      ...["hold", "package", "config", "args", "drop-in"].map((step) => `${REMOTE} vps1-blackbox-${step}`),
     ]);
   });
 
@@ -193,7 +196,7 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
 });
 
 describe("vps2 (observability + database) program", () => {
-  it("registers metrics, logs, Loki, Tempo and PostgreSQL, and no gateway", () => {
+  it("registers metrics, logs, Loki, Tempo, PostgreSQL and Prometheus, and no gateway", () => {
     const { recorded } = deploy("vps2");
     const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
     expect(components).toEqual([
@@ -203,6 +206,9 @@ describe("vps2 (observability + database) program", () => {
       "openclaw:observability:Loki vps2-loki",
       "openclaw:observability:Tempo vps2-tempo",
       "openclaw:database:PostgresNative vps2-postgres",
+      "openclaw:observability:PostgresExporter vps2-postgres-exporter",
+      "openclaw:observability:Alertmanager vps2-alertmanager",
+      "openclaw:observability:Prometheus vps2-prometheus",
     ]);
   });
 

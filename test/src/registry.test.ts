@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../sandbox/contract";
 import { deployOrder, sandboxStackConfig, sandboxUnitList, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig, secretsSchema, stackConfigSchema } from "../../src/config";
-import { entries, hostUnits, REGISTRY, secretPaths } from "../../src/registry";
+import { entries, hostUnits, REGISTRY, scrapeJobs, secretPaths } from "../../src/registry";
 import { HOST_KEY_1, HOST_KEY_2, validConfig } from "../fixtures/config";
 
 const config = (overrides: Record<string, unknown> = {}) => parseStackConfig({ ...validConfig(), ...overrides });
@@ -45,31 +45,46 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "tunnelToken", "gatewayToken", "gatewayEnv", "grafanaAdminPassword"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
-    expect(units()).toEqual(["vps1 prometheus-node-exporter.service", "vps1 promtail.service", "vps1 openclaw-gateway.service"]);
+    expect(units()).toEqual([
+      "vps1 prometheus-node-exporter.service",
+      "vps1 promtail.service",
+      "vps1 openclaw-gateway.service",
+      "vps1 prometheus-blackbox-exporter.service",
+    ]);
     expect(units({ host: "vps2" })).toEqual([
       "vps2 prometheus-node-exporter.service",
       "vps2 promtail.service",
       "vps2 loki.service",
       "vps2 tempo.service",
       "vps2 postgresql@17-main.service",
+      "vps2 prometheus-postgres-exporter.service",
+      "vps2 prometheus-alertmanager.service",
+      "vps2 prometheus.service",
     ]);
     // The database role moved to vps1: its unit moves with it.
     const topology = validConfig().topology;
     topology.hosts.vps1.roles = ["gateway", "database"];
     topology.hosts.vps2.roles = ["observability"];
     expect(units({ topology })).toContain("vps1 postgresql@17-main.service");
-    expect(units({ topology, host: "vps2" })).toEqual(["vps2 prometheus-node-exporter.service", "vps2 promtail.service", "vps2 loki.service", "vps2 tempo.service"]);
+    expect(units({ topology, host: "vps2" })).toEqual([
+      "vps2 prometheus-node-exporter.service",
+      "vps2 promtail.service",
+      "vps2 loki.service",
+      "vps2 tempo.service",
+      "vps2 prometheus-alertmanager.service",
+      "vps2 prometheus.service",
+    ]);
   });
 
   it("deploys optional components only when set, and the log agent only with an observability host to ship to", () => {
     expect(units({ cloudflared: { run: false } })).toContain("vps1 cloudflared.service");
     const topology = validConfig().topology;
     topology.hosts.vps2.roles = ["database"];
-    expect(units({ topology })).toEqual(["vps1 prometheus-node-exporter.service", "vps1 openclaw-gateway.service"]);
+    expect(units({ topology })).toEqual(["vps1 prometheus-node-exporter.service", "vps1 openclaw-gateway.service", "vps1 prometheus-blackbox-exporter.service"]);
   });
 
   it("follows the options: the log agent and PostgreSQL's version name their units", () => {
@@ -90,11 +105,37 @@ describe("the registry", () => {
     });
   });
 
+  it("derives every scrape job of the topology, one target group per host with its `host` label", () => {
+    const jobs = scrapeJobs(config({ host: "vps2" }));
+    expect(jobs.map((j) => [j.job, j.groups.map((g) => `${g.labels.host} ${g.targets.join(",")}`)])).toEqual([
+      ["node", ["vps1 10.0.0.1:9100", "vps2 10.0.0.2:9100"]],
+      ["promtail", ["vps1 10.0.0.1:9080", "vps2 10.0.0.2:9080"]],
+      ["gateway", ["vps1 10.0.0.1:9115"]],
+      ["loki", ["vps2 10.0.0.2:3100"]],
+      ["tempo", ["vps2 10.0.0.2:3200"]],
+      ["postgres", ["vps2 10.0.0.2:9187"]],
+      ["alertmanager", ["vps2 10.0.0.2:9093"]],
+      ["prometheus", ["vps2 10.0.0.2:9090"]],
+    ]);
+    // The gateway's /health on loopback, probed by blackbox on its own host.
+    expect(jobs.find((j) => j.job === "gateway")).toMatchObject({ metricsPath: "/probe", params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] } });
+    // The same from either host's stack; a port set for both moves the targets; cloudflared counts only when it runs.
+    expect(scrapeJobs(config())).toEqual(jobs);
+    expect(scrapeJobs(config({ nodeExporter: { port: 9200 } }))[0].groups[0].targets).toEqual(["10.0.0.1:9200"]);
+    expect(scrapeJobs(config({ cloudflared: { run: false } })).map((j) => j.job)).not.toContain("cloudflared");
+    expect(scrapeJobs(config({ cloudflared: { run: true, install: { from: "apt", keyFingerprint: "C".repeat(40) } } })).find((j) => j.job === "cloudflared")?.groups).toEqual([
+      { targets: ["10.0.0.1:20241"], labels: { host: "vps1" } },
+    ]);
+  });
+
   it("names the secrets each host needs set", () => {
+    const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
+    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
       "postgresPasswords.openclaw",
       "postgresPasswords.grafana",
+      "postgresExporterPassword",
     ]);
   });
 });
@@ -103,14 +144,18 @@ describe("the sandbox stacks", () => {
   it("give the quickstart's summary: every unit of every sandbox host, with how to reach it", () => {
     expect(sandboxUnitList(SANDBOX).map((u) => `${u.host} ${u.unit} ${u.reach}`)).toEqual([
       "vps1 prometheus-node-exporter.service http://10.231.0.11:9100/metrics",
-      "vps1 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps1 promtail.service http://10.231.0.11:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
+      "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
-      "vps2 promtail.service http://127.0.0.1:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
       "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
+      "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
+      "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",
+      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API; OTLP metrics at /api/v1/otlp/v1/metrics)",
       "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
   });

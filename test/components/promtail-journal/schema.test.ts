@@ -24,6 +24,7 @@ describe("PromtailJournal options", () => {
       memoryMax: "256M",
       hardening: true,
       lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push",
+      listenAddress: "127.0.0.1",
       hostLabel: "vps1",
       grafanaAptUrl: "https://apt.grafana.com",
       grafanaKeyUrl: "https://apt.grafana.com/gpg-full.key",

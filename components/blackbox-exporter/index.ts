@@ -1,0 +1,48 @@
+// BlackboxExporter: Debian's prometheus-blackbox-exporter on the gateway host, listening on
+// the private address so Prometheus (on the observability host) can ask it to probe the
+// gateway's /health on loopback. Steps (src/remote/packaged-service.ts): hold -> package ->
+// blackbox-openclaw.yml (checked with --config.check) -> ARGS -> hardened drop-in.
+import * as pulumi from "@pulumi/pulumi";
+import { checkedFile } from "../../src/remote/checked-file";
+import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { Connection } from "../../src/remote/ssh";
+import { parseOrThrow } from "../../src/validate";
+import { configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, STOCK_DEFAULTS } from "./render";
+import { BlackboxArgsOptions, blackboxArgsSchema } from "./schema";
+
+export * from "./schema";
+
+export interface BlackboxExporterArgs extends BlackboxArgsOptions {
+  connection: pulumi.Input<Connection>;
+}
+
+export class BlackboxExporter extends pulumi.ComponentResource {
+  /** http://<private address>:<port>/probe. Known once it answers. */
+  readonly probeUrl: pulumi.Output<string>;
+  readonly unitName: string = PATHS.unit;
+
+  constructor(name: string, args: BlackboxExporterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:observability:BlackboxExporter", name, {}, opts);
+    const { connection, ...options } = args;
+    const s = parseOrThrow(blackboxArgsSchema, options, `BlackboxExporter ${name}: `);
+    const parent = { parent: this };
+    const pkg = holdAndInstall(name, connection, PATHS, this);
+    const config = renderConfig(s);
+    const configFile = checkedFile(`${name}-config`, { connection, ...configFileSpec(), content: config }, { ...parent, dependsOn: [pkg] });
+    const dropIn = argsAndDropIn(
+      name,
+      {
+        connection,
+        paths: PATHS,
+        flags: renderFlags(s),
+        stockDefaults: STOCK_DEFAULTS,
+        dropIn: dropInSpec(s),
+        files: [{ path: PATHS.config, content: config }],
+        healthCheck: healthCheck(s),
+      },
+      { ...parent, dependsOn: [configFile] },
+    );
+    this.probeUrl = dropIn.id.apply(() => `http://${s.listenAddress}:${s.port}/probe`);
+    this.registerOutputs({ probeUrl: this.probeUrl, unitName: this.unitName });
+  }
+}

@@ -1,0 +1,137 @@
+// Pure rendering of Prometheus's files and scripts from its settings. Golden-file tested.
+import * as fs from "fs";
+import * as path from "path";
+import { Document } from "yaml";
+import { hardening } from "../../src/hardening";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { HttpHealthCheck } from "../../src/remote/health";
+import { sh } from "../../src/remote/shell";
+import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { rulesFile } from "./rules";
+import { PrometheusSettings } from "./schema";
+
+/** What Debian's package (prometheus, Debian 13: 2.53) ships, and our files. */
+export const PATHS = {
+  package: "prometheus",
+  unit: "prometheus.service",
+  binary: "/usr/bin/prometheus",
+  promtool: "/usr/bin/promtool",
+  /** The package's EnvironmentFile; its ARGS are the whole command line. A conffile. */
+  defaults: "/etc/default/prometheus",
+  /** The package's conffile, replaced by ours. */
+  config: "/etc/prometheus/prometheus.yml",
+  rules: "/etc/prometheus/rules/openclaw-infra.yml",
+  /** The package's state directory (owned by its prometheus user). */
+  stateDir: "/var/lib/prometheus",
+  tsdb: "/var/lib/prometheus/metrics2",
+  dropIn: "10-openclaw",
+} as const;
+
+/** Where the gateway's OTLP exporter sends metrics (2.53, --enable-feature=otlp-write-receiver). */
+export const OTLP_METRICS_PATH = "/api/v1/otlp/v1/metrics";
+
+export function baseUrl(s: Pick<PrometheusSettings, "listenAddress" | "port">): string {
+  return `http://${s.listenAddress}:${s.port}`;
+}
+
+/** After every restart: the TSDB is loaded and the rules and scrapes run. */
+export function healthCheck(s: PrometheusSettings): HttpHealthCheck {
+  return { url: `${baseUrl(s)}/-/ready`, expect: "Ready", unit: PATHS.unit };
+}
+
+/** The command line, in the order it appears in ARGS. */
+export function renderFlags(s: PrometheusSettings): string[] {
+  return [
+    `--config.file=${PATHS.config}`,
+    `--web.listen-address=${s.listenAddress}:${s.port}`,
+    `--storage.tsdb.path=${PATHS.tsdb}`,
+    `--storage.tsdb.retention.time=${s.retentionTime}`,
+    ...(s.retentionSize ? [`--storage.tsdb.retention.size=${s.retentionSize}`] : []),
+    // The gateway pushes its metrics by OTLP/HTTP to /api/v1/otlp/v1/metrics (2.53's name for it).
+    "--enable-feature=otlp-write-receiver",
+  ];
+}
+
+/** prometheus.yml as an object: intervals, the rules, Alertmanager and the derived jobs. */
+export function prometheusConfig(s: PrometheusSettings) {
+  return {
+    global: { scrape_interval: s.scrapeInterval, evaluation_interval: s.evaluationInterval },
+    rule_files: [PATHS.rules],
+    ...(s.alertmanagers.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: s.alertmanagers }] }] } } : {}),
+    scrape_configs: s.jobs.map((j) => ({
+      job_name: j.job,
+      ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
+      ...(j.params ? { params: j.params } : {}),
+      static_configs: j.groups.map((g) => ({ targets: g.targets, labels: g.labels })),
+    })),
+  };
+}
+
+/** YAML from an object, under our header; no anchors, no folding. */
+function yamlFile(value: unknown, header: string[]): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  doc.commentBefore = [MANAGED_HEADER, ...header].map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+export function renderConfig(s: PrometheusSettings): string {
+  return yamlFile(prometheusConfig(s), ["Scrape jobs derived from the topology and the registry (src/registry.ts scrapeJobs)."]);
+}
+
+export function renderRules(s: PrometheusSettings): string {
+  return yamlFile(rulesFile(s.alerts), ["Alert rules of openclaw-infra (components/prometheus/rules.ts)."]);
+}
+
+/** Debian's /etc/default/prometheus as the package ships it (Debian 12's; 13's reads the same). */
+export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", "stock.default"), "utf8");
+
+/** The rules file, checked by promtool before prometheus.yml (which names it) is. */
+export function rulesFileSpec(): CheckedFileSpec {
+  return {
+    path: PATHS.rules,
+    checkerName: "promtool check rules",
+    suffix: ".yml",
+    prelude: `install -d -m 0755 ${sh(path.dirname(PATHS.rules))}`,
+    checker: `${sh(PATHS.promtool)} check rules "$candidate"`,
+  };
+}
+
+export function configFileSpec(): CheckedFileSpec {
+  return {
+    path: PATHS.config,
+    checkerName: "promtool check config",
+    suffix: ".yml",
+    checker: `${sh(PATHS.promtool)} check config "$candidate"`,
+  };
+}
+
+/**
+ * The drop-in: network-online ordering and the shared hardening. The TSDB under
+ * /var/lib/prometheus is the one place it writes (ProtectSystem=strict elsewhere).
+ */
+export function dropInSpec(s: PrometheusSettings): UnitSpec {
+  return {
+    header: [
+      MANAGED_HEADER,
+      `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`,
+      `Its arguments (listen address, retention, OTLP receiver) are ARGS in ${PATHS.defaults}.`,
+    ],
+    sections: {
+      Unit: [
+        { comment: "It binds the host's private address, which may come up after network.target." },
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target"],
+      ],
+      Service: [
+        { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
+        ["RestartSec", "5"],
+        ...(s.hardening ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir] as [string, string]] : []),
+      ],
+    },
+    hardening: s.hardening ? hardening() : [],
+  };
+}
+
+export function renderDropIn(s: PrometheusSettings): string {
+  return renderUnitFile(dropInSpec(s));
+}

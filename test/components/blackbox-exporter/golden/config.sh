@@ -1,0 +1,33 @@
+dest='/etc/prometheus/blackbox-openclaw.yml'
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+candidate="$work/candidate"'.yml'
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  if ! out=$( { '/usr/bin/prometheus-blackbox-exporter' --config.check --config.file="$candidate"; } 2>&1 ); then
+    echo '/usr/bin/prometheus-blackbox-exporter --config.check rejects the new /etc/prometheus/blackbox-openclaw.yml; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/prometheus/blackbox-openclaw.yml'
+  [ -d '/etc/prometheus' ] || install -d -m 0755 '/etc/prometheus'
+  tmp=$(mktemp '/etc/prometheus/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'root:root' "$tmp"
+  chmod '0644' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (/usr/bin/prometheus-blackbox-exporter --config.check: ok)"
+fi

@@ -1,0 +1,1 @@
+runuser -u postgres -- psql -X -tA -p '5432' -d postgres -c 'SELECT CASE WHEN rolcanlogin AND pg_has_role(rolname, '\''pg_monitor'\'', '\''MEMBER'\'') THEN '\''role=ok'\'' ELSE '\''role=incomplete'\'' END FROM pg_roles WHERE rolname = '\''postgres_exporter'\''' 2>/dev/null | grep . || echo role=missing

@@ -1,0 +1,35 @@
+dest='/etc/default/prometheus'
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+candidate="$work/candidate"
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  if ! out=$( { '/usr/bin/prometheus' '--config.file=/etc/prometheus/prometheus.yml' '--web.listen-address=10.0.0.2:9091' '--storage.tsdb.path=/var/lib/prometheus/metrics2' '--storage.tsdb.retention.time=90d' '--storage.tsdb.retention.size=20GB' '--enable-feature=otlp-write-receiver' --help 2>&1 >/dev/null </dev/null; } 2>&1 ); then
+    echo '/usr/bin/prometheus --help rejects the new /etc/default/prometheus; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/default/prometheus'
+  [ -d '/etc/default' ] || install -d -m 0755 '/etc/default'
+  tmp=$(mktemp '/etc/default/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'root:root' "$tmp"
+  chmod '0644' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (/usr/bin/prometheus --help: ok)"
+fi
+systemctl unmask --quiet 'prometheus.service'
+systemctl enable --quiet 'prometheus.service'

@@ -1,0 +1,33 @@
+dest='/etc/prometheus/prometheus.yml'
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+candidate="$work/candidate"'.yml'
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  if ! out=$( { '/usr/bin/promtool' check config "$candidate"; } 2>&1 ); then
+    echo 'promtool check config rejects the new /etc/prometheus/prometheus.yml; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/prometheus/prometheus.yml'
+  [ -d '/etc/prometheus' ] || install -d -m 0755 '/etc/prometheus'
+  tmp=$(mktemp '/etc/prometheus/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'root:root' "$tmp"
+  chmod '0644' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (promtool check config: ok)"
+fi

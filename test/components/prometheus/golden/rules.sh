@@ -1,0 +1,34 @@
+install -d -m 0755 '/etc/prometheus/rules'
+dest='/etc/prometheus/rules/openclaw-infra.yml'
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+candidate="$work/candidate"'.yml'
+cat > "$candidate"
+chmod 0644 "$candidate"
+changed=no
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+  echo "unchanged $dest"
+else
+  if ! out=$( { '/usr/bin/promtool' check rules "$candidate"; } 2>&1 ); then
+    echo 'promtool check rules rejects the new /etc/prometheus/rules/openclaw-infra.yml; the current one stays:' >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  (
+  dest='/etc/prometheus/rules/openclaw-infra.yml'
+  [ -d '/etc/prometheus/rules' ] || install -d -m 0755 '/etc/prometheus/rules'
+  tmp=$(mktemp '/etc/prometheus/rules/.tmp.XXXXXX')
+  trap 'rm -f "$tmp"' EXIT
+  cat > "$tmp"
+  chown 'root:root' "$tmp"
+  chmod '0644' "$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    mv -f "$tmp" "$dest"
+    echo "wrote $dest"
+  fi
+  ) < "$candidate" >/dev/null
+  changed=yes
+  echo "wrote $dest (promtool check rules: ok)"
+fi

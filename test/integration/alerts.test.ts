@@ -1,0 +1,167 @@
+// Prometheus, its targets and an alert end to end on the sandbox: vps2 then vps1 onto reset
+// hosts, with Alertmanager's webhook pointing at a receiver this test runs on the sandbox
+// bridge and the gateway alert's `for:` shortened through its typed option. Then: every
+// target the registry derives for the topology is up; stopping the gateway on vps1 brings
+// GatewayUnhealthy to the receiver firing, starting it brings it resolved; the webhook's
+// bearer token (a secret) reaches the receiver and no other user on vps2.
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSandbox } from "../../sandbox/contract";
+import { readStackConfig, writeSandboxStack } from "../../sandbox/stack";
+import { scrapeJobs } from "../../src/registry";
+import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+
+const GATEWAY_TOKEN = randomBytes(24).toString("hex");
+const DB_PASSWORD = randomBytes(18).toString("base64url");
+const WEBHOOK_TOKEN = randomBytes(24).toString("base64url");
+const EXPORTER_PASSWORD = randomBytes(18).toString("base64url");
+const GATEWAY = "openclaw-gateway.service";
+
+interface Notification {
+  status: "firing" | "resolved";
+  alerts: { status: string; labels: Record<string, string> }[];
+  authorization?: string;
+  at: number;
+}
+
+let backend: string;
+let vps1: SandboxStack;
+let vps2: SandboxStack;
+let prometheusUrl: string;
+let receiver: http.Server;
+const received: Notification[] = [];
+const figures: Record<string, string> = {};
+const started = Date.now();
+
+/** Alertmanager's webhook receiver, on the sandbox bridge only, on a free port. */
+async function startReceiver(bridge: string): Promise<string> {
+  receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      try {
+        received.push({ ...JSON.parse(body), authorization: req.headers.authorization, at: Date.now() });
+      } catch {
+        // Not Alertmanager's JSON: ignored.
+      }
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, bridge, resolve));
+  return `http://${bridge}:${(receiver.address() as AddressInfo).port}/alerts`;
+}
+
+/** The sandbox stack file with `extra` options (openclaw-infra:<key>) merged over it. */
+function withOptions(host: string, extra: Record<string, unknown>) {
+  return (file: string) => {
+    writeSandboxStack(host, file, readSandbox());
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    for (const [key, value] of Object.entries(extra)) doc.config[`openclaw-infra:${key}`] = value;
+    fs.writeFileSync(file, stringify(doc));
+  };
+}
+
+async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>, explain: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s. ${await explain()}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+interface Target {
+  labels: Record<string, string>;
+  health: string;
+  lastError: string;
+}
+async function activeTargets(): Promise<Target[]> {
+  const r = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
+  return ((await r.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
+}
+
+const gatewayNotification = (status: Notification["status"]) => () =>
+  Promise.resolve(received.find((n) => n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status)));
+
+beforeAll(async () => {
+  const info = sandboxInfo();
+  figures["sandbox reset (both hosts)"] = `${sandbox("reset", "all").seconds.toFixed(1)} s`;
+  const webhookUrl = await startReceiver(info.bridge);
+  backend = tempBackend();
+  vps2 = new SandboxStack("vps2", backend);
+  vps2.create(
+    withOptions("vps2", {
+      alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
+      prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s" } } },
+    }),
+    { "postgresPasswords.openclaw": DB_PASSWORD, alertmanagerWebhookToken: WEBHOOK_TOKEN, postgresExporterPassword: EXPORTER_PASSWORD },
+  );
+  vps1 = new SandboxStack("vps1", backend);
+  vps1.init({ gatewayToken: GATEWAY_TOKEN });
+  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
+  prometheusUrl = `http://${info.hosts.vps2.address}:9090`;
+});
+
+afterAll(async () => {
+  console.log("\nalerts figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  receiver?.close();
+  if (backend) fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe("Prometheus and Alertmanager on the sandbox", () => {
+  it("scrapes every target the registry derives for the topology, each up", async () => {
+    const expected = scrapeJobs(readStackConfig(vps2.configFile)).flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
+    expect(expected.length).toBeGreaterThan(5);
+    const t0 = Date.now();
+    await waitFor(
+      "every derived target up",
+      90,
+      async () => {
+        const up = new Set((await activeTargets()).filter((t) => t.health === "up").map((t) => `${t.labels.job} ${t.labels.instance} host=${t.labels.host}`));
+        return expected.every((e) => up.has(e)) ? true : undefined;
+      },
+      async () => {
+        const all = await activeTargets();
+        const line = (e: string) => {
+          const t = all.find((x) => `${x.labels.job} ${x.labels.instance} host=${x.labels.host}` === e);
+          return `  ${e}: ${t ? `${t.health} ${t.lastError}` : "not a target of Prometheus"}`;
+        };
+        return `Targets:\n${expected.map(line).join("\n")}`;
+      },
+    );
+    figures["all targets up after"] = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+  });
+
+  it("sends GatewayUnhealthy to the webhook when the gateway stops, and resolved when it is back", async () => {
+    expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
+    const stopped = Date.now();
+    try {
+      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayNotification("firing"), async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`);
+      figures["gateway stopped -> firing at the webhook"] = `${((firing.at - stopped) / 1000).toFixed(0)} s`;
+      expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")!.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
+      expect(firing.authorization).toBe(`Bearer ${WEBHOOK_TOKEN}`);
+    } finally {
+      expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
+    }
+    const back = Date.now();
+    const resolved = await waitFor("GatewayUnhealthy resolved at the webhook", 180, gatewayNotification("resolved"), async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`);
+    figures["gateway started -> resolved at the webhook"] = `${((resolved.at - back) / 1000).toFixed(0)} s`;
+  });
+
+  it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {
+    const secrets = [WEBHOOK_TOKEN, EXPORTER_PASSWORD];
+    const readable = onHost("vps2", "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true", secrets.join("\n") + "\n").stdout.trim();
+    expect(readable).toBe("");
+    for (const file of ["/etc/prometheus/alertmanager-webhook-token", "/etc/prometheus/postgres-exporter.password"]) {
+      expect(onHost("vps2", `stat -c '%U:%G %a' ${file}`).stdout.trim()).toBe("root:prometheus 640");
+    }
+    const visible = onHost("vps2", "ps -eo args; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'").stdout;
+    for (const secret of secrets) expect(visible).not.toContain(secret);
+    figures["test run"] = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  });
+});
