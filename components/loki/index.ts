@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { releaseService } from "../../src/remote/release";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
-import { baseUrl, configFileSpec, installSpec, PATHS, readyUrl, renderConfig, unitSpec } from "./render";
+import { baseUrl, configFileSpec, installSpec, readyUrl, renderConfig, unitSpec } from "./render";
 import { lokiArgsSchema, LokiArgsOptions } from "./schema";
 
 export * from "./schema";
@@ -28,18 +28,7 @@ export class Loki extends pulumi.ComponentResource {
     this.url = baseUrl(s);
     this.version = releaseService(
       name,
-      {
-        connection,
-        install: installSpec(s),
-        user: PATHS.user,
-        stateDir: PATHS.stateDir,
-        config: configFileSpec(),
-        content: renderConfig(s),
-        unit: PATHS.unit,
-        spec: unitSpec(s),
-        // "ready" once its ingester has joined the ring, some seconds after the start.
-        healthCheck: { url: readyUrl(s), expect: "^ready", unit: PATHS.unit, timeoutSeconds: 120 },
-      },
+      { connection, install: installSpec(s), config: configFileSpec(), content: renderConfig(s), spec: unitSpec(s), readyUrl: readyUrl(s) },
       this,
     );
     this.registerOutputs({ url: this.url, version: this.version });

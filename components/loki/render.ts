@@ -1,20 +1,12 @@
 // Pure rendering of Loki's files and scripts from its settings. Golden-file tested.
 import { Document } from "yaml";
-import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
-import { releaseInstallSpec } from "../../src/remote/release";
-import { sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
+import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
+import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { LokiSettings } from "./schema";
 
-export const PATHS = {
-  unit: "loki.service",
-  user: "loki",
-  config: "/etc/loki/loki.yaml",
-  stateDir: "/var/lib/loki",
-  binary: "/usr/local/bin/loki",
-} as const;
+export const PATHS = releasePaths("loki");
 
 /** Where Loki answers on the private network (push, query, OTLP). */
 export function baseUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string {
@@ -82,27 +74,7 @@ export function renderConfig(s: LokiSettings): string {
 }
 
 export function unitSpec(s: LokiSettings): UnitSpec {
-  return serviceUnit({
-    description: "Grafana Loki: log store of every host",
-    documentation: "https://grafana.com/docs/loki/latest/",
-    service: [
-      ["User", PATHS.user],
-      ["Group", PATHS.user],
-      ["ExecStart", `${PATHS.binary} -config.file=${PATHS.config}`],
-      ["StateDirectory", "loki"],
-      ["StateDirectoryMode", "0700"],
-      ["WorkingDirectory", PATHS.stateDir],
-      ["Restart", "on-failure"],
-      ["RestartSec", "5"],
-      // Flushes its in-memory chunks on a stop; the WAL covers a kill.
-      ["TimeoutStopSec", "60"],
-      ["LimitNOFILE", "65536"],
-      ["MemoryMax", s.memoryMax],
-      ["StandardOutput", "journal"],
-      ["StandardError", "journal"],
-    ],
-    hardening: s.hardening ? hardening() : [],
-  });
+  return releaseUnitSpec({ tool: "loki", description: "Grafana Loki: log store of every host", documentation: "https://grafana.com/docs/loki/latest/", memoryMax: s.memoryMax, hardening: s.hardening });
 }
 
 export function renderUnit(s: LokiSettings): string {
@@ -111,15 +83,7 @@ export function renderUnit(s: LokiSettings): string {
 
 /** The configuration as a checked file: `loki -verify-config` reads a candidate before it replaces the current one. */
 export function configFileSpec(): CheckedFileSpec {
-  return {
-    path: PATHS.config,
-    owner: "root",
-    group: PATHS.user,
-    mode: "0640",
-    suffix: ".yaml",
-    checkerName: "loki -verify-config",
-    checker: `${sh(PATHS.binary)} -config.file="$candidate" -verify-config`,
-  };
+  return releaseConfigSpec("loki", "-verify-config");
 }
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. */

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { releaseService } from "../../src/remote/release";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
-import { apiUrl, configFileSpec, installSpec, otlpHttpUrl, PATHS, readyUrl, renderConfig, unitSpec } from "./render";
+import { apiUrl, configFileSpec, installSpec, otlpHttpUrl, readyUrl, renderConfig, unitSpec } from "./render";
 import { tempoArgsSchema, TempoArgsOptions } from "./schema";
 
 export * from "./schema";
@@ -31,18 +31,7 @@ export class Tempo extends pulumi.ComponentResource {
     this.otlpHttpUrl = otlpHttpUrl(s);
     this.version = releaseService(
       name,
-      {
-        connection,
-        install: installSpec(s),
-        user: PATHS.user,
-        stateDir: PATHS.stateDir,
-        config: configFileSpec(),
-        content: renderConfig(s),
-        unit: PATHS.unit,
-        spec: unitSpec(s),
-        // "ready" once its ingester has joined the ring, some seconds after the start.
-        healthCheck: { url: readyUrl(s), expect: "^ready", unit: PATHS.unit, timeoutSeconds: 120 },
-      },
+      { connection, install: installSpec(s), config: configFileSpec(), content: renderConfig(s), spec: unitSpec(s), readyUrl: readyUrl(s) },
       this,
     );
     this.registerOutputs({ url: this.url, otlpHttpUrl: this.otlpHttpUrl, version: this.version });

@@ -1,20 +1,12 @@
 // Pure rendering of Tempo's files and scripts from its settings. Golden-file tested.
 import { Document } from "yaml";
-import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
-import { releaseInstallSpec } from "../../src/remote/release";
-import { sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
+import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
+import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { TempoSettings } from "./schema";
 
-export const PATHS = {
-  unit: "tempo.service",
-  user: "tempo",
-  config: "/etc/tempo/tempo.yaml",
-  stateDir: "/var/lib/tempo",
-  binary: "/usr/local/bin/tempo",
-} as const;
+export const PATHS = releasePaths("tempo");
 
 type Address = Pick<TempoSettings, "listenAddress" | "port">;
 
@@ -59,6 +51,8 @@ export function tempoConfig(s: TempoSettings) {
         },
       },
     },
+    // The single binary still starts memberlist (port 7946), on every address unless told.
+    memberlist: { bind_addr: ["127.0.0.1"], advertise_addr: "127.0.0.1" },
     compactor: { compaction: { block_retention: `${s.retentionDays * 24}h` } },
     storage: { trace: { backend: "local", wal: { path: `${dir}/wal` }, local: { path: `${dir}/blocks` } } },
     usage_report: { reporting_enabled: false },
@@ -73,43 +67,19 @@ export function renderConfig(s: TempoSettings): string {
 }
 
 export function unitSpec(s: TempoSettings): UnitSpec {
-  return serviceUnit({
-    description: "Grafana Tempo: trace store, OTLP receiver",
-    documentation: "https://grafana.com/docs/tempo/latest/",
-    service: [
-      ["User", PATHS.user],
-      ["Group", PATHS.user],
-      ["ExecStart", `${PATHS.binary} -config.file=${PATHS.config}`],
-      ["StateDirectory", "tempo"],
-      ["StateDirectoryMode", "0700"],
-      ["WorkingDirectory", PATHS.stateDir],
-      ["Restart", "on-failure"],
-      ["RestartSec", "5"],
-      ["TimeoutStopSec", "60"],
-      ["LimitNOFILE", "65536"],
-      ["MemoryMax", s.memoryMax],
-      ["StandardOutput", "journal"],
-      ["StandardError", "journal"],
-    ],
-    hardening: s.hardening ? hardening() : [],
-  });
+  return releaseUnitSpec({ tool: "tempo", description: "Grafana Tempo: trace store, OTLP receiver", documentation: "https://grafana.com/docs/tempo/latest/", memoryMax: s.memoryMax, hardening: s.hardening });
 }
 
 export function renderUnit(s: TempoSettings): string {
   return renderUnitFile(unitSpec(s));
 }
 
-/** The configuration as a checked file: `tempo -config.verify` reads a candidate before it replaces the current one. */
+/**
+ * The configuration as a checked file: `tempo -config.verify` reads a candidate before it
+ * replaces the current one. A flag taking its value: bare, it would swallow the next argument.
+ */
 export function configFileSpec(): CheckedFileSpec {
-  return {
-    path: PATHS.config,
-    owner: "root",
-    group: PATHS.user,
-    mode: "0640",
-    suffix: ".yaml",
-    checkerName: "tempo -config.verify",
-    checker: `${sh(PATHS.binary)} -config.file="$candidate" -config.verify`,
-  };
+  return releaseConfigSpec("tempo", "-config.verify=true");
 }
 
 /** The release's file name: Grafana publishes tempo_<version>_linux_amd64.tar.gz. */

@@ -7,13 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { aptPackages } from "./apt";
 import { checkedFile, CheckedFileSpec } from "./checked-file";
 import { digest } from "./file";
-import { HttpHealthCheck } from "./health";
+import { hardening } from "../hardening";
 import { versionedInstall, VersionedInstallSpec } from "./install";
 import { script, sh } from "./shell";
 import { Connection } from "./ssh";
 import { systemdUnit } from "./systemd";
 import { systemUser } from "./user";
-import { UnitSpec } from "./unit-file";
+import { serviceUnit, UnitSpec } from "./unit-file";
 
 export interface ReleaseDownload {
   /** The program: its install root /opt/<tool>, its link /usr/local/bin/<tool>. */
@@ -53,43 +53,104 @@ export function releaseInstallSpec(r: ReleaseDownload): VersionedInstallSpec {
 /** The Debian packages a release install needs on the host. */
 export const RELEASE_TOOLS = ["ca-certificates", "curl", "unzip"];
 
+/** Where a service run from a release keeps its pieces: all named after the program. */
+export function releasePaths(tool: string) {
+  return {
+    unit: `${tool}.service`,
+    user: tool,
+    config: `/etc/${tool}/${tool}.yaml`,
+    stateDir: `/var/lib/${tool}`,
+    binary: `/usr/local/bin/${tool}`,
+  };
+}
+
+export interface ReleaseUnit {
+  tool: string;
+  description: string;
+  documentation: string;
+  memoryMax: string;
+  hardening: boolean;
+}
+
+/**
+ * The unit of a Grafana single binary: its own user, `-config.file=`, state in
+ * /var/lib/<tool>, time to flush on a stop, and the shared hardening, unchanged.
+ */
+export function releaseUnitSpec(u: ReleaseUnit): UnitSpec {
+  const p = releasePaths(u.tool);
+  return serviceUnit({
+    description: u.description,
+    documentation: u.documentation,
+    service: [
+      ["User", p.user],
+      ["Group", p.user],
+      ["ExecStart", `${p.binary} -config.file=${p.config}`],
+      ["StateDirectory", u.tool],
+      ["StateDirectoryMode", "0700"],
+      ["WorkingDirectory", p.stateDir],
+      ["Restart", "on-failure"],
+      ["RestartSec", "5"],
+      // Flushes what it holds in memory on a stop; its WAL covers a kill.
+      ["TimeoutStopSec", "60"],
+      ["LimitNOFILE", "65536"],
+      ["MemoryMax", u.memoryMax],
+      ["StandardOutput", "journal"],
+      ["StandardError", "journal"],
+    ],
+    hardening: u.hardening ? hardening() : [],
+  });
+}
+
+/** Its YAML configuration, readable by its user, checked by `<tool> -config.file=<candidate> <checkFlag>`. */
+export function releaseConfigSpec(tool: string, checkFlag: string): CheckedFileSpec {
+  const p = releasePaths(tool);
+  return {
+    path: p.config,
+    owner: "root",
+    group: p.user,
+    mode: "0640",
+    suffix: ".yaml",
+    checkerName: `${tool} ${checkFlag.replace(/=true$/, "")}`,
+    checker: `${sh(p.binary)} -config.file="$candidate" ${checkFlag}`,
+  };
+}
+
 export interface ReleaseServiceArgs {
   connection: pulumi.Input<Connection>;
   install: VersionedInstallSpec;
-  /** The service's user; its home is the state directory. */
-  user: string;
-  stateDir: string;
-  /** The configuration, checked by the program before it replaces the current one. */
+  /** The checked configuration and its content. */
   config: CheckedFileSpec;
   content: string;
-  unit: string;
   spec: UnitSpec;
-  healthCheck: HttpHealthCheck;
+  /** Its HTTP readiness endpoint. */
+  readyUrl: string;
 }
 
 /**
  * A service run from a release install, in the order a host needs it: download tools, the
  * release, its user, its checked configuration, then its unit, restarted when the
- * configuration or the release changed and followed by the health wait. The result is the
- * installed version, known once the unit is up.
+ * configuration or the release changed and followed by a wait until it answers "ready". The
+ * result is the installed version, known once the unit is up.
  */
 export function releaseService(name: string, args: ReleaseServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
   const { connection } = args;
+  const p = releasePaths(args.install.tool);
   const opts = { parent };
   const tools = aptPackages(`${name}-tools`, { connection, packages: RELEASE_TOOLS }, opts);
   const install = versionedInstall(`${name}-install`, { connection, spec: args.install }, { ...opts, dependsOn: [tools] });
-  const user = systemUser(`${name}-user`, { connection, user: args.user, home: args.stateDir }, opts);
+  const user = systemUser(`${name}-user`, { connection, user: p.user, home: p.stateDir }, opts);
   const config = checkedFile(`${name}-config`, { connection, ...args.config, content: args.content }, { ...opts, dependsOn: [install, user] });
   const installed = install.result.apply((r) => r ?? "");
   const unit = systemdUnit(
     `${name}-unit`,
     {
       connection,
-      name: args.unit,
+      name: p.unit,
       spec: args.spec,
       reads: [args.config.path],
       restartTriggers: [digest(args.content), installed],
-      healthCheck: args.healthCheck,
+      // "ready" once its ingester has joined the ring, some seconds after the start.
+      healthCheck: { url: args.readyUrl, expect: "^ready", unit: p.unit, timeoutSeconds: 120 },
     },
     { ...opts, dependsOn: [install, user, config] },
   );

@@ -35,6 +35,9 @@ describe("Tempo configuration", () => {
     expect(c.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "10.0.0.2:4317" }, http: { endpoint: "10.0.0.2:4318" } });
     expect(c.server).toMatchObject({ http_listen_address: "10.0.0.2", http_listen_port: 3200, grpc_listen_address: "127.0.0.1", grpc_listen_port: 9096 });
   });
+  it("keeps memberlist on loopback", () => {
+    expect(tempoConfig(settings).memberlist).toEqual({ bind_addr: ["127.0.0.1"], advertise_addr: "127.0.0.1" });
+  });
   it("keeps blocks for the retention in days, on the local disk", () => {
     const c = tempoConfig(mirror);
     expect(c.compactor.compaction.block_retention).toBe("48h");
@@ -50,7 +53,7 @@ describe("Tempo configuration", () => {
     try {
       const file = path.join(dir, "tempo.yaml");
       fs.writeFileSync(file, renderConfig(settings));
-      execFileSync(TEMPO, [`-config.file=${file}`, "-config.verify"], { stdio: "pipe" });
+      execFileSync(TEMPO, [`-config.file=${file}`, "-config.verify=true"], { stdio: "pipe" });
     } finally {
       fs.rmSync(dir, { recursive: true });
     }

@@ -8,7 +8,7 @@ changed=no
 if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:tempo:640' ]; then
   echo "unchanged $dest"
 else
-  if ! out=$( { '/usr/local/bin/tempo' -config.file="$candidate" -config.verify; } 2>&1 ); then
+  if ! out=$( { '/usr/local/bin/tempo' -config.file="$candidate" -config.verify=true; } 2>&1 ); then
     echo 'tempo -config.verify rejects the new /etc/tempo/tempo.yaml; the current one stays:' >&2
     echo "$out" >&2
     exit 1
