@@ -212,7 +212,8 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   it("runs promtail with /ready on both hosts, pushing to the derived Loki URL; node-exporter on both private addresses", () => {
     for (const host of ["vps1", "vps2"]) {
       expect(onHost(host, "systemctl is-active promtail").stdout.trim()).toBe("active");
-      expect(onHost(host, "curl -fsS http://127.0.0.1:9080/ready").stdout).toMatch(/ready/i);
+      // On the private address: Prometheus on the observability host scrapes it there.
+      expect(onHost(host, `curl -fsS http://${address[host]}:9080/ready`).stdout).toMatch(/ready/i);
       expect(onHost(host, "cat /etc/promtail/journal.yaml").stdout).toContain(`http://${address.vps2}:3100/loki/api/v1/push`);
       const metrics = curl(`http://${address[host]}:9100/metrics`);
       expect(metrics.ok).toBe(true);
@@ -315,14 +316,34 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     const planned = { vps1: vps1.previewSteps(), vps2: vps2.previewSteps() };
     for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, address.vps2]);
     console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
-    // vps1: the OTLP endpoint (openclaw.json), DATABASE_URL (gateway.env), so the gateway
-    // restarts; the Loki URL and the IP allow-list of the log agent's unit.
+    // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the gateway
+    // restarts; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
+    // (only Prometheus's address may scrape it).
     expect(planned.vps1).toEqual(
-      ["vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit"].map((name) => ({ op: "update", name })),
+      ["vps1-blackbox-drop-in", "vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit"].map((name) => ({ op: "update", name })),
     );
-    // vps2: what listens on the private address (node-exporter, PostgreSQL), and the log agent.
+    // vps2: everything that listens on the private address or points at a peer there.
     expect(planned.vps2).toEqual(
-      ["vps2-logs-config", "vps2-logs-unit", "vps2-node-exporter-args", "vps2-node-exporter-drop-in", "vps2-postgres-conf"].map((name) => ({ op: "update", name })),
+      [
+        "vps2-alertmanager-args",
+        "vps2-alertmanager-drop-in",
+        "vps2-grafana-datasources",
+        "vps2-grafana-ini",
+        "vps2-logs-config",
+        "vps2-logs-unit",
+        "vps2-loki-config",
+        "vps2-loki-unit",
+        "vps2-node-exporter-args",
+        "vps2-node-exporter-drop-in",
+        "vps2-postgres-conf",
+        "vps2-postgres-exporter-args",
+        "vps2-postgres-exporter-drop-in",
+        "vps2-prometheus-args",
+        "vps2-prometheus-config",
+        "vps2-prometheus-drop-in",
+        "vps2-tempo-config",
+        "vps2-tempo-unit",
+      ].map((name) => ({ op: "update", name })),
     );
     // Back where it was: nothing to do.
     expect(vps1.previewSteps()).toEqual([]);
