@@ -94,7 +94,7 @@ beforeAll(async () => {
   const webhookUrl = await startReceiver(info.bridge);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  vps2.create(
+  vps2.createWithSecrets(
     withOptions("vps2", {
       alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
       prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s" } } },
@@ -102,7 +102,7 @@ beforeAll(async () => {
     { "postgresPasswords.openclaw": DB_PASSWORD, alertmanagerWebhookToken: WEBHOOK_TOKEN, postgresExporterPassword: EXPORTER_PASSWORD },
   );
   vps1 = new SandboxStack("vps1", backend);
-  vps1.init({ gatewayToken: GATEWAY_TOKEN });
+  vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN });
   for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
   prometheusUrl = `http://${info.hosts.vps2.address}:9090`;
 });

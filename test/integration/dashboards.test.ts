@@ -57,9 +57,9 @@ beforeAll(() => {
   figures["sandbox reset (both hosts)"] = `${sandbox("reset", "all").seconds.toFixed(1)} s`;
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  vps2.init({ "postgresPasswords.openclaw": randomBytes(18).toString("base64url"), grafanaAdminPassword: GRAFANA_PASSWORD });
+  vps2.initWithSecrets({ "postgresPasswords.openclaw": randomBytes(18).toString("base64url"), grafanaAdminPassword: GRAFANA_PASSWORD });
   vps1 = new SandboxStack("vps1", backend);
-  vps1.init({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
+  vps1.initWithSecrets({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
   for (const stack of [vps2, vps1]) figures[`up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
 });
 

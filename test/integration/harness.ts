@@ -148,9 +148,14 @@ export class SandboxStack extends LocalStack {
    * component adds without listing it.
    */
   initWithSecrets(given: Record<string, string> = {}): Record<string, string> {
+    return this.createWithSecrets((file) => writeSandboxStack(this.host, file, readSandbox()), given);
+  }
+
+  /** create() with every secret the configured stack's host needs, as initWithSecrets. */
+  createWithSecrets(configure: (configFile: string) => void, given: Record<string, string> = {}): Record<string, string> {
     const secrets: Record<string, string> = {};
     this.create((file) => {
-      writeSandboxStack(this.host, file, readSandbox());
+      configure(file);
       for (const secretPath of secretPaths(readStackConfig(file))) secrets[secretPath] = given[secretPath] ?? randomBytes(24).toString("base64url");
     }, {});
     for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);

@@ -56,9 +56,9 @@ beforeAll(() => {
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  vps2.init({ "postgresPasswords.openclaw": DB_PASSWORD });
+  vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD });
   vps1 = new SandboxStack("vps1", backend);
-  vps1.init({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
+  vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
   for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
 });
 
