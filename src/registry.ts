@@ -38,7 +38,7 @@ import { PostgresNative } from "../components/postgres-native";
 import { paths as postgresPaths } from "../components/postgres-native/render";
 import { postgresOptionsSchema } from "../components/postgres-native/schema";
 import { Prometheus } from "../components/prometheus";
-import { OTLP_METRICS_PATH, PATHS as PROMETHEUS } from "../components/prometheus/render";
+import { PATHS as PROMETHEUS } from "../components/prometheus/render";
 import { prometheusOptionsSchema } from "../components/prometheus/schema";
 import { PromtailJournal } from "../components/promtail-journal";
 import { Tempo } from "../components/tempo";
@@ -514,7 +514,7 @@ const prometheus = component({
     ),
   outputs: (p) => ({ prometheusUrl: p.url }),
   units: ({ options, privateAddress }) => [
-    { unit: PROMETHEUS.unit, reach: `http://${privateAddress}:${options.port} (UI and API; OTLP metrics at ${OTLP_METRICS_PATH})` },
+    { unit: PROMETHEUS.unit, reach: `http://${privateAddress}:${options.port} (UI and API)` },
   ],
   scrape: ({ options, privateAddress }) => [{ job: "prometheus", targets: [`${privateAddress}:${options.port}`] }],
 });

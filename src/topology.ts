@@ -65,12 +65,13 @@ export interface PeerEndpoints {
   scrapeTargets: string[];
 }
 
-/** OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it. */
+/**
+ * OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it. Metrics have
+ * none: Debian's Prometheus (2.53.3+ds1) is built without its OTLP receiver.
+ */
 export interface OtlpSignalEndpoints {
   /** Tempo's OTLP/HTTP receiver. */
   traces: string;
-  /** Prometheus's OTLP receiver (--enable-feature=otlp-write-receiver). */
-  metrics: string;
   /** Loki's OTLP ingestion endpoint. */
   logs: string;
 }
@@ -81,7 +82,6 @@ export const PORTS = { loki: 3100, otlpHttp: 4318, prometheus: 9090, nodeExporte
 export function otlpSignalEndpoints(address: string): OtlpSignalEndpoints {
   return {
     traces: `http://${address}:${PORTS.otlpHttp}/v1/traces`,
-    metrics: `http://${address}:${PORTS.prometheus}/api/v1/otlp/v1/metrics`,
     logs: `http://${address}:${PORTS.loki}/otlp/v1/logs`,
   };
 }

@@ -82,13 +82,14 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
     endpoint: peers.otlpEndpoint,
     ...(peers.otlpSignals && {
       tracesEndpoint: peers.otlpSignals.traces,
-      metricsEndpoint: peers.otlpSignals.metrics,
       logsEndpoint: peers.otlpSignals.logs,
     }),
     protocol: "http/protobuf",
     serviceName: "openclaw-gateway",
     traces: true,
-    metrics: true,
+    // No store takes OTLP metrics here (see OtlpSignalEndpoints): sent to the shared
+    // endpoint, Tempo's, they would only be refused.
+    metrics: false,
     logs: true,
   };
   return { gateway, diagnostics: { enabled: true, otel } };

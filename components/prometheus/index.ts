@@ -15,7 +15,7 @@ import { checkedFile } from "../../src/remote/checked-file";
 import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
-import { baseUrl, configFileSpec, dropInSpec, healthCheck, OTLP_METRICS_PATH, PATHS, renderConfig, renderFlags, renderRules, rulesFileSpec, STOCK_DEFAULTS } from "./render";
+import { baseUrl, configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, renderRules, rulesFileSpec, STOCK_DEFAULTS } from "./render";
 import { PrometheusArgsOptions, prometheusArgsSchema } from "./schema";
 
 export * from "./schema";
@@ -27,8 +27,6 @@ export interface PrometheusArgs extends PrometheusArgsOptions {
 export class Prometheus extends pulumi.ComponentResource {
   /** http://<private address>:<port>: UI and API. Known once /-/ready answers. */
   readonly url: pulumi.Output<string>;
-  /** Where OTLP/HTTP metrics are pushed. */
-  readonly otlpMetricsUrl: pulumi.Output<string>;
   readonly unitName: string = PATHS.unit;
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -60,7 +58,6 @@ export class Prometheus extends pulumi.ComponentResource {
     );
 
     this.url = dropIn.id.apply(() => baseUrl(s));
-    this.otlpMetricsUrl = dropIn.id.apply(() => `${baseUrl(s)}${OTLP_METRICS_PATH}`);
-    this.registerOutputs({ url: this.url, otlpMetricsUrl: this.otlpMetricsUrl, unitName: this.unitName });
+    this.registerOutputs({ url: this.url, unitName: this.unitName });
   }
 }

@@ -27,8 +27,6 @@ export const PATHS = {
   dropIn: "10-openclaw",
 } as const;
 
-/** Where the gateway's OTLP exporter sends metrics (2.53, --enable-feature=otlp-write-receiver). */
-export const OTLP_METRICS_PATH = "/api/v1/otlp/v1/metrics";
 
 export function baseUrl(s: Pick<PrometheusSettings, "listenAddress" | "port">): string {
   return `http://${s.listenAddress}:${s.port}`;
@@ -47,8 +45,8 @@ export function renderFlags(s: PrometheusSettings): string[] {
     `--storage.tsdb.path=${PATHS.tsdb}`,
     `--storage.tsdb.retention.time=${s.retentionTime}`,
     ...(s.retentionSize ? [`--storage.tsdb.retention.size=${s.retentionSize}`] : []),
-    // The gateway pushes its metrics by OTLP/HTTP to /api/v1/otlp/v1/metrics (2.53's name for it).
-    "--enable-feature=otlp-write-receiver",
+    // No OTLP receiver: Debian's 2.53.3+ds1 is built without it and logs "Unknown option for
+    // --enable-feature" for otlp-write-receiver (seen on the sandbox's vps2).
   ];
 }
 

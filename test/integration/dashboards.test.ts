@@ -61,6 +61,19 @@ beforeAll(() => {
   vps1 = new SandboxStack("vps1", backend);
   vps1.initWithSecrets({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
   for (const stack of [vps2, vps1]) figures[`up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
+  // The gateway sends no traces (its diagnostics-otel plugin is not in the published package;
+  // see README, "The gateway's telemetry"): one span, from vps1 to the traces endpoint the
+  // gateway is configured with, gives the traces panel what the plugin would.
+  const tracesUrl = JSON.parse(onHost("vps1", "cat /etc/openclaw/openclaw.json").stdout).diagnostics.otel.tracesEndpoint;
+  const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
+  const span = { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), name: "dashboards-test", kind: 1, startTimeUnixNano: nowNs, endTimeUnixNano: nowNs };
+  const resource = { attributes: [{ key: "service.name", value: { stringValue: "openclaw-gateway" } }] };
+  const post = onHost(
+    "vps1",
+    `curl -fsS --max-time 10 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- '${tracesUrl}'`,
+    JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "openclaw-infra.dashboards-test" }, spans: [span] }] }] }),
+  );
+  expect(post.stdout.trim(), `POST a span to ${tracesUrl}: ${post.stderr}`).toMatch(/^2\d\d$/);
 });
 
 afterAll(() => {

@@ -114,7 +114,6 @@ describe("vps1 (gateway) program", () => {
     expect(config.diagnostics.otel.endpoint).toBe("http://10.0.0.2:4318");
     expect(config.diagnostics.otel).toMatchObject({
       tracesEndpoint: "http://10.0.0.2:4318/v1/traces",
-      metricsEndpoint: "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
       logsEndpoint: "http://10.0.0.2:3100/otlp/v1/logs",
     });
     const logsConfig = (

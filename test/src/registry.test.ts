@@ -155,7 +155,7 @@ describe("the sandbox stacks", () => {
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
       "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
       "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",
-      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API; OTLP metrics at /api/v1/otlp/v1/metrics)",
+      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API)",
       "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
   });

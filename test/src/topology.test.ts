@@ -12,7 +12,6 @@ describe("peer endpoints derived from the topology", () => {
       otlpEndpoint: "http://10.0.0.2:4318",
       otlpSignals: {
         traces: "http://10.0.0.2:4318/v1/traces",
-        metrics: "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
         logs: "http://10.0.0.2:3100/otlp/v1/logs",
       },
       databaseHost: "10.0.0.2",
@@ -25,10 +24,10 @@ describe("peer endpoints derived from the topology", () => {
     const t = topology();
     t.hosts.vps2.privateAddress = "10.0.0.22";
     const p = peerEndpoints(t);
-    expect([p.lokiPushUrl, p.otlpEndpoint, p.otlpSignals?.metrics, p.databaseHost, p.scrapeTargets[1]]).toEqual([
+    expect([p.lokiPushUrl, p.otlpEndpoint, p.otlpSignals?.traces, p.databaseHost, p.scrapeTargets[1]]).toEqual([
       "http://10.0.0.22:3100/loki/api/v1/push",
       "http://10.0.0.22:4318",
-      "http://10.0.0.22:9090/api/v1/otlp/v1/metrics",
+      "http://10.0.0.22:4318/v1/traces",
       "10.0.0.22",
       "10.0.0.22:9100",
     ]);

@@ -24,7 +24,7 @@ describe("gateway rendering (golden files)", () => {
       gateway: { mode: "local", bind: "lan", port: 18800, auth: { mode: "token" }, controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] } },
       diagnostics: {
         enabled: true,
-        otel: { enabled: true, endpoint: "http://10.0.0.2:4318", protocol: "http/protobuf", serviceName: "openclaw-gateway", traces: true, metrics: true, logs: true },
+        otel: { enabled: true, endpoint: "http://10.0.0.2:4318", protocol: "http/protobuf", serviceName: "openclaw-gateway", traces: true, metrics: false, logs: true },
       },
     });
     expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["mode", "bind", "port", "auth", "controlUi"]);
@@ -33,12 +33,11 @@ describe("gateway rendering (golden files)", () => {
   it("gives diagnostics-otel one URL per signal, each ending in /v1/<signal> so it is used as it is", () => {
     const otlpSignals = otlpSignalEndpoints("10.0.0.2");
     const otel = JSON.parse(renderConfig(defaults, { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals })).diagnostics.otel;
-    expect([otel.tracesEndpoint, otel.metricsEndpoint, otel.logsEndpoint]).toEqual([
+    expect([otel.tracesEndpoint, otel.logsEndpoint]).toEqual([
       "http://10.0.0.2:4318/v1/traces",
-      "http://10.0.0.2:9090/api/v1/otlp/v1/metrics",
       "http://10.0.0.2:3100/otlp/v1/logs",
     ]);
-    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "metricsEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
+    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw", async () => {
     await expect(installScript(installSpec("2026.6.11", "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");

@@ -54,9 +54,8 @@ describe("Prometheus", () => {
     expect(await trigger({ alerts: { for: { gatewayUnhealthy: "10s" } } })).not.toEqual(await trigger({}));
   });
 
-  it("outputs its URL and the OTLP metrics endpoint", async () => {
+  it("outputs its URL", async () => {
     const { prometheus } = deploy();
     expect(await value(prometheus.url)).toBe("http://10.0.0.2:9090");
-    expect(await value(prometheus.otlpMetricsUrl)).toBe("http://10.0.0.2:9090/api/v1/otlp/v1/metrics");
   });
 });

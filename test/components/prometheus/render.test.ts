@@ -52,13 +52,12 @@ describe("prometheus rendering (golden files)", () => {
 });
 
 describe("prometheus settings", () => {
-  it("listens on the private address, keeps the retention typed and accepts OTLP metrics", () => {
+  it("listens on the private address, keeps the retention typed", () => {
     expect(renderFlags(plain)).toEqual([
       "--config.file=/etc/prometheus/prometheus.yml",
       "--web.listen-address=10.0.0.2:9090",
       "--storage.tsdb.path=/var/lib/prometheus/metrics2",
       "--storage.tsdb.retention.time=30d",
-      "--enable-feature=otlp-write-receiver",
     ]);
     expect(renderFlags(tuned)).toContain("--storage.tsdb.retention.size=20GB");
     expect(healthCheck(plain).url).toBe("http://10.0.0.2:9090/-/ready");
