@@ -8,25 +8,24 @@ type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boo
 const manifestUrl = (registry: string, version: string) => `${registry.replace(/\/+$/, "")}/openclaw/${version}`;
 
 /**
- * One request per manifest and process: the preflight's lookup and the engines check read the
- * same manifest (about a second from a registry proxy), so a deploy asks once.
+ * One request per manifest, fetcher and process: the preflight's lookup and the engines check
+ * read the same manifest (about a second from a registry proxy), so a deploy asks once.
  */
-const manifests = new Map<string, Promise<{ ok: boolean; status: number; body: unknown }>>();
-function getManifest(url: string, fetcher: Fetch, timeoutMs?: number): Promise<{ ok: boolean; status: number; body: unknown }> {
-  // Only the real network is remembered; a test's fake fetch answers each time.
-  const remember = fetcher === fetch;
-  const known = remember ? manifests.get(url) : undefined;
-  if (known) return known;
+type Manifest = { ok: boolean; status: number; body: unknown };
+const manifests = new WeakMap<Fetch, Map<string, Promise<Manifest>>>();
+function getManifest(url: string, fetcher: Fetch, timeoutMs?: number): Promise<Manifest> {
+  const known = manifests.get(fetcher) ?? new Map<string, Promise<Manifest>>();
+  manifests.set(fetcher, known);
+  const cached = known.get(url);
+  if (cached) return cached;
   const pending = fetcher(url, timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : undefined).then(async (res) => ({
     ok: res.ok,
     status: res.status,
     body: res.ok ? await res.json() : undefined,
   }));
-  if (remember) {
-    manifests.set(url, pending);
-    // A failed request is not kept: the next caller asks again.
-    pending.catch(() => manifests.delete(url));
-  }
+  known.set(url, pending);
+  // A failed request is not kept: the next caller asks again.
+  pending.catch(() => known.delete(url));
   return pending;
 }
 

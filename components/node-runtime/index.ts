@@ -64,8 +64,9 @@ export class NodeRuntime extends pulumi.ComponentResource {
       this.nodePath = pulumi.output("/usr/local/bin/node");
     } else {
       this.plannedVersion = pulumi.output(settings.version!);
-      this.ready = this.fromNodeSource(name, connection, settings);
-      reported = this.ready.result.apply((out) => installedVersion(out, "nodejs").replace(/-.*$/, ""));
+      const { packages, ready } = this.fromNodeSource(name, connection, settings);
+      this.ready = ready;
+      reported = packages.result.apply((out) => installedVersion(out, "nodejs").replace(/-.*$/, ""));
       this.nodePath = pulumi.output("/usr/bin/node");
     }
     // The host reports what it runs; a mismatch with the plan fails the deploy.
@@ -76,7 +77,8 @@ export class NodeRuntime extends pulumi.ComponentResource {
     this.registerOutputs({ plannedVersion: this.plannedVersion, version: this.version, nodePath: this.nodePath });
   }
 
-  private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings): RemoteCommand {
+  /** NodeSource's repository and the pinned nodejs package (whose step reports its version), then corepack if asked. */
+  private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings): { packages: RemoteCommand; ready: RemoteCommand } {
     const base = s.nodeSourceUrl.replace(/\/+$/, "");
     const packages = aptInstall(
       name,
@@ -94,11 +96,8 @@ export class NodeRuntime extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    if (!s.corepack) return packages;
-    return new RemoteCommand(
-      `${name}-corepack`,
-      { connection, label: "corepack enable", create: "corepack enable\ndpkg-query -W -f='${Package}=${Version}\\n' nodejs\n", captureResult: true },
-      { parent: this, dependsOn: [packages] },
-    );
+    if (!s.corepack) return { packages, ready: packages };
+    const corepack = new RemoteCommand(`${name}-corepack`, { connection, label: "corepack enable", create: "corepack enable\n" }, { parent: this, dependsOn: [packages] });
+    return { packages, ready: corepack };
   }
 }

@@ -3,20 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parseVersions, readSandbox, readVersions } from "../../sandbox/contract";
-import { HOST_KEY_1, HOST_KEY_2 } from "../fixtures/config";
+import { HOST_KEY_2, SANDBOX_CONTRACT } from "../fixtures/config";
 
-const HOSTS_JSON = {
-  bridge: "10.231.0.1",
-  sshUser: "root",
-  privateKeyPath: "/var/lib/openclaw-infra/sandbox/id_ed25519",
-  aptProxy: "http://10.231.0.1:3142",
-  npmRegistry: "http://10.231.0.1:4873/",
-  nodeDistUrl: "http://10.231.0.1:8081",
-  promtail: { releaseUrl: "http://10.231.0.1:8081/promtail", version: "3.6.4", asset: "promtail-linux-amd64", sha256: "c".repeat(64) },
-  loki: { releaseUrl: "http://10.231.0.1:8081/loki", version: "3.6.4", asset: "loki-linux-amd64.zip", sha256: "d".repeat(64) },
-  tempo: { releaseUrl: "http://10.231.0.1:8081/tempo", version: "2.9.0", asset: "tempo_2.9.0_linux_amd64.tar.gz", sha256: "e".repeat(64) },
-  hosts: { vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 }, vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 } },
-};
+const HOSTS_JSON = SANDBOX_CONTRACT;
 
 function withHostsJson(content: unknown, run: (file: string) => void): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "contract-"));

@@ -6,24 +6,13 @@ import { Sandbox } from "../../sandbox/contract";
 import { deployOrder, sandboxStackConfig, sandboxUnitList, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig, secretsSchema, stackConfigSchema } from "../../src/config";
 import { entries, hostUnits, REGISTRY, scrapeJobs, secretPaths } from "../../src/registry";
-import { HOST_KEY_1, HOST_KEY_2, validConfig } from "../fixtures/config";
+import { SANDBOX_CONTRACT, validConfig } from "../fixtures/config";
 
 const config = (overrides: Record<string, unknown> = {}) => parseStackConfig({ ...validConfig(), ...overrides });
 const units = (overrides: Record<string, unknown> = {}) => hostUnits(config(overrides)).map((u) => `${u.host} ${u.unit}`);
 
 const SANDBOX: Sandbox = {
-  contract: {
-    bridge: "10.231.0.1",
-    sshUser: "root",
-    privateKeyPath: "/var/lib/openclaw-infra/sandbox/id_ed25519",
-    aptProxy: "http://10.231.0.1:3142",
-    npmRegistry: "http://10.231.0.1:4873/",
-    nodeDistUrl: "http://10.231.0.1:8081",
-    promtail: { releaseUrl: "http://10.231.0.1:8081/promtail", version: "3.6.4", asset: "promtail-linux-amd64", sha256: "c".repeat(64) },
-    loki: { releaseUrl: "http://10.231.0.1:8081/loki", version: "3.6.4", asset: "loki-linux-amd64.zip", sha256: "d".repeat(64) },
-    tempo: { releaseUrl: "http://10.231.0.1:8081/tempo", version: "2.9.0", asset: "tempo_2.9.0_linux_amd64.tar.gz", sha256: "e".repeat(64) },
-    hosts: { vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 }, vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 } },
-  },
+  contract: SANDBOX_CONTRACT,
   versions: {
     node: "22.23.3",
     npm: "10.9.9",
