@@ -32,7 +32,7 @@ export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>,
       if (found === undefined) throw new pulumi.RunError(`registry: ${entry.key} needs ${other.key}, which ${host} does not deploy`);
       return found;
     };
-    const result = entry.build({ ...ctx, connection, secrets, built: find, need, opts });
+    const result = entry.build({ ...ctx, connection, connectionTo: (other) => connectionFor(config, other), secrets, built: find, need, opts });
     built.set(entry, result);
     Object.assign(out, entry.outputs?.(result, ctx));
   }

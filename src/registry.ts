@@ -31,6 +31,9 @@ import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/
 import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { NodeRuntime } from "../components/node-runtime";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
+import { PgBackRest } from "../components/pgbackrest";
+import { jobUnit as pgBackRestJob, JOBS as PGBACKREST_JOBS, PATHS as PGBACKREST } from "../components/pgbackrest/render";
+import { cipherPassSchema, pgBackRestOptionsSchema } from "../components/pgbackrest/schema";
 import { PostgresExporter } from "../components/postgres-exporter";
 import { PATHS as POSTGRES_EXPORTER } from "../components/postgres-exporter/render";
 import { postgresExporterOptionsSchema } from "../components/postgres-exporter/schema";
@@ -70,6 +73,8 @@ export interface HostContext<O = unknown, Rd = unknown> {
 
 export interface BuildContext<O = unknown, Rd = unknown, Sec = unknown> extends HostContext<O, Rd> {
   connection: Connection;
+  /** How the operator's machine reaches another host of the topology (a backup repository there). */
+  connectionTo(host: string): Connection;
   /** This component's secrets, validated; the Output is secret. */
   secrets: pulumi.Output<Sec>;
   /** What an entry earlier in the registry built on this host, or undefined when it is not deployed here. */
@@ -267,6 +272,60 @@ const tempo = component({
   sandbox: ({ contract }) => ({ version: contract.tempo.version, sha256: contract.tempo.sha256, releaseUrl: contract.tempo.releaseUrl, asset: contract.tempo.asset }),
 });
 
+/** The host that holds a backup repository of `host`'s data: the one named, else the first other host. */
+export function repositoryHost(topology: Topology, host: string, named: string | undefined, key: string): string {
+  const others = Object.keys(topology.hosts).filter((h) => h !== host);
+  if (named !== undefined) {
+    if (named === host) throw new pulumi.RunError(`openclaw-infra:${key}.repositoryHost: '${named}' is this host; backups go to another host, so losing one never loses both`);
+    if (!others.includes(named)) throw new pulumi.RunError(`openclaw-infra:${key}.repositoryHost: '${named}' is not a host of the topology (hosts: ${Object.keys(topology.hosts).join(", ")})`);
+    return named;
+  }
+  if (others.length === 0) throw new pulumi.RunError(`openclaw-infra:${key}: backups need a second host of the topology for their repository`);
+  return others[0];
+}
+
+/** PostgreSQL's backups (pgBackRest), into a repository on another host; built before PostgreSQL, which takes its archive command and restore. */
+const pgBackRest = component({
+  key: "pgBackRest",
+  schema: pgBackRestOptionsSchema.prefault({}),
+  on: ["database"],
+  reads: { postgres: postgresOptionsSchema },
+  secrets: { pgBackRestCipherPass: cipherPassSchema.optional() },
+  requires: ["pgBackRestCipherPass"],
+  build: (ctx) => {
+    const { options, config, host } = ctx;
+    const repoHost = repositoryHost(config.topology, host, options.repositoryHost, "pgBackRest");
+    const repo = config.topology.hosts[repoHost];
+    return new PgBackRest(
+      `${host}-pgbackrest`,
+      {
+        connection: ctx.connection,
+        repositoryConnection: ctx.connectionTo(repoHost),
+        ...options,
+        host,
+        postgresVersion: ctx.reads.postgres.version,
+        postgresPort: ctx.reads.postgres.port,
+        postgresUnit: postgresPaths(ctx.reads.postgres.version).unit,
+        listenAddress: ctx.privateAddress,
+        repository: { host: repoHost, address: repo.privateAddress, sshPort: repo.sshPort, hostKey: repo.hostKey },
+        cipherPass: ctx.secrets.apply((sec) => sec.pgBackRestCipherPass!),
+      },
+      ctx.opts,
+    );
+  },
+  units: ({ options, privateAddress, config, host }) => [
+    ...PGBACKREST_JOBS.flatMap((job) => [
+      { unit: `${pgBackRestJob(job)}.service`, reach: `oneshot, by its timer` },
+      { unit: `${pgBackRestJob(job)}.timer`, reach: `${{ full: options.schedule.full, diff: options.schedule.differential, verify: options.schedule.verify }[job]}` },
+    ]),
+    {
+      unit: PGBACKREST.exporter.unit,
+      reach: `http://${privateAddress}:${options.exporterPort}/metrics (repository on ${repositoryHost(config.topology, host, options.repositoryHost, "pgBackRest")})`,
+    },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "pgbackrest", targets: [`${privateAddress}:${options.exporterPort}`] }],
+});
+
 /** The database host's PostgreSQL. */
 const postgres = component({
   key: "postgres",
@@ -275,8 +334,9 @@ const postgres = component({
   secrets: { postgresPasswords: z.record(z.string(), z.string()).default({}) },
   requires: ["postgresPasswords"],
   secretPaths: ({ options }) => options.roles.map((role) => `postgresPasswords.${role.name}`),
-  build: (ctx) =>
-    new PostgresNative(
+  build: (ctx) => {
+    const backups = ctx.built(pgBackRest);
+    const db = new PostgresNative(
       `${ctx.host}-postgres`,
       {
         connection: ctx.connection,
@@ -284,9 +344,14 @@ const postgres = component({
         privateAddress: ctx.privateAddress,
         peers: ctx.peers.databasePeers,
         secrets: ctx.secrets.apply((s) => ({ passwords: s.postgresPasswords })),
+        archive: backups?.archive,
+        seed: backups?.restore,
       },
       ctx.opts,
-    ),
+    );
+    backups?.protect(db.ready);
+    return db;
+  },
   // The gateway stack reads these two through a stack reference.
   outputs: (db, { options }): { database?: DatabaseExport; databasePassword?: pulumi.Output<string> } => {
     const first = options.databases[0];
@@ -551,7 +616,7 @@ const grafana = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, postgres, postgresExporter, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus, grafana] as const;
+export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, pgBackRest, postgres, postgresExporter, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

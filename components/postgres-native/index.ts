@@ -38,6 +38,8 @@ export interface PostgresNativeArgs extends PostgresArgsOptions {
   connection: pulumi.Input<Connection>;
   /** Role passwords; the whole object is treated as secret. */
   secrets: pulumi.Input<PostgresSecrets>;
+  /** Run when the cluster is created on a blank host, before its first start (a backup tool's restore), once `after` is done. */
+  seed?: { script: string; after: pulumi.Resource[] };
 }
 
 export class PostgresNative extends pulumi.ComponentResource {
@@ -54,7 +56,7 @@ export class PostgresNative extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresNativeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:database:PostgresNative", name, {}, opts);
-    const { connection, secrets, ...options } = args;
+    const { connection, secrets, seed, ...options } = args;
     this.label = `PostgresNative ${name}: `;
     const s = parseOrThrow(postgresArgsSchema, options, this.label);
     this.settings = s;
@@ -74,13 +76,13 @@ export class PostgresNative extends pulumi.ComponentResource {
       {
         connection,
         label: `postgresql cluster ${p.cluster}`,
-        create: renderClusterScript(s),
+        create: renderClusterScript(s, seed?.script),
         stdin: renderUnitDropIn(),
         delete: renderClusterDelete(s),
         check: clusterFactsScript(s),
         observed: clusterFacts(),
       },
-      { ...parent, dependsOn: [packages] },
+      { ...parent, dependsOn: [packages, ...(seed?.after ?? [])] },
     );
 
     const conf = checkedFile(

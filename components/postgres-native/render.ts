@@ -46,7 +46,7 @@ export function sqlLiteral(value: string): string {
 const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");
 const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
 const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
-const clusterTemplate = template<{ prelude: string; version: number; cluster: string; port: number; unit: string; writeDropIn: string }>(
+const clusterTemplate = template<{ seed: string; prelude: string; version: number; cluster: string; port: number; unit: string; writeDropIn: string }>(
   __dirname,
   "cluster.sh.hbs",
 );
@@ -67,6 +67,13 @@ export function renderConf(s: PostgresSettings): string {
       { key: "shared_buffers", value: q(s.settings.sharedBuffers) },
       { key: "max_connections", value: String(s.settings.maxConnections) },
       { key: "work_mem", value: q(s.settings.workMem) },
+      ...(s.archive
+        ? [
+            { key: "archive_mode", value: "on" },
+            { key: "archive_command", value: q(s.archive.command) },
+            { key: "archive_timeout", value: `${s.archive.timeoutSeconds}s` },
+          ]
+        : []),
     ],
   });
 }
@@ -127,9 +134,11 @@ function prelude(version: number): string {
   return preludeTemplate({ dataDir: p.dataDir, psql: p.psql, pgIsready: p.pgIsready, socketDir: p.socketDir, unit: p.unit });
 }
 
-export function renderClusterScript(s: PostgresSettings): string {
+/** `seed`: shell run once, when the cluster is created on a blank host, before its first start (a restore). */
+export function renderClusterScript(s: PostgresSettings, seed?: string): string {
   const p = paths(s.version);
   return clusterTemplate({
+    seed: seed?.trimEnd() ?? "",
     prelude: prelude(s.version),
     version: s.version,
     cluster: p.cluster,

@@ -117,6 +117,10 @@ export const postgresArgsSchema = postgresOptionsSchema
     pgdgKeyUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(PGDG_KEY_URL),
     /** Debian release of the host, for the PGDG suite (<codename>-pgdg). */
     debianCodename: z.string().regex(/^[a-z]+$/, "must be a Debian codename like trixie").default("trixie"),
+    /** WAL archiving (a backup tool's archive command, with %p for the segment), off when absent. */
+    archive: z
+      .object({ command: z.string().regex(/^[^'\n]*%p[^'\n]*$/, "must be one line with %p and no single quote"), timeoutSeconds: z.number().int().min(10) })
+      .optional(),
   })
   .superRefine((a, ctx) => {
     const seen = new Set<string>();

@@ -90,8 +90,10 @@ export interface UnitArgs {
    * false: install the unit file (daemon-reload, so `systemctl cat` and `systemd-analyze
    * security` see it) but neither enable nor start it; a unit that was running is stopped and
    * disabled. For a service that cannot work on this host. Takes no healthCheck. Default true.
+   * "by-timer": a oneshot only its timer starts (no [Install]): installed, never started,
+   * enabled or stopped by a deploy, so a running backup is left alone.
    */
-  start?: boolean;
+  start?: boolean | "by-timer";
 }
 
 export interface Scripts {
@@ -107,8 +109,16 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
   const path = `${dir}/${args.name}`;
   const unit = sh(args.name);
   const start = args.start ?? true;
-  if (!start && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: false) has no health to wait for`);
-  const write = verifiedWriteScript(args.name, args.name, path, !start);
+  if (start !== true && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: ${start}) has no health to wait for`);
+  const write = verifiedWriteScript(args.name, args.name, path, start === false);
+  if (start === "by-timer") {
+    return {
+      create: script(...write, `systemctl daemon-reload`, `echo "${args.name} is installed; its timer starts it"`),
+      delete: script(`rm -f ${sh(path)}`, `systemctl daemon-reload`, `systemctl reset-failed ${unit} 2>/dev/null || true`),
+      check: script(fileFactsScript(path), `echo "enabled=$(systemctl is-enabled ${unit} 2>/dev/null || true)"`),
+      observed: [fileFacts(), "enabled=static"].join("\n"),
+    };
+  }
   return {
     create: start
       ? script(...write, `systemctl daemon-reload`, `systemctl enable --quiet ${unit}`, ...restartScript(args.name, args.healthCheck))
@@ -209,3 +219,4 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
 export function systemdDropIn(name: string, args: DropInArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
   return unitCommand(name, args, `drop-in ${dropInPath(args.unit, args.name)}`, dropInScripts(args), opts);
 }
+
