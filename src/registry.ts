@@ -313,11 +313,12 @@ const pgBackRest = component({
       ctx.opts,
     );
   },
+  // The oneshot services (scored like every unit); their timers start them.
   units: ({ options, privateAddress, config, host }) => [
-    ...PGBACKREST_JOBS.flatMap((job) => [
-      { unit: `${pgBackRestJob(job)}.service`, reach: `oneshot, by its timer` },
-      { unit: `${pgBackRestJob(job)}.timer`, reach: `${{ full: options.schedule.full, diff: options.schedule.differential, verify: options.schedule.verify }[job]}` },
-    ]),
+    ...PGBACKREST_JOBS.map((job) => ({
+      unit: `${pgBackRestJob(job)}.service`,
+      reach: `by ${pgBackRestJob(job)}.timer: ${{ full: options.schedule.full, diff: options.schedule.differential, verify: options.schedule.verify }[job]}`,
+    })),
     {
       unit: PGBACKREST.exporter.unit,
       reach: `http://${privateAddress}:${options.exporterPort}/metrics (repository on ${repositoryHost(config.topology, host, options.repositoryHost, "pgBackRest")})`,

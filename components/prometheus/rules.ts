@@ -98,7 +98,29 @@ export function alertRules(a: AlertRulesSettings): AlertRule[] {
       labels: { severity: "critical" },
       annotations: { summary: "the log agent on {{ $labels.host }} dropped log lines" },
     },
+    {
+      // Written by every backup job's ExecStopPost (src/remote/backup-metric.ts), whatever the tool.
+      alert: "BackupFailing",
+      expr: "openclaw_backup_last_run_success == 0",
+      for: a.for.backupFailing,
+      labels: { severity: "critical" },
+      annotations: { summary: "the last {{ $labels.tool }} {{ $labels.backup }} run on {{ $labels.host }} failed" },
+    },
+    {
+      // Backups (not verify) per host and tool: the newest success of any of its jobs.
+      alert: "BackupTooOld",
+      expr: `time() - max by (host, tool) (openclaw_backup_last_success_timestamp_seconds{backup!="verify"}) > ${seconds(a.backupMaxAge)}`,
+      for: "0s",
+      labels: { severity: "critical" },
+      annotations: { summary: `no successful {{ $labels.tool }} backup on {{ $labels.host }} for more than ${a.backupMaxAge}` },
+    },
   ];
+}
+
+/** A Prometheus duration in seconds (durationSchema's units). */
+export function seconds(duration: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  return [...duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
 }
 
 /** The rules file as an object (one group). */

@@ -29,6 +29,8 @@ export const alertForSchema = z
     postgresDown: durationSchema.default("1m"),
     /** The log agent's pushes to Loki fail, or it drops lines. */
     logAgentPushFailing: durationSchema.default("10m"),
+    /** The last run of a backup job (pgBackRest, restic) failed. */
+    backupFailing: durationSchema.default("0s"),
   })
   .strict();
 
@@ -41,6 +43,8 @@ export const alertRulesSchema = z
     memoryAvailableRatio: z.number().gt(0).lt(1).default(0.1),
     /** GatewayRestarting: this many changes of the /health probe's result within window. */
     gatewayRestarts: z.object({ count: z.number().int().min(2).default(4), window: durationSchema.default("15m") }).strict().prefault({}),
+    /** BackupTooOld: no successful backup of a host's data for this long (a daily schedule plus slack). */
+    backupMaxAge: durationSchema.default("26h"),
   })
   .strict();
 

@@ -106,7 +106,7 @@ describe("secrets", () => {
   it("requires what the host's roles need", () => {
     expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["gatewayToken"]);
     expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["postgresPasswords", "postgresExporterPassword"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword"]);
   });
   it("never echoes a secret value in its error", () => {
     try {

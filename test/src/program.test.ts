@@ -24,10 +24,18 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     gatewayEnv: { ANTHROPIC_API_KEY: API_KEY },
     postgresPasswords: { openclaw: DB_PASSWORD },
     postgresExporterPassword: "e".repeat(24),
+    pgBackRestCipherPass: "c".repeat(32),
     tunnelToken: TUNNEL_TOKEN,
   });
   const deployed = deployHost(config, secrets, opts);
   return { deployed, recorded, find };
+}
+
+/** What a step that reports a result prints last on a host: a version, or a public key line. */
+function captured(name: string): string {
+  if (name.endsWith("node-install")) return "v22.23.3";
+  if (name.endsWith("-key")) return `ssh-ed25519 ${"A".repeat(68)} ${name}`;
+  return "2026.6.11";
 }
 
 beforeAll(() => {
@@ -40,7 +48,7 @@ beforeAll(() => {
           return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["databasePassword"] } };
         }
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.inputs.captureResult) state.result = args.name.endsWith("node-install") ? "v22.23.3" : "2026.6.11";
+        if (args.inputs.captureResult) state.result = captured(args.name);
         return { id: `${args.name}-id`, state };
       },
       // The Cloudflare provider's token function.
@@ -204,6 +212,7 @@ describe("vps2 (observability + database) program", () => {
       "openclaw:observability:PromtailJournal vps2-logs",
       "openclaw:observability:Loki vps2-loki",
       "openclaw:observability:Tempo vps2-tempo",
+      "openclaw:backup:PgBackRest vps2-pgbackrest",
       "openclaw:database:PostgresNative vps2-postgres",
       "openclaw:observability:PostgresExporter vps2-postgres-exporter",
       "openclaw:observability:Alertmanager vps2-alertmanager",

@@ -34,7 +34,7 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
@@ -49,6 +49,10 @@ describe("the registry", () => {
       "vps2 promtail.service",
       "vps2 loki.service",
       "vps2 tempo.service",
+      "vps2 pgbackrest-full.service",
+      "vps2 pgbackrest-diff.service",
+      "vps2 pgbackrest-verify.service",
+      "vps2 prometheus-pgbackrest-exporter.service",
       "vps2 postgresql@17-main.service",
       "vps2 prometheus-postgres-exporter.service",
       "vps2 prometheus-alertmanager.service",
@@ -102,6 +106,7 @@ describe("the registry", () => {
       ["gateway", ["vps1 10.0.0.1:9115"]],
       ["loki", ["vps2 10.0.0.2:3100"]],
       ["tempo", ["vps2 10.0.0.2:3200"]],
+      ["pgbackrest", ["vps2 10.0.0.2:9854"]],
       ["postgres", ["vps2 10.0.0.2:9187"]],
       ["alertmanager", ["vps2 10.0.0.2:9093"]],
       ["prometheus", ["vps2 10.0.0.2:9090"]],
@@ -119,9 +124,10 @@ describe("the registry", () => {
 
   it("names the secrets each host needs set", () => {
     const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
-    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
+    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["pgBackRestCipherPass", "postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
+      "pgBackRestCipherPass",
       "postgresPasswords.openclaw",
       "postgresPasswords.grafana",
       "postgresExporterPassword",
@@ -141,6 +147,10 @@ describe("the sandbox stacks", () => {
       "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
       "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
+      "vps2 pgbackrest-full.service by pgbackrest-full.timer: Sun *-*-* 01:00:00",
+      "vps2 pgbackrest-diff.service by pgbackrest-diff.timer: Mon..Sat *-*-* 01:00:00",
+      "vps2 pgbackrest-verify.service by pgbackrest-verify.timer: *-*-* 05:30:00",
+      "vps2 prometheus-pgbackrest-exporter.service http://10.231.0.12:9854/metrics (repository on vps1)",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
       "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
       "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",

@@ -1,16 +1,16 @@
 #!/bin/sh
-# Records how a backup job's run ended, for node-exporter's textfile collector. Called by the
-# job's ExecStopPost= as root: backup-run-metric <tool> <job>, with systemd's $SERVICE_RESULT.
+# Records how a backup job's run ended (label backup: full, diff, verify...; `job` is Prometheus's own), for node-exporter's textfile collector. Called by the
+# job's ExecStopPost= as root: backup-run-metric <tool> <backup>, with systemd's $SERVICE_RESULT.
 # A failed run keeps the time of the last success, so "no success for 26 h" still counts.
 set -eu
-tool=$1 job=$2
+tool=$1 backup=$2
 dir=${TEXTFILE_DIR:-/var/lib/prometheus/node-exporter}
 [ -d "$dir" ] || install -d -m 0755 "$dir"
-file="$dir/openclaw-backup-$tool-$job.prom"
+file="$dir/openclaw-backup-$tool-$backup.prom"
 now=$(date +%s)
 last=$(sed -n 's/^openclaw_backup_last_success_timestamp_seconds{[^}]*} //p' "$file" 2>/dev/null || true)
 if [ "${SERVICE_RESULT:-}" = success ]; then ok=1; last=$now; else ok=0; fi
-labels="tool=\"$tool\",job=\"$job\""
+labels="tool=\"$tool\",backup=\"$backup\""
 tmp=$(mktemp "$dir/.openclaw-backup.XXXXXX")
 {
   echo "# HELP openclaw_backup_last_run_success 1 when the last run of the backup job succeeded, 0 when it failed."
@@ -27,4 +27,4 @@ tmp=$(mktemp "$dir/.openclaw-backup.XXXXXX")
 } > "$tmp"
 chmod 0644 "$tmp"
 mv -f "$tmp" "$file"
-echo "backup $tool $job: result ${SERVICE_RESULT:-unknown}, recorded in $file"
+echo "backup $tool $backup: result ${SERVICE_RESULT:-unknown}, recorded in $file"

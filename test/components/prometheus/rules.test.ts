@@ -134,6 +134,35 @@ describe("alert rules", () => {
         ],
       },
     ];
+    // Backups, on node-exporter's textfile series (the job label is the backup job's here).
+    const pgDiff = { host: "vps2", instance: "10.0.0.2:9100", job: "node", backup: "diff", tool: "pgbackrest" };
+    const pgVerify = { ...pgDiff, backup: "verify" };
+    tests.push(
+      {
+        // A diff succeeds at minute 0 (time 0), then every run fails from minute 2 on.
+        interval: "1m",
+        input_series: [
+          { series: `openclaw_backup_last_run_success${labels(pgDiff)}`, values: "1 1 0 0" },
+          { series: `openclaw_backup_last_success_timestamp_seconds${labels(pgDiff)}`, values: "0 0 0 0" },
+        ],
+        alert_rule_test: [
+          alert("BackupFailing", "1m", []),
+          alert("BackupFailing", "2m", [{ labels: { ...pgDiff, severity: "critical" }, summary: "the last pgbackrest diff run on vps2 failed" }]),
+        ],
+      },
+      {
+        // The last success at time 0; verify keeps succeeding, which is no backup.
+        interval: "1h",
+        input_series: [
+          { series: `openclaw_backup_last_success_timestamp_seconds${labels(pgDiff)}`, values: "0x30" },
+          { series: `openclaw_backup_last_success_timestamp_seconds${labels(pgVerify)}`, values: "0+3600x30" },
+        ],
+        alert_rule_test: [
+          alert("BackupTooOld", "26h", []),
+          alert("BackupTooOld", "27h", [{ labels: { host: "vps2", tool: "pgbackrest", severity: "critical" }, summary: "no successful pgbackrest backup on vps2 for more than 26h" }]),
+        ],
+      },
+    );
     const r = withRules(rulesFile(defaults), tests);
     expect(r.output).toContain("SUCCESS");
     expect(r.status).toBe(0);
