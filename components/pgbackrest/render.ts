@@ -126,7 +126,9 @@ export function jobServiceSpec(s: PgBackRestSettings, job: Job, postgresUnit: st
         ["SyslogIdentifier", jobUnit(job)],
       ],
     },
-    hardening: s.hardening ? hardening() : [],
+    // RemoveIPC= would remove the postgres user's IPC objects when the job ends: the running
+    // server's semaphores among them.
+    hardening: s.hardening ? hardening().filter(([key]) => key !== "RemoveIPC") : [],
   };
 }
 
