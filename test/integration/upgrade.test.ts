@@ -20,12 +20,12 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HOSTS_JSON, readSandbox } from "../../sandbox/contract";
+import { HOSTS_JSON, readVersions } from "../../sandbox/contract";
 import { changeSummary, onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
-const GOOD = readSandbox().versions.openclaw;
+const GOOD = readVersions().openclaw;
 const BROKEN = `${GOOD}-broken.1`;
 /** verdaccio's config, as `sandbox up` writes it (its auth.htpasswd.file names the user file). */
 const VERDACCIO_CONFIG = path.join(path.dirname(HOSTS_JSON), "verdaccio", "config.yaml");
