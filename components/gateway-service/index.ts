@@ -1,7 +1,9 @@
 // GatewayService: the OpenClaw gateway as a hardened system service under its own user.
 // It installs a pinned openclaw release, writes gateway.env (secrets, 0600) and openclaw.json,
 // and (re)starts the unit only when one of those or the unit itself changed, then waits for
-// /health. An openclaw release whose engines.node the runtime does not satisfy fails preview.
+// /health. A new release that fails /health is rolled back to the one that ran before, and the
+// deploy fails (see installSpec). An openclaw release whose engines.node the runtime does not
+// satisfy fails preview.
 import * as pulumi from "@pulumi/pulumi";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { versionedInstall } from "../../src/remote/install";
@@ -11,7 +13,7 @@ import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
-import { GatewayPeers, installSpec, PATHS, renderConfig, renderEnv, unitSpec } from "./render";
+import { CURRENT, GatewayPeers, healthCheck, installSpec, PATHS, renderConfig, renderEnv, unitSpec } from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
 export * from "./schema";
@@ -39,19 +41,12 @@ export class GatewayService extends pulumi.ComponentResource {
     const { connection, runtime, secrets, peers, registry = "https://registry.npmjs.org/", ...options } = args;
     const s = parseOrThrow(gatewayOptionsSchema, options, `GatewayService ${name}: `);
     const parent = { parent: this };
-    this.healthUrl = `http://127.0.0.1:${s.port}/health`;
+    this.healthUrl = healthCheck(s).url;
 
     // Checked while planning: a preview with an incompatible pair fails before any change.
     const compatible = runtime.plannedVersion.apply((node) => assertCompatible(registry, s.version, node));
 
     const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, parent);
-
-    // The install step exists only once the engines check passed.
-    const install = versionedInstall(
-      `${name}-install`,
-      { connection, spec: compatible.apply(() => installSpec(s.version, registry)) },
-      { ...parent, dependsOn: [runtime.ready, user] },
-    );
 
     // root-owned, group openclaw: the service may read openclaw.json but never write it.
     const configDir = remoteDirectory(
@@ -75,15 +70,26 @@ export class GatewayService extends pulumi.ComponentResource {
       { ...parent, dependsOn: [configDir] },
     );
 
+    // The install step exists only once the engines check passed. It comes after the files, so
+    // a new release is started (and judged) with the configuration it is going to run with; on
+    // a host where the unit runs, it restarts the unit itself and rolls back on a failed /health.
+    const install = versionedInstall(
+      `${name}-install`,
+      { connection, spec: compatible.apply(() => installSpec(s, registry)) },
+      { ...parent, dependsOn: [runtime.ready, user, envFile, configFile] },
+    );
+
     const unit = systemdUnit(
       `${name}-unit`,
       {
         connection,
         name: PATHS.unit,
         spec: unitSpec(s),
-        reads: [PATHS.envFile, PATHS.configFile],
-        restartTriggers: [digest(envContent), digest(configContent), install.result.apply((v) => v ?? "")],
-        healthCheck: { url: this.healthUrl, expect: '"ok": ?true', unit: PATHS.unit },
+        // `current` too: switched after the service started (an activation cut short), it is stale.
+        reads: [PATHS.envFile, PATHS.configFile, CURRENT],
+        // Not the version: the install step restarts the unit onto a new release itself.
+        restartTriggers: [digest(envContent), digest(configContent)],
+        healthCheck: healthCheck(s),
       },
       { ...parent, dependsOn: [install, envFile, configFile] },
     );

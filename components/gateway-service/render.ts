@@ -1,7 +1,9 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
 import { hardening } from "../../src/hardening";
-import { releasePrefix, VersionedInstallSpec } from "../../src/remote/install";
+import { HttpHealthCheck } from "../../src/remote/health";
+import { currentPrefix, VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
+import { restartIfEnabledScript } from "../../src/remote/systemd";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { OtlpSignalEndpoints } from "../../src/topology";
@@ -17,15 +19,19 @@ export const PATHS = {
   user: "openclaw",
 } as const;
 
-export function installPrefix(version: string): string {
-  return releasePrefix(PATHS.installRoot, version);
+/** What the unit runs: the release `current` points to, so an upgrade changes no unit file. */
+export const CURRENT = currentPrefix(PATHS.installRoot);
+
+/** /health on the host itself: what every (re)start of the gateway waits for. */
+export function healthCheck(s: GatewaySettings): HttpHealthCheck {
+  return { url: `http://127.0.0.1:${s.port}/health`, expect: '"ok": ?true', unit: PATHS.unit };
 }
 
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
 
 export function unitSpec(s: GatewaySettings): UnitSpec {
   return serviceUnit({
-    description: `OpenClaw Gateway ${s.version}`,
+    description: "OpenClaw Gateway",
     documentation: "https://docs.openclaw.ai",
     service: [
       ["User", PATHS.user],
@@ -40,7 +46,8 @@ export function unitSpec(s: GatewaySettings): UnitSpec {
       ["StateDirectoryMode", "0700"],
       { comment: "A crash can leave a stale lock behind that would stop the next start." },
       ["ExecStartPre", `/usr/bin/find ${PATHS.stateDir} -maxdepth 1 -name gateway.*.lock -delete`],
-      ["ExecStart", `${installPrefix(s.version)}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`],
+      { comment: "Through `current`: an upgrade switches the link and restarts the unit (the install step)." },
+      ["ExecStart", `${CURRENT}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
       ["TimeoutStopSec", "30"],
@@ -107,8 +114,13 @@ export function renderEnv(vars: Record<string, string>): string {
   return envTemplate({ vars: quoted });
 }
 
-/** openclaw@version from the npm registry into its own prefix under /opt/openclaw. */
-export function installSpec(version: string, registry: string): VersionedInstallSpec {
+/**
+ * openclaw@version from the npm registry into its own prefix under /opt/openclaw. Once it is
+ * current, the running gateway is restarted onto it and must answer /health, else the release
+ * that ran before is put back and started again, and the step fails.
+ */
+export function installSpec(s: GatewaySettings, registry: string): VersionedInstallSpec {
+  const version = s.version;
   return {
     tool: "openclaw",
     version,
@@ -118,5 +130,6 @@ export function installSpec(version: string, registry: string): VersionedInstall
       `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${version}`)}`,
     ),
     binary: "bin/openclaw",
+    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s)), answers: "/health" },
   };
 }

@@ -5,6 +5,11 @@
 // next run) and `current` where it was, so whatever runs the previous release keeps running.
 // Links (e.g. /usr/local/bin/node) point through `current`. Delete removes every release this
 // operation installed, its links, and the root when empty.
+// With `activate` (deploy-rs style): once `current` switched, the release is put to work and
+// checked (a restart and a health wait). When that fails, `current` and `previous` go back to
+// what they were, the release that ran before is started again, and the step fails naming both
+// versions: the engine keeps the old version in its state, so the next `up` tries again. The
+// failed release stays on disk for that try; nothing is pruned by a failed step.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
 import { Connection } from "./ssh";
@@ -27,6 +32,20 @@ export interface VersionedInstallSpec {
   links?: Record<string, string>;
   /** Shell printing the installed version as the last line; default: the version itself. */
   report?: string;
+  /** Put the release to work once `current` switched to it, and roll back when that fails. */
+  activate?: Activation;
+}
+
+/** How a release that just became `current` is put to work and checked. */
+export interface Activation {
+  /**
+   * Shell that (re)starts what runs the release `current` points to and fails unless it is
+   * healthy, e.g. systemd.ts restartIfEnabledScript. Run by a `bash -euo pipefail` of its own,
+   * only by a step that switched `current`; its stderr ends up in the step's error.
+   */
+  script: string;
+  /** What a healthy release answers, for messages: "/health". */
+  answers: string;
 }
 
 export interface VersionedInstallArgs {
@@ -39,6 +58,62 @@ const MARK = ".openclaw-infra";
 /** Prefix of a release. */
 export function releasePrefix(root: string, version: string): string {
   return `${root}/${version}`;
+}
+
+/** The prefix of whichever release is current: what a service that follows upgrades runs. */
+export function currentPrefix(root: string): string {
+  return `${root}/current`;
+}
+
+/** Points <root>/<name> at the release named by the shell word `target`, atomically (rename over it). */
+const relink = (name: "current" | "previous", target: string) =>
+  `ln -sfn ${target} "$root/.${name}.new" && mv -T "$root/.${name}.new" "$root/${name}"`;
+
+/** Ends the activate script, quoted literally in a here-document. */
+const HEREDOC = "ACTIVATE";
+
+/** Lines of the error a failed activation leaves, at most: the SSH runner shows the last 30. */
+const TAIL = 28;
+
+/**
+ * After the switch: activate the release; when that fails, put `current` and `previous` back
+ * as they were ($was, $had), activate that release again, and fail with one line naming both
+ * versions, then the tail of the failed activation's output. Runs only when this step switched
+ * `current`, so it never swaps back twice, and it ends before the pruning, so the failed
+ * release stays on disk for the next try. Without a release to go back to, it just fails.
+ */
+function activationScript(s: VersionedInstallSpec, a: Activation): string[] {
+  const failed = `${s.tool} ${s.version} failed its health check`;
+  const body = a.script.trimEnd().split("\n");
+  if (body.includes(HEREDOC)) throw new Error(`${s.tool}: the activate script must not hold a line '${HEREDOC}'`);
+  return [
+    `if [ "$was" != "$version" ]; then`,
+    `  activate=$(cat <<'${HEREDOC}'`,
+    ...body,
+    HEREDOC,
+    `  )`,
+    `  failed=$(mktemp); trap 'rm -f "$failed" "$failed.back"' EXIT`,
+    `  if ! bash -euo pipefail -c "$activate" 2>"$failed"; then`,
+    `    if [ -z "$was" ] || [ ! -x "$root/$was/"${sh(s.binary)} ]; then`,
+    `      echo ${sh(`${failed}; there is no earlier release to roll back to`)} >&2`,
+    `      tail -n ${TAIL} "$failed" >&2`,
+    `      exit 1`,
+    `    fi`,
+    `    ${relink("current", '"$was"')}`,
+    `    if [ -n "$had" ]; then ${relink("previous", '"$had"')}; else rm -f "$root/previous"; fi`,
+    `    echo "current ${s.tool}: $was again (${s.version} failed its health check)"`,
+    `    if bash -euo pipefail -c "$activate" 2>"$failed.back"; then`,
+    `      echo ${sh(`${failed}; rolled back to `)}"$was"${sh(`, which answers ${a.answers}`)} >&2`,
+    `      tail -n ${TAIL} "$failed" >&2`,
+    `    else`,
+    `      echo ${sh(`${failed}; rolled back to `)}"$was"${sh(`, which does not answer ${a.answers} either`)} >&2`,
+    `      echo ${sh(`${s.version}:`)} >&2; tail -n ${TAIL / 2 - 1} "$failed" >&2`,
+    `      echo "$was:" >&2; tail -n ${TAIL / 2 - 1} "$failed.back" >&2`,
+    `    fi`,
+    `    exit 1`,
+    `  fi`,
+    `fi`,
+  ];
 }
 
 export function installScript(s: VersionedInstallSpec): string {
@@ -62,12 +137,14 @@ export function installScript(s: VersionedInstallSpec): string {
     `  echo "installed ${s.tool} ${s.version} in $prefix"`,
     `fi`,
     `was=$(readlink "$root/current" 2>/dev/null || true)`,
+    s.activate && `had=$(readlink "$root/previous" 2>/dev/null || true)`,
     `if [ "$was" != "$version" ]; then`,
-    `  if [ -n "$was" ]; then ln -sfn "$was" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; fi`,
-    `  ln -sfn "$version" "$root/.current.new" && mv -T "$root/.current.new" "$root/current"`,
+    `  if [ -n "$was" ]; then ${relink("previous", '"$was"')}; fi`,
+    `  ${relink("current", '"$version"')}`,
     `  echo "current ${s.tool}: $version (previous: \${was:-none})"`,
     `fi`,
-    ...links.map(([link, target]) => `ln -sfn ${sh(`${s.root}/current/${target}`)} ${sh(link)}`),
+    ...links.map(([link, target]) => `ln -sfn ${sh(`${currentPrefix(s.root)}/${target}`)} ${sh(link)}`),
+    ...(s.activate ? activationScript(s, s.activate) : []),
     // Releases other than current and previous go, with partial leftovers of interrupted runs.
     `keep=$(readlink "$root/previous" 2>/dev/null || true)`,
     `for old in "$root"/* "$root"/.partial-*; do`,

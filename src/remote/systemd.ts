@@ -35,6 +35,25 @@ function restartScript(unit: string, healthCheck?: HttpHealthCheck): (string | u
 }
 
 /**
+ * Restarts `unit` when this host has it enabled, then waits for its health: how a new release
+ * of the program it runs (through a `current` link) takes over, as versionedInstall's
+ * `activate`. A unit not installed yet is left to its own step, which starts it.
+ */
+export function restartIfEnabledScript(unit: string, healthCheck?: HttpHealthCheck): string {
+  assertUnitName(unit);
+  const body = restartScript(unit, healthCheck)
+    .filter((l): l is string => typeof l === "string")
+    .flatMap((l) => l.trimEnd().split("\n"));
+  return script(
+    `if systemctl is-enabled --quiet ${sh(unit)} 2>/dev/null; then`,
+    ...body.map((l) => `  ${l}`),
+    `else`,
+    `  echo "${unit} is not enabled yet: its unit step starts it"`,
+    `fi`,
+  );
+}
+
+/**
  * Reads stdin into "$work/<relative>", has systemd-analyze verify `unit` with that file in
  * front of the system's unit paths, then installs it at `dest`. A refused file changes nothing.
  * `allowMissingBinary`: for a unit not started here, whose program may not be installed.

@@ -79,24 +79,39 @@ describe("vps1 (gateway) program", () => {
       `${REMOTE} vps1-node-install`,
       "openclaw:gateway:GatewayService vps1-gateway",
       `${REMOTE} vps1-gateway-user`,
-      `${REMOTE} vps1-gateway-install`,
       `${REMOTE} vps1-gateway-config-dir`,
       `${REMOTE} vps1-gateway-env`,
       `${REMOTE} vps1-gateway-config`,
+      `${REMOTE} vps1-gateway-install`,
       `${REMOTE} vps1-gateway-unit`,
       "openclaw:observability:BlackboxExporter vps1-blackbox",
       ...["hold", "package", "config", "args", "drop-in"].map((step) => `${REMOTE} vps1-blackbox-${step}`),
     ]);
   });
 
-  it("orders the gateway's steps: node, user, install and files, then the unit", () => {
+  it("orders the gateway's steps: node, user, files, then the install (which restarts onto a new release), then the unit", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
-    expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user"]);
+    expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config"]);
     expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
     expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
+  });
+
+  it("restarts the gateway onto a new release from the install step, with a rollback: the unit file and its triggers hold no version", async () => {
+    const { find } = deploy();
+    const install = await value<string>(find("vps1-gateway-install").props.create);
+    expect(install).toContain("systemctl restart 'openclaw-gateway.service'");
+    expect(install).toContain(`'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /health'`);
+    const unit = find("vps1-gateway-unit").props;
+    expect(await value<string>(unit.stdin)).toContain("ExecStart=/opt/openclaw/current/bin/openclaw gateway");
+    expect(await value<string>(unit.stdin)).not.toContain("2026.6.11");
+    const triggers = await value<string[]>(unit.triggers);
+    expect(triggers).toHaveLength(2);
+    expect(triggers).not.toContain("2026.6.11");
+    // A `current` switched after the gateway started (an activation cut short) shows as stale on refresh.
+    expect(await value<string>(unit.check)).toContain("for f in '/etc/openclaw/gateway.env' '/etc/openclaw/openclaw.json' '/opt/openclaw/current'; do");
   });
 
   it("connects with the pinned host key of the topology", async () => {

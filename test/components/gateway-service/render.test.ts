@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installSpec, renderConfig, renderEnv, renderUnit } from "../../../components/gateway-service/render";
+import { restartIfEnabledScript } from "../../../src/remote/systemd";
 import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
 import { otlpSignalEndpoints } from "../../../src/topology";
+import { FakeHost, fakeHost } from "../../support/fake-host";
 
 const defaults = gatewayOptionsSchema.parse({});
 
@@ -39,8 +41,16 @@ describe("gateway rendering (golden files)", () => {
     ]);
     expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
   });
-  it("renders the install script: npm into a versioned prefix under /opt/openclaw", async () => {
-    await expect(installScript(installSpec("2026.6.11", "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
+  it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {
+    await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
+  });
+  it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its own /health", () => {
+    const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/");
+    expect(spec.activate).toEqual({
+      script: restartIfEnabledScript("openclaw-gateway.service", { url: "http://127.0.0.1:18800/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" }),
+      answers: "/health",
+    });
+    expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /health'`);
   });
   it("renders gateway.env sorted and quoted for systemd", async () => {
     const env = renderEnv({ ZED: 'say "hi"', OPENCLAW_GATEWAY_TOKEN: "tok\\en", A: "1" });
@@ -52,9 +62,11 @@ describe("gateway unit", () => {
   it("is deterministic", () => {
     expect(renderUnit(defaults)).toBe(renderUnit(gatewayOptionsSchema.parse({})));
   });
-  it("runs the pinned release from its own prefix under its own user", () => {
+  it("runs the current release (through /opt/openclaw/current) under its own user: an upgrade leaves the unit file as it is", () => {
     const unit = renderUnit(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800, bind: "lan" }));
-    expect(unit).toContain("ExecStart=/opt/openclaw/2026.6.12/bin/openclaw gateway --bind lan --port 18800\n");
+    expect(unit).toContain("ExecStart=/opt/openclaw/current/bin/openclaw gateway --bind lan --port 18800\n");
+    expect(unit).not.toContain("2026.6.12");
+    expect(unit).toBe(renderUnit(gatewayOptionsSchema.parse({ version: "2026.6.11", port: 18800, bind: "lan" })));
     expect(unit).toContain("User=openclaw\n");
     expect(unit).toContain("EnvironmentFile=/etc/openclaw/gateway.env\n");
   });
@@ -67,5 +79,39 @@ describe("gateway unit", () => {
     const open = renderUnit(gatewayOptionsSchema.parse({ hardening: false }));
     expect(open).not.toContain("ProtectSystem");
     expect(open).toContain("MemoryMax=2G");
+  });
+});
+
+// The gateway's own install script (its activation: restart openclaw-gateway.service, wait for
+// /health) run by bash on a fake host: stand-ins for systemctl, curl and journalctl, releases
+// that are shell scripts, the install root in a temp folder.
+describe("a gateway upgrade, run by bash on a fake host", () => {
+  let host: FakeHost;
+  beforeEach(() => {
+    host = fakeHost("bin/openclaw");
+    host.enable();
+  });
+  afterEach(() => host.cleanup());
+  const install = (version: string, broken = false) =>
+    host.run(installScript({ ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"), root: host.root, fetch: host.release(version, { broken }) }));
+
+  it("restarts the gateway onto a healthy release", () => {
+    expect(install("2026.6.11").status).toBe(0);
+    const r = install("2026.6.12");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("restarted openclaw-gateway.service\nhealthy after 1s");
+    expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.12", "2026.6.11", "2026.6.12"]);
+  });
+
+  it("rolls back a release that fails /health and fails with one line naming both, then the journal of the failed start", () => {
+    expect(install("2026.6.11").status).toBe(0);
+    const r = install("2026.6.12", true);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").slice(0, 2)).toEqual([
+      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /health",
+      "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/health after 1s; last journal lines:",
+    ]);
+    expect(r.stderr).toContain("2026.6.12: cannot start (a broken build)\n");
+    expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.11", "", "2026.6.11"]);
   });
 });

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { dropInPath, dropInScripts, systemdDropIn, systemdUnit, unitScripts } from "../../../src/remote/systemd";
+import { dropInPath, dropInScripts, restartIfEnabledScript, systemdDropIn, systemdUnit, unitScripts } from "../../../src/remote/systemd";
 import { renderUnitFile, UnitSpec } from "../../../src/remote/unit-file";
 import { recorder, value } from "../../support/mocks";
 
@@ -54,6 +54,17 @@ describe("systemdUnit", () => {
       "unit cloudflared.service: a unit that is not started (start: false) has no health to wait for",
     );
     expect(() => unitScripts({ name: "cloudflared" })).toThrow("'cloudflared' is not a systemd unit name with its suffix, like foo.service");
+  });
+});
+
+describe("restartIfEnabledScript (a new release taking over: versionedInstall's activate)", () => {
+  it("renders (golden file): the restart and health wait of a unit step, only when the unit is enabled", async () => {
+    const s = restartIfEnabledScript("openclaw-gateway.service", gatewayHealth);
+    await expect(s).toMatchFileSnapshot("golden/systemd/restart-if-enabled.sh");
+    // The unit step's own tail after `systemctl enable`, indented under the is-enabled check.
+    const unitTail = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth }).create.split("systemctl enable")[1].trimEnd().split("\n").slice(1);
+    expect(s.split("\n").slice(1, 1 + unitTail.length)).toEqual(unitTail.map((l) => `  ${l}`));
+    expect(() => restartIfEnabledScript("gateway")).toThrow("'gateway' is not a systemd unit name with its suffix, like foo.service");
   });
 });
 

@@ -1,0 +1,168 @@
+// A gateway upgrade that fails its health check rolls back (deploy-rs style), on the real
+// sandbox hosts with the real Pulumi engine: vps2 then vps1 with the sandbox's openclaw
+// release; then vps1 set to a release whose start fails, published for the test on the
+// sandbox's npm registry (verdaccio): the `up` fails naming both versions, the gateway answers
+// /health again on the old release, the state keeps the old release (the next `up` would try
+// again), and going back to the old release changes nothing.
+//
+// The broken release: openclaw@<sandbox release>-broken.1, whose `openclaw` bin is a shell
+// script printing one line and exiting 1, engines.node ">=22" (the sandbox's Node satisfies
+// it, so preview's registry and engines checks pass). Verdaccio lets only a known user
+// publish and takes no new users (max_users: -1): the test adds a user of its own to the
+// htpasswd file named in verdaccio's config (it runs as root on the sandbox machine, as every
+// integration test does), publishes with it, and puts the file back as it was. A version
+// once published stays in verdaccio's storage (which outlives `sandbox reset`): a later run
+// finds it there and publishes nothing.
+import { spawnSync } from "child_process";
+import { createHash, randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { HOSTS_JSON, readVersions } from "../../sandbox/contract";
+import { changeSummary, onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+
+const GATEWAY = "openclaw-gateway.service";
+const ROOT = "/opt/openclaw";
+const GOOD = readVersions().openclaw;
+const BROKEN = `${GOOD}-broken.1`;
+/** verdaccio's config, as `sandbox up` writes it (its auth.htpasswd.file names the user file). */
+const VERDACCIO_CONFIG = path.join(path.dirname(HOSTS_JSON), "verdaccio", "config.yaml");
+
+let backend: string;
+let vps1: SandboxStack;
+let vps2: SandboxStack;
+let address: string;
+let registry: string;
+
+/** Figures for the closing note: printed, never asserted. */
+const figures: Record<string, string> = {};
+const seconds = (s: number) => `${s.toFixed(1)} s`;
+
+function curl(url: string): { ok: boolean; body: string } {
+  const r = spawnSync("curl", ["-fsS", "--max-time", "5", url], { encoding: "utf8" });
+  return { ok: r.status === 0, body: r.stdout };
+}
+const health = () => curl(`http://${address}:18789/health`);
+const sh = (command: string) => onHost("vps1", command).stdout.trim();
+
+/** The host's clock, for journalctl --since. */
+const hostNow = () => sh("date '+%Y-%m-%d %H:%M:%S'");
+
+/** How often the gateway was started on vps1 since `since` (host time). */
+const startsSince = (since: string) => Number(sh(`journalctl -q --no-pager -o cat -u ${GATEWAY} --since '${since}' | grep -c '^Started ' || true`));
+
+/**
+ * Publishes openclaw@BROKEN to the sandbox's verdaccio unless it is there already: a user of
+ * the test's own in verdaccio's htpasswd file for the time of `npm publish`, the file put back
+ * afterwards. Needs openclaw's metadata cached by verdaccio already (a deploy installed
+ * openclaw through it): a first publish of a name the uplink has is refused.
+ */
+async function publishBrokenRelease(): Promise<string> {
+  const url = `${registry}openclaw/${BROKEN}`;
+  if ((await fetch(url)).ok) return "already on the registry";
+  const htpasswd: string = parse(fs.readFileSync(VERDACCIO_CONFIG, "utf8")).auth.htpasswd.file;
+  const before = fs.existsSync(htpasswd) ? fs.readFileSync(htpasswd, "utf8") : undefined;
+  const user = "openclaw-infra-upgrade-it";
+  const password = randomBytes(18).toString("base64url");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-broken-"));
+  try {
+    const others = (before ?? "").split("\n").filter((l) => l && !l.startsWith(`${user}:`));
+    fs.writeFileSync(htpasswd, [...others, `${user}:{SHA}${createHash("sha1").update(password).digest("base64")}:upgrade.test.ts`, ""].join("\n"));
+    const pkg = path.join(dir, "package");
+    fs.mkdirSync(pkg);
+    fs.writeFileSync(
+      path.join(pkg, "package.json"),
+      JSON.stringify(
+        {
+          name: "openclaw",
+          version: BROKEN,
+          description: "A build of openclaw that fails at start, for openclaw-infra's upgrade test",
+          license: "MIT",
+          bin: { openclaw: "openclaw.sh" },
+          engines: { node: ">=22" },
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(path.join(pkg, "openclaw.sh"), `#!/bin/sh\necho "openclaw ${BROKEN}: a build made to fail at start" >&2\nexit 1\n`, { mode: 0o755 });
+    const npmrc = path.join(dir, "npmrc");
+    fs.writeFileSync(npmrc, `${registry.replace(/^https?:/, "")}:_auth=${Buffer.from(`${user}:${password}`).toString("base64")}\n`, { mode: 0o600 });
+    // A prerelease needs a tag of its own; `latest` stays where the upstream registry has it.
+    const r = spawnSync("npm", ["publish", pkg, "--registry", registry, "--tag", "upgrade-it", "--userconfig", npmrc], { encoding: "utf8", cwd: dir });
+    if (r.status !== 0) throw new Error(`npm publish openclaw@${BROKEN} to ${registry} failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    if (before === undefined) fs.rmSync(htpasswd, { force: true });
+    else fs.writeFileSync(htpasswd, before);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const manifest = await fetch(url);
+  if (!manifest.ok) throw new Error(`openclaw@${BROKEN} published, but GET ${url} answers ${manifest.status}`);
+  return "published";
+}
+
+beforeAll(async () => {
+  const info = sandboxInfo();
+  address = info.hosts.vps1.address;
+  registry = info.npmRegistry.endsWith("/") ? info.npmRegistry : `${info.npmRegistry}/`;
+  figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
+  backend = tempBackend();
+  vps2 = new SandboxStack("vps2", backend);
+  vps2.initWithSecrets();
+  vps1 = new SandboxStack("vps1", backend);
+  vps1.initWithSecrets();
+  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
+  figures[`openclaw@${BROKEN}`] = await publishBrokenRelease();
+});
+
+afterAll(() => {
+  console.log("\nupgrade figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  if (backend) fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe("a gateway upgrade whose release fails its health check", () => {
+  it("starts from the sandbox's release, run through /opt/openclaw/current", () => {
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
+    expect(sh(`systemctl show -p ExecStart --value ${GATEWAY}`)).toContain(`${ROOT}/current/bin/openclaw gateway `);
+  });
+
+  it("fails the up naming the failed release and the one running now, after putting the old one back", () => {
+    vps1.ok(["config", "set", "--path", "gateway.version", BROKEN]);
+    const up = vps1.pulumi(["up", "--yes", "--skip-preview", "--diff"]);
+    figures["failed up with its rollback"] = seconds(up.seconds);
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    expect(out).toContain(`openclaw ${BROKEN} failed its health check; rolled back to ${GOOD}, which answers /health`);
+    // Followed by the journal of the failed start.
+    expect(out).toContain(`openclaw ${BROKEN}: a build made to fail at start`);
+
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
+    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
+    expect(sh(`readlink -f ${ROOT}/current/bin/openclaw`)).toMatch(new RegExp(`^${ROOT}/${GOOD.replace(/\./g, "\\.")}/`));
+    // The running gateway was started after `current` went back: it runs the old release.
+    const started = Number(sh(`date -d "$(systemctl show -p ActiveEnterTimestamp --value ${GATEWAY})" +%s`));
+    expect(started).toBeGreaterThanOrEqual(Number(sh(`stat -c %Y ${ROOT}/current`)));
+    // The failed release stays on disk for the next try.
+    expect(onHost("vps1", `test -x ${ROOT}/${BROKEN}/bin/openclaw`).code).toBe(0);
+  });
+
+  it("keeps the old release in the state: a preview with the failed release plans its install again, and only that", () => {
+    expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-gateway-install" }]);
+  });
+
+  it("back to the old release: nothing to change, nothing restarted", () => {
+    vps1.ok(["config", "set", "--path", "gateway.version", GOOD]);
+    expect(vps1.previewSteps()).toEqual([]);
+    const since = hostNow();
+    const up = vps1.up();
+    figures["up back on the old release"] = seconds(up.seconds);
+    expect(Object.keys(changeSummary(up.stdout)), up.stdout).toEqual(["unchanged"]);
+    expect(startsSince(since)).toBe(0);
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
+  });
+});
