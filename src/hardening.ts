@@ -13,6 +13,11 @@ export interface HardeningNeeds {
   readsJournal?: boolean;
   /** Needs its user's supplementary groups (e.g. ssl-cert for a TLS key): PrivateUsers would map them away. */
   supplementaryGroups?: boolean;
+  /**
+   * Runs as a user a long-running service runs as too (a backup job as postgres or openclaw):
+   * RemoveIPC= would remove that service's IPC objects (semaphores, shared memory) when it ends.
+   */
+  sharesUser?: boolean;
   /** Directives appended after the common ones (e.g. IPAddressAllow=). */
   extra?: Directive[];
 }
@@ -41,7 +46,7 @@ export function hardening(needs: HardeningNeeds = {}): Directive[] {
     ["RestrictSUIDSGID", "yes"],
     ["LockPersonality", "yes"],
     !needs.jit && ["MemoryDenyWriteExecute", "yes"],
-    ["RemoveIPC", "yes"],
+    !needs.sharesUser && ["RemoveIPC", "yes"],
     ["KeyringMode", "private"],
     ["DevicePolicy", "closed"],
     ["CapabilityBoundingSet", ""],

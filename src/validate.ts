@@ -13,6 +13,9 @@ export class ValidationError extends pulumi.RunError {
   }
 }
 
+/** A systemd OnCalendar= expression (a backup's schedule); `systemd-analyze verify` checks it on the host too. */
+export const calendarSchema = z.string().regex(/^[A-Za-z0-9 ,.:*/~-]+$/, "must be a systemd calendar expression like 'Sun *-*-* 01:00:00'");
+
 /** `prefix` names where the value came from: "openclaw-infra:" (stack config) or "NodeRuntime vps1-node: ". */
 export function formatIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
   const at = (path: PropertyKey[]) => prefix + (path.map(String).join(".") || "(value)");

@@ -5,7 +5,7 @@ import { hardening } from "../../src/hardening";
 import { runMetricDirective } from "../../src/remote/backup-metric";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
+import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PgBackRestSettings } from "./schema";
 
@@ -126,26 +126,14 @@ export function jobServiceSpec(s: PgBackRestSettings, job: Job, postgresUnit: st
         ["SyslogIdentifier", jobUnit(job)],
       ],
     },
-    // RemoveIPC= would remove the postgres user's IPC objects when the job ends: the running
-    // server's semaphores among them.
-    hardening: s.hardening ? hardening().filter(([key]) => key !== "RemoveIPC") : [],
+    // As postgres: RemoveIPC= would remove the running server's semaphores when the job ends.
+    hardening: s.hardening ? hardening({ sharesUser: true }) : [],
   };
 }
 
 export function jobTimerSpec(s: PgBackRestSettings, job: Job): UnitSpec {
   const calendar = { full: s.schedule.full, diff: s.schedule.differential, verify: s.schedule.verify }[job];
-  return {
-    header: [MANAGED_HEADER],
-    sections: {
-      Unit: [["Description", `pgBackRest ${JOB_COMMAND[job].description}: ${calendar}`]],
-      Timer: [
-        ["OnCalendar", calendar],
-        { comment: "A run missed while the host was off happens at the next boot." },
-        ["Persistent", "true"],
-      ],
-      Install: [["WantedBy", "timers.target"]],
-    },
-  };
+  return calendarTimer(`pgBackRest ${JOB_COMMAND[job].description}`, calendar);
 }
 
 const stanzaTemplate = template<{ binary: string; stanza: string }>(__dirname, "stanza.sh.hbs");

@@ -2,9 +2,7 @@
 // encrypted repository on another host of the topology, reached over SFTP with a key of its
 // own. Typed, defaulted and validated before any resource exists.
 import { z } from "zod";
-
-/** A systemd OnCalendar= expression; `systemd-analyze verify` checks it on the host too. */
-const calendar = z.string().regex(/^[A-Za-z0-9 ,.:*/~-]+$/, "must be a systemd calendar expression like 'Sun *-*-* 01:00:00'");
+import { calendarSchema as calendar } from "../../src/validate";
 
 /** The options an operator sets (stack config `openclaw-infra:pgBackRest`). */
 export const pgBackRestOptionsSchema = z

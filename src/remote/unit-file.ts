@@ -44,6 +44,25 @@ export function serviceUnit(u: ServiceUnit): UnitSpec {
   };
 }
 
+/**
+ * The timer of a oneshot only it starts (a backup job): `calendar` is OnCalendar=, and a run
+ * missed while the host was off happens at the next boot.
+ */
+export function calendarTimer(description: string, calendar: string): UnitSpec {
+  return {
+    header: [MANAGED_HEADER],
+    sections: {
+      Unit: [["Description", `${description}: ${calendar}`]],
+      Timer: [
+        ["OnCalendar", calendar],
+        { comment: "A run missed while the host was off happens at the next boot." },
+        ["Persistent", "true"],
+      ],
+      Install: [["WantedBy", "timers.target"]],
+    },
+  };
+}
+
 const comments = (text: string) => text.split("\n").map((line) => `# ${line}`.trimEnd());
 
 export function renderUnitFile(spec: UnitSpec): string {

@@ -14,6 +14,9 @@ describe("hardening", () => {
   it("drops only what a journal reader needs", () => {
     expect(keys(hardening()).filter((k) => !keys(hardening({ readsJournal: true })).includes(k))).toEqual(["PrivateUsers", "ProcSubset"]);
   });
+  it("keeps the IPC objects of a user another service runs as", () => {
+    expect(keys(hardening()).filter((k) => !keys(hardening({ sharesUser: true })).includes(k))).toEqual(["RemoveIPC"]);
+  });
   it("appends extra directives last", () => {
     expect(hardening({ extra: [["IPAddressDeny", "any"]] }).at(-1)).toEqual(["IPAddressDeny", "any"]);
   });
