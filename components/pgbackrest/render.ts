@@ -5,6 +5,7 @@ import { hardening } from "../../src/hardening";
 import { runMetricDirective } from "../../src/remote/backup-metric";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
+import { knownHostsLine } from "../../src/remote/ssh-access";
 import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PgBackRestSettings } from "./schema";
@@ -48,8 +49,7 @@ export function repositoryPath(s: PgBackRestSettings): string {
 
 /** known_hosts line pinning the repository host's key (the topology's hostKey). */
 export function renderKnownHosts(s: PgBackRestSettings): string {
-  const host = s.repository.sshPort === 22 ? s.repository.address : `[${s.repository.address}]:${s.repository.sshPort}`;
-  return `${host} ${s.repository.hostKey}\n`;
+  return knownHostsLine(s.repository);
 }
 
 /** pgbackrest.conf as [section] -> key/value pairs, in file order. The passphrase comes in as a value. */

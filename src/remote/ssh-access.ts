@@ -1,6 +1,8 @@
 // SSH access from one host of the topology to another, for a backup tool's repository:
 // - clientKey: a key pair made on the client host; the private key never leaves it, and the
 //   step's result is its public key line.
+// - knownHostsLine: the client's known_hosts line pinning the repository host's key (the
+//   topology's hostKey), so the backup tool never trusts a key on first use.
 // - sftpAccount: on the repository host, an account that may only speak SFTP (a forced
 //   sftp-server), with the client's public key and a repository directory only it can write.
 //   Its authorized_keys is root's, so the account cannot change who may log in.
@@ -45,6 +47,19 @@ export function clientKey(name: string, args: ClientKeyArgs, opts?: pulumi.Custo
     },
     opts,
   );
+}
+
+/** The repository host as the client reaches it: its private address, SSH port and pinned key. */
+export interface RepositoryEndpoint {
+  address: string;
+  sshPort: number;
+  hostKey: string;
+}
+
+/** known_hosts line pinning `to`'s key (the topology's hostKey), in ssh's own notation for a port other than 22. */
+export function knownHostsLine(to: RepositoryEndpoint): string {
+  const host = to.sshPort === 22 ? to.address : `[${to.address}]:${to.sshPort}`;
+  return `${host} ${to.hostKey}\n`;
 }
 
 export interface SftpAccountArgs {
