@@ -1,4 +1,5 @@
 // PostgresNative rendering: golden files for every file, SQL text and script it ships.
+import { spawnSync } from "child_process";
 import { describe, expect, it } from "vitest";
 import { hardening } from "../../../src/hardening";
 import {
@@ -140,6 +141,20 @@ describe("PostgresNative rendering rules", () => {
   });
   it("refuses to start a second major version on the port another one uses", () => {
     expect(renderClusterScript(s)).toContain(`awk -v v=17 -v p=5432 '$1 != v && $3 == p {print $1 "/" $2}'`);
+  });
+  it("drops the new cluster when any step of the seed fails, not only its last (under real bash)", () => {
+    const end = 'the next up tries again" >&2\n    exit 1\n  fi\n';
+    const seedBlock = (seed: string) => {
+      const script = renderClusterScript(s, seed);
+      return script.slice(script.indexOf("  set +e\n"), script.indexOf(end) + end.length);
+    };
+    const run = (seed: string) =>
+      spawnSync("bash", ["-euo", "pipefail", "-c", `pg_dropcluster() { echo "dropped $*"; }\n${seedBlock(seed)}echo "went on"`], { encoding: "utf8" });
+    const failed = run("false\necho restored");
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe("dropped 17 main\n");
+    const ok = run("true\necho restored");
+    expect(ok.stdout).toBe("restored\nwent on\n");
   });
   it("follows the major version in paths and unit names", () => {
     const v16 = postgresArgsSchema.parse({ privateAddress: "10.0.0.2", version: 16 });
