@@ -5,6 +5,7 @@
 // deploy fails (see installSpec). An openclaw release whose engines.node the runtime does not
 // satisfy fails preview.
 import * as pulumi from "@pulumi/pulumi";
+import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { versionedInstall } from "../../src/remote/install";
 import { Connection } from "../../src/remote/ssh";
@@ -13,7 +14,7 @@ import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
-import { CURRENT, GatewayPeers, healthCheck, installSpec, PATHS, renderConfig, renderEnv, unitSpec } from "./render";
+import { CURRENT, GatewayPeers, healthCheck, installSpec, PATHS, renderConfig, renderEnv, renderSeedFacts, renderSeedScript, unitSpec } from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
 export * from "./schema";
@@ -27,6 +28,13 @@ export interface GatewayServiceArgs extends GatewayOptions {
   secrets: pulumi.Input<GatewaySecrets>;
   /** Derived from the topology: OTLP endpoint, extra allowed origins. */
   peers?: GatewayPeers;
+  /**
+   * Run when the state directory is blank (a new or wiped host), before the gateway first
+   * starts: a backup tool's restore, once `after` is done. A host with data is never seeded.
+   */
+  seed?: { script: string; after: pulumi.Resource[] };
+  /** Steps the install of a release waits for, e.g. a backup of the state before an upgrade. */
+  beforeInstall?: pulumi.Resource[];
 }
 
 export class GatewayService extends pulumi.ComponentResource {
@@ -38,7 +46,7 @@ export class GatewayService extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:gateway:GatewayService", name, {}, opts);
-    const { connection, runtime, secrets, peers, registry = "https://registry.npmjs.org/", ...options } = args;
+    const { connection, runtime, secrets, peers, seed, beforeInstall = [], registry = "https://registry.npmjs.org/", ...options } = args;
     const s = parseOrThrow(gatewayOptionsSchema, options, `GatewayService ${name}: `);
     const parent = { parent: this };
     this.healthUrl = healthCheck(s).url;
@@ -70,13 +78,24 @@ export class GatewayService extends pulumi.ComponentResource {
       { ...parent, dependsOn: [configDir] },
     );
 
+    // Before anything can start the gateway (the install step restarts an enabled unit, the unit
+    // step starts it), and after a backup before an upgrade (a blank host has none to take). On
+    // refresh, a state directory found blank shows as a change: `up --refresh` restores it.
+    const seeded = seed
+      ? new RemoteCommand(
+          `${name}-seed`,
+          { connection, label: `seed ${PATHS.stateDir} on a blank host`, create: renderSeedScript(seed.script), check: renderSeedFacts(), observed: "state=present" },
+          { ...parent, dependsOn: [user, ...beforeInstall, ...seed.after] },
+        )
+      : undefined;
+
     // The install step exists only once the engines check passed. It comes after the files, so
     // a new release is started (and judged) with the configuration it is going to run with; on
     // a host where the unit runs, it restarts the unit itself and rolls back on a failed /health.
     const install = versionedInstall(
       `${name}-install`,
       { connection, spec: compatible.apply(() => installSpec(s, registry)) },
-      { ...parent, dependsOn: [runtime.ready, user, envFile, configFile] },
+      { ...parent, dependsOn: [runtime.ready, user, envFile, configFile, ...(seeded ? [seeded] : beforeInstall)] },
     );
 
     const unit = systemdUnit(

@@ -28,6 +28,7 @@ export function healthCheck(s: GatewaySettings): HttpHealthCheck {
 }
 
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
+const seedTemplate = template<{ seed: string; stateDir: string; user: string; unit: string }>(__dirname, "seed.sh.hbs");
 
 export function unitSpec(s: GatewaySettings): UnitSpec {
   return serviceUnit({
@@ -112,6 +113,36 @@ export function renderEnv(vars: Record<string, string>): string {
     .sort()
     .map((key) => ({ key, value: `"${vars[key].replace(/[\\"]/g, (c) => `\\${c}`)}"` }));
   return envTemplate({ vars: quoted });
+}
+
+/** Where the state lives and who owns it; other than PATHS only in tests. */
+export interface StateDir {
+  stateDir: string;
+  user: string;
+  unit: string;
+}
+
+/**
+ * The seed step: `seed` (a backup tool's restore, run by bash -e) fills the state directory when
+ * it is blank and the gateway does not run; the result is the gateway user's, mode 0700.
+ */
+export function renderSeedScript(seed: string, at: StateDir = { stateDir: PATHS.stateDir, user: PATHS.user, unit: PATHS.unit }): string {
+  return seedTemplate({ seed: seed.trimEnd(), ...at });
+}
+
+/**
+ * Facts of the seed step, by the seed's own tests: blank when the state directory holds nothing
+ * and no gateway runs on it (a gateway that runs on an empty one is as the step left it).
+ */
+export function renderSeedFacts(at: StateDir = { stateDir: PATHS.stateDir, user: PATHS.user, unit: PATHS.unit }): string {
+  const state = sh(at.stateDir);
+  return script(
+    `if { [ -d ${state} ] && [ -n "$(find ${state} -mindepth 1 -maxdepth 1 ! -name 'gateway.*.lock' -print -quit)" ]; } || systemctl is-active --quiet ${sh(at.unit)}; then`,
+    `  echo state=present`,
+    `else`,
+    `  echo state=blank`,
+    `fi`,
+  );
 }
 
 /**

@@ -1,5 +1,9 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installSpec, renderConfig, renderEnv, renderUnit } from "../../../components/gateway-service/render";
+import { installSpec, renderConfig, renderEnv, renderSeedFacts, renderSeedScript, renderUnit } from "../../../components/gateway-service/render";
 import { restartIfEnabledScript } from "../../../src/remote/systemd";
 import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
@@ -113,5 +117,65 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
     ]);
     expect(r.stderr).toContain("2026.6.12: cannot start (a broken build)\n");
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.11", "", "2026.6.11"]);
+  });
+});
+
+describe("the seed step: a backup tool's restore on a blank host (under real bash)", () => {
+  let dir: string;
+  let at: { stateDir: string; user: string; unit: string };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-seed-"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    // systemctl: the gateway runs when the file `active` exists.
+    fs.writeFileSync(path.join(dir, "bin", "systemctl"), `#!/bin/bash\n[ "$1" = is-active ] && [ -e ${dir}/active ]\n`, { mode: 0o755 });
+    at = { stateDir: path.join(dir, "state"), user: os.userInfo().username, unit: "openclaw-gateway.service" };
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const SEED = 'echo "restoring into $state"\necho data > "$state/restored"';
+  const run = (script: string) =>
+    spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: { PATH: `${dir}/bin:${process.env.PATH}`, SHLVL: "1" } });
+  const facts = () => run(renderSeedFacts(at)).stdout;
+
+  it("renders the step's script", async () => {
+    await expect(renderSeedScript("# the backup tool's restore\n")).toMatchFileSnapshot("golden/seed.sh");
+  });
+
+  it("seeds an absent state directory, or one with only stale locks, and leaves it the gateway user's, 0700", () => {
+    expect(facts()).toBe("state=blank\n");
+    const r = run(renderSeedScript(SEED, at));
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`restoring into ${at.stateDir}\n`);
+    expect(fs.readFileSync(path.join(at.stateDir, "restored"), "utf8")).toBe("data\n");
+    expect((fs.statSync(at.stateDir).mode & 0o777).toString(8)).toBe("700");
+    expect(facts()).toBe("state=present\n");
+
+    fs.rmSync(at.stateDir, { recursive: true });
+    fs.mkdirSync(at.stateDir);
+    fs.writeFileSync(path.join(at.stateDir, "gateway.4242.lock"), "");
+    expect(facts()).toBe("state=blank\n");
+    expect(run(renderSeedScript(SEED, at)).status).toBe(0);
+    expect(fs.readdirSync(at.stateDir)).toEqual(["restored"]);
+  });
+
+  it("never seeds a state directory with data, nor one the running gateway uses", () => {
+    fs.mkdirSync(at.stateDir);
+    fs.writeFileSync(path.join(at.stateDir, "device.json"), "{}");
+    expect(run(renderSeedScript(SEED, at)).stdout).toBe(`${at.stateDir} holds data: nothing to restore\n`);
+    expect(fs.readdirSync(at.stateDir)).toEqual(["device.json"]);
+
+    fs.rmSync(path.join(at.stateDir, "device.json"));
+    fs.writeFileSync(path.join(dir, "active"), "");
+    // As the step leaves it: a refresh shows no change.
+    expect(facts()).toBe("state=present\n");
+    const r = run(renderSeedScript(SEED, at));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("openclaw-gateway.service already runs on an empty");
+    expect(fs.readdirSync(at.stateDir)).toEqual([]);
+  });
+
+  it("fails when any step of the seed fails, not only its last", () => {
+    const r = run(renderSeedScript('false\necho "went on"', at));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
   });
 });
