@@ -1,0 +1,120 @@
+// ResticBackup: the gateway's state directory (its SQLite databases and files) backed up with
+// restic (Debian's package) into an encrypted repository on another host of the topology, over
+// SFTP with a key made on this host for it. The repository host's account may only speak SFTP
+// and holds nothing but the repositories. A systemd timer runs the job daily: a consistent copy
+// of the state (sqlite3's online backup for every database), `restic backup`, then `restic
+// forget --keep-within --prune`; each run's result becomes a metric the alert rules read.
+//
+// What it gives the gateway's component, which takes them as plain inputs:
+// - restore: run by GatewayService on a blank host, before the gateway first starts: the latest
+//   snapshot fills the empty state directory (absent with restore: none).
+// - beforeUpgrade: a step run whenever the gateway's version changes, before the new release is
+//   installed: the job runs once, and the deploy fails when it does.
+import * as pulumi from "@pulumi/pulumi";
+import { aptPackages } from "../../src/remote/apt";
+import { backupRunMetric } from "../../src/remote/backup-metric";
+import { RemoteCommand } from "../../src/remote/command";
+import { digest, remoteFile } from "../../src/remote/file";
+import { clientKey, sftpAccount } from "../../src/remote/ssh-access";
+import { Connection } from "../../src/remote/ssh";
+import { systemdUnit } from "../../src/remote/systemd";
+import { parseOrThrow } from "../../src/validate";
+import {
+  PATHS,
+  renderBackupScript,
+  renderBeforeUpgradeScript,
+  renderInitFacts,
+  renderInitScript,
+  renderKnownHosts,
+  renderRestoreScript,
+  repository,
+  serviceSpec,
+  timerSpec,
+} from "./render";
+import { ResticArgsOptions, resticArgsSchema, resticPasswordSchema } from "./schema";
+
+export * from "./schema";
+
+export interface ResticBackupArgs extends ResticArgsOptions {
+  connection: pulumi.Input<Connection>;
+  /** The repository host, as the operator's machine reaches it (its account is made there). */
+  repositoryConnection: pulumi.Input<Connection>;
+  /** The repository's password (secret). */
+  password: pulumi.Input<string>;
+  /** The gateway's version: a change of it runs a backup before the new release is installed. */
+  gatewayVersion: string;
+}
+
+/** What the gateway's component runs on a blank host, before the gateway first starts. */
+export interface StateSeed {
+  script: string;
+  /** Everything the script needs on the host first. */
+  after: pulumi.Resource[];
+}
+
+export class ResticBackup extends pulumi.ComponentResource {
+  /** Restore-on-blank-host, or undefined with restore: none. */
+  readonly restore?: StateSeed;
+  /** The backup before a new gateway release: the gateway's install step waits for it. */
+  readonly beforeUpgrade: RemoteCommand;
+  readonly unitNames: string[];
+
+  constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:backup:ResticBackup", name, {}, opts);
+    const { connection, repositoryConnection, password, gatewayVersion, ...options } = args;
+    const label = `ResticBackup ${name}: `;
+    const s = parseOrThrow(resticArgsSchema, options, label);
+    const parent = { parent: this };
+    const repo = repository(s);
+
+    const pkg = aptPackages(`${name}-package`, { connection, packages: [...PATHS.packages] }, parent);
+    // root's: the job reads it as a credential, the gateway (same user) cannot.
+    const key = clientKey(`${name}-key`, { connection, path: PATHS.key, owner: "root", comment: `restic@${s.host}` }, parent);
+    const account = sftpAccount(
+      `${name}-repository`,
+      { connection: repositoryConnection, user: PATHS.repositoryUser, home: PATHS.repositoryHome, repository: s.host, publicKey: key.result.apply((r) => r ?? "") },
+      parent,
+    );
+    const knownHosts = remoteFile(`${name}-known-hosts`, { connection, path: PATHS.knownHosts, content: renderKnownHosts(s), mode: "0644" }, { ...parent, dependsOn: [key] });
+    const passwordContent = pulumi.secret(pulumi.output(password).apply((p) => `${parseOrThrow(resticPasswordSchema, p, `${label}password: `)}\n`));
+    const passwordFile = remoteFile(`${name}-password`, { connection, path: PATHS.password, content: passwordContent, mode: "0600" }, parent);
+
+    const init = new RemoteCommand(
+      `${name}-init`,
+      {
+        connection,
+        label: `restic repository ${repo.url}`,
+        create: renderInitScript(s),
+        // Opened again with a new password: a repository it does not open fails here, not at night.
+        triggers: [digest(passwordContent)],
+        check: renderInitFacts(s),
+        observed: "repository=ready",
+      },
+      { ...parent, dependsOn: [pkg, passwordFile, knownHosts, account] },
+    );
+
+    const job = remoteFile(`${name}-script`, { connection, path: PATHS.script, content: renderBackupScript(s), mode: "0755" }, parent);
+    const metric = backupRunMetric(`${name}-run-metric`, connection, parent);
+    const service = systemdUnit(
+      `${name}-service`,
+      { connection, name: `${PATHS.unit}.service`, spec: serviceSpec(s), start: "by-timer" },
+      { ...parent, dependsOn: [job, metric, init] },
+    );
+    systemdUnit(`${name}-timer`, { connection, name: `${PATHS.unit}.timer`, spec: timerSpec(s) }, { ...parent, dependsOn: [service] });
+
+    this.beforeUpgrade = new RemoteCommand(
+      `${name}-before-upgrade`,
+      {
+        connection,
+        label: `restic backup of ${s.state.dir} before openclaw ${gatewayVersion}`,
+        create: renderBeforeUpgradeScript(s, gatewayVersion),
+        triggers: [gatewayVersion],
+      },
+      { ...parent, dependsOn: [service] },
+    );
+
+    if (s.restore === "latest") this.restore = { script: renderRestoreScript(s), after: [pkg, init] };
+    this.unitNames = [`${PATHS.unit}.service`, `${PATHS.unit}.timer`];
+    this.registerOutputs({});
+  }
+}
