@@ -44,6 +44,9 @@ import { Prometheus } from "../components/prometheus";
 import { PATHS as PROMETHEUS } from "../components/prometheus/render";
 import { prometheusOptionsSchema } from "../components/prometheus/schema";
 import { PromtailJournal } from "../components/promtail-journal";
+import { ResticBackup } from "../components/restic";
+import { PATHS as RESTIC } from "../components/restic/render";
+import { resticOptionsSchema, resticPasswordSchema } from "../components/restic/schema";
 import { Tempo } from "../components/tempo";
 import { assetName as tempoAsset, PATHS as TEMPO } from "../components/tempo/render";
 import { tempoOptionsSchema } from "../components/tempo/schema";
@@ -452,6 +455,43 @@ const cloudflared = component({
   sandbox: () => ({ run: false }),
 });
 
+/** The gateway's state (SQLite + files) with restic, into a repository on another host; built before the gateway, which takes its restore and its backup before an upgrade. */
+const stateBackup = component({
+  key: "stateBackup",
+  schema: resticOptionsSchema.prefault({}),
+  on: ["gateway"],
+  reads: { gateway: gatewayOptionsSchema },
+  secrets: { resticPassword: resticPasswordSchema.optional() },
+  requires: ["resticPassword"],
+  build: (ctx) => {
+    const { options, config, host } = ctx;
+    const repoHost = repositoryHost(config.topology, host, options.repositoryHost, "stateBackup");
+    const repo = config.topology.hosts[repoHost];
+    return new ResticBackup(
+      `${host}-state-backup`,
+      {
+        connection: ctx.connection,
+        repositoryConnection: ctx.connectionTo(repoHost),
+        ...options,
+        host,
+        repository: { host: repoHost, address: repo.privateAddress, sshPort: repo.sshPort, hostKey: repo.hostKey },
+        state: { dir: GATEWAY.stateDir, user: GATEWAY.user },
+        gatewayVersion: ctx.reads.gateway.version,
+        password: ctx.secrets.apply((sec) => sec.resticPassword!),
+      },
+      ctx.opts,
+    );
+  },
+  // The oneshot service (scored like every unit); its timer starts it. Its metrics reach
+  // Prometheus through node-exporter's textfile collector: nothing new to scrape.
+  units: ({ options, config, host }) => [
+    {
+      unit: `${RESTIC.unit}.service`,
+      reach: `by ${RESTIC.unit}.timer: ${options.schedule} (repository on ${repositoryHost(config.topology, host, options.repositoryHost, "stateBackup")})`,
+    },
+  ],
+});
+
 const gateway = component({
   key: "gateway",
   schema: gatewayOptionsSchema.prefault({}),
@@ -473,6 +513,7 @@ const gateway = component({
   build: (ctx) => {
     const publicUrl = ctx.built(tunnel)?.publicUrl;
     const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.peers.databaseHost);
+    const backups = ctx.built(stateBackup);
     return new GatewayService(
       `${ctx.host}-gateway`,
       {
@@ -485,6 +526,8 @@ const gateway = component({
           token: s.gatewayToken!,
           env: { ...s.gatewayEnv, ...(url ? { DATABASE_URL: url } : {}) },
         })),
+        seed: backups?.restore,
+        beforeInstall: backups ? [backups.beforeUpgrade] : [],
       },
       ctx.opts,
     );
@@ -617,7 +660,7 @@ const grafana = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, pgBackRest, postgres, postgresExporter, node, tunnel, cloudflared, gateway, blackbox, alertmanager, prometheus, grafana] as const;
+export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, pgBackRest, postgres, postgresExporter, node, tunnel, cloudflared, stateBackup, gateway, blackbox, alertmanager, prometheus, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -86,6 +86,10 @@ describe("stack config", () => {
       ["openclaw-infra:cloudflared: set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both"],
     ],
     ["postgres option", (c) => (c.postgres = { version: 12 }), ["openclaw-infra:postgres.version: Too small: expected number to be >=13"]],
+    ["state backup restore", (c) => (c.stateBackup = { restore: "yes" }), [`openclaw-infra:stateBackup.restore: Invalid option: expected one of "latest"|"none"`]],
+    ["state backup schedule", (c) => (c.stateBackup = { schedule: "daily; reboot" }), ["openclaw-infra:stateBackup.schedule: must be a systemd calendar expression like 'Sun *-*-* 01:00:00'"]],
+    ["state backup retention", (c) => (c.stateBackup = { retentionDays: 0 }), ["openclaw-infra:stateBackup.retentionDays: Too small: expected number to be >=1"]],
+    ["state backup misspelled", (c) => (c.stateBackup = { retention: 30 }), ["openclaw-infra:stateBackup.retention: unknown setting (misspelled?)"]],
     ["log agent", (c) => (c.logs = { agent: "fluentd" }), [`openclaw-infra:logs.agent: Invalid option: expected one of "promtail"|"alloy"`]],
     ["stack names", (c) => (c.stacks = { vps2: "" }), ["openclaw-infra:stacks.vps2: Too small: expected string to have >=1 characters"]],
   ];
@@ -104,8 +108,8 @@ describe("stack config", () => {
 
 describe("secrets", () => {
   it("requires what the host's roles need", () => {
-    expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
+    expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["resticPassword", "gatewayToken"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "resticPassword", "gatewayToken"]);
     expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword"]);
   });
   it("never echoes a secret value in its error", () => {
@@ -125,6 +129,7 @@ function stackConfig(raw: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [key(k), typeof v === "string" ? v : JSON.stringify(v)]));
 }
 const TOKEN = "t0ken-" + "x".repeat(30);
+const RESTIC_PASSWORD = "r3stic-" + "y".repeat(30);
 
 /** The one line a loading or preflight failure prints. */
 async function failure(run: () => unknown): Promise<string> {
@@ -143,11 +148,19 @@ describe("loading the stack's config", () => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "id")]);
     const ssh = { privateKeyPath: path.join(dir, "id"), agent: false };
     const { config, secrets } = loadStackConfig(
-      stackConfig({ ...validConfig(), ssh, gatewayToken: TOKEN, gatewayEnv: { A: "1" }, postgresPasswords: { openclaw: "p".repeat(20) }, "cloudflare:apiToken": "x" }),
+      stackConfig({
+        ...validConfig(),
+        ssh,
+        gatewayToken: TOKEN,
+        gatewayEnv: { A: "1" },
+        resticPassword: RESTIC_PASSWORD,
+        postgresPasswords: { openclaw: "p".repeat(20) },
+        "cloudflare:apiToken": "x",
+      }),
     );
     fs.rmSync(dir, { recursive: true });
     expect(config.host).toBe("vps1");
-    expect(await value(secrets)).toEqual({ gatewayToken: TOKEN, gatewayEnv: { A: "1" }, postgresPasswords: { openclaw: "p".repeat(20) } });
+    expect(await value(secrets)).toEqual({ gatewayToken: TOKEN, gatewayEnv: { A: "1" }, resticPassword: RESTIC_PASSWORD, postgresPasswords: { openclaw: "p".repeat(20) } });
   });
 
   // Point 4 of issue 6: each refused in one line naming the key.
@@ -161,14 +174,27 @@ describe("loading the stack's config", () => {
       ["short-token", "must be at least 24 characters"],
       ["a token with spaces in it, long enough", "must not contain whitespace"],
     ]) {
-      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: token })));
+      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: token, resticPassword: RESTIC_PASSWORD })));
       expect(message).toBe(`openclaw-infra:gatewayToken: ${why}`);
     }
   });
 
+  it("refuses a restic password restic's component would refuse, without printing it", async () => {
+    for (const [password, why] of [
+      ["short-password", "must be at least 20 characters"],
+      ["a password with spaces in it, long enough", "must not contain whitespace"],
+    ]) {
+      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: TOKEN, resticPassword: password })));
+      expect(message).toBe(`openclaw-infra:resticPassword: ${why}`);
+    }
+  });
+
   it("says which secret a host cannot do without", async () => {
-    expect(await failure(() => loadStackConfig(stackConfig(validConfig())))).toBe(
+    expect(await failure(() => loadStackConfig(stackConfig({ ...validConfig(), resticPassword: RESTIC_PASSWORD })))).toBe(
       "openclaw-infra:gatewayToken: is required: pulumi config set --secret gatewayToken <value>",
+    );
+    expect(await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: TOKEN })))).toBe(
+      "openclaw-infra:resticPassword: is required: pulumi config set --secret resticPassword <value>",
     );
   });
 });

@@ -13,6 +13,9 @@ const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
 const DB_PASSWORD = "db-" + "pa55".repeat(6);
 const TUNNEL_TOKEN = "eyJh" + "dHVubmVsLXRva2Vu".repeat(4);
+const RESTIC_PASSWORD = "r3stic-" + "pa55w0rd".repeat(4);
+const CIPHER_PASS = "c1pher-" + "pa55".repeat(8);
+const SECRETS = [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN, RESTIC_PASSWORD, CIPHER_PASS];
 const stackRefs: string[] = [];
 
 function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
@@ -24,7 +27,8 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     gatewayEnv: { ANTHROPIC_API_KEY: API_KEY },
     postgresPasswords: { openclaw: DB_PASSWORD },
     postgresExporterPassword: "e".repeat(24),
-    pgBackRestCipherPass: "c".repeat(32),
+    pgBackRestCipherPass: CIPHER_PASS,
+    resticPassword: RESTIC_PASSWORD,
     tunnelToken: TUNNEL_TOKEN,
   });
   const deployed = deployHost(config, secrets, opts);
@@ -77,11 +81,16 @@ describe("vps1 (gateway) program", () => {
       "openclaw:runtime:NodeRuntime vps1-node",
       `${REMOTE} vps1-node-base`,
       `${REMOTE} vps1-node-install`,
+      "openclaw:backup:ResticBackup vps1-state-backup",
+      ...["package", "key", "repository", "known-hosts", "password", "init", "script", "run-metric", "service", "timer", "before-upgrade"].map(
+        (step) => `${REMOTE} vps1-state-backup-${step}`,
+      ),
       "openclaw:gateway:GatewayService vps1-gateway",
       `${REMOTE} vps1-gateway-user`,
       `${REMOTE} vps1-gateway-config-dir`,
       `${REMOTE} vps1-gateway-env`,
       `${REMOTE} vps1-gateway-config`,
+      `${REMOTE} vps1-gateway-seed`,
       `${REMOTE} vps1-gateway-install`,
       `${REMOTE} vps1-gateway-unit`,
       "openclaw:observability:BlackboxExporter vps1-blackbox",
@@ -89,11 +98,14 @@ describe("vps1 (gateway) program", () => {
     ]);
   });
 
-  it("orders the gateway's steps: node, user, files, then the install (which restarts onto a new release), then the unit", () => {
+  it("orders the gateway's steps: node, user, files, the state's backup and restore, then the install (which restarts onto a new release), then the unit", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
-    expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config"]);
+    // A blank host's state is restored before anything starts the gateway, after the backup
+    // before an upgrade (which finds nothing to back up there).
+    expect(deps["vps1-gateway-seed"]).toEqual(["vps1-gateway-user", "vps1-state-backup-before-upgrade", "vps1-state-backup-package", "vps1-state-backup-init"]);
+    expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config", "vps1-gateway-seed"]);
     expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
     expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
@@ -156,16 +168,18 @@ describe("vps1 (gateway) program", () => {
     expect(await pulumi.isSecret(pulumi.output(find("vps1-gateway-config").props.stdin))).toBe(false);
   });
 
-  it("puts no secret into any script, label or non-secret payload", async () => {
-    const { recorded } = deploy("vps1", { cloudflared: { run: false } });
-    for (const r of recorded.filter((r) => r.type === REMOTE)) {
-      for (const key of ["create", "update", "delete", "label"]) {
-        const text = String((await value(r.props[key])) ?? "");
-        for (const secret of [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN]) expect(text, `${r.name}.${key}`).not.toContain(secret);
-      }
-      if (!(await pulumi.isSecret(pulumi.output(r.props.stdin)))) {
-        const stdin = String((await value(r.props.stdin)) ?? "");
-        for (const secret of [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN]) expect(stdin, `${r.name}.stdin`).not.toContain(secret);
+  it("puts no secret into any script, label, fact or non-secret payload, on either host", async () => {
+    for (const host of ["vps1", "vps2"]) {
+      const { recorded } = deploy(host, { cloudflared: { run: false } });
+      for (const r of recorded.filter((r) => r.type === REMOTE)) {
+        for (const key of ["create", "update", "delete", "label", "check", "observed"]) {
+          const text = String((await value(r.props[key])) ?? "");
+          for (const secret of SECRETS) expect(text, `${r.name}.${key}`).not.toContain(secret);
+        }
+        if (!(await pulumi.isSecret(pulumi.output(r.props.stdin)))) {
+          const stdin = String((await value(r.props.stdin)) ?? "");
+          for (const secret of SECRETS) expect(stdin, `${r.name}.stdin`).not.toContain(secret);
+        }
       }
     }
   });
@@ -183,6 +197,54 @@ describe("vps1 (gateway) program", () => {
     expect(recorded.map((r) => r.name)).toContain("vps1-cloudflared");
     const token = find("vps1-cloudflared-token");
     expect(await pulumi.isSecret(pulumi.output(token.props.stdin))).toBe(true);
+  });
+});
+
+describe("vps1's state backup (restic)", () => {
+  it("writes the repository's password only into root's 0600 file, on stdin, secret", async () => {
+    const { recorded, find } = deploy();
+    const file = find("vps1-state-backup-password");
+    expect(await pulumi.isSecret(pulumi.output(file.props.stdin))).toBe(true);
+    expect(await value(file.props.stdin)).toBe(`${RESTIC_PASSWORD}\n`);
+    expect(await value<string>(file.props.create)).toContain("chmod '0600'");
+    expect(await value<string>(file.props.create)).toContain("'/etc/restic/password'");
+    // The repository is opened again when the password changes: by a digest, secret too.
+    expect(await pulumi.isSecret(pulumi.output(find("vps1-state-backup-init").props.triggers))).toBe(true);
+    const holders: string[] = [];
+    for (const r of recorded.filter((r) => r.type === REMOTE)) if (String(await value(r.props.stdin)).includes(RESTIC_PASSWORD)) holders.push(r.name);
+    expect(holders).toEqual(["vps1-state-backup-password"]);
+  });
+
+  it("makes the repository's SFTP account on vps2 with vps1's key, and pins vps2's host key on vps1", async () => {
+    const { find } = deploy();
+    const account = find("vps1-state-backup-repository").props;
+    expect((await value<{ host: string }>(account.connection)).host).toBe("192.0.2.12");
+    expect(await value(account.stdin)).toBe(`restrict,command="/usr/lib/openssh/sftp-server" ssh-ed25519 ${"A".repeat(68)} vps1-state-backup-key`);
+    expect(await value<string>(account.create)).toContain("install -d -m 0700 -o 'restic-repo' -g 'restic-repo' '/srv/backups/restic/vps1'");
+    expect(await value(find("vps1-state-backup-known-hosts").props.stdin)).toBe(`10.0.0.2 ${validConfig().topology.hosts.vps2.hostKey}\n`);
+    expect(await value<string>(find("vps1-state-backup-script").props.stdin)).toContain("restic --repo 'sftp:restic-repo@10.0.0.2:/srv/backups/restic/vps1'");
+  });
+
+  it("backs up before a new gateway version is installed: the step's trigger is the version", async () => {
+    const { find } = deploy();
+    const step = find("vps1-state-backup-before-upgrade");
+    expect(await value(step.props.triggers)).toEqual(["2026.6.11"]);
+    expect(await value(step.props.label)).toBe("restic backup of /var/lib/openclaw before openclaw 2026.6.11");
+    expect(await value<string>(step.props.create)).toContain("systemctl start 'restic-state-backup.service'");
+    expect(step.dependsOn).toEqual(["vps1-state-backup-service"]);
+  });
+
+  it("restores nothing with restore: none, and still backs up before an upgrade", () => {
+    const { recorded, find } = deploy("vps1", { stateBackup: { restore: "none" } });
+    expect(recorded.map((r) => r.name)).not.toContain("vps1-gateway-seed");
+    expect(find("vps1-gateway-install").dependsOn).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config", "vps1-state-backup-before-upgrade"]);
+  });
+
+  it("refuses a repository on this host or on a host the topology does not have", () => {
+    expect(() => deploy("vps1", { stateBackup: { repositoryHost: "vps1" } })).toThrow(
+      "openclaw-infra:stateBackup.repositoryHost: 'vps1' is this host; backups go to another host, so losing one never loses both",
+    );
+    expect(() => deploy("vps1", { stateBackup: { repositoryHost: "vps7" } })).toThrow("openclaw-infra:stateBackup.repositoryHost: 'vps7' is not a host of the topology (hosts: vps1, vps2)");
   });
 });
 

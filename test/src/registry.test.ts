@@ -34,13 +34,14 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "resticPassword", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
   });
 
   it("places units by the hosts' roles", () => {
     expect(units()).toEqual([
       "vps1 prometheus-node-exporter.service",
       "vps1 promtail.service",
+      "vps1 restic-state-backup.service",
       "vps1 openclaw-gateway.service",
       "vps1 prometheus-blackbox-exporter.service",
     ]);
@@ -77,7 +78,12 @@ describe("the registry", () => {
     expect(units({ cloudflared: { run: false } })).toContain("vps1 cloudflared.service");
     const topology = validConfig().topology;
     topology.hosts.vps2.roles = ["database"];
-    expect(units({ topology })).toEqual(["vps1 prometheus-node-exporter.service", "vps1 openclaw-gateway.service", "vps1 prometheus-blackbox-exporter.service"]);
+    expect(units({ topology })).toEqual([
+      "vps1 prometheus-node-exporter.service",
+      "vps1 restic-state-backup.service",
+      "vps1 openclaw-gateway.service",
+      "vps1 prometheus-blackbox-exporter.service",
+    ]);
   });
 
   it("follows the options: the log agent and PostgreSQL's version name their units", () => {
@@ -125,7 +131,7 @@ describe("the registry", () => {
   it("names the secrets each host needs set", () => {
     const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
     expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["pgBackRestCipherPass", "postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
-    expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "gatewayToken"]);
+    expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "resticPassword", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
       "pgBackRestCipherPass",
       "postgresPasswords.openclaw",
@@ -141,6 +147,7 @@ describe("the sandbox stacks", () => {
       "vps1 prometheus-node-exporter.service http://10.231.0.11:9100/metrics",
       "vps1 promtail.service http://10.231.0.11:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
+      "vps1 restic-state-backup.service by restic-state-backup.timer: *-*-* 02:00:00 (repository on vps2)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
       "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",

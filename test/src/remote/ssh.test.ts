@@ -214,11 +214,11 @@ describe("sshAuthFromConfig", () => {
 describe("loadStackConfig: the SSH login is checked at preview", () => {
   /** Stack config as the engine gives it to the program: structured values as JSON text. */
   function load(ssh: Record<string, unknown>, secrets: Record<string, string> = {}): string {
-    const raw: Record<string, string> = { gatewayToken: "t".repeat(32), ...secrets };
+    const raw: Record<string, string> = { gatewayToken: "t".repeat(32), resticPassword: "r".repeat(32), ...secrets };
     for (const [k, v] of Object.entries({ ...validConfig(), ssh })) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
     pulumi.runtime.setAllConfig(
       Object.fromEntries(Object.entries(raw).map(([k, v]) => [`openclaw-infra:${k}`, v])),
-      Object.keys(secrets).map((k) => `openclaw-infra:${k}`).concat("openclaw-infra:gatewayToken"),
+      Object.keys(secrets).map((k) => `openclaw-infra:${k}`).concat("openclaw-infra:gatewayToken", "openclaw-infra:resticPassword"),
     );
     try {
       loadStackConfig();
