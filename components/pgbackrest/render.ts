@@ -63,7 +63,9 @@ export function pgBackRestConfig(s: PgBackRestSettings, cipherPass: string): Rec
       ["repo1-sftp-host-user", PATHS.repositoryUser],
       ["repo1-sftp-private-key-file", PATHS.key],
       ["repo1-sftp-public-key-file", `${PATHS.key}.pub`],
+      // strict: the key in known_hosts (the topology's hostKey) or no connection.
       ["repo1-sftp-host-key-check-type", "strict"],
+      ["repo1-sftp-host-key-hash-type", "sha256"],
       ["repo1-sftp-known-host", PATHS.knownHosts],
       ["repo1-bundle", "y"],
       ["repo1-cipher-type", "aes-256-cbc"],

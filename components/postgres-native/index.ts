@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { aptInstall } from "../../src/remote/apt";
 import { checkedFile } from "../../src/remote/checked-file";
 import { RemoteCommand } from "../../src/remote/command";
+import { remoteFile } from "../../src/remote/file";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow, ValidationError } from "../../src/validate";
 import {
@@ -33,6 +34,9 @@ import {
 import { parsePasswords, PGDG_KEY_FINGERPRINT, postgresArgsSchema, PostgresArgsOptions, PostgresSettings, PostgresSecrets } from "./schema";
 
 export * from "./schema";
+
+/** postgresql-common's settings for pg_createcluster and the packages' postinst (Debian 13: createcluster.d). */
+const CREATECLUSTER_DROP_IN = "/etc/postgresql-common/createcluster.d/10-openclaw.conf";
 
 export interface PostgresNativeArgs extends PostgresArgsOptions {
   connection: pulumi.Input<Connection>;
@@ -157,6 +161,14 @@ export class PostgresNative extends pulumi.ComponentResource {
       s.source === "pgdg"
         ? { name: "pgdg", uris: s.pgdgUrl.replace(/\/+$/, ""), suites: `${s.debianCodename}-pgdg`, components: "main", keyUrl: s.pgdgKeyUrl, keyFingerprint: PGDG_KEY_FINGERPRINT }
         : undefined;
-    return aptInstall(name, { connection, repository, packages: packagesFor(s.version) }, { parent: this });
+    // Debian's postgresql-common creates a main cluster as the server package installs; the
+    // cluster step creates it instead, so a blank host's cluster is filled (restored) before it
+    // first starts rather than found already running empty.
+    const noAutoCluster = remoteFile(
+      `${name}-createcluster`,
+      { connection, path: CREATECLUSTER_DROP_IN, content: "# Managed by openclaw-infra (Pulumi): the cluster step creates the cluster.\ncreate_main_cluster = false\n" },
+      { parent: this },
+    );
+    return aptInstall(name, { connection, repository, packages: packagesFor(s.version) }, { parent: this, dependsOn: [noAutoCluster] });
   }
 }

@@ -100,7 +100,7 @@ export function sftpAccount(name: string, args: SftpAccountArgs, opts?: pulumi.C
         `fi`,
         `install -d -m 0755 -o root -g root ${home} ${sh(`${args.home}/.ssh`)}`,
         `install -d -m 0700 -o ${user} -g ${user} ${repo}`,
-        `IFS= read -r line`,
+        `IFS= read -r line || [ -n "$line" ]`,
         `printf '%s\\n' "$line" > ${keys}.new && chmod 0644 ${keys}.new && mv ${keys}.new ${keys}`,
         `echo "authorized ${args.user}: $(printf '%s' "$line" | awk '{print $NF}')"`,
       ),

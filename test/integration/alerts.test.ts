@@ -85,8 +85,9 @@ async function activeTargets(): Promise<Target[]> {
   return ((await r.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
 }
 
-const gatewayNotification = (status: Notification["status"]) => () =>
-  Promise.resolve(received.find((n) => n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status)));
+/** The first GatewayUnhealthy notification with this status received after `since` (one from the deploy, before vps1 existed, does not count). */
+const gatewayNotification = (status: Notification["status"], since: number) => () =>
+  Promise.resolve(received.find((n) => n.at >= since && n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status)));
 
 beforeAll(async () => {
   const info = sandboxInfo();
@@ -141,7 +142,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
     const stopped = Date.now();
     try {
-      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayNotification("firing"), async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`);
+      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayNotification("firing", stopped), async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`);
       figures["gateway stopped -> firing at the webhook"] = `${((firing.at - stopped) / 1000).toFixed(0)} s`;
       expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")!.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
       expect(firing.authorization).toBe(`Bearer ${WEBHOOK_TOKEN}`);
@@ -149,7 +150,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
     }
     const back = Date.now();
-    const resolved = await waitFor("GatewayUnhealthy resolved at the webhook", 180, gatewayNotification("resolved"), async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`);
+    const resolved = await waitFor("GatewayUnhealthy resolved at the webhook", 180, gatewayNotification("resolved", back), async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`);
     figures["gateway started -> resolved at the webhook"] = `${((resolved.at - back) / 1000).toFixed(0)} s`;
   });
 

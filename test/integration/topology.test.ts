@@ -30,9 +30,9 @@ function curl(url: string): { ok: boolean; body: string } {
 }
 const health = () => curl(`http://${address.vps1}:18789/health`);
 
-/** SSH logins a host has accepted so far (this check's own login included). */
+/** The deploy's SSH logins (root's) a host has accepted so far, this check's own included; the backup tools' SFTP accounts log in too. */
 function sshLogins(host: string): number {
-  return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey' || true").stdout.trim());
+  return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey for root ' || true").stdout.trim());
 }
 
 /** A private ssh-agent holding `keyPath`; stop() kills it. */
@@ -335,6 +335,8 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
         "vps2-loki-unit",
         "vps2-node-exporter-args",
         "vps2-node-exporter-drop-in",
+        "vps2-pgbackrest-exporter-args",
+        "vps2-pgbackrest-exporter-drop-in",
         "vps2-postgres-conf",
         "vps2-postgres-exporter-args",
         "vps2-postgres-exporter-drop-in",

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
 import { stackOf } from "../../src/stacks";
-import { fakeFetch, validConfig } from "../fixtures/config";
+import { fakeFetch, HOST_KEY_1, validConfig } from "../fixtures/config";
 import { recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
@@ -305,6 +305,20 @@ describe("vps2 (observability + database) program", () => {
     expect(deployed.database).toEqual({ port: 5432, database: "openclaw", user: "openclaw", ssl: "require" });
     expect(await pulumi.isSecret(deployed.databasePassword!)).toBe(true);
     expect(deployed.scrapeTargets).toEqual(["10.0.0.1:9100", "10.0.0.2:9100"]);
+  });
+
+  it("backs PostgreSQL up to vps1: WAL archiving on, the restore before the cluster's first start, the account made on vps1", async () => {
+    const { recorded } = deploy("vps2");
+    const step = (name: string) => recorded.find((r) => r.name === name)!;
+    expect(await value<string>(step("vps2-postgres-conf").props.stdin)).toContain("archive_command = '/usr/bin/pgbackrest --stanza=main archive-push %p'");
+    const cluster = await value<string>(step("vps2-postgres-cluster").props.create);
+    expect(cluster.indexOf("restoring backup")).toBeGreaterThan(cluster.indexOf("pg_createcluster"));
+    expect(cluster.indexOf("restoring backup")).toBeLessThan(cluster.indexOf('systemctl "$start"'));
+    expect(step("vps2-postgres-cluster").dependsOn).toEqual(expect.arrayContaining(["vps2-pgbackrest-config", "vps2-pgbackrest-known-hosts", "vps2-pgbackrest-repository"]));
+    // vps2's stack makes the repository's account on vps1, reached as the operator reaches vps1.
+    expect(await value(step("vps2-pgbackrest-repository").props.connection)).toMatchObject({ host: "192.0.2.11", hostKey: HOST_KEY_1 });
+    expect(step("vps2-pgbackrest-stanza").dependsOn).toContain("vps2-postgres-databases");
+    expect(await pulumi.isSecret(step("vps2-pgbackrest-config").props.stdin as pulumi.Output<string>)).toBe(true);
   });
 
   it("listens for metrics on the private address only", async () => {

@@ -37,6 +37,7 @@ describe("PostgresNative graph", () => {
     const { recorded } = deploy();
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
       "openclaw:database:PostgresNative vps2-postgres",
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-createcluster",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-base",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-repo",
       "pulumi-nodejs:dynamic/openclaw:RemoteCommand vps2-postgres-packages",
@@ -51,7 +52,9 @@ describe("PostgresNative graph", () => {
   it("orders every step after the one it needs", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
-    expect(deps["vps2-postgres-base"]).toEqual([]);
+    // No main cluster from the package's postinst: the cluster step makes it (and may restore into it first).
+    expect(deps["vps2-postgres-createcluster"]).toEqual([]);
+    expect(deps["vps2-postgres-base"]).toEqual(["vps2-postgres-createcluster"]);
     expect(deps["vps2-postgres-repo"]).toEqual(["vps2-postgres-base"]);
     expect(deps["vps2-postgres-packages"]).toEqual(["vps2-postgres-repo"]);
     expect(deps["vps2-postgres-cluster"]).toEqual(["vps2-postgres-packages"]);
@@ -64,7 +67,7 @@ describe("PostgresNative graph", () => {
   it("installs from Debian without a repository when source is distribution", async () => {
     const { recorded } = deploy({ source: "distribution" });
     expect(recorded.map((r) => r.name)).not.toContain("vps2-postgres-repo");
-    expect(byName(recorded, "vps2-postgres-packages").dependsOn).toEqual([]);
+    expect(byName(recorded, "vps2-postgres-packages").dependsOn).toEqual(["vps2-postgres-createcluster"]);
     expect(await value(byName(recorded, "vps2-postgres-packages").props.create)).toContain("for spec in 'postgresql-17' 'postgresql-17-pgvector'; do");
   });
 

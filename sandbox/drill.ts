@@ -1,0 +1,151 @@
+// The disaster-recovery drill on the sandbox: a host is lost (wiped to blank with `sandbox
+// reset`, no `pulumi destroy`: its stack state survives, as it would on the operator's machine)
+// and rebuilt by `pulumi up --refresh`, which restores its data from the backup on the other
+// host. Used by `npm run drill` (the quickstart's stacks) and by the integration tests (their
+// own stacks). Prints RTO and RPO:
+// - RTO: from the wipe to the host answering again (the rebuild's `up` done, the service healthy).
+// - RPO: how much of what was written before the loss did not come back: the time between the
+//   newest write made before the wipe and the newest write restored. A writer adds one entry a
+//   second, from the backup until the wipe.
+import { spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as path from "path";
+
+const SANDBOX = path.join(__dirname, "sandbox");
+
+export interface HostRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command on a sandbox host as root; `input` on stdin. */
+export function onHost(host: string, command: string, input?: string): HostRun {
+  const r = spawnSync(SANDBOX, ["ssh", host, command], { encoding: "utf8", input, maxBuffer: 16 << 20 });
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+function must(host: string, what: string, command: string): string {
+  const r = onHost(host, command);
+  if (r.code !== 0) throw new Error(`drill on ${host}: ${what} failed (${r.code}):\n${r.stdout.slice(-3000)}${r.stderr.slice(-3000)}`);
+  return r.stdout;
+}
+
+/** What the drill does on each kind of host: where it writes, how it backs up, how it reads back. */
+export interface DrillTarget {
+  /** What is lost and restored, for the report. */
+  data: string;
+  /** Shell: creates the place entries go (idempotent). */
+  prepare: string;
+  /** Shell writing one entry: `$1` the note, `$2` the time (epoch ms). */
+  write: string;
+  /** Shell: one backup now, failing when it fails. */
+  backup: string;
+  /** Shell printing every note restored, one per line, as "note epoch-ms". */
+  read: string;
+  /** Shell: succeeds when the service answers. */
+  healthy: string;
+}
+
+const DB = `runuser -u postgres -- psql -X -qtA -v ON_ERROR_STOP=1 -d openclaw`;
+const STATE_DB = "/var/lib/openclaw/drill/drill.sqlite";
+const sqliteAsGateway = `runuser -u openclaw -- sqlite3 -batch ${STATE_DB}`;
+
+export const TARGETS: Record<string, DrillTarget> = {
+  vps2: {
+    data: "PostgreSQL (a table in the openclaw database), pgBackRest to vps1",
+    prepare: `${DB} -c "CREATE TABLE IF NOT EXISTS drill (note text PRIMARY KEY, written_ms bigint NOT NULL)"`,
+    write: `${DB} -c "INSERT INTO drill VALUES ('$1', $2)"`,
+    backup: "systemctl start pgbackrest-diff.service",
+    read: `${DB} -F ' ' -c "SELECT note, written_ms FROM drill ORDER BY written_ms"`,
+    healthy: "runuser -u postgres -- pg_isready -q",
+  },
+  vps1: {
+    data: "the gateway's state (/var/lib/openclaw: a SQLite database in it), restic to vps2",
+    prepare: `install -d -o openclaw -g openclaw -m 0700 ${path.dirname(STATE_DB)} && ${sqliteAsGateway} "CREATE TABLE IF NOT EXISTS drill (note text PRIMARY KEY, written_ms integer NOT NULL)"`,
+    write: `${sqliteAsGateway} "INSERT INTO drill VALUES ('$1', $2)"`,
+    backup: "systemctl start restic-state-backup.service",
+    read: `${sqliteAsGateway} -separator ' ' "SELECT note, written_ms FROM drill ORDER BY written_ms"`,
+    healthy: "curl -fsS http://127.0.0.1:18789/health | grep -q '\"ok\":true'",
+  },
+};
+
+export interface DrillResult {
+  host: string;
+  /** Wipe to healthy, seconds. */
+  rtoSeconds: number;
+  /** Newest write lost, seconds (0 when everything written came back). */
+  rpoSeconds: number;
+  written: number;
+  restored: number;
+  /** The entry written before the backup, which must come back. */
+  knownEntry: string;
+  knownEntryRestored: boolean;
+  backupSeconds: number;
+  rebuildSeconds: number;
+}
+
+/**
+ * The drill for one host: prepare, write the known entry, back up, keep writing for
+ * `writeSeconds`, wipe, `rebuild()` (pulumi up --refresh of its stack, which must succeed),
+ * then read back.
+ */
+export function drill(host: string, rebuild: () => void, writeSeconds = 10, log: (line: string) => void = console.log): DrillResult {
+  const target = TARGETS[host];
+  if (!target) throw new Error(`drill: no drill for host '${host}' (hosts: ${Object.keys(TARGETS).join(", ")})`);
+  const run = randomBytes(4).toString("hex");
+  const writeScript = `set -e; set -- "$1" "$2"; ${target.write}`;
+  const write = (note: string) => must(host, `writing ${note}`, `bash -c ${shq(writeScript)} drill ${shq(note)} $(date +%s%3N)`);
+
+  log(`drill ${host}: ${target.data}`);
+  must(host, "preparing", target.prepare);
+  const knownEntry = `known-${run}`;
+  write(knownEntry);
+  let t = Date.now();
+  must(host, "the backup", target.backup);
+  const backupSeconds = (Date.now() - t) / 1000;
+  log(`drill ${host}: wrote ${knownEntry}, backup in ${backupSeconds.toFixed(1)} s; writing one entry a second for ${writeSeconds} s`);
+  const written = [knownEntry];
+  const end = Date.now() + writeSeconds * 1000;
+  for (let i = 1; Date.now() < end; i++) {
+    const note = `after-${run}-${i}`;
+    write(note);
+    written.push(note);
+    spawnSync("sleep", ["1"]);
+  }
+  const newestWrittenMs = Number(must(host, "reading the newest entry", target.read).trim().split("\n").pop()!.split(" ")[1]);
+
+  const wiped = Date.now();
+  log(`drill ${host}: wiping ${host} (sandbox reset: the host is lost, its stack state is not)`);
+  const reset = spawnSync(SANDBOX, ["reset", host], { encoding: "utf8" });
+  if (reset.status !== 0) throw new Error(`drill: sandbox reset ${host} failed:\n${reset.stderr}`);
+  t = Date.now();
+  rebuild();
+  const rebuildSeconds = (Date.now() - t) / 1000;
+  must(host, "the health check after the rebuild", target.healthy);
+  const rtoSeconds = (Date.now() - wiped) / 1000;
+
+  const rows = must(host, "reading the restored entries", target.read).trim().split("\n").filter(Boolean).map((l) => l.split(" "));
+  const restoredNotes = new Set(rows.map(([note]) => note));
+  const newestRestoredMs = Math.max(...rows.filter(([note]) => note.endsWith(run) || note.includes(`-${run}-`)).map(([, ms]) => Number(ms)));
+  const result: DrillResult = {
+    host,
+    rtoSeconds,
+    rpoSeconds: Math.max(0, (newestWrittenMs - newestRestoredMs) / 1000),
+    written: written.length,
+    restored: written.filter((n) => restoredNotes.has(n)).length,
+    knownEntry,
+    knownEntryRestored: restoredNotes.has(knownEntry),
+    backupSeconds,
+    rebuildSeconds,
+  };
+  log(
+    `drill ${host}: RTO ${result.rtoSeconds.toFixed(1)} s (wipe to healthy; the rebuild's up took ${rebuildSeconds.toFixed(1)} s), ` +
+      `RPO ${result.rpoSeconds.toFixed(1)} s (${result.restored} of ${result.written} entries back, the known one ${result.knownEntryRestored ? "among them" : "MISSING"})`,
+  );
+  return result;
+}
+
+function shq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
