@@ -35,8 +35,15 @@ export function writeFileScript(path: string, owner = "root", group = "root", mo
   return script(
     `(`,
     `dest=${sh(path)}`,
-    `[ -d ${sh(dir)} ] || install -d -m 0755 ${sh(dir)}`,
-    `tmp=$(mktemp ${sh(`${dir}/.tmp.XXXXXX`)})`,
+    // systemctl enable/disable/mask run by another step remove empty directories under
+    // /etc/systemd/system, such as a drop-in directory just made: until the temp file is in it,
+    // make it again. (Once the file is there, the directory is not empty.)
+    `tmp=""`,
+    `for attempt in 1 2 3 4 5; do`,
+    `  [ -d ${sh(dir)} ] || install -d -m 0755 ${sh(dir)}`,
+    `  tmp=$(mktemp ${sh(`${dir}/.tmp.XXXXXX`)} 2>/dev/null) && break`,
+    `done`,
+    `[ -n "$tmp" ] || { echo ${sh(`cannot create a file in ${dir}`)} >&2; exit 1; }`,
     `trap 'rm -f "$tmp"' EXIT`,
     `cat > "$tmp"`,
     `chown ${sh(`${owner}:${group}`)} "$tmp"`,

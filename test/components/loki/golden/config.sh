@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/loki/loki.yaml'
-  [ -d '/etc/loki' ] || install -d -m 0755 '/etc/loki'
-  tmp=$(mktemp '/etc/loki/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/loki' ] || install -d -m 0755 '/etc/loki'
+    tmp=$(mktemp '/etc/loki/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/loki' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:loki' "$tmp"

@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/default/prometheus-node-exporter'
-  [ -d '/etc/default' ] || install -d -m 0755 '/etc/default'
-  tmp=$(mktemp '/etc/default/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/default' ] || install -d -m 0755 '/etc/default'
+    tmp=$(mktemp '/etc/default/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/default' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:root' "$tmp"

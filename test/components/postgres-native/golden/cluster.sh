@@ -36,8 +36,12 @@ apply_config() {
 # picks a changed drop-in up only when restarted.
 written=$( (
 dest='/etc/systemd/system/postgresql@17-main.service.d/10-openclaw.conf'
-[ -d '/etc/systemd/system/postgresql@17-main.service.d' ] || install -d -m 0755 '/etc/systemd/system/postgresql@17-main.service.d'
-tmp=$(mktemp '/etc/systemd/system/postgresql@17-main.service.d/.tmp.XXXXXX')
+tmp=""
+for attempt in 1 2 3 4 5; do
+  [ -d '/etc/systemd/system/postgresql@17-main.service.d' ] || install -d -m 0755 '/etc/systemd/system/postgresql@17-main.service.d'
+  tmp=$(mktemp '/etc/systemd/system/postgresql@17-main.service.d/.tmp.XXXXXX' 2>/dev/null) && break
+done
+[ -n "$tmp" ] || { echo 'cannot create a file in /etc/systemd/system/postgresql@17-main.service.d' >&2; exit 1; }
 trap 'rm -f "$tmp"' EXIT
 cat > "$tmp"
 chown 'root:root' "$tmp"

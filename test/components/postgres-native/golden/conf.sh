@@ -48,8 +48,12 @@ runuser -u postgres -- '/usr/lib/postgresql/17/bin/postgres' --config-file="$wor
   fi
   (
   dest='/etc/postgresql/17/main/conf.d/90-openclaw.conf'
-  [ -d '/etc/postgresql/17/main/conf.d' ] || install -d -m 0755 '/etc/postgresql/17/main/conf.d'
-  tmp=$(mktemp '/etc/postgresql/17/main/conf.d/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/postgresql/17/main/conf.d' ] || install -d -m 0755 '/etc/postgresql/17/main/conf.d'
+    tmp=$(mktemp '/etc/postgresql/17/main/conf.d/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/postgresql/17/main/conf.d' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'postgres:postgres' "$tmp"

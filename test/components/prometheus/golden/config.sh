@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/prometheus/prometheus.yml'
-  [ -d '/etc/prometheus' ] || install -d -m 0755 '/etc/prometheus'
-  tmp=$(mktemp '/etc/prometheus/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/prometheus' ] || install -d -m 0755 '/etc/prometheus'
+    tmp=$(mktemp '/etc/prometheus/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/prometheus' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:root' "$tmp"

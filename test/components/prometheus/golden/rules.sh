@@ -16,8 +16,12 @@ else
   fi
   (
   dest='/etc/prometheus/rules/openclaw-infra.yml'
-  [ -d '/etc/prometheus/rules' ] || install -d -m 0755 '/etc/prometheus/rules'
-  tmp=$(mktemp '/etc/prometheus/rules/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/prometheus/rules' ] || install -d -m 0755 '/etc/prometheus/rules'
+    tmp=$(mktemp '/etc/prometheus/rules/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/prometheus/rules' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:root' "$tmp"

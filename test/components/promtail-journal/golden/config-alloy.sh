@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/alloy/journal.alloy'
-  [ -d '/etc/alloy' ] || install -d -m 0755 '/etc/alloy'
-  tmp=$(mktemp '/etc/alloy/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/alloy' ] || install -d -m 0755 '/etc/alloy'
+    tmp=$(mktemp '/etc/alloy/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/alloy' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:alloy' "$tmp"

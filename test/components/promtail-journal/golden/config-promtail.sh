@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/promtail/journal.yaml'
-  [ -d '/etc/promtail' ] || install -d -m 0755 '/etc/promtail'
-  tmp=$(mktemp '/etc/promtail/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/promtail' ] || install -d -m 0755 '/etc/promtail'
+    tmp=$(mktemp '/etc/promtail/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/promtail' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:promtail' "$tmp"

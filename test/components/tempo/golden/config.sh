@@ -15,8 +15,12 @@ else
   fi
   (
   dest='/etc/tempo/tempo.yaml'
-  [ -d '/etc/tempo' ] || install -d -m 0755 '/etc/tempo'
-  tmp=$(mktemp '/etc/tempo/.tmp.XXXXXX')
+  tmp=""
+  for attempt in 1 2 3 4 5; do
+    [ -d '/etc/tempo' ] || install -d -m 0755 '/etc/tempo'
+    tmp=$(mktemp '/etc/tempo/.tmp.XXXXXX' 2>/dev/null) && break
+  done
+  [ -n "$tmp" ] || { echo 'cannot create a file in /etc/tempo' >&2; exit 1; }
   trap 'rm -f "$tmp"' EXIT
   cat > "$tmp"
   chown 'root:tempo' "$tmp"

@@ -9,8 +9,12 @@ if [ -n "$refused" ]; then
 fi
 (
 dest='/etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf'
-[ -d '/etc/systemd/system/prometheus-node-exporter.service.d' ] || install -d -m 0755 '/etc/systemd/system/prometheus-node-exporter.service.d'
-tmp=$(mktemp '/etc/systemd/system/prometheus-node-exporter.service.d/.tmp.XXXXXX')
+tmp=""
+for attempt in 1 2 3 4 5; do
+  [ -d '/etc/systemd/system/prometheus-node-exporter.service.d' ] || install -d -m 0755 '/etc/systemd/system/prometheus-node-exporter.service.d'
+  tmp=$(mktemp '/etc/systemd/system/prometheus-node-exporter.service.d/.tmp.XXXXXX' 2>/dev/null) && break
+done
+[ -n "$tmp" ] || { echo 'cannot create a file in /etc/systemd/system/prometheus-node-exporter.service.d' >&2; exit 1; }
 trap 'rm -f "$tmp"' EXIT
 cat > "$tmp"
 chown 'root:root' "$tmp"

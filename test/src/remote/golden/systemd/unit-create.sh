@@ -9,8 +9,12 @@ if [ -n "$refused" ]; then
 fi
 (
 dest='/etc/systemd/system/openclaw-gateway.service'
-[ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
-tmp=$(mktemp '/etc/systemd/system/.tmp.XXXXXX')
+tmp=""
+for attempt in 1 2 3 4 5; do
+  [ -d '/etc/systemd/system' ] || install -d -m 0755 '/etc/systemd/system'
+  tmp=$(mktemp '/etc/systemd/system/.tmp.XXXXXX' 2>/dev/null) && break
+done
+[ -n "$tmp" ] || { echo 'cannot create a file in /etc/systemd/system' >&2; exit 1; }
 trap 'rm -f "$tmp"' EXIT
 cat > "$tmp"
 chown 'root:root' "$tmp"
