@@ -3,7 +3,8 @@
 // backup whose repository connection is killed fails visibly and leaves the repository intact
 // (the next backup succeeds, `pgbackrest verify` passes); a point-in-time restore to a moment
 // between two writes returns the first and not the second; the drill wipes vps2 and rebuilds it
-// with `up --refresh`, which restores the data, and prints RTO and RPO.
+// with `up --refresh`, which restores the data, and prints RTO and RPO; the same for vps1's
+// gateway state (restic, repository on vps2).
 import { spawn } from "child_process";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,12 +152,28 @@ describe("the drill", () => {
     expect(steps).toEqual([]);
   });
 
+  it("vps1: the gateway's state wiped, rebuilt by up --refresh with its state from vps2 (restic)", () => {
+    const r = drill("vps1", () => vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]), 10);
+    figures["drill vps1: RTO (wipe to healthy)"] = seconds(r.rtoSeconds);
+    figures["drill vps1: RPO (newest write lost)"] = seconds(r.rpoSeconds);
+    figures["drill vps1: entries back"] = `${r.restored} of ${r.written}`;
+    figures["drill vps1: state backup"] = seconds(r.backupSeconds);
+    expect(r.knownEntryRestored).toBe(true);
+    must("vps1", "systemctl start restic-state-backup.service");
+    const steps = (JSON.parse(vps1.ok(["preview", "--json"]).stdout).steps ?? []).filter((s: { op: string }) => s.op !== "same" && s.op !== "read");
+    expect(steps).toEqual([]);
+  });
+
   it("keeps the cipher passphrase out of every other user's reach, command lines and the stack's output", () => {
-    const pass = secrets.pgBackRestCipherPass;
-    expect(pass).toBeTruthy();
-    expect(must("vps2", "ps -eo args")).not.toContain(pass);
-    const readable = onHost("vps2", `grep -rlF -- "$(cat)" /etc /var/lib/postgresql /srv /tmp 2>/dev/null | xargs -r stat -c '%n %U:%G %a'`, pass).stdout.trim().split("\n").filter(Boolean);
-    expect(readable).toEqual(["/etc/pgbackrest.conf root:postgres 640"]);
-    for (const text of [...vps2.transcript, ...vps1.transcript]) expect(text).not.toContain(pass);
+    const where = { vps2: secrets.pgBackRestCipherPass, vps1: secrets.resticPassword };
+    const files = { vps2: ["/etc/pgbackrest.conf root:postgres 640"], vps1: ["/etc/restic/password root:root 600"] };
+    for (const host of ["vps2", "vps1"] as const) {
+      const pass = where[host];
+      expect(pass).toBeTruthy();
+      expect(must(host, "ps -eo args")).not.toContain(pass);
+      const readable = onHost(host, `grep -rlF -- "$(cat)" /etc /var/lib /srv /tmp /run 2>/dev/null | xargs -r stat -c '%n %U:%G %a'`, pass).stdout.trim().split("\n").filter(Boolean);
+      expect(readable).toEqual(files[host]);
+      for (const text of [...vps2.transcript, ...vps1.transcript]) expect(text).not.toContain(pass);
+    }
   });
 });
