@@ -150,6 +150,8 @@ describe("the drill", () => {
     const again = vps2.ok(["preview", "--json"]);
     const steps = (JSON.parse(again.stdout).steps ?? []).filter((s: { op: string }) => s.op !== "same" && s.op !== "read");
     expect(steps).toEqual([]);
+    // vps1's repository of the gateway's state was on vps2 too: vps1's stack makes it again.
+    figures["vps1's up --refresh after vps2 was lost (its repository there made again)"] = seconds(vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds);
   });
 
   it("vps1: the gateway's state wiped, rebuilt by up --refresh with its state from vps2 (restic)", () => {
@@ -162,6 +164,9 @@ describe("the drill", () => {
     must("vps1", "systemctl start restic-state-backup.service");
     const steps = (JSON.parse(vps1.ok(["preview", "--json"]).stdout).steps ?? []).filter((s: { op: string }) => s.op !== "same" && s.op !== "read");
     expect(steps).toEqual([]);
+    // The same the other way round: vps2's PostgreSQL repository was on vps1.
+    figures["vps2's up --refresh after vps1 was lost (its repository there made again)"] = seconds(vps2.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds);
+    must("vps2", "systemctl start pgbackrest-diff.service");
   });
 
   it("keeps the cipher passphrase out of every other user's reach, command lines and the stack's output", () => {
