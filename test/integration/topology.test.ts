@@ -318,9 +318,22 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
     // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the gateway
     // restarts; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
-    // (only Prometheus's address may scrape it).
+    // (only Prometheus's address may scrape it); the restic repository's address (the restore
+    // seed, the init step, the pinned host line, the job's script and its IP allow-list).
     expect(planned.vps1).toEqual(
-      ["vps1-blackbox-drop-in", "vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit"].map((name) => ({ op: "update", name })),
+      [
+        "vps1-blackbox-drop-in",
+        "vps1-gateway-config",
+        "vps1-gateway-env",
+        "vps1-gateway-seed",
+        "vps1-gateway-unit",
+        "vps1-logs-config",
+        "vps1-logs-unit",
+        "vps1-state-backup-init",
+        "vps1-state-backup-known-hosts",
+        "vps1-state-backup-script",
+        "vps1-state-backup-service",
+      ].map((name) => ({ op: "update", name })),
     );
     // vps2: everything that listens on the private address or points at a peer there.
     expect(planned.vps2).toEqual(
