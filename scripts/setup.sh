@@ -18,5 +18,6 @@ else
 fi
 toolchain/build.sh
 scripts/prometheus-tools.sh
+scripts/backup-tools.sh
 sandbox/sandbox up
 echo "setup: ready in $((SECONDS - start))s"

@@ -7,7 +7,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renderSeedScript } from "../../../components/gateway-service/render";
 import {
   Place,
@@ -282,7 +282,11 @@ function fakeSystemd(l: Lab, opts: { installed: boolean }): void {
   fs.writeFileSync(path.join(bin, "journalctl"), '#!/bin/bash\necho "journalctl $*"\ncat "$FAKE/journal"\n', { mode: 0o755 });
 }
 
-describe.skipIf(!has("restic") || !has("sqlite3"))("the backup job, the init and the restore (real bash, restic, sqlite3)", () => {
+describe("the backup job, the init and the restore (real bash, restic, sqlite3)", () => {
+  beforeAll(() => {
+    const missing = ["restic", "sqlite3"].filter((tool) => !has(tool));
+    if (missing.length) throw new Error(`${missing.join(" and ")} missing on this machine: scripts/backup-tools.sh installs them (npm run test:unit and setup run it)`);
+  });
   it("makes the repository once, and refuses one its password does not open", () => {
     const l = initialized(newLab());
     expect(l.step(renderInitScript(l.settings, l.at)).stdout).toBe(`restic repository ${l.repo} exists\n`);
