@@ -139,6 +139,13 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
   });
 
   it("sends GatewayUnhealthy to the webhook when the gateway stops, and resolved when it is back", async () => {
+    // A GatewayUnhealthy still active from the deploy (a probe before the gateway answered)
+    // would swallow the one this test causes: Alertmanager notifies an alert it already has
+    // only after repeat_interval. Wait until it has none.
+    await waitFor("no active GatewayUnhealthy at Alertmanager before the stop", 180, async () => {
+      const r = await fetch(`${prometheusUrl.replace(":9090", ":9093")}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`);
+      return r.ok && ((await r.json()) as unknown[]).length === 0 ? true : undefined;
+    }, async () => "Alertmanager still has it active");
     expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
     const stopped = Date.now();
     try {
