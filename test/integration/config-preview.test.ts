@@ -7,6 +7,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { readStackConfig } from "../../sandbox/stack";
+import { secretPaths } from "../../src/registry";
 import { LocalStack, tempBackend } from "./harness";
 
 const TOKEN = randomBytes(24).toString("hex");
@@ -29,6 +31,11 @@ beforeAll(() => {
   stack.create(() => undefined, { gatewayToken: TOKEN });
   stack.ok(["config", "set", "host", "vps1"]);
   stack.ok(["config", "set", "--path", "ssh.privateKeyPath", key]);
+  // Every other secret vps1's components require (the registry says which), valid, so that
+  // only the case under test is wrong.
+  for (const secretPath of secretPaths(readStackConfig(stack.configFile)).filter((p) => p !== "gatewayToken")) {
+    stack.ok(["config", "set", "--secret", "--path", secretPath], randomBytes(24).toString("base64url"));
+  }
 });
 
 afterAll(() => {
