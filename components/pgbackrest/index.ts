@@ -16,7 +16,7 @@ import { backupRunMetric } from "../../src/remote/backup-metric";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteFile } from "../../src/remote/file";
 import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
-import { clientKey, sftpAccount } from "../../src/remote/ssh-access";
+import { repositoryClient } from "../../src/remote/ssh-access";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
@@ -32,7 +32,6 @@ import {
   jobUnit,
   PATHS,
   renderConfig,
-  renderKnownHosts,
   renderRestoreScript,
   renderStanzaFacts,
   renderStanzaScript,
@@ -83,16 +82,19 @@ export class PgBackRest extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const pkg = aptPackages(`${name}-package`, { connection, packages: [PATHS.package] }, parent);
-    const key = clientKey(`${name}-key`, { connection, path: PATHS.key, owner: "postgres", comment: `pgbackrest@${s.host}` }, { ...parent, dependsOn: [pkg] });
-    const account = sftpAccount(
-      `${name}-repository`,
-      { connection: repositoryConnection, user: PATHS.repositoryUser, home: PATHS.repositoryHome, repository: s.host, publicKey: key.result.apply((r) => r ?? "") },
-      parent,
-    );
-    const knownHosts = remoteFile(
-      `${name}-known-hosts`,
-      { connection, path: PATHS.knownHosts, content: renderKnownHosts(s), owner: "root", group: "postgres", mode: "0640" },
-      { ...parent, dependsOn: [key] },
+    const { account, knownHosts } = repositoryClient(
+      name,
+      {
+        connection,
+        repositoryConnection,
+        repository: s.repository,
+        key: { path: PATHS.key, owner: "postgres", comment: `pgbackrest@${s.host}` },
+        knownHosts: { path: PATHS.knownHosts, group: "postgres" },
+        account: { user: PATHS.repositoryUser, home: PATHS.repositoryHome, repository: s.host },
+        // The package makes the postgres user that owns the key.
+        after: [pkg],
+      },
+      this,
     );
     const content = pulumi.secret(
       pulumi.output(cipherPass).apply((pass) => renderConfig(s, parseOrThrow(cipherPassSchema, pass, `${label}cipher passphrase: `))),

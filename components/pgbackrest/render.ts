@@ -5,7 +5,6 @@ import { hardening } from "../../src/hardening";
 import { runMetricDirective } from "../../src/remote/backup-metric";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
-import { knownHostsLine } from "../../src/remote/ssh-access";
 import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PgBackRestSettings } from "./schema";
@@ -45,11 +44,6 @@ export function jobUnit(job: Job): string {
 /** This client's repository directory on the repository host (one per client host). */
 export function repositoryPath(s: PgBackRestSettings): string {
   return `${PATHS.repositoryHome}/${s.host}`;
-}
-
-/** known_hosts line pinning the repository host's key (the topology's hostKey). */
-export function renderKnownHosts(s: PgBackRestSettings): string {
-  return knownHostsLine(s.repository);
 }
 
 /** pgbackrest.conf as [section] -> key/value pairs, in file order. The passphrase comes in as a value. */

@@ -15,7 +15,7 @@ import { aptPackages } from "../../src/remote/apt";
 import { backupRunMetric } from "../../src/remote/backup-metric";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteFile } from "../../src/remote/file";
-import { clientKey, sftpAccount } from "../../src/remote/ssh-access";
+import { repositoryClient } from "../../src/remote/ssh-access";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
@@ -25,7 +25,6 @@ import {
   renderBeforeUpgradeScript,
   renderInitFacts,
   renderInitScript,
-  renderKnownHosts,
   renderRestoreScript,
   repository,
   serviceSpec,
@@ -68,14 +67,19 @@ export class ResticBackup extends pulumi.ComponentResource {
     const repo = repository(s);
 
     const pkg = aptPackages(`${name}-package`, { connection, packages: [...PATHS.packages] }, parent);
-    // root's: the job reads it as a credential, the gateway (same user) cannot.
-    const key = clientKey(`${name}-key`, { connection, path: PATHS.key, owner: "root", comment: `restic@${s.host}` }, parent);
-    const account = sftpAccount(
-      `${name}-repository`,
-      { connection: repositoryConnection, user: PATHS.repositoryUser, home: PATHS.repositoryHome, repository: s.host, publicKey: key.result.apply((r) => r ?? "") },
-      parent,
+    // The key is root's: the job reads it as a credential, the gateway (same user) cannot.
+    const { account, knownHosts } = repositoryClient(
+      name,
+      {
+        connection,
+        repositoryConnection,
+        repository: s.repository,
+        key: { path: PATHS.key, owner: "root", comment: `restic@${s.host}` },
+        knownHosts: { path: PATHS.knownHosts },
+        account: { user: PATHS.repositoryUser, home: PATHS.repositoryHome, repository: s.host },
+      },
+      this,
     );
-    const knownHosts = remoteFile(`${name}-known-hosts`, { connection, path: PATHS.knownHosts, content: renderKnownHosts(s), mode: "0644" }, { ...parent, dependsOn: [key] });
     const passwordContent = pulumi.secret(pulumi.output(password).apply((p) => `${parseOrThrow(resticPasswordSchema, p, `${label}password: `)}\n`));
     const passwordFile = remoteFile(`${name}-password`, { connection, path: PATHS.password, content: passwordContent, mode: "0600" }, parent);
 

@@ -3,7 +3,6 @@
 import { hardening } from "../../src/hardening";
 import { runMetricDirective } from "../../src/remote/backup-metric";
 import { script, sh } from "../../src/remote/shell";
-import { knownHostsLine } from "../../src/remote/ssh-access";
 import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { ResticSettings } from "./schema";
@@ -51,11 +50,6 @@ export interface Repository {
 
 export function repository(s: ResticSettings): Repository {
   return { url: `sftp:${PATHS.repositoryUser}@${s.repository.address}:${repositoryPath(s)}`, sshPort: s.repository.sshPort };
-}
-
-/** known_hosts line pinning the repository host's key (the topology's hostKey). */
-export function renderKnownHosts(s: ResticSettings): string {
-  return knownHostsLine(s.repository);
 }
 
 /** The files a deploy step (root) hands restic and ssh. */

@@ -6,10 +6,12 @@
 // - sftpAccount: on the repository host, an account that may only speak SFTP (a forced
 //   sftp-server), with the client's public key and a repository directory only it can write.
 //   Its authorized_keys is root's, so the account cannot change who may log in.
+// - repositoryClient: the three, wired, as each backup tool uses them.
 // A wiped client makes a new key on the next `up --refresh`; the account then takes the new key.
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
+import { remoteFile } from "./file";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
 
@@ -120,4 +122,45 @@ export function sftpAccount(name: string, args: SftpAccountArgs, opts?: pulumi.C
 
 function sha256(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+export interface RepositoryClientArgs {
+  /** The client host (the one whose data is backed up). */
+  connection: pulumi.Input<Connection>;
+  /** The repository host, as the operator's machine reaches it: its account is made there. */
+  repositoryConnection: pulumi.Input<Connection>;
+  /** Where the client reaches the repository host, and its pinned key. */
+  repository: RepositoryEndpoint;
+  /** The client's key pair. */
+  key: Omit<ClientKeyArgs, "connection">;
+  /** The client's known_hosts file: root's, readable by `group` when given (mode 0640), else by all (0644). */
+  knownHosts: { path: string; group?: string };
+  /** The SFTP-only account on the repository host. */
+  account: Omit<SftpAccountArgs, "connection" | "publicKey">;
+  /** What the key step waits for (e.g. the package that makes its owner). */
+  after?: pulumi.Resource[];
+}
+
+/** A backup tool's way to its repository on another host: the three steps above, wired. */
+export interface RepositoryClient {
+  key: RemoteCommand;
+  account: RemoteCommand;
+  knownHosts: RemoteCommand;
+}
+
+/** Steps `<name>-key`, `<name>-repository` (on the repository host) and `<name>-known-hosts`. */
+export function repositoryClient(name: string, args: RepositoryClientArgs, parent: pulumi.Resource): RepositoryClient {
+  const key = clientKey(`${name}-key`, { connection: args.connection, ...args.key }, { parent, dependsOn: args.after ?? [] });
+  const account = sftpAccount(
+    `${name}-repository`,
+    { connection: args.repositoryConnection, ...args.account, publicKey: key.result.apply((r) => r ?? "") },
+    { parent },
+  );
+  const { path, group } = args.knownHosts;
+  const knownHosts = remoteFile(
+    `${name}-known-hosts`,
+    { connection: args.connection, path, content: knownHostsLine(args.repository), owner: "root", group: group ?? "root", mode: group ? "0640" : "0644" },
+    { parent, dependsOn: [key] },
+  );
+  return { key, account, knownHosts };
 }

@@ -12,14 +12,13 @@ import {
   jobTimerSpec,
   PATHS,
   renderConfig,
-  renderKnownHosts,
   renderRestoreScript,
   renderStanzaScript,
 } from "../../../components/pgbackrest/render";
 import { cipherPassSchema, pgBackRestArgsSchema, pgBackRestOptionsSchema } from "../../../components/pgbackrest/schema";
 import { BACKUP_RUN_METRIC_SCRIPT } from "../../../src/remote/backup-metric";
 import { renderDefaults } from "../../../src/remote/packaged-service";
-import { authorizedLine } from "../../../src/remote/ssh-access";
+import { authorizedLine, knownHostsLine } from "../../../src/remote/ssh-access";
 import { renderUnitFile } from "../../../src/remote/unit-file";
 
 const HOST_KEY = `ssh-ed25519 ${"B".repeat(68)}`;
@@ -35,7 +34,7 @@ const PASS = "cipher-pass-example-0123456789";
 describe("pgbackrest rendering (golden files)", () => {
   it("renders the configuration, the job units and timers, the scripts and the exporter's ARGS", async () => {
     await expect(renderConfig(s, PASS)).toMatchFileSnapshot("golden/pgbackrest.conf");
-    await expect(renderKnownHosts(s)).toMatchFileSnapshot("golden/known_hosts");
+    await expect(knownHostsLine(s.repository)).toMatchFileSnapshot("golden/known_hosts");
     await expect(renderUnitFile(jobServiceSpec(s, "diff", "postgresql@17-main.service"))).toMatchFileSnapshot("golden/pgbackrest-diff.service");
     await expect(renderUnitFile(jobTimerSpec(s, "diff"))).toMatchFileSnapshot("golden/pgbackrest-diff.timer");
     await expect(renderStanzaScript()).toMatchFileSnapshot("golden/stanza.sh");
@@ -51,7 +50,7 @@ describe("pgbackrest settings", () => {
     expect(conf).toContain("repo1-type=sftp\nrepo1-path=/srv/backups/pgbackrest/vps2\nrepo1-sftp-host=10.0.0.1\nrepo1-sftp-host-port=2222");
     expect(conf).toContain("repo1-sftp-host-key-check-type=strict");
     expect(conf).toContain("repo1-retention-full-type=time\nrepo1-retention-full=14");
-    expect(renderKnownHosts(pgBackRestArgsSchema.parse({ ...s, repository: { ...s.repository, sshPort: 2222 } }))).toBe(`[10.0.0.1]:2222 ${HOST_KEY}\n`);
+    expect(knownHostsLine({ ...s.repository, sshPort: 2222 })).toBe(`[10.0.0.1]:2222 ${HOST_KEY}\n`);
     expect(() => renderConfig(s, "two\nlines")).toThrow(/one line/);
   });
   it("has PostgreSQL archive every segment, at least every archiveTimeoutSeconds", () => {

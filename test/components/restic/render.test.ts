@@ -16,7 +16,6 @@ import {
   renderBeforeUpgradeScript,
   renderInitFacts,
   renderInitScript,
-  renderKnownHosts,
   renderRestoreScript,
   serviceSpec,
   timerSpec,
@@ -40,7 +39,6 @@ describe("restic rendering (golden files)", () => {
     await expect(renderInitFacts(s)).toMatchFileSnapshot("golden/init-facts.sh");
     await expect(renderRestoreScript(s)).toMatchFileSnapshot("golden/restore.sh");
     await expect(renderBeforeUpgradeScript(s, "2026.6.12")).toMatchFileSnapshot("golden/before-upgrade.sh");
-    await expect(renderKnownHosts(s)).toMatchFileSnapshot("golden/known_hosts");
   });
 });
 
@@ -54,7 +52,6 @@ describe("restic settings", () => {
     expect(script).toContain(
       '-o "sftp.args=-F /dev/null -p 2222 -i $key -o IdentitiesOnly=yes -o UserKnownHostsFile=$known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes',
     );
-    expect(renderKnownHosts(at2222)).toBe(`[10.0.0.2]:2222 ${HOST_KEY}\n`);
     expect(renderRestoreScript(s)).toContain("password='/etc/restic/password' key='/etc/restic/ssh/id_ed25519' known_hosts='/etc/restic/ssh/known_hosts'");
   });
 
