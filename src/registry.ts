@@ -287,6 +287,16 @@ export function repositoryHost(topology: Topology, host: string, named: string |
   return others[0];
 }
 
+/** A backup component's repository host: how the operator reaches it (to make its account) and how the client does. */
+function backupRepository(ctx: BuildContext<{ repositoryHost?: string }>, key: string) {
+  const host = repositoryHost(ctx.config.topology, ctx.host, ctx.options.repositoryHost, key);
+  const h = ctx.config.topology.hosts[host];
+  return {
+    repositoryConnection: ctx.connectionTo(host),
+    repository: { host, address: h.privateAddress, sshPort: h.sshPort, hostKey: h.hostKey },
+  };
+}
+
 /** PostgreSQL's backups (pgBackRest), into a repository on another host; built before PostgreSQL, which takes its archive command and restore. */
 const pgBackRest = component({
   key: "pgBackRest",
@@ -295,27 +305,22 @@ const pgBackRest = component({
   reads: { postgres: postgresOptionsSchema },
   secrets: { pgBackRestCipherPass: cipherPassSchema.optional() },
   requires: ["pgBackRestCipherPass"],
-  build: (ctx) => {
-    const { options, config, host } = ctx;
-    const repoHost = repositoryHost(config.topology, host, options.repositoryHost, "pgBackRest");
-    const repo = config.topology.hosts[repoHost];
-    return new PgBackRest(
-      `${host}-pgbackrest`,
+  build: (ctx) =>
+    new PgBackRest(
+      `${ctx.host}-pgbackrest`,
       {
         connection: ctx.connection,
-        repositoryConnection: ctx.connectionTo(repoHost),
-        ...options,
-        host,
+        ...backupRepository(ctx, "pgBackRest"),
+        ...ctx.options,
+        host: ctx.host,
         postgresVersion: ctx.reads.postgres.version,
         postgresPort: ctx.reads.postgres.port,
         postgresUnit: postgresPaths(ctx.reads.postgres.version).unit,
         listenAddress: ctx.privateAddress,
-        repository: { host: repoHost, address: repo.privateAddress, sshPort: repo.sshPort, hostKey: repo.hostKey },
         cipherPass: ctx.secrets.apply((sec) => sec.pgBackRestCipherPass!),
       },
       ctx.opts,
-    );
-  },
+    ),
   // The oneshot services (scored like every unit); their timers start them.
   units: ({ options, privateAddress, config, host }) => [
     ...PGBACKREST_JOBS.map((job) => ({
@@ -463,25 +468,20 @@ const stateBackup = component({
   reads: { gateway: gatewayOptionsSchema },
   secrets: { resticPassword: resticPasswordSchema.optional() },
   requires: ["resticPassword"],
-  build: (ctx) => {
-    const { options, config, host } = ctx;
-    const repoHost = repositoryHost(config.topology, host, options.repositoryHost, "stateBackup");
-    const repo = config.topology.hosts[repoHost];
-    return new ResticBackup(
-      `${host}-state-backup`,
+  build: (ctx) =>
+    new ResticBackup(
+      `${ctx.host}-state-backup`,
       {
         connection: ctx.connection,
-        repositoryConnection: ctx.connectionTo(repoHost),
-        ...options,
-        host,
-        repository: { host: repoHost, address: repo.privateAddress, sshPort: repo.sshPort, hostKey: repo.hostKey },
+        ...backupRepository(ctx, "stateBackup"),
+        ...ctx.options,
+        host: ctx.host,
         state: { dir: GATEWAY.stateDir, user: GATEWAY.user },
         gatewayVersion: ctx.reads.gateway.version,
         password: ctx.secrets.apply((sec) => sec.resticPassword!),
       },
       ctx.opts,
-    );
-  },
+    ),
   // The oneshot service (scored like every unit); its timer starts it. Its metrics reach
   // Prometheus through node-exporter's textfile collector: nothing new to scrape.
   units: ({ options, config, host }) => [

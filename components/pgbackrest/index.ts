@@ -62,8 +62,6 @@ export class PgBackRest extends pulumi.ComponentResource {
   readonly archive: { command: string; timeoutSeconds: number };
   /** Restore-on-blank-host, or undefined with restore: none. */
   readonly restore?: ClusterSeed;
-  readonly metricsUrl: string;
-  readonly unitNames: string[];
   private readonly settings: PgBackRestSettings;
   private readonly name: string;
   private readonly connection: pulumi.Input<Connection>;
@@ -115,9 +113,7 @@ export class PgBackRest extends pulumi.ComponentResource {
 
     this.archive = archiveSettings(s);
     if (s.restore === "latest") this.restore = { script: renderRestoreScript(s), after: [this.config, knownHosts, account] };
-    this.metricsUrl = `http://${s.listenAddress}:${s.exporterPort}/metrics`;
-    this.unitNames = [...JOBS.flatMap((job) => [`${jobUnit(job)}.service`, `${jobUnit(job)}.timer`]), PATHS.exporter.unit];
-    this.registerOutputs({ metricsUrl: this.metricsUrl });
+    this.registerOutputs({});
   }
 
   /** Phase 2, once PostgreSQL runs (`cluster`: its last step). Returns the exporter's step. */

@@ -56,7 +56,6 @@ export class ResticBackup extends pulumi.ComponentResource {
   readonly restore?: StateSeed;
   /** The backup before a new gateway release: the gateway's install step waits for it. */
   readonly beforeUpgrade: RemoteCommand;
-  readonly unitNames: string[];
 
   constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:backup:ResticBackup", name, {}, opts);
@@ -118,7 +117,6 @@ export class ResticBackup extends pulumi.ComponentResource {
     );
 
     if (s.restore === "latest") this.restore = { script: renderRestoreScript(s), after: [pkg, init] };
-    this.unitNames = [`${PATHS.unit}.service`, `${PATHS.unit}.timer`];
     this.registerOutputs({});
   }
 }

@@ -238,4 +238,3 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
 export function systemdDropIn(name: string, args: DropInArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
   return unitCommand(name, args, `drop-in ${dropInPath(args.unit, args.name)}`, dropInScripts(args), opts);
 }
-
