@@ -10,26 +10,8 @@
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as path from "path";
-
-const SANDBOX = path.join(__dirname, "sandbox");
-
-export interface HostRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a shell command on a sandbox host as root; `input` on stdin. */
-export function onHost(host: string, command: string, input?: string): HostRun {
-  const r = spawnSync(SANDBOX, ["ssh", host, command], { encoding: "utf8", input, maxBuffer: 16 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
-}
-
-function must(host: string, what: string, command: string): string {
-  const r = onHost(host, command);
-  if (r.code !== 0) throw new Error(`drill on ${host}: ${what} failed (${r.code}):\n${r.stdout.slice(-3000)}${r.stderr.slice(-3000)}`);
-  return r.stdout;
-}
+import { sh } from "../src/remote/shell";
+import { mustOnHost, sandbox } from "./host";
 
 /** What the drill does on each kind of host: where it writes, how it backs up, how it reads back. */
 export interface DrillTarget {
@@ -95,14 +77,15 @@ export function drill(host: string, rebuild: () => void, writeSeconds = 10, log:
   if (!target) throw new Error(`drill: no drill for host '${host}' (hosts: ${Object.keys(TARGETS).join(", ")})`);
   const run = randomBytes(4).toString("hex");
   const writeScript = `set -e; set -- "$1" "$2"; ${target.write}`;
-  const write = (note: string) => must(host, `writing ${note}`, `bash -c ${shq(writeScript)} drill ${shq(note)} $(date +%s%3N)`);
+  const must = (command: string, what: string) => mustOnHost(host, command, `drill: ${what}`);
+  const write = (note: string) => must(`bash -c ${sh(writeScript)} drill ${sh(note)} $(date +%s%3N)`, `writing ${note}`);
 
   log(`drill ${host}: ${target.data}`);
-  must(host, "preparing", target.prepare);
+  must(target.prepare, "preparing");
   const knownEntry = `known-${run}`;
   write(knownEntry);
   let t = Date.now();
-  must(host, "the backup", target.backup);
+  must(target.backup, "the backup");
   const backupSeconds = (Date.now() - t) / 1000;
   log(`drill ${host}: wrote ${knownEntry}, backup in ${backupSeconds.toFixed(1)} s; writing one entry a second for ${writeSeconds} s`);
   const written = [knownEntry];
@@ -113,19 +96,18 @@ export function drill(host: string, rebuild: () => void, writeSeconds = 10, log:
     written.push(note);
     spawnSync("sleep", ["1"]);
   }
-  const newestWrittenMs = Number(must(host, "reading the newest entry", target.read).trim().split("\n").pop()!.split(" ")[1]);
+  const newestWrittenMs = Number(must(target.read, "reading the newest entry").trim().split("\n").pop()!.split(" ")[1]);
 
   const wiped = Date.now();
   log(`drill ${host}: wiping ${host} (sandbox reset: the host is lost, its stack state is not)`);
-  const reset = spawnSync(SANDBOX, ["reset", host], { encoding: "utf8" });
-  if (reset.status !== 0) throw new Error(`drill: sandbox reset ${host} failed:\n${reset.stderr}`);
+  sandbox("reset", host);
   t = Date.now();
   rebuild();
   const rebuildSeconds = (Date.now() - t) / 1000;
-  must(host, "the health check after the rebuild", target.healthy);
+  must(target.healthy, "the health check after the rebuild");
   const rtoSeconds = (Date.now() - wiped) / 1000;
 
-  const rows = must(host, "reading the restored entries", target.read).trim().split("\n").filter(Boolean).map((l) => l.split(" "));
+  const rows = must(target.read, "reading the restored entries").trim().split("\n").filter(Boolean).map((l) => l.split(" "));
   const restoredNotes = new Set(rows.map(([note]) => note));
   const newestRestoredMs = Math.max(...rows.filter(([note]) => note.endsWith(run) || note.includes(`-${run}-`)).map(([, ms]) => Number(ms)));
   const result: DrillResult = {
@@ -144,8 +126,4 @@ export function drill(host: string, rebuild: () => void, writeSeconds = 10, log:
       `RPO ${result.rpoSeconds.toFixed(1)} s (${result.restored} of ${result.written} entries back, the known one ${result.knownEntryRestored ? "among them" : "MISSING"})`,
   );
   return result;
-}
-
-function shq(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

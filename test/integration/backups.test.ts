@@ -9,6 +9,7 @@ import { spawn } from "child_process";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
+import { mustOnHost } from "../../sandbox/host";
 import { onHost, REPO, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 let backend: string;
@@ -21,11 +22,7 @@ const seconds = (s: number) => `${s.toFixed(1)} s`;
 const PGBR = "runuser -u postgres -- pgbackrest --stanza=main";
 const SQL = (sql: string) => `runuser -u postgres -- psql -X -qtA -v ON_ERROR_STOP=1 -d openclaw -c ${JSON.stringify(sql)}`;
 
-function must(host: string, command: string): string {
-  const r = onHost(host, command);
-  if (r.code !== 0) throw new Error(`${host}: ${command} failed (${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  return r.stdout.trim();
-}
+const must = (host: string, command: string) => mustOnHost(host, command).trim();
 
 /** Runs `command` on a host in the background; resolves with its exit code and output. */
 function onHostAsync(host: string, command: string): Promise<{ code: number; output: string }> {

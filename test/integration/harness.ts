@@ -1,16 +1,17 @@
 // Drives the real Pulumi CLI against the sandbox hosts, the way an operator would, and reads
 // the hosts over SSH to check what happened there.
-import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
+import { onHost, run, Run, sandbox } from "../../sandbox/host";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 
 export const REPO = path.resolve(__dirname, "../..");
-const SANDBOX = path.join(REPO, "sandbox", "sandbox");
+export { onHost, sandbox };
+export type { Run };
 
 /** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
 export function sandboxInfo(): SandboxContract {
@@ -23,31 +24,6 @@ export function sandboxInfo(): SandboxContract {
  */
 export function sandboxUnits(): [string, string][] {
   return sandboxUnitList(readSandbox()).map((u) => [u.host, u.unit]);
-}
-
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
-
-function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Run {
-  const start = Date.now();
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20, ...opts });
-  if (r.error) throw r.error;
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, seconds: (Date.now() - start) / 1000 };
-}
-
-/** Runs a command on a sandbox host as root. Never put a secret in `command`: pass it as input. */
-export function onHost(host: string, command: string, input?: string): Run {
-  return run(SANDBOX, ["ssh", host, command], { input });
-}
-
-export function sandbox(...args: string[]): Run {
-  const r = run(SANDBOX, args);
-  if (r.code !== 0) throw new Error(`sandbox ${args.join(" ")} failed:\n${r.stderr}${r.stdout}`);
-  return r;
 }
 
 /** A temp folder holding the file backend shared by a test's stacks (stack references need one). */
