@@ -376,12 +376,18 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   it("keeps a row across destroy and up of vps2", () => {
     const write = psqlFromVps1("CREATE TABLE IF NOT EXISTS survival (note text); INSERT INTO survival VALUES ('written before destroy')");
     expect(write.code, write.stderr).toBe(0);
+    const timeline = () => onHost("vps2", `runuser -u postgres -- psql -XtAc "SELECT timeline_id FROM pg_control_checkpoint()"`).stdout.trim();
+    const timelineBefore = timeline();
+    expect(timelineBefore).toMatch(/^\d+$/);
     const destroy = vps2.ok(["destroy", "--yes", "--skip-preview"]);
     figures["destroy vps2"] = seconds(destroy.seconds);
     figures["up vps2 over the kept data"] = seconds(vps2.up().seconds);
     const read = psqlFromVps1("SELECT note FROM survival");
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout.trim()).toBe("written before destroy");
+    // The kept data directory was used as it was, not restored over: a restore ends its
+    // recovery on a new timeline.
+    expect(timeline()).toBe(timelineBefore);
   });
 
   it("destroy of vps1 removes the gateway's unit, files and user; up rebuilds a healthy gateway", () => {
