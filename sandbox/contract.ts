@@ -1,5 +1,5 @@
 // The sandbox as TypeScript sees it: hosts.json (what `sandbox up`/`reset` wrote: addresses,
-// pinned host keys, the client key, the mirrors' URLs, the promtail, Loki and Tempo releases)
+// pinned host keys, the client key, the mirrors' URLs, the promtail, Loki, Tempo and collector releases)
 // and versions.env (every version and the host list, also sourced by sandbox/sandbox). The
 // sandbox stacks, the quickstart's summary, the test harness and the bench all read them
 // through here.
@@ -31,6 +31,7 @@ export const contractSchema = z
     promtail: releaseSchema,
     loki: releaseSchema,
     tempo: releaseSchema,
+    "otelcol-contrib": releaseSchema,
     hosts: z.record(hostName, z.object({ address: z.ipv4(), hostKey: topologyHostSchema.shape.hostKey }).strict()),
   })
   .strict();
@@ -47,6 +48,7 @@ export const versionsSchema = z
     PROMTAIL_VERSION: version,
     LOKI_VERSION: version,
     TEMPO_VERSION: version,
+    OTELCOL_VERSION: version,
     OPENCLAW_VERSION: version,
     SANDBOX_HOSTS: z.string().regex(/^[a-z][a-z0-9-]*=[\d.]+(,[a-z][a-z0-9-]*=[\d.]+)*$/, "must be NAME=ADDRESS,NAME=ADDRESS"),
   })
@@ -59,6 +61,7 @@ export const versionsSchema = z
     promtail: v.PROMTAIL_VERSION,
     loki: v.LOKI_VERSION,
     tempo: v.TEMPO_VERSION,
+    otelcol: v.OTELCOL_VERSION,
     openclaw: v.OPENCLAW_VERSION,
     /** Host name -> address on the bridge, in the order written. */
     hosts: Object.fromEntries(v.SANDBOX_HOSTS.split(",").map((pair) => pair.split("=") as [string, string])),

@@ -30,6 +30,9 @@ import { NodeExporter } from "../components/node-exporter";
 import { metricsUrl, PATHS as NODE_EXPORTER } from "../components/node-exporter/render";
 import { nodeExporterOptionsSchema } from "../components/node-exporter/schema";
 import { NodeRuntime } from "../components/node-runtime";
+import { OtelCollector } from "../components/otel-collector";
+import { assetName as otelCollectorAsset, PATHS as OTEL_COLLECTOR } from "../components/otel-collector/render";
+import { otelCollectorOptionsSchema } from "../components/otel-collector/schema";
 import { nodeOptionsSchema } from "../components/node-runtime/schema";
 import { PgBackRest } from "../components/pgbackrest";
 import { jobUnit as pgBackRestJob, JOBS as PGBACKREST_JOBS, PATHS as PGBACKREST } from "../components/pgbackrest/render";
@@ -56,7 +59,7 @@ import type { Sandbox } from "../sandbox/contract";
 import type { CoreConfig, StackConfig } from "./config";
 import { Connection } from "./remote/ssh";
 import { DatabaseExport, gatewayDatabaseUrl } from "./stacks";
-import { hostsWithRole, hostWithRole, PeerEndpoints, peerEndpoints, Role, Topology } from "./topology";
+import { hostsWithRole, hostWithRole, PeerEndpoints, peerEndpoints, PORTS, Role, Topology } from "./topology";
 
 /** What every hook of an entry knows: the host being deployed and this component's options. */
 export interface HostContext<O = unknown, Rd = unknown> {
@@ -273,6 +276,42 @@ const tempo = component({
   ],
   scrape: ({ options, privateAddress }) => [{ job: "tempo", targets: [`${privateAddress}:${options.port}`] }],
   sandbox: ({ contract }) => ({ version: contract.tempo.version, sha256: contract.tempo.sha256, releaseUrl: contract.tempo.releaseUrl, asset: contract.tempo.asset }),
+});
+
+/** The OpenTelemetry Collector: the gateway's OTLP metrics, written to Prometheus on the same host. */
+const otelCollector = component({
+  key: "otelCollector",
+  schema: otelCollectorOptionsSchema.prefault({}),
+  on: ["observability"],
+  reads: { prometheus: prometheusOptionsSchema },
+  preflight: async ({ options }) =>
+    needsSha256("otelCollector", options, `${options.releaseUrl}/v${options.version}/${otelCollectorAsset(options)}`),
+  build: (ctx) =>
+    new OtelCollector(
+      `${ctx.host}-otel-collector`,
+      {
+        connection: ctx.connection,
+        listenAddress: ctx.privateAddress,
+        ...ctx.options,
+        // The topology's port: the gateway's metricsEndpoint is derived from it.
+        otlpHttpPort: PORTS.otlpMetrics,
+        remoteWriteUrl: `http://${ctx.privateAddress}:${ctx.reads.prometheus.port}/api/v1/write`,
+        sha256: ctx.options.sha256!,
+      },
+      ctx.opts,
+    ),
+  outputs: (c) => ({ otlpMetricsUrl: c.otlpHttpUrl }),
+  units: ({ options, privateAddress }) => [
+    {
+      unit: OTEL_COLLECTOR.unit,
+      reach: `OTLP metrics http://${privateAddress}:${PORTS.otlpMetrics}/v1/metrics (to Prometheus); own metrics http://${privateAddress}:${options.metricsPort}/metrics`,
+    },
+  ],
+  scrape: ({ options, privateAddress }) => [{ job: "otel-collector", targets: [`${privateAddress}:${options.metricsPort}`] }],
+  sandbox: ({ contract }) => {
+    const r = contract["otelcol-contrib"];
+    return { version: r.version, sha256: r.sha256, releaseUrl: r.releaseUrl, asset: r.asset };
+  },
 });
 
 /** The host that holds a backup repository of `host`'s data: the one named, else the first other host. */
@@ -618,6 +657,7 @@ const prometheus = component({
         jobs: scrapeJobs(ctx.config),
         // Alertmanager is placed on the same (observability) host.
         alertmanagers: [`${ctx.privateAddress}:${ctx.reads.alertmanager.port}`],
+        remoteWriteReceiver: ctx.built(otelCollector) !== undefined,
       },
       ctx.opts,
     ),
@@ -660,7 +700,7 @@ const grafana = component({
 });
 
 /** In build order: an entry may use what the entries before it built. */
-export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, pgBackRest, postgres, postgresExporter, node, tunnel, cloudflared, stateBackup, gateway, blackbox, alertmanager, prometheus, grafana] as const;
+export const REGISTRY = [journald, nodeExporter, logs, loki, tempo, otelCollector, pgBackRest, postgres, postgresExporter, node, tunnel, cloudflared, stateBackup, gateway, blackbox, alertmanager, prometheus, grafana] as const;
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

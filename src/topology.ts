@@ -66,22 +66,25 @@ export interface PeerEndpoints {
 }
 
 /**
- * OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it. Metrics have
- * none: Debian's Prometheus (2.53.3+ds1) is built without its OTLP receiver.
+ * OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it, or of the
+ * collector that writes it there: Debian's Prometheus (2.53.3+ds1) has no OTLP receiver.
  */
 export interface OtlpSignalEndpoints {
   /** Tempo's OTLP/HTTP receiver. */
   traces: string;
+  /** The OpenTelemetry Collector's OTLP/HTTP receiver, which writes to Prometheus. */
+  metrics: string;
   /** Loki's OTLP ingestion endpoint. */
   logs: string;
 }
 
-export const PORTS = { loki: 3100, otlpHttp: 4318, prometheus: 9090, nodeExporter: 9100 } as const;
+export const PORTS = { loki: 3100, otlpHttp: 4318, otlpMetrics: 4319, prometheus: 9090, nodeExporter: 9100 } as const;
 
 /** Where each OTLP signal lands on the observability host at `address`. */
 export function otlpSignalEndpoints(address: string): OtlpSignalEndpoints {
   return {
     traces: `http://${address}:${PORTS.otlpHttp}/v1/traces`,
+    metrics: `http://${address}:${PORTS.otlpMetrics}/v1/metrics`,
     logs: `http://${address}:${PORTS.loki}/otlp/v1/logs`,
   };
 }

@@ -73,7 +73,7 @@ export function renderUnit(s: GatewaySettings): string {
 export interface GatewayPeers {
   /** OTLP/HTTP endpoint the gateway exports to when no signal has its own. */
   otlpEndpoint?: string;
-  /** Per-signal URLs (Tempo, Prometheus, Loki); diagnostics-otel uses a URL ending in
+  /** Per-signal URLs (Tempo, the collector for Prometheus, Loki); diagnostics-otel uses a URL ending in
    * /v1/<signal> as it is and prefers it over `otlpEndpoint`. */
   otlpSignals?: OtlpSignalEndpoints;
   /** Origins added to controlUi.allowedOrigins, e.g. the tunnel's public URL. */
@@ -90,14 +90,14 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
     endpoint: peers.otlpEndpoint,
     ...(peers.otlpSignals && {
       tracesEndpoint: peers.otlpSignals.traces,
+      metricsEndpoint: peers.otlpSignals.metrics,
       logsEndpoint: peers.otlpSignals.logs,
     }),
     protocol: "http/protobuf",
     serviceName: "openclaw-gateway",
     traces: true,
-    // No store takes OTLP metrics here (see OtlpSignalEndpoints): sent to the shared
-    // endpoint, Tempo's, they would only be refused.
-    metrics: false,
+    // Without a per-signal URL they would go to the shared endpoint, Tempo's, which refuses them.
+    metrics: Boolean(peers.otlpSignals),
     logs: true,
   };
   return { gateway, diagnostics: { enabled: true, otel } };

@@ -45,8 +45,9 @@ export function renderFlags(s: PrometheusSettings): string[] {
     `--storage.tsdb.path=${PATHS.tsdb}`,
     `--storage.tsdb.retention.time=${s.retentionTime}`,
     ...(s.retentionSize ? [`--storage.tsdb.retention.size=${s.retentionSize}`] : []),
-    // No OTLP receiver: Debian's 2.53.3+ds1 is built without it and logs "Unknown option for
-    // --enable-feature" for otlp-write-receiver (seen on the sandbox's vps2).
+    // Remote write, not OTLP: Debian's 2.53.3+ds1 is built without the OTLP receiver and logs
+    // "Unknown option for --enable-feature" for otlp-write-receiver (seen on the sandbox's vps2).
+    ...(s.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
   ];
 }
 

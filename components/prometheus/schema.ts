@@ -89,6 +89,8 @@ export const prometheusArgsSchema = prometheusOptionsSchema.safeExtend({
     .default([]),
   /** Alertmanager host:port targets. Empty: rules are evaluated, alerts go nowhere. */
   alertmanagers: z.array(z.string()).default([]),
+  /** Accept remote write at /api/v1/write (the OpenTelemetry Collector on this host writes OTLP metrics there). */
+  remoteWriteReceiver: z.boolean().default(false),
 });
 
 export type AlertRulesSettings = z.output<typeof alertRulesSchema>;

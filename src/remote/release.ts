@@ -70,10 +70,12 @@ export interface ReleaseUnit {
   documentation: string;
   memoryMax: string;
   hardening: boolean;
+  /** How the program is told its configuration file; default Grafana's `-config.file=`. */
+  configFlag?: string;
 }
 
 /**
- * The unit of a Grafana single binary: its own user, `-config.file=`, state in
+ * The unit of a release's single binary: its own user, its configuration file, state in
  * /var/lib/<tool>, time to flush on a stop, and the shared hardening, unchanged.
  */
 export function releaseUnitSpec(u: ReleaseUnit): UnitSpec {
@@ -84,7 +86,7 @@ export function releaseUnitSpec(u: ReleaseUnit): UnitSpec {
     service: [
       ["User", p.user],
       ["Group", p.user],
-      ["ExecStart", `${p.binary} -config.file=${p.config}`],
+      ["ExecStart", `${p.binary} ${u.configFlag ?? "-config.file="}${p.config}`],
       ["StateDirectory", u.tool],
       ["StateDirectoryMode", "0700"],
       ["WorkingDirectory", p.stateDir],
@@ -101,8 +103,8 @@ export function releaseUnitSpec(u: ReleaseUnit): UnitSpec {
   });
 }
 
-/** Its YAML configuration, readable by its user, checked by `<tool> -config.file=<candidate> <checkFlag>`. */
-export function releaseConfigSpec(tool: string, checkFlag: string): CheckedFileSpec {
+/** Its YAML configuration, readable by its user, checked by `<tool> <configFlag><candidate> <checkFlag>`. */
+export function releaseConfigSpec(tool: string, checkFlag: string, configFlag = "-config.file="): CheckedFileSpec {
   const p = releasePaths(tool);
   return {
     path: p.config,
@@ -111,7 +113,7 @@ export function releaseConfigSpec(tool: string, checkFlag: string): CheckedFileS
     mode: "0640",
     suffix: ".yaml",
     checkerName: `${tool} ${checkFlag.replace(/=true$/, "")}`,
-    checker: `${sh(p.binary)} -config.file="$candidate" ${checkFlag}`,
+    checker: `${sh(p.binary)} ${configFlag}"$candidate" ${checkFlag}`,
   };
 }
 

@@ -1,6 +1,6 @@
 // The gateway's OTLP route, on the sandbox with the real engine: vps2 then vps1 onto blank
 // hosts, then each signal from vps1 to the URL the deployed gateway is configured with, found
-// in its store (traces in Tempo, logs in Loki; metrics have no store here).
+// in its store (traces in Tempo, metrics in Prometheus through the collector, logs in Loki).
 //
 // Why a span, a metric and a log sent with curl, not the gateway's own: openclaw@2026.6.11 as
 // published carries no OTLP exporter. Its package.json leaves dist/extensions/diagnostics-otel
@@ -17,10 +17,10 @@ const DB_PASSWORD = randomBytes(18).toString("base64url");
 const TUNNEL_TOKEN = randomBytes(48).toString("base64");
 const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
 /**
- * The signals with a store here. Metrics have none: Debian's Prometheus 2.53.3+ds1 is built
- * without the OTLP receiver, so the gateway's config turns them off (asserted below).
+ * Every OTLP signal. Metrics go through the OpenTelemetry Collector, which writes them to
+ * Prometheus by remote write: Debian's Prometheus 2.53.3+ds1 has no OTLP receiver.
  */
-const SIGNALS = ["traces", "logs"] as const;
+const SIGNALS = ["traces", "metrics", "logs"] as const;
 type Signal = (typeof SIGNALS)[number];
 
 let backend: string;
@@ -57,7 +57,7 @@ function deployedOtlp(): GatewayOtlp {
   };
   return {
     serviceName: env.OTEL_SERVICE_NAME ?? otel.serviceName,
-    urls: { traces: resolve("traces"), logs: resolve("logs") },
+    urls: { traces: resolve("traces"), metrics: resolve("metrics"), logs: resolve("logs") },
     metricsOn: otel.metrics !== false,
   };
 }
@@ -125,7 +125,7 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
     figures["vps1 connections to the observability host"] = onHost("vps1", `ss -tnpH dst ${obs}`).stdout.trim() || "none";
   });
 
-  it("a span and a log sent from vps1 to the gateway's configured endpoints land in their stores", async () => {
+  it("a span, a metric and a log sent from vps1 to the gateway's configured endpoints land in their stores", async () => {
     const otlp = deployedOtlp();
     console.log(`gateway OTLP endpoints (from /etc/openclaw on vps1): ${JSON.stringify(otlp)}`);
     const id = randomBytes(6).toString("hex");
@@ -137,6 +137,13 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
       traces: {
         resourceSpans: [{ resource, scopeSpans: [{ scope, spans: [
           { traceId, spanId: randomBytes(8).toString("hex"), name: `otlp-route-${id}`, kind: 1, startTimeUnixNano: nowNs, endTimeUnixNano: nowNs },
+        ] }] }],
+      },
+      metrics: {
+        resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics: [
+          { name: "openclaw_infra.otlp_route.probe", gauge: { dataPoints: [
+            { timeUnixNano: nowNs, asDouble: 42, attributes: [{ key: "probe_id", value: { stringValue: id } }] },
+          ] } },
         ] }] }],
       },
       logs: {
@@ -162,8 +169,19 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
     expect(trace.found, `trace ${traceId} not in Tempo (${tempo}/api/traces/${traceId}) after ${trace.after.toFixed(0)} s`).toBeDefined();
     expect(JSON.stringify(trace.found)).toContain(otlp.serviceName);
 
-    // No OTLP metrics: nothing here would keep them, and the gateway is told not to send any.
-    expect(otlp.metricsOn, "openclaw.json enables OTLP metrics, which no store here takes").toBe(false);
+    // Metrics: through the collector into Prometheus (remote write), service.name as `job`.
+    expect(otlp.metricsOn, "openclaw.json turns OTLP metrics off").toBe(true);
+    const prometheus = `http://${new URL(otlp.urls.metrics).hostname}:9090`;
+    const metricQuery = `{probe_id="${id}"}`;
+    const metric = await waitFor(60, async () => {
+      const body = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(metricQuery)}`);
+      return body?.data?.result?.length ? body.data.result : undefined;
+    });
+    figures["metric found in Prometheus after"] = `${metric.after.toFixed(1)} s`;
+    expect(metric.found, `${metricQuery} not in Prometheus (${prometheus}) after ${metric.after.toFixed(0)} s`).toBeDefined();
+    console.log(`the metric in Prometheus: ${JSON.stringify(metric.found)}`);
+    expect(metric.found![0].metric).toMatchObject({ __name__: "openclaw_infra_otlp_route_probe", job: otlp.serviceName });
+    expect(metric.found![0].value[1]).toBe("42");
 
     // Loki's OTLP ingestion: service.name becomes the `service_name` label.
     const logQuery = `{service_name="${otlp.serviceName}"} |= "${id}"`;

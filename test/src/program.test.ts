@@ -280,7 +280,7 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
 });
 
 describe("vps2 (observability + database) program", () => {
-  it("registers metrics, logs, Loki, Tempo, PostgreSQL and Prometheus, and no gateway", () => {
+  it("registers metrics, logs, Loki, Tempo, the collector, PostgreSQL and Prometheus, and no gateway", () => {
     const { recorded } = deploy("vps2");
     const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
     expect(components).toEqual([
@@ -289,6 +289,7 @@ describe("vps2 (observability + database) program", () => {
       "openclaw:observability:PromtailJournal vps2-logs",
       "openclaw:observability:Loki vps2-loki",
       "openclaw:observability:Tempo vps2-tempo",
+      "openclaw:observability:OtelCollector vps2-otel-collector",
       "openclaw:backup:PgBackRest vps2-pgbackrest",
       "openclaw:database:PostgresNative vps2-postgres",
       "openclaw:observability:PostgresExporter vps2-postgres-exporter",

@@ -21,6 +21,7 @@ const SANDBOX: Sandbox = {
     promtail: "3.6.4",
     loki: "3.6.4",
     tempo: "2.9.0",
+    otelcol: "0.162.0",
     openclaw: "2026.6.11",
     hosts: { vps1: "10.231.0.11", vps2: "10.231.0.12" },
   },
@@ -50,6 +51,7 @@ describe("the registry", () => {
       "vps2 promtail.service",
       "vps2 loki.service",
       "vps2 tempo.service",
+      "vps2 otelcol-contrib.service",
       "vps2 pgbackrest-full.service",
       "vps2 pgbackrest-diff.service",
       "vps2 pgbackrest-verify.service",
@@ -69,6 +71,7 @@ describe("the registry", () => {
       "vps2 promtail.service",
       "vps2 loki.service",
       "vps2 tempo.service",
+      "vps2 otelcol-contrib.service",
       "vps2 prometheus-alertmanager.service",
       "vps2 prometheus.service",
     ]);
@@ -112,6 +115,7 @@ describe("the registry", () => {
       ["gateway", ["vps1 10.0.0.1:9115"]],
       ["loki", ["vps2 10.0.0.2:3100"]],
       ["tempo", ["vps2 10.0.0.2:3200"]],
+      ["otel-collector", ["vps2 10.0.0.2:8888"]],
       ["pgbackrest", ["vps2 10.0.0.2:9854"]],
       ["postgres", ["vps2 10.0.0.2:9187"]],
       ["alertmanager", ["vps2 10.0.0.2:9093"]],
@@ -154,6 +158,7 @@ describe("the sandbox stacks", () => {
       "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
       "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
+      "vps2 otelcol-contrib.service OTLP metrics http://10.231.0.12:4319/v1/metrics (to Prometheus); own metrics http://10.231.0.12:8888/metrics",
       "vps2 pgbackrest-full.service by pgbackrest-full.timer: Sun *-*-* 01:00:00",
       "vps2 pgbackrest-diff.service by pgbackrest-diff.timer: Mon..Sat *-*-* 01:00:00",
       "vps2 pgbackrest-verify.service by pgbackrest-verify.timer: *-*-* 05:30:00",
@@ -175,12 +180,18 @@ describe("the sandbox stacks", () => {
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });
     expect(vps1["openclaw-infra:postgres"]).toBeUndefined();
     const vps2 = sandboxStackConfig("vps2", SANDBOX);
-    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:loki", "openclaw-infra:tempo", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
+    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:loki", "openclaw-infra:tempo", "openclaw-infra:otelCollector", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
     expect(vps2["openclaw-infra:grafana"]).toEqual({ run: false });
     expect(parseStackConfig(unprefixed(vps2)).postgres.source).toBe("distribution");
-    // Loki and Tempo: the releases on the sandbox's mirror.
+    // Loki, Tempo and the collector: the releases on the sandbox's mirror.
     expect(vps2["openclaw-infra:loki"]).toEqual({ version: "3.6.4", sha256: "d".repeat(64), releaseUrl: "http://10.231.0.1:8081/loki", asset: "loki-linux-amd64.zip" });
     expect(vps2["openclaw-infra:tempo"]).toEqual({ version: "2.9.0", sha256: "e".repeat(64), releaseUrl: "http://10.231.0.1:8081/tempo", asset: "tempo_2.9.0_linux_amd64.tar.gz" });
+    expect(vps2["openclaw-infra:otelCollector"]).toEqual({
+      version: "0.162.0",
+      sha256: "f".repeat(64),
+      releaseUrl: "http://10.231.0.1:8081/otelcol-contrib",
+      asset: "otelcol-contrib_0.162.0_linux_amd64.tar.gz",
+    });
   });
 
   it("deploy the database host first: the gateway's stack reads its outputs", () => {

@@ -12,6 +12,7 @@ describe("peer endpoints derived from the topology", () => {
       otlpEndpoint: "http://10.0.0.2:4318",
       otlpSignals: {
         traces: "http://10.0.0.2:4318/v1/traces",
+        metrics: "http://10.0.0.2:4319/v1/metrics",
         logs: "http://10.0.0.2:3100/otlp/v1/logs",
       },
       databaseHost: "10.0.0.2",

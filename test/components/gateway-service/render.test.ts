@@ -39,11 +39,13 @@ describe("gateway rendering (golden files)", () => {
   it("gives diagnostics-otel one URL per signal, each ending in /v1/<signal> so it is used as it is", () => {
     const otlpSignals = otlpSignalEndpoints("10.0.0.2");
     const otel = JSON.parse(renderConfig(defaults, { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals })).diagnostics.otel;
-    expect([otel.tracesEndpoint, otel.logsEndpoint]).toEqual([
+    expect([otel.tracesEndpoint, otel.metricsEndpoint, otel.logsEndpoint]).toEqual([
       "http://10.0.0.2:4318/v1/traces",
+      "http://10.0.0.2:4319/v1/metrics",
       "http://10.0.0.2:3100/otlp/v1/logs",
     ]);
-    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
+    expect(otel.metrics, "metrics on once they have their own URL").toBe(true);
+    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "metricsEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {
     await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");

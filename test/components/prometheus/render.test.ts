@@ -64,6 +64,10 @@ describe("prometheus settings", () => {
     expect(prometheusOptionsSchema.safeParse({ retentionTime: "30 days" }).success).toBe(false);
     expect(prometheusArgsSchema.safeParse({ listenAddress: "0.0.0.0" }).success).toBe(false);
   });
+  it("accepts remote write only when told (a collector on the host writes there)", () => {
+    expect(renderFlags(plain)).not.toContain("--web.enable-remote-write-receiver");
+    expect(renderFlags(prometheusArgsSchema.parse({ listenAddress: "10.0.0.2", remoteWriteReceiver: true }))).toContain("--web.enable-remote-write-receiver");
+  });
   it("sends alerts to Alertmanager only when there is one", () => {
     expect(prometheusConfig(plain)).not.toHaveProperty("alerting");
     expect(prometheusConfig(tuned).alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ["10.0.0.2:9093"] }] }] });

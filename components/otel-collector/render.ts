@@ -1,0 +1,105 @@
+// Pure rendering of the collector's files from its settings. Golden-file tested.
+import { Document } from "yaml";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { VersionedInstallSpec } from "../../src/remote/install";
+import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
+import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { OtelCollectorSettings } from "./schema";
+
+/** The contrib release's program name: its binary, unit, user and /etc/otelcol-contrib. */
+export const TOOL = "otelcol-contrib";
+export const PATHS = releasePaths(TOOL);
+/** `otelcol-contrib --config=<file>`: a cobra command line, not Grafana's `-config.file=`. */
+const CONFIG_FLAG = "--config=";
+
+/** The OTLP/HTTP receiver: metrics are POSTed to <this>/v1/metrics. */
+export function otlpHttpUrl(s: Pick<OtelCollectorSettings, "listenAddress" | "otlpHttpPort">): string {
+  return `http://${s.listenAddress}:${s.otlpHttpPort}`;
+}
+
+/** Answers "ready" once every pipeline runs (the health check extension, on loopback). */
+export function readyUrl(s: Pick<OtelCollectorSettings, "healthPort">): string {
+  return `http://127.0.0.1:${s.healthPort}/`;
+}
+
+/** MiB in a MemoryMax= size (M or G, as the schema allows). */
+function mebibytes(size: string): number {
+  const n = Number(size.slice(0, -1));
+  return size.endsWith("G") ? n * 1024 : n;
+}
+
+/**
+ * The configuration as an object: OTLP/HTTP in on the private address, the memory limiter
+ * (80% of MemoryMax, spikes a quarter of that) and batching, then Prometheus remote write. Only
+ * metrics: traces and logs go straight to Tempo and Loki, which receive OTLP themselves.
+ */
+export function collectorConfig(s: OtelCollectorSettings) {
+  const limitMib = Math.floor(mebibytes(s.memoryMax) * 0.8);
+  return {
+    receivers: { otlp: { protocols: { http: { endpoint: `${s.listenAddress}:${s.otlpHttpPort}` } } } },
+    processors: {
+      memory_limiter: { check_interval: "1s", limit_mib: limitMib, spike_limit_mib: Math.floor(limitMib / 4) },
+      batch: {},
+    },
+    exporters: {
+      // Counters keep their _total suffix, units become suffixes (openclaw.cost.usd ->
+      // openclaw_cost_usd_total); service.name becomes `job`. The sending queue retries while
+      // Prometheus restarts.
+      prometheus_remote_write: { endpoint: s.remoteWriteUrl },
+    },
+    extensions: {
+      health_check: { endpoint: `127.0.0.1:${s.healthPort}`, response_body: { healthy: "ready", unhealthy: "not ready" } },
+    },
+    service: {
+      extensions: ["health_check"],
+      telemetry: {
+        metrics: { level: "basic", readers: [{ pull: { exporter: { prometheus: { host: s.listenAddress, port: s.metricsPort } } } }] },
+      },
+      pipelines: { metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheus_remote_write"] } },
+    },
+  };
+}
+
+/** otelcol-contrib.yaml. */
+export function renderConfig(s: OtelCollectorSettings): string {
+  const doc = new Document(collectorConfig(s), { aliasDuplicateObjects: false });
+  doc.contents!.commentBefore = [MANAGED_HEADER, "OpenTelemetry Collector: OTLP metrics in, Prometheus remote write out."].map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+export function unitSpec(s: OtelCollectorSettings): UnitSpec {
+  return releaseUnitSpec({
+    tool: TOOL,
+    description: "OpenTelemetry Collector: OTLP metrics to Prometheus",
+    documentation: "https://opentelemetry.io/docs/collector/",
+    memoryMax: s.memoryMax,
+    hardening: s.hardening,
+    configFlag: CONFIG_FLAG,
+  });
+}
+
+export function renderUnit(s: OtelCollectorSettings): string {
+  return renderUnitFile(unitSpec(s));
+}
+
+/** The configuration as a checked file: `otelcol-contrib validate` reads a candidate before it replaces the current one. */
+export function configFileSpec(): CheckedFileSpec {
+  return releaseConfigSpec(TOOL, "validate", CONFIG_FLAG);
+}
+
+/** The release's file name: otelcol-contrib_<version>_linux_amd64.tar.gz. */
+export function assetName(s: Pick<OtelCollectorSettings, "asset" | "version">): string {
+  return s.asset ?? `${TOOL}_${s.version}_linux_amd64.tar.gz`;
+}
+
+/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/otelcol-contrib. */
+export function installSpec(s: OtelCollectorSettings): VersionedInstallSpec {
+  const asset = assetName(s);
+  return releaseInstallSpec({
+    tool: TOOL,
+    version: s.version,
+    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${asset}`,
+    sha256: s.sha256,
+    member: /\.(zip|tar\.gz)$/.test(asset) ? TOOL : undefined,
+  });
+}
