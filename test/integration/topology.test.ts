@@ -348,6 +348,8 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
         "vps2-loki-unit",
         "vps2-node-exporter-args",
         "vps2-node-exporter-drop-in",
+        "vps2-otel-collector-config",
+        "vps2-otel-collector-unit",
         "vps2-pgbackrest-exporter-args",
         "vps2-pgbackrest-exporter-drop-in",
         "vps2-postgres-conf",
