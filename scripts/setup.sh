@@ -8,14 +8,7 @@ cd "$(dirname "$0")/.."
 start=$SECONDS
 
 scripts/node22.sh
-lock=$(sha256sum package-lock.json | cut -c1-16)
-if [ "$(cat node_modules/.lock-stamp 2>/dev/null)" != "$lock" ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock" > node_modules/.lock-stamp
-else
-  echo "setup: npm packages up to date"
-fi
+scripts/npm-packages.sh
 toolchain/build.sh
 scripts/prometheus-tools.sh
 scripts/backup-tools.sh
