@@ -1,7 +1,7 @@
 // Pure rendering of Alertmanager's files from its settings. Golden-file tested.
 import * as fs from "fs";
 import * as path from "path";
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
@@ -73,9 +73,7 @@ export function alertmanagerConfig(s: AlertmanagerSettings) {
 }
 
 export function renderConfig(s: AlertmanagerSettings): string {
-  const doc = new Document(alertmanagerConfig(s), { aliasDuplicateObjects: false });
-  doc.commentBefore = ` ${MANAGED_HEADER}\n Receiver credentials are in files next to it (0640 root:prometheus), not here.`;
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(alertmanagerConfig(s), { header: ["Receiver credentials are in files next to it (0640 root:prometheus), not here."] });
 }
 
 export function configFileSpec(): CheckedFileSpec {

@@ -1,7 +1,7 @@
 // Pure rendering of BlackboxExporter's files from its settings. Golden-file tested.
 import * as fs from "fs";
 import * as path from "path";
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
@@ -36,9 +36,7 @@ export function blackboxConfig(s: BlackboxSettings) {
 }
 
 export function renderConfig(s: BlackboxSettings): string {
-  const doc = new Document(blackboxConfig(s));
-  doc.commentBefore = ` ${MANAGED_HEADER}\n The probe Prometheus's gateway job asks for (components/blackbox-exporter).`;
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(blackboxConfig(s), { header: ["The probe Prometheus's gateway job asks for (components/blackbox-exporter)."] });
 }
 
 export function configFileSpec(): CheckedFileSpec {

@@ -1,9 +1,9 @@
 // Pure rendering of Loki's files and scripts from its settings. Golden-file tested.
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { LokiSettings } from "./schema";
 
 export const PATHS = releasePaths("loki");
@@ -68,9 +68,7 @@ export function lokiConfig(s: LokiSettings) {
 
 /** loki.yaml. Loki reads YAML with go-yaml: written as YAML 1.1, so strings like "on" stay quoted. */
 export function renderConfig(s: LokiSettings): string {
-  const doc = new Document(lokiConfig(s), { version: "1.1", aliasDuplicateObjects: false });
-  doc.contents!.commentBefore = [MANAGED_HEADER, "Loki, single binary: logs from every host's agent and OTLP logs."].map((line) => ` ${line}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(lokiConfig(s), { header: ["Loki, single binary: logs from every host's agent and OTLP logs."], version: "1.1" });
 }
 
 export function unitSpec(s: LokiSettings): UnitSpec {

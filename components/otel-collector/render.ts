@@ -1,9 +1,9 @@
 // Pure rendering of the collector's files from its settings. Golden-file tested.
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { OtelCollectorSettings } from "./schema";
 
 /** The contrib release's program name: its binary, unit, user and /etc/otelcol-contrib. */
@@ -62,9 +62,7 @@ export function collectorConfig(s: OtelCollectorSettings) {
 
 /** otelcol-contrib.yaml. */
 export function renderConfig(s: OtelCollectorSettings): string {
-  const doc = new Document(collectorConfig(s), { aliasDuplicateObjects: false });
-  doc.contents!.commentBefore = [MANAGED_HEADER, "OpenTelemetry Collector: OTLP metrics in, Prometheus remote write out."].map((line) => ` ${line}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(collectorConfig(s), { header: ["OpenTelemetry Collector: OTLP metrics in, Prometheus remote write out."] });
 }
 
 export function unitSpec(s: OtelCollectorSettings): UnitSpec {

@@ -1,7 +1,7 @@
 // Pure rendering of Prometheus's files and scripts from its settings. Golden-file tested.
 import * as fs from "fs";
 import * as path from "path";
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
@@ -66,19 +66,12 @@ export function prometheusConfig(s: PrometheusSettings) {
   };
 }
 
-/** YAML from an object, under our header; no anchors, no folding. */
-function yamlFile(value: unknown, header: string[]): string {
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = [MANAGED_HEADER, ...header].map((line) => ` ${line}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
-}
-
 export function renderConfig(s: PrometheusSettings): string {
-  return yamlFile(prometheusConfig(s), ["Scrape jobs derived from the topology and the registry (src/registry.ts scrapeJobs)."]);
+  return renderYamlFile(prometheusConfig(s), { header: ["Scrape jobs derived from the topology and the registry (src/registry.ts scrapeJobs)."] });
 }
 
 export function renderRules(s: PrometheusSettings): string {
-  return yamlFile(rulesFile(s.alerts), ["Alert rules of openclaw-infra (components/prometheus/rules.ts)."]);
+  return renderYamlFile(rulesFile(s.alerts), { header: ["Alert rules of openclaw-infra (components/prometheus/rules.ts)."] });
 }
 
 /** Debian's /etc/default/prometheus as the package ships it (Debian 12's; 13's reads the same). */

@@ -1,10 +1,10 @@
 // Pure rendering of PromtailJournal's files and scripts from its settings. Golden-file tested.
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
 import { Directive, hardening } from "../../src/hardening";
-import { MANAGED_HEADER, renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
 
@@ -84,9 +84,7 @@ export function promtailConfig(s: PromtailSettings) {
  * (a long regex stays one line).
  */
 function renderPromtailConfig(s: PromtailSettings): string {
-  const doc = new Document(promtailConfig(s), { version: "1.1", aliasDuplicateObjects: false });
-  doc.contents!.commentBefore = [MANAGED_HEADER, "Promtail reads the systemd journal and pushes it to Loki."].map((line) => ` ${line}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(promtailConfig(s), { header: ["Promtail reads the systemd journal and pushes it to Loki."], version: "1.1" });
 }
 
 /** The agent's configuration: promtail YAML or Alloy syntax, from the same settings. */

@@ -1,9 +1,9 @@
 // Pure rendering of Tempo's files and scripts from its settings. Golden-file tested.
-import { Document } from "yaml";
+import { renderYamlFile } from "../../src/remote/yaml-file";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { TempoSettings } from "./schema";
 
 export const PATHS = releasePaths("tempo");
@@ -61,9 +61,7 @@ export function tempoConfig(s: TempoSettings) {
 
 /** tempo.yaml, as YAML 1.1 (Tempo reads it with go-yaml). */
 export function renderConfig(s: TempoSettings): string {
-  const doc = new Document(tempoConfig(s), { version: "1.1", aliasDuplicateObjects: false });
-  doc.contents!.commentBefore = [MANAGED_HEADER, "Tempo, single binary: traces received by OTLP."].map((line) => ` ${line}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return renderYamlFile(tempoConfig(s), { header: ["Tempo, single binary: traces received by OTLP."], version: "1.1" });
 }
 
 export function unitSpec(s: TempoSettings): UnitSpec {
