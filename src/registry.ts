@@ -57,6 +57,7 @@ import { paths as logAgentPaths } from "../components/promtail-journal/render";
 import { promtailOptionsSchema } from "../components/promtail-journal/schema";
 import type { Sandbox } from "../sandbox/contract";
 import type { CoreConfig, StackConfig } from "./config";
+import { releaseAssetUrl, ReleaseAsset } from "./remote/release";
 import { Connection } from "./remote/ssh";
 import { DatabaseExport, gatewayDatabaseUrl } from "./stacks";
 import { hostsWithRole, hostWithRole, PeerEndpoints, peerEndpoints, PORTS, Role, Topology } from "./topology";
@@ -238,8 +239,9 @@ const logs = component({
 });
 
 /** A release's sha256, required to deploy: the preflight says where to find it. */
-function needsSha256(key: string, options: { sha256?: string }, download: string): Problem[] {
-  return options.sha256 ? [] : [{ key: `${key}.sha256`, message: `is required: the sha256 of ${download}, as the release's SHA256SUMS lists it` }];
+/** A release download's sha256, which the operator must set: the problem naming the download when it is missing. */
+function needsSha256(key: string, options: { sha256?: string }, download: ReleaseAsset): Problem[] {
+  return options.sha256 ? [] : [{ key: `${key}.sha256`, message: `is required: the sha256 of ${releaseAssetUrl(download)}, as the release's SHA256SUMS lists it` }];
 }
 
 /** Loki, the log store every host's agent pushes to. */
@@ -247,7 +249,7 @@ const loki = component({
   key: "loki",
   schema: lokiOptionsSchema.prefault({}),
   on: ["observability"],
-  preflight: async ({ options }) => needsSha256("loki", options, `${options.releaseUrl}/v${options.version}/${options.asset}`),
+  preflight: async ({ options }) => needsSha256("loki", options, options),
   build: (ctx) =>
     new Loki(`${ctx.host}-loki`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: ctx.options.sha256! }, ctx.opts),
   outputs: (l) => ({ lokiUrl: l.url }),
@@ -256,7 +258,7 @@ const loki = component({
   ],
   scrape: ({ options, privateAddress }) => [{ job: "loki", targets: [`${privateAddress}:${options.port}`] }],
   // GitHub is out of the sandbox's reach: the release toolchain/build.sh built, from its mirror.
-  sandbox: ({ contract }) => ({ version: contract.loki.version, sha256: contract.loki.sha256, releaseUrl: contract.loki.releaseUrl, asset: contract.loki.asset }),
+  sandbox: ({ contract }) => ({ ...contract.loki }),
 });
 
 /** Tempo, the trace store, receiving OTLP. */
@@ -264,7 +266,7 @@ const tempo = component({
   key: "tempo",
   schema: tempoOptionsSchema.prefault({}),
   on: ["observability"],
-  preflight: async ({ options }) => needsSha256("tempo", options, `${options.releaseUrl}/v${options.version}/${tempoAsset(options)}`),
+  preflight: async ({ options }) => needsSha256("tempo", options, { ...options, asset: tempoAsset(options) }),
   build: (ctx) =>
     new Tempo(`${ctx.host}-tempo`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: ctx.options.sha256! }, ctx.opts),
   outputs: (t) => ({ tempoUrl: t.url, otlpHttpUrl: t.otlpHttpUrl }),
@@ -275,7 +277,7 @@ const tempo = component({
     },
   ],
   scrape: ({ options, privateAddress }) => [{ job: "tempo", targets: [`${privateAddress}:${options.port}`] }],
-  sandbox: ({ contract }) => ({ version: contract.tempo.version, sha256: contract.tempo.sha256, releaseUrl: contract.tempo.releaseUrl, asset: contract.tempo.asset }),
+  sandbox: ({ contract }) => ({ ...contract.tempo }),
 });
 
 /** The OpenTelemetry Collector: the gateway's OTLP metrics, written to Prometheus on the same host. */
@@ -284,8 +286,7 @@ const otelCollector = component({
   schema: otelCollectorOptionsSchema.prefault({}),
   on: ["observability"],
   reads: { prometheus: prometheusOptionsSchema },
-  preflight: async ({ options }) =>
-    needsSha256("otelCollector", options, `${options.releaseUrl}/v${options.version}/${otelCollectorAsset(options)}`),
+  preflight: async ({ options }) => needsSha256("otelCollector", options, { ...options, asset: otelCollectorAsset(options) }),
   build: (ctx) =>
     new OtelCollector(
       `${ctx.host}-otel-collector`,
@@ -308,10 +309,7 @@ const otelCollector = component({
     },
   ],
   scrape: ({ options, privateAddress }) => [{ job: "otel-collector", targets: [`${privateAddress}:${options.metricsPort}`] }],
-  sandbox: ({ contract }) => {
-    const r = contract["otelcol-contrib"];
-    return { version: r.version, sha256: r.sha256, releaseUrl: r.releaseUrl, asset: r.asset };
-  },
+  sandbox: ({ contract }) => ({ ...contract["otelcol-contrib"] }),
 });
 
 /** The host that holds a backup repository of `host`'s data: the one named, else the first other host. */

@@ -84,13 +84,7 @@ export function configFileSpec(): CheckedFileSpec {
   return releaseConfigSpec("loki", "-verify-config");
 }
 
-/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. */
+/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. Grafana's zip holds the binary under the asset's name without .zip. */
 export function installSpec(s: LokiSettings): VersionedInstallSpec {
-  return releaseInstallSpec({
-    tool: "loki",
-    version: s.version,
-    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${s.asset}`,
-    sha256: s.sha256,
-    member: s.asset.endsWith(".zip") ? s.asset.replace(/\.zip$/, "") : undefined,
-  });
+  return releaseInstallSpec({ tool: "loki", ...s, member: s.asset.endsWith(".zip") ? s.asset.replace(/\.zip$/, "") : undefined });
 }

@@ -92,12 +92,5 @@ export function assetName(s: Pick<OtelCollectorSettings, "asset" | "version">): 
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/otelcol-contrib. */
 export function installSpec(s: OtelCollectorSettings): VersionedInstallSpec {
-  const asset = assetName(s);
-  return releaseInstallSpec({
-    tool: TOOL,
-    version: s.version,
-    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${asset}`,
-    sha256: s.sha256,
-    member: /\.(zip|tar\.gz)$/.test(asset) ? TOOL : undefined,
-  });
+  return releaseInstallSpec({ tool: TOOL, ...s, asset: assetName(s) });
 }

@@ -87,12 +87,5 @@ export function assetName(s: Pick<TempoSettings, "asset" | "version">): string {
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/tempo. */
 export function installSpec(s: TempoSettings): VersionedInstallSpec {
-  const asset = assetName(s);
-  return releaseInstallSpec({
-    tool: "tempo",
-    version: s.version,
-    url: `${s.releaseUrl.replace(/\/+$/, "")}/v${s.version}/${asset}`,
-    sha256: s.sha256,
-    member: /\.(zip|tar\.gz)$/.test(asset) ? "tempo" : undefined,
-  });
+  return releaseInstallSpec({ tool: "tempo", ...s, asset: assetName(s) });
 }

@@ -15,35 +15,44 @@ import { systemdUnit } from "./systemd";
 import { systemUser } from "./user";
 import { serviceUnit, UnitSpec } from "./unit-file";
 
-export interface ReleaseDownload {
+/** Where a release is published, in GitHub's layout: <releaseUrl>/v<version>/<asset>. */
+export interface ReleaseAsset {
+  releaseUrl: string;
+  version: string;
+  /** The download: a .zip or .tar.gz holding the binary, or the binary itself. */
+  asset: string;
+}
+
+export interface ReleaseDownload extends ReleaseAsset {
   /** The program: its install root /opt/<tool>, its link /usr/local/bin/<tool>. */
   tool: string;
-  version: string;
-  /** The download's URL. */
-  url: string;
-  /** Its sha256, from the release's checksums. */
+  /** The download's sha256, from the release's checksums. */
   sha256: string;
-  /** Path of the binary inside a .zip or .tar.gz download; absent for a bare binary. */
+  /** Path of the binary inside a .zip or .tar.gz download; default the tool's name. */
   member?: string;
+}
+
+export function releaseAssetUrl(r: ReleaseAsset): string {
+  return `${r.releaseUrl.replace(/\/+$/, "")}/v${r.version}/${r.asset}`;
 }
 
 /** The versioned install of a checked release download. */
 export function releaseInstallSpec(r: ReleaseDownload): VersionedInstallSpec {
-  const path = new URL(r.url).pathname;
-  const unpack = !r.member
+  const member = /\.(zip|tar\.gz)$/.test(r.asset) ? (r.member ?? r.tool) : undefined;
+  const unpack = !member
     ? `mv "$work/download" "$work/binary"`
-    : path.endsWith(".zip")
-      ? `unzip -q "$work/download" ${sh(r.member)} -d "$work/unpacked"`
-      : `mkdir "$work/unpacked" && tar -xzf "$work/download" -C "$work/unpacked" ${sh(r.member)}`;
+    : r.asset.endsWith(".zip")
+      ? `unzip -q "$work/download" ${sh(member)} -d "$work/unpacked"`
+      : `mkdir "$work/unpacked" && tar -xzf "$work/download" -C "$work/unpacked" ${sh(member)}`;
   return {
     tool: r.tool,
     version: r.version,
     root: `/opt/${r.tool}`,
     fetch: script(
-      `curl -fsSL --retry 3 -o "$work/download" ${sh(r.url)}`,
+      `curl -fsSL --retry 3 -o "$work/download" ${sh(releaseAssetUrl(r))}`,
       `echo ${sh(r.sha256)}"  $work/download" | sha256sum --check --quiet`,
       unpack,
-      `install -m 0755 "$work/${r.member ? `unpacked/"${sh(r.member)}` : `binary"`} "$partial/"${sh(r.tool)}`,
+      `install -m 0755 "$work/${member ? `unpacked/"${sh(member)}` : `binary"`} "$partial/"${sh(r.tool)}`,
     ),
     binary: r.tool,
     links: { [`/usr/local/bin/${r.tool}`]: r.tool },
