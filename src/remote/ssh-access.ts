@@ -141,9 +141,8 @@ export interface RepositoryClientArgs {
   after?: pulumi.Resource[];
 }
 
-/** A backup tool's way to its repository on another host: the three steps above, wired. */
+/** A backup tool's way to its repository on another host: the three steps above, wired; the two a restore waits for. */
 export interface RepositoryClient {
-  key: RemoteCommand;
   account: RemoteCommand;
   knownHosts: RemoteCommand;
 }
@@ -162,5 +161,5 @@ export function repositoryClient(name: string, args: RepositoryClientArgs, paren
     { connection: args.connection, path, content: knownHostsLine(args.repository), owner: "root", group: group ?? "root", mode: group ? "0640" : "0644" },
     { parent, dependsOn: [key] },
   );
-  return { key, account, knownHosts };
+  return { account, knownHosts };
 }

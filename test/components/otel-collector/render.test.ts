@@ -9,11 +9,11 @@ import { collectorConfig, configFileSpec, installSpec, readyUrl, renderConfig, r
 import { otelCollectorArgsSchema } from "../../../components/otel-collector/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
+import { toolchainBinary } from "../../support/toolchain";
 
 const base = { listenAddress: "10.0.0.2", otlpHttpPort: 4319, remoteWriteUrl: "http://10.0.0.2:9090/api/v1/write", sha256: "f".repeat(64) };
 const settings = otelCollectorArgsSchema.parse(base);
 const mirror = otelCollectorArgsSchema.parse({ ...base, releaseUrl: "http://10.231.0.1:8081/otelcol-contrib", memoryMax: "1G" });
-const OTELCOL = path.join(process.env.OPENCLAW_CACHE ?? "/var/cache/openclaw-infra", "toolchain/bin/otelcol-contrib");
 
 describe("OpenTelemetry Collector files (golden)", () => {
   it("configuration", async () => {
@@ -54,14 +54,14 @@ describe("OpenTelemetry Collector configuration", () => {
     expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("tar -xzf"));
   });
   it("is accepted by otelcol-contrib validate, and a wrong one refused (the toolchain's build)", () => {
-    expect(fs.existsSync(OTELCOL), `${OTELCOL} is missing: run toolchain/build.sh (npm test runs it)`).toBe(true);
+    const bin = toolchainBinary("otelcol-contrib");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otelcol-"));
     try {
       const file = path.join(dir, "otelcol-contrib.yaml");
       fs.writeFileSync(file, renderConfig(settings));
-      execFileSync(OTELCOL, [`--config=${file}`, "validate"], { stdio: "pipe" });
+      execFileSync(bin, [`--config=${file}`, "validate"], { stdio: "pipe" });
       fs.writeFileSync(file, renderConfig(settings).replace("batch: {}", "batch: { bogus: 1 }"));
-      expect(() => execFileSync(OTELCOL, [`--config=${file}`, "validate"], { stdio: "pipe" })).toThrow(/invalid keys: bogus/);
+      expect(() => execFileSync(bin, [`--config=${file}`, "validate"], { stdio: "pipe" })).toThrow(/invalid keys: bogus/);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }

@@ -9,10 +9,10 @@ import { configFileSpec, installSpec, renderConfig, renderUnit, tempoConfig } fr
 import { tempoArgsSchema } from "../../../components/tempo/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
+import { toolchainBinary } from "../../support/toolchain";
 
 const settings = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".repeat(64) });
 const mirror = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".repeat(64), releaseUrl: "http://10.231.0.1:8081/tempo", retentionDays: 2 });
-const TEMPO = path.join(process.env.OPENCLAW_CACHE ?? "/var/cache/openclaw-infra", "toolchain/bin/tempo");
 
 describe("Tempo files (golden)", () => {
   it("configuration", async () => {
@@ -48,12 +48,13 @@ describe("Tempo configuration", () => {
     expect(script).toContain("'http://10.231.0.1:8081/tempo/v2.9.0/tempo_2.9.0_linux_amd64.tar.gz'");
     expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("tar -xzf"));
   });
-  it.skipIf(!fs.existsSync(TEMPO))("is accepted by tempo -config.verify (the toolchain's build)", () => {
+  it("is accepted by tempo -config.verify (the toolchain's build)", () => {
+    const bin = toolchainBinary("tempo");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tempo-"));
     try {
       const file = path.join(dir, "tempo.yaml");
       fs.writeFileSync(file, renderConfig(settings));
-      execFileSync(TEMPO, [`-config.file=${file}`, "-config.verify=true"], { stdio: "pipe" });
+      execFileSync(bin, [`-config.file=${file}`, "-config.verify=true"], { stdio: "pipe" });
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
