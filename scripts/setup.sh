@@ -12,5 +12,6 @@ scripts/npm-packages.sh
 toolchain/build.sh
 scripts/prometheus-tools.sh
 scripts/backup-tools.sh
+scripts/sshd-tools.sh
 sandbox/sandbox up
 echo "setup: ready in $((SECONDS - start))s"

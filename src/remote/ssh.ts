@@ -42,8 +42,15 @@ export const SSH_CONFIG_KEY = "openclaw-infra:ssh";
 export const PASSPHRASE_CONFIG_KEY = "openclaw-infra:sshKeyPassphrase";
 export const SSH_DEFAULTS = { user: "root", privateKeyPath: "~/.ssh/id_ed25519", agent: true };
 
-/** Scripts one connection runs at once: sshd refuses more than MaxSessions (default 10) channels. */
+/**
+ * Scripts one connection runs at once: sshd refuses more than MaxSessions (default 10)
+ * channels, and frees a session only some time after the client has seen its channel close.
+ * A refused channel open lowers the connection's own limit (a host with a smaller
+ * MaxSessions) and is retried after a pause: a refused channel never ran anything.
+ */
 const MAX_CHANNELS = 8;
+/** Pauses before each retry of a refused channel open (ms): about 6 s in all. */
+const CHANNEL_RETRY_MS = [20, 50, 100, 200, 400, 800, 1600, 3000];
 /**
  * A connection unused this long is closed, so an idle pool keeps no process alive (the engine
  * stops the provider at the end of a deployment anyway). Long enough to span the pauses
@@ -137,6 +144,8 @@ interface Pooled {
   /** The connection (or its handshake); unset until first use and after it closed. */
   client?: Promise<any>;
   active: number;
+  /** Channels this connection may open at once: MAX_CHANNELS until sshd refuses one. */
+  limit: number;
   waiting: (() => void)[];
   idle?: ReturnType<typeof setTimeout>;
 }
@@ -159,7 +168,7 @@ export function closeConnections(): void {
 /** Waits for a free channel on `entry`'s connection. */
 function acquire(entry: Pooled): Promise<void> {
   clearTimeout(entry.idle);
-  if (entry.active < MAX_CHANNELS) {
+  if (entry.active < entry.limit) {
     entry.active++;
     return Promise.resolve();
   }
@@ -169,8 +178,10 @@ function acquire(entry: Pooled): Promise<void> {
 /** Frees a channel; the last one out starts the idle timer. */
 function release(entry: Pooled): void {
   entry.active--;
-  const next = entry.waiting.shift();
-  if (next) return next();
+  if (entry.active < entry.limit) {
+    const next = entry.waiting.shift();
+    if (next) return next();
+  }
   if (entry.active > 0) return;
   entry.idle = setTimeout(() => {
     const client = entry.client;
@@ -248,7 +259,9 @@ function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<
 function execOnce(client: any, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
     const started = (err: Error | undefined, stream: any) => {
-      if (err) return reject(new Error(`${label}: ${conn.host}: ${err.message}`));
+      // sshd refused the channel (MaxSessions): nothing ran, so it may be asked again.
+      const refused = err !== undefined && err.message.startsWith("(SSH) Channel open failure");
+      if (err) return reject(Object.assign(new Error(`${label}: ${conn.host}: ${err.message}`), { refused }));
       let stdout = "";
       let stderr = "";
       stream
@@ -282,13 +295,14 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
   // One connection per login: a connection authenticated one way is not reused for another.
   const key = JSON.stringify([conn.host, conn.port, conn.user, conn.hostKey, auth.privateKeyPath, auth.agentSocket]);
   let entry = pool().get(key);
-  if (!entry) pool().set(key, (entry = { active: 0, waiting: [] }));
+  if (!entry) pool().set(key, (entry = { active: 0, limit: MAX_CHANNELS, waiting: [] }));
 
   await acquire(entry);
   try {
-    // A connection found dead before the script was sent is replaced once; a script that may
-    // have started is never sent again.
-    for (let attempt = 1; ; attempt++) {
+    // A connection found dead before the script was sent is replaced once; a refused channel
+    // is asked for again after a pause; a script that may have started is never sent again.
+    let replaced = false;
+    for (let refusals = 0; ; ) {
       const pending = connection(entry, conn, auth);
       const client = await pending.catch((err: Error) => {
         throw new Error(`${label}: ${err.message}`);
@@ -296,7 +310,14 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
       try {
         return await execOnce(client, conn, label, command, stdin);
       } catch (err: any) {
-        if (!err.notStarted || attempt > 1) throw err;
+        if (err.refused && refusals < CHANNEL_RETRY_MS.length) {
+          // The channels open now, less this one, are what sshd takes from this connection.
+          entry.limit = Math.max(1, Math.min(entry.limit, entry.active - 1));
+          await new Promise((resolve) => setTimeout(resolve, CHANNEL_RETRY_MS[refusals++]));
+          continue;
+        }
+        if (!err.notStarted || replaced) throw err;
+        replaced = true;
         if (entry.client === pending) entry.client = undefined;
       }
     }
