@@ -7,7 +7,9 @@
 //
 // This module is serialized into the dynamic provider, so it requires its dependencies inside
 // the functions that use them instead of importing them at the top, and keeps its connections
-// on globalThis: module-level state may exist once per serialized function.
+// on globalThis: module-level state may exist once per serialized function. Type-only imports
+// are erased, so they are fine.
+import type { Client, ClientChannel, ParsedKey } from "ssh2";
 
 export interface Connection {
   host: string;
@@ -94,7 +96,7 @@ export function sshAuthProblem(auth: SshAuth): string | undefined {
 
 /** What ssh2 is given: a decrypted key (parsed once, not again per login) and/or an agent socket. */
 interface Credentials {
-  key?: unknown;
+  key?: ParsedKey;
   agent?: string;
 }
 
@@ -119,11 +121,12 @@ function credentials(auth: SshAuth): Credentials | string {
   let data: Buffer;
   try {
     data = fs.readFileSync(auth.privateKeyPath);
-  } catch (err: any) {
-    const why = err.code === "ENOENT" ? "does not exist" : `is not readable (${err.code ?? err.message})`;
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const why = code === "ENOENT" ? "does not exist" : `is not readable (${code ?? message})`;
     return orAgent(`${at}: ${auth.privateKeyPath} ${why}`);
   }
-  const first = (parsed: any) => (Array.isArray(parsed) ? parsed[0] : parsed);
+  const first = (parsed: ParsedKey | ParsedKey[] | Error): ParsedKey | Error => (Array.isArray(parsed) ? parsed[0] : parsed);
   const key = first(utils.parseKey(data));
   if (!(key instanceof Error)) {
     return key.isPrivateKey() ? { key, agent } : orAgent(`${at}: ${auth.privateKeyPath} is a public key, not a private key`);
@@ -142,7 +145,7 @@ function credentials(auth: SshAuth): Credentials | string {
 /** One host's shared connection and the scripts waiting for one of its channels. */
 interface Pooled {
   /** The connection (or its handshake); unset until first use and after it closed. */
-  client?: Promise<any>;
+  client?: Promise<Client>;
   active: number;
   /** Channels this connection may open at once: MAX_CHANNELS until sshd refuses one. */
   limit: number;
@@ -192,7 +195,7 @@ function release(entry: Pooled): void {
 }
 
 /** The live connection of `entry`, opening one when there is none (first use, or it dropped). */
-function connection(entry: Pooled, conn: Connection, auth: SshAuth): Promise<any> {
+function connection(entry: Pooled, conn: Connection, auth: SshAuth): Promise<Client> {
   if (!entry.client) {
     const client = connect(conn, auth, () => {
       if (entry.client === client) entry.client = undefined;
@@ -207,7 +210,7 @@ function connection(entry: Pooled, conn: Connection, auth: SshAuth): Promise<any
 }
 
 /** Opens and authenticates a connection; rejects with why it could not (without the label). */
-function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<any> {
+function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<Client> {
   const { Client } = require("ssh2");
   const where = `cannot reach ${conn.user}@${conn.host}:${conn.port}`;
   const creds = credentials(auth);
@@ -256,9 +259,12 @@ function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<
   });
 }
 
-function execOnce(client: any, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
+/** Why a script did not run to its end: `refused` and `notStarted` mean it never started. */
+type ExecError = Error & { refused?: boolean; notStarted?: boolean };
+
+function execOnce(client: Client, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
-    const started = (err: Error | undefined, stream: any) => {
+    const started = (err: Error | undefined, stream: ClientChannel) => {
       // sshd refused the channel (MaxSessions): nothing ran, so it may be asked again.
       const refused = err !== undefined && err.message.startsWith("(SSH) Channel open failure");
       if (err) return reject(Object.assign(new Error(`${label}: ${conn.host}: ${err.message}`), { refused }));
@@ -281,10 +287,10 @@ function execOnce(client: any, conn: Connection, label: string, command: string,
     };
     try {
       client.exec(command, started);
-    } catch (err: any) {
+    } catch (err) {
       // ssh2 throws "Not connected" before sending anything when the socket is gone: marked
       // as not started, so it is safe to send on a new connection.
-      reject(Object.assign(new Error(`${label}: ${conn.host}: ${err.message}`), { notStarted: true }));
+      reject(Object.assign(new Error(`${label}: ${conn.host}: ${(err as Error).message}`), { notStarted: true }));
     }
   });
 }
@@ -309,7 +315,8 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
       });
       try {
         return await execOnce(client, conn, label, command, stdin);
-      } catch (err: any) {
+      } catch (caught) {
+        const err = caught as ExecError;
         if (err.refused && refusals < CHANNEL_RETRY_MS.length) {
           // The channels open now, less this one, are what sshd takes from this connection.
           entry.limit = Math.max(1, Math.min(entry.limit, entry.active - 1));
