@@ -31,7 +31,10 @@ export default tseslint.config(
         {
           patterns: [
             sandbox,
-            { group: ["**/components/**", "../*", "!./*"], message: "src/remote holds host operations: it imports no component and nothing above it" },
+            {
+              group: ["**/components/**", "../registry*", "../config", "../settings", "../program", "../stacks", "../topology", "../index"],
+              message: "src/remote holds host operations: it imports no component and nothing above it",
+            },
           ],
         },
       ],

@@ -16,6 +16,9 @@ export class ValidationError extends pulumi.RunError {
 /** A systemd OnCalendar= expression (a backup's schedule); `systemd-analyze verify` checks it on the host too. */
 export const calendarSchema = z.string().regex(/^[A-Za-z0-9 ,.:*/~-]+$/, "must be a systemd calendar expression like 'Sun *-*-* 01:00:00'");
 
+/** A Prometheus duration: 30s, 5m, 1h30m, 15d ("0s" fires a rule at once); Prometheus and Alertmanager read it. */
+export const durationSchema = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration like 30s, 5m, 1h30m or 15d");
+
 /** `prefix` names where the value came from: "openclaw-infra:" (stack config) or "NodeRuntime vps1-node: ". */
 export function formatIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
   const at = (path: PropertyKey[]) => prefix + (path.map(String).join(".") || "(value)");

@@ -2,7 +2,7 @@
 // route and receivers (a webhook, email). Receiver credentials are secrets, written to files
 // the service reads (0640 root:prometheus), never into its config file or command line.
 import { z } from "zod";
-import { durationSchema } from "../prometheus/schema";
+import { durationSchema } from "../../src/validate";
 
 export const DEFAULT_PORT = 9093;
 

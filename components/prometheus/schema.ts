@@ -2,11 +2,9 @@
 // its scrape interval and the alert rules' thresholds and `for:` durations. Typed, defaulted
 // and validated before any resource exists.
 import { z } from "zod";
+import { durationSchema } from "../../src/validate";
 
 export const DEFAULT_PORT = 9090;
-
-/** A Prometheus duration: 30s, 5m, 1h30m, 15d. "0s" fires a rule at once. */
-export const durationSchema = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration like 30s, 5m, 1h30m or 15d");
 
 /** How long each alert's condition must hold before it fires (`for:`); tests shorten them. */
 export const alertForSchema = z
