@@ -96,7 +96,9 @@ export function drill(host: string, rebuild: () => void, writeSeconds = 10, log:
     written.push(note);
     spawnSync("sleep", ["1"]);
   }
-  const newestWrittenMs = Number(must(target.read, "reading the newest entry").trim().split("\n").pop()!.split(" ")[1]);
+  // split yields at least one line ("" for an empty read): the fallback never applies.
+  const newestEntry = must(target.read, "reading the newest entry").trim().split("\n").at(-1) ?? "";
+  const newestWrittenMs = Number(newestEntry.split(" ")[1]);
 
   const wiped = Date.now();
   log(`drill ${host}: wiping ${host} (sandbox reset: the host is lost, its stack state is not)`);

@@ -202,7 +202,8 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
       cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: s.accountId, tunnelId: tunnel.id }, parent).token,
     );
 
-    const { hostname, accountId, zoneId, tunnelName, origin, ...hostOptions } = s;
+    // The Cloudflare side's settings stay here; the rest are the connector's options.
+    const { hostname: _hostname, accountId: _accountId, zoneId: _zoneId, tunnelName: _tunnelName, origin: _origin, ...hostOptions } = s;
     this.connector = new CloudflaredConnector(`${name}-cloudflared`, { connection, token, ...hostOptions }, { ...parent, dependsOn: [ingress] });
 
     this.registerOutputs({ tunnelId: this.tunnelId, publicHostname: this.publicHostname, publicUrl: this.publicUrl });

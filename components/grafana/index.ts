@@ -94,7 +94,8 @@ export class Grafana extends pulumi.ComponentResource {
 
   /** Grafana's apt repository, then the package; the step's result reports the installed version. */
   private install(name: string, connection: pulumi.Input<Connection>, s: GrafanaSettings) {
-    const install = s.install!; // the schema requires it with run: true
+    const install = s.install;
+    if (!install) throw new Error(`Grafana ${name}: run: true without install (the schema requires it)`);
     return aptInstall(
       name,
       {

@@ -63,7 +63,8 @@ export class NodeRuntime extends pulumi.ComponentResource {
       reported = this.ready.result.apply((out) => (out ?? "").replace(/^v/, ""));
       this.nodePath = pulumi.output("/usr/local/bin/node");
     } else {
-      this.plannedVersion = pulumi.output(settings.version!);
+      if (!settings.version) throw new Error(`NodeRuntime ${name}: from: nodesource without a version (the schema requires it)`);
+      this.plannedVersion = pulumi.output(settings.version);
       const { packages, ready } = this.fromNodeSource(name, connection, settings);
       this.ready = ready;
       reported = packages.result.apply((out) => installedVersion(out, "nodejs").replace(/-.*$/, ""));

@@ -16,7 +16,9 @@ export interface YamlFileOptions {
 
 export function renderYamlFile(value: unknown, options: YamlFileOptions): string {
   const doc = new Document(value, { version: options.version ?? "1.2", aliasDuplicateObjects: false });
+  // undefined makes an empty document, with no top-level node to carry the header.
+  if (!doc.contents) throw new Error("renderYamlFile: no value to render");
   // On the top-level map, not the document: no blank line after it, as in our unit files.
-  doc.contents!.commentBefore = [MANAGED_HEADER, ...options.header].map((line) => ` ${line}`).join("\n");
+  doc.contents.commentBefore = [MANAGED_HEADER, ...options.header].map((line) => ` ${line}`).join("\n");
   return doc.toString({ lineWidth: 0 });
 }

@@ -6,14 +6,23 @@ export interface Recorded {
   name: string;
   type: string;
   /** The raw inputs as registered: Outputs keep their secretness. */
-  props: Record<string, any>;
+  props: pulumi.Inputs;
   /** Names of the resources in opts.dependsOn. */
   dependsOn: string[];
 }
 
+/** What Pulumi's typings leave out (marked internal) and these helpers read. */
+interface OutputPromise<T> {
+  promise(): Promise<T>;
+}
+interface NamedResource {
+  /** The name given to the resource's constructor. */
+  __name: string;
+}
+
 /** Resolves an Output, rejecting when it failed (apply would just never run). */
 export function value<T>(o: pulumi.Input<T>): Promise<T> {
-  return (pulumi.output(o) as any).promise();
+  return (pulumi.output(o) as unknown as OutputPromise<T>).promise();
 }
 
 export const isSecret = (o: unknown): Promise<boolean> => pulumi.isSecret(pulumi.output(o));
@@ -23,7 +32,8 @@ export function recorder() {
   const recorded: Recorded[] = [];
   const record: pulumi.ResourceTransformation = (args) => {
     const deps = ([] as pulumi.Resource[]).concat((args.opts.dependsOn as pulumi.Resource[]) ?? []);
-    recorded.push({ name: args.name, type: args.type, props: args.props, dependsOn: deps.map((d) => (d as any).__name) });
+    const dependsOn = deps.map((d) => (d as unknown as NamedResource).__name);
+    recorded.push({ name: args.name, type: args.type, props: args.props, dependsOn });
     return undefined;
   };
   const find = (name: string): Recorded => {

@@ -1,4 +1,5 @@
 // Values for the CloudflareTunnel tests. The fingerprint is a placeholder, not Cloudflare's key.
+import { CloudflareTunnelOptions } from "../../../components/cloudflare-tunnel";
 import { HOST_KEY_1 } from "../../fixtures/config";
 
 export const ACCOUNT_ID = "699d98642c564d2e855e9661899b7252";
@@ -12,11 +13,11 @@ export const BINARY_SHA = "d".repeat(64);
 export const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
 /** Valid CloudflareTunnel options (production shape: apt install). */
-export function validOptions(): Record<string, any> {
+export function validOptions() {
   return {
     hostname: "claw.example.com",
     accountId: ACCOUNT_ID,
     zoneId: ZONE_ID,
     install: { from: "apt", keyFingerprint: KEY_FINGERPRINT },
-  };
+  } satisfies CloudflareTunnelOptions;
 }

@@ -4,13 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CloudflaredConnector,
+  CloudflaredConnectorArgs,
   cloudflaredOptionsSchema,
   CloudflareTunnel,
+  CloudflareTunnelArgs,
   cloudflareTunnelOptionsSchema,
   NOT_RUN_NOT_READY,
   tokenSchema,
 } from "../../../components/cloudflare-tunnel";
-import { parseOrThrow } from "../../../src/validate";
+import { parseOrThrow, ValidationError } from "../../../src/validate";
 import { BINARY_SHA, connection, KEY_FINGERPRINT, TOKEN, validOptions } from "./fixtures";
 
 beforeAll(() => {
@@ -25,19 +27,28 @@ beforeAll(() => {
   );
 });
 
-/** The error lines the constructor throws for these options. */
-function problems(options: Record<string, unknown>): string[] {
+/** The ValidationError `build` throws; undefined when it throws none (any other error is rethrown). */
+function rejection(build: () => unknown): ValidationError | undefined {
   try {
-    new CloudflareTunnel("vps1-tunnel", { connection, ...options } as any);
-  } catch (err: any) {
-    expect(err.name).toBe("ValidationError");
-    return err.problems;
+    build();
+  } catch (err) {
+    if (err instanceof ValidationError) return err;
+    throw err;
   }
-  throw new Error("expected the options to be rejected");
+  return undefined;
+}
+
+/** The error lines the constructor throws for these options (typed loosely: they are meant to be wrong). */
+function problems(options: Record<string, unknown>): string[] {
+  const error = rejection(() => new CloudflareTunnel("vps1-tunnel", { connection, ...options } as CloudflareTunnelArgs));
+  if (!error) throw new Error("expected the options to be rejected");
+  return error.problems;
 }
 
 const P = "CloudflareTunnel vps1-tunnel: ";
 const binary = { from: "binary", url: "http://mirror.test/cloudflared", sha256: BINARY_SHA };
+/** The valid apt install method with `fields` changed. */
+const apt = (fields: Record<string, unknown>) => ({ ...validOptions().install, ...fields });
 const fingerprintRequired =
   "is required with from: apt: the 40 hex digits of the key at keyUrl, checked by hand (curl -fsSL https://pkg.cloudflare.com/cloudflare-main.gpg | gpg --show-keys)";
 
@@ -65,7 +76,7 @@ describe("CloudflareTunnel options", () => {
     });
   });
 
-  const cases: [string, (o: Record<string, any>) => void, string[]][] = [
+  const cases: [string, (o: Record<string, unknown>) => void, string[]][] = [
     ["hostname missing", (o) => delete o.hostname, [`${P}hostname: is required: the public hostname, e.g. claw.example.com`]],
     ["hostname with a scheme", (o) => (o.hostname = "https://claw.example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
     ["hostname uppercase", (o) => (o.hostname = "Claw.Example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
@@ -86,15 +97,23 @@ describe("CloudflareTunnel options", () => {
     ["apt without fingerprint", (o) => (o.install = { from: "apt" }), [`${P}install.keyFingerprint: ${fingerprintRequired}`]],
     [
       "apt fingerprint with spaces",
-      (o) => (o.install.keyFingerprint = "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567"),
+      (o) => (o.install = apt({ keyFingerprint: "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567" })),
       [`${P}install.keyFingerprint: must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces`],
     ],
-    ["apt short key ID", (o) => (o.install.keyFingerprint = "8CACCBF8"), [`${P}install.keyFingerprint: must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces`]],
-    ["apt repository URL", (o) => (o.install.repoUrl = "ftp://pkg.example.com"), [`${P}install.repoUrl: must be an http(s) URL`]],
-    ["apt key URL", (o) => (o.install.keyUrl = "pkg.cloudflare.com/key.gpg"), [`${P}install.keyUrl: must be an http(s) URL`]],
-    ["apt suite", (o) => (o.install.suite = "Any Suite"), [`${P}install.suite: must be an apt suite name like any or bookworm`]],
-    ["apt version", (o) => (o.install.version = "latest"), [`${P}install.version: must be an exact cloudflared version like 2025.11.1`]],
-    ["apt unknown setting", (o) => (o.install.url = "http://x"), [`${P}install.url: unknown setting (misspelled?)`]],
+    [
+      "apt short key ID",
+      (o) => (o.install = apt({ keyFingerprint: "8CACCBF8" })),
+      [`${P}install.keyFingerprint: must be a full OpenPGP fingerprint: 40 uppercase hex digits, no spaces`],
+    ],
+    ["apt repository URL", (o) => (o.install = apt({ repoUrl: "ftp://pkg.example.com" })), [`${P}install.repoUrl: must be an http(s) URL`]],
+    ["apt key URL", (o) => (o.install = apt({ keyUrl: "pkg.cloudflare.com/key.gpg" })), [`${P}install.keyUrl: must be an http(s) URL`]],
+    ["apt suite", (o) => (o.install = apt({ suite: "Any Suite" })), [`${P}install.suite: must be an apt suite name like any or bookworm`]],
+    [
+      "apt version",
+      (o) => (o.install = apt({ version: "latest" })),
+      [`${P}install.version: must be an exact cloudflared version like 2025.11.1`],
+    ],
+    ["apt unknown setting", (o) => (o.install = apt({ url: "http://x" })), [`${P}install.url: unknown setting (misspelled?)`]],
     [
       "binary without url",
       (o) => (o.install = { from: "binary", sha256: BINARY_SHA }),
@@ -162,12 +181,9 @@ describe("the switched-off mode (run: false)", () => {
 
   it("refuses waitForReady: true, for the tunnel and for the connector alone", () => {
     expect(problems({ ...validOptions(), run: false, waitForReady: true })).toEqual([`${P}waitForReady: ${NOT_RUN_NOT_READY}`]);
-    let error: any;
-    try {
-      new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, run: false, waitForReady: true });
-    } catch (err) {
-      error = err;
-    }
+    const error = rejection(
+      () => new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, run: false, waitForReady: true }),
+    );
     expect(error?.problems).toEqual([`CloudflaredConnector vps1-cloudflared: waitForReady: ${NOT_RUN_NOT_READY}`]);
   });
 
@@ -183,12 +199,8 @@ describe("the switched-off mode (run: false)", () => {
 describe("CloudflaredConnector options", () => {
   it("names the connector and rejects the Cloudflare-side options it does not take", () => {
     const attempt = (options: Record<string, unknown>) => {
-      try {
-        new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, ...options } as any);
-      } catch (err: any) {
-        return err.problems;
-      }
-      return [];
+      const args = { connection, token: TOKEN, ...options } as CloudflaredConnectorArgs;
+      return rejection(() => new CloudflaredConnector("vps1-cloudflared", args))?.problems ?? [];
     };
     expect(attempt({ install: binary, hostname: "claw.example.com" })).toEqual(["CloudflaredConnector vps1-cloudflared: hostname: unknown setting (misspelled?)"]);
     expect(attempt({ install: { from: "apt" } })).toEqual([`CloudflaredConnector vps1-cloudflared: install.keyFingerprint: ${fingerprintRequired}`]);
@@ -202,14 +214,9 @@ describe("CloudflaredConnector options", () => {
     [undefined, "is required: the tunnel token (secret)"],
   ])("rejects the token %j without showing it", (token, message) => {
     // The check the connector runs inside the secret token's apply, with its prefix.
-    let error: any;
-    try {
-      parseOrThrow(tokenSchema, { token }, "CloudflaredConnector vps1-cloudflared: ");
-    } catch (err) {
-      error = err;
-    }
+    const error = rejection(() => parseOrThrow(tokenSchema, { token }, "CloudflaredConnector vps1-cloudflared: "));
     expect(error?.problems).toEqual([`CloudflaredConnector vps1-cloudflared: token: ${message}`]);
-    if (token) expect(error.message).not.toContain(token.trim());
+    if (token) expect(error?.message).not.toContain(token.trim());
   });
 
   it("accepts a token shaped like the dashboard's", () => {

@@ -2,7 +2,13 @@
 // the token read from the provider and kept secret, and the host side built from primitives.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CloudflaredConnector, CloudflareTunnel } from "../../../components/cloudflare-tunnel";
+import {
+  CloudflaredConnector,
+  CloudflaredConnectorArgs,
+  CloudflareTunnel,
+  CloudflareTunnelArgs,
+} from "../../../components/cloudflare-tunnel";
+import { IngressRule } from "../../../components/cloudflare-tunnel/render";
 import { ACCOUNT_ID, BINARY_SHA, connection, TOKEN, TUNNEL_ID, validOptions, ZONE_ID } from "./fixtures";
 import { isSecret, recorder, value } from "../../support/mocks";
 import { unitScripts } from "../../../src/remote/systemd";
@@ -11,7 +17,7 @@ const TOKEN_FUNCTION = "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZ
 
 
 
-let invokes: { token: string; inputs: Record<string, any> }[] = [];
+let invokes: { token: string; inputs: Record<string, unknown> }[] = [];
 
 beforeAll(() => {
   pulumi.runtime.setMocks(
@@ -35,10 +41,10 @@ beforeAll(() => {
 });
 
 
-function deploy(overrides: Record<string, any> = {}) {
+function deploy(overrides: Record<string, unknown> = {}) {
   invokes = [];
   const { recorded, opts } = recorder();
-  const tunnel = new CloudflareTunnel("vps1-tunnel", { connection, ...validOptions(), ...overrides } as any, opts);
+  const tunnel = new CloudflareTunnel("vps1-tunnel", { connection, ...validOptions(), ...overrides } as CloudflareTunnelArgs, opts);
   const find = (name: string) => {
     const r = recorded.find((x) => x.name === name);
     if (!r) throw new Error(`no resource ${name} (have ${recorded.map((x) => x.name).join(", ")})`);
@@ -85,14 +91,14 @@ describe("CloudflareTunnel", () => {
     expect(await value(props.tunnelId)).toBe(TUNNEL_ID);
     expect(await value(props.accountId)).toBe(ACCOUNT_ID);
     expect(await value(props.source)).toBe("cloudflare");
-    const config = await value<any>(props.config);
+    const config = await value<{ ingresses: IngressRule[] }>(props.config);
     expect(config.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
     expect(config.ingresses.at(-1)).toEqual({ service: "http_status:404" });
   });
 
   it("routes to another origin when asked", async () => {
     const { find } = deploy({ origin: "http://127.0.0.1:18800" });
-    const config = await value<any>(find("vps1-tunnel-ingress").props.config);
+    const config = await value<{ ingresses: IngressRule[] }>(find("vps1-tunnel-ingress").props.config);
     expect(config.ingresses[0]).toEqual({ hostname: "claw.example.com", service: "http://127.0.0.1:18800" });
   });
 
@@ -215,7 +221,7 @@ describe("the sandbox mode: host side for real, no edge", () => {
   });
 
   it("deploys a connector alone with a token from elsewhere, still secret", async () => {
-    const { recorded, opts } = recorder();
+    const { recorded, find, opts } = recorder();
     const connector = new CloudflaredConnector(
       "vps1-cloudflared",
       {
@@ -229,7 +235,7 @@ describe("the sandbox mode: host side for real, no edge", () => {
     expect(await value(connector.version)).toBe("2025.11.1");
     expect(connector.readyUrl).toBe("http://127.0.0.1:20241/ready");
     expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-base", "vps1-cloudflared-install", "vps1-cloudflared-token-dir", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
-    const file = recorded.find((r) => r.name === "vps1-cloudflared-token")!;
+    const file = find("vps1-cloudflared-token");
     expect(await isSecret(file.props.stdin)).toBe(true);
     expect(await value(file.props.stdin)).toBe(TOKEN);
   });
@@ -238,7 +244,8 @@ describe("the sandbox mode: host side for real, no edge", () => {
 describe("switched off (run: false): nothing installed, the unit written but not started", () => {
   function connector(options: Record<string, unknown> = {}) {
     const { recorded, find, opts } = recorder();
-    const c = new CloudflaredConnector("vps1-cloudflared", { connection, token: TOKEN, run: false, ...options } as any, opts);
+    const args = { connection, token: TOKEN, run: false, ...options } as CloudflaredConnectorArgs;
+    const c = new CloudflaredConnector("vps1-cloudflared", args, opts);
     return { c, recorded, find };
   }
 

@@ -80,7 +80,7 @@ describe("panelQueries", () => {
   });
   it("refuses a query without a known datasource", () => {
     const board = dashboards().hosts;
-    const broken = { ...board, panels: [{ ...board.panels![0], targets: [{ refId: "A", expr: "up" }] }] } as unknown as typeof board;
+    const broken = { ...board, panels: [{ ...board.panels?.[0], targets: [{ refId: "A", expr: "up" }] }] } as unknown as typeof board;
     expect(() => panelQueries({ broken })).toThrow('dashboard broken, panel "CPU busy": query A has no known datasource');
   });
   it("replaces Grafana's interval variables for the HTTP APIs", () => {

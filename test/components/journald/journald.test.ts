@@ -35,9 +35,9 @@ describe("journald drop-in", () => {
     expect(removeScript()).toContain("systemctl restart 'systemd-journald.service'");
   });
   it("is one step, sending the drop-in on stdin and reading it back on refresh", async () => {
-    const { recorded, opts } = recorder();
+    const { find, opts } = recorder();
     new Journald("vps1-journald", { connection: { host: "192.0.2.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" } }, opts);
-    const step = recorded.find((r) => r.name === "vps1-journald-limits")!;
+    const step = find("vps1-journald-limits");
     expect(await value(step.props.stdin)).toBe(renderDropIn(defaults));
     expect(await value(step.props.check)).toContain("/etc/systemd/journald.conf.d/60-openclaw.conf");
   });

@@ -210,7 +210,7 @@ function holdTransaction(l: Lab, db: string, begin: "IMMEDIATE" | "EXCLUSIVE", s
   const cmd = ["sqlite3", "-batch", db];
   const args = ROOT ? ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", ...cmd] : cmd.slice(1);
   const child = spawn(ROOT ? "setpriv" : "sqlite3", args, { env: l.env, stdio: ["pipe", "ignore", "inherit"] });
-  child.stdin!.end(`BEGIN ${begin};\nINSERT INTO t VALUES ('uncommitted');\n.shell sleep ${seconds}\nCOMMIT;\n`);
+  child.stdin.end(`BEGIN ${begin};\nINSERT INTO t VALUES ('uncommitted');\n.shell sleep ${seconds}\nCOMMIT;\n`);
   const done = new Promise<void>((resolve) => child.on("exit", () => resolve())) as Promise<void> & { child: ChildProcess };
   done.child = child;
   return done;

@@ -5,12 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
+import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { Server, utils } from "ssh2";
+import { Connection as ServerSideClient, ParsedKey, Server, utils } from "ssh2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadStackConfig } from "../../../src/config";
 import { closeConnections, Connection, runRemote, SshAuth, sshAuthFromConfig, sshAuthProblem } from "../../../src/remote/ssh";
+import { ValidationError } from "../../../src/validate";
 import { validConfig } from "../../fixtures/config";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -24,7 +26,7 @@ let connections = 0;
 let running = 0;
 let maxRunning = 0;
 let execs: string[] = [];
-const clients: any[] = [];
+const clients: ServerSideClient[] = [];
 
 /** ssh-keygen's ed25519 key pair at dir/name; its public key as "<type> <base64>". */
 function keygen(name: string, passphrase = ""): string {
@@ -33,18 +35,26 @@ function keygen(name: string, passphrase = ""): string {
   return fs.readFileSync(`${file}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
 }
 
+/** One public key as ssh2 parses it. */
+function parsePublicKey(text: string): ParsedKey {
+  const key = utils.parseKey(text);
+  if (key instanceof Error) throw key;
+  return key;
+}
+
 /** Runs each exec under sh like sshd does, capping sessions per connection like MaxSessions 10. */
 function startServer(hostKey: Buffer, authorized: string[]): Promise<number> {
-  const keys = authorized.map((k) => utils.parseKey(k) as any);
+  const keys = authorized.map(parsePublicKey);
   server = new Server({ hostKeys: [hostKey] }, (client) => {
     connections++;
     clients.push(client);
     let sessions = 0;
     client.on("error", () => undefined);
-    client.on("authentication", (ctx: any) => {
+    client.on("authentication", (ctx) => {
       if (ctx.method !== "publickey") return ctx.reject(["publickey"]);
       const key = keys.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
-      if (!key || (ctx.signature && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)) return ctx.reject();
+      // A signature always comes with the data it signs (blob); without one the client only asks whether the key would do.
+      if (!key || (ctx.signature && (!ctx.blob || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true))) return ctx.reject();
       ctx.accept();
     });
     client.on("session", (accept, reject) => {
@@ -71,7 +81,7 @@ function startServer(hostKey: Buffer, authorized: string[]): Promise<number> {
       });
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as any).port)));
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 }
 
 beforeAll(async () => {
@@ -80,7 +90,9 @@ beforeAll(async () => {
   const authorized = [keygen("plain"), keygen("locked", PASSPHRASE), keygen("agentonly")];
   agentSocket = path.join(dir, "agent.sock");
   const out = execFileSync("ssh-agent", ["-s", "-a", agentSocket], { encoding: "utf8" });
-  agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(out)![1]);
+  const pid = /SSH_AGENT_PID=(\d+)/.exec(out);
+  if (!pid) throw new Error(`ssh-agent -s printed no SSH_AGENT_PID:\n${out}`);
+  agentPid = Number(pid[1]);
   execFileSync("ssh-add", ["-q", path.join(dir, "agentonly")], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket }, stdio: "ignore" });
   // The agent holds the key: its file is gone, as on a machine where only the agent has it.
   fs.rmSync(path.join(dir, "agentonly"));
@@ -106,8 +118,11 @@ const plain = (): SshAuth => ({ privateKeyPath: path.join(dir, "plain") });
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 10));
 }
-/** Whether the pool (kept on globalThis) still holds an open connection. */
-const pooled = () => [...((globalThis as any).__openclawSshPool?.values() ?? [])].some((e: any) => e.client);
+/** Whether the pool (kept on globalThis, see src/remote/ssh.ts) still holds an open connection. */
+const pooled = () => {
+  const pool = (globalThis as { __openclawSshPool?: Map<string, { client?: unknown }> }).__openclawSshPool;
+  return [...(pool?.values() ?? [])].some((e) => e.client);
+};
 
 describe("runRemote: one connection per host", () => {
   it("runs concurrent scripts over one TCP connection, each with its own stdout, stdin and exit code", async () => {
@@ -223,7 +238,8 @@ describe("loadStackConfig: the SSH login is checked at preview", () => {
     try {
       loadStackConfig();
       return "ok";
-    } catch (err: any) {
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
       expect(err.problems).toHaveLength(1);
       return err.message;
     }
