@@ -64,11 +64,14 @@ export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMa
     },
   };
   const sandboxOptions: Partial<Record<string, (sandbox: Sandbox) => object>> = SANDBOX_OPTIONS;
+  const project = configOf(path.join(REPO, "Pulumi.yaml"));
+  const object = (value: unknown) => (typeof value === "object" ? value : {});
   for (const entry of entries) {
     const options = sandboxOptions[entry.key];
     if (!options || !placedOn(entry, roles[host])) continue;
-    const current = existing[key(entry.key)];
-    config[key(entry.key)] = { ...(typeof current === "object" ? current : {}), ...options(sb) };
+    // A stack's value replaces the project's whole object (Pulumi merges no deeper than the
+    // key): the project's options (a port every stack reads) are carried into it.
+    config[key(entry.key)] = { ...object(project[key(entry.key)]), ...object(existing[key(entry.key)]), ...options(sb) };
   }
   return config;
 }
