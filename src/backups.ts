@@ -8,11 +8,18 @@ import { Topology } from "./topology";
 export function repositoryHost(topology: Topology, host: string, named: string | undefined, key: string): string {
   const others = Object.keys(topology.hosts).filter((h) => h !== host);
   if (named !== undefined) {
-    if (named === host) throw new pulumi.RunError(`openclaw-infra:${key}.repositoryHost: '${named}' is this host; backups go to another host, so losing one never loses both`);
-    if (!others.includes(named)) throw new pulumi.RunError(`openclaw-infra:${key}.repositoryHost: '${named}' is not a host of the topology (hosts: ${Object.keys(topology.hosts).join(", ")})`);
+    if (named === host)
+      throw new pulumi.RunError(
+        `openclaw-infra:${key}.repositoryHost: '${named}' is this host; backups go to another host, so losing one never loses both`,
+      );
+    if (!others.includes(named))
+      throw new pulumi.RunError(
+        `openclaw-infra:${key}.repositoryHost: '${named}' is not a host of the topology (hosts: ${Object.keys(topology.hosts).join(", ")})`,
+      );
     return named;
   }
-  if (others.length === 0) throw new pulumi.RunError(`openclaw-infra:${key}: backups need a second host of the topology for their repository`);
+  if (others.length === 0)
+    throw new pulumi.RunError(`openclaw-infra:${key}: backups need a second host of the topology for their repository`);
   return others[0];
 }
 

@@ -1,6 +1,7 @@
 // The program: what one stack deploys onto its host. Every stack runs the same code; config
 // decides which host it is, the host's roles which registry entries it builds (in registry
-// order, each seeing what the earlier ones built), and peer addresses come from the topology.
+// order, each seeing what the earlier ones built), and peer addresses come from the topology
+// and the listeners the entries declare.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Secrets, StackConfig } from "./config";
@@ -38,7 +39,8 @@ export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>,
     };
     // Its own secrets by its own shape: the ones it requires are there (loadStackConfig checked).
     const own = secrets.apply((all) => parseOrThrow(z.object(entry.secrets ?? {}), all, `${PROJECT}:`));
-    const result = entry.build({ ...ctx, connection, connectionTo: (other) => connectionFor(config, other), secrets: own, built: find, need, opts });
+    const connectionTo = (other: string) => connectionFor(config, other);
+    const result = entry.build({ ...ctx, connection, connectionTo, secrets: own, built: find, need, opts });
     built.set(entry, result);
     Object.assign(out, entry.outputs?.(result, ctx));
   }

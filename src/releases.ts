@@ -8,7 +8,9 @@ import { ValidationError } from "./validate";
 
 /** The problem naming the download when `<key>.sha256` is not set. */
 export function sha256Problems(key: string, options: { sha256?: string }, download: ReleaseAsset): Problem[] {
-  return options.sha256 ? [] : [{ key: `${key}.sha256`, message: `is required: the sha256 of ${releaseAssetUrl(download)}, as the release's SHA256SUMS lists it` }];
+  return options.sha256
+    ? []
+    : [{ key: `${key}.sha256`, message: `is required: the sha256 of ${releaseAssetUrl(download)}, as the release's SHA256SUMS lists it` }];
 }
 
 /** The sha256 to deploy with; the preflight's problem when it is missing. */

@@ -15,7 +15,10 @@ export const PROJECT = "openclaw-infra";
  */
 export const sshSchema = z
   .object({
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a login name").default(SSH_DEFAULTS.user),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/, "must be a login name")
+      .default(SSH_DEFAULTS.user),
     /** Private key on the machine running Pulumi; its content never enters the state. */
     privateKeyPath: z.string().min(1).default(SSH_DEFAULTS.privateKeyPath),
     /** Use the ssh-agent at SSH_AUTH_SOCK when it is set (besides the key file, or instead of it). */

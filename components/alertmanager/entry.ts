@@ -5,6 +5,9 @@ import { Alertmanager } from ".";
 import { PATHS } from "./render";
 import { alertmanagerOptionsSchema, requiredSecrets } from "./schema";
 
+const receivers = (options: { webhook?: unknown; email?: unknown }) =>
+  [options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ");
+
 export const alertmanager = component({
   key: "alertmanager",
   schema: alertmanagerOptionsSchema.prefault({}),
@@ -15,7 +18,8 @@ export const alertmanager = component({
     /** SMTP AUTH password for alertmanager.email (with a username). */
     alertmanagerSmtpPassword: z.string().min(1).optional(),
   },
-  secretPaths: ({ options }) => requiredSecrets(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  secretPaths: ({ options }) =>
+    requiredSecrets(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
   build: (ctx) =>
     new Alertmanager(
       `${ctx.host}-alertmanager`,
@@ -32,7 +36,7 @@ export const alertmanager = component({
   units: ({ options, own }) => [
     {
       unit: PATHS.unit,
-      reach: `${httpAt(own("http"))} -> ${[options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ") || "no receiver (alertmanager.webhook / .email)"}`,
+      reach: `${httpAt(own("http"))} -> ${receivers(options) || "no receiver (alertmanager.webhook / .email)"}`,
     },
   ],
   scrape: () => [{ job: "alertmanager", listener: "http" }],

@@ -5,7 +5,8 @@ import { HTTP_MODULE, PATHS } from "./render";
 import { blackboxOptionsSchema } from "./schema";
 
 /** The gateway's /health on this host, on loopback (it answers there whatever its bind). */
-const gatewayHealth = ({ peer, host }: Pick<HostContext, "peer" | "host">) => httpAt({ ip: "127.0.0.1", port: peer("gateway", "http", host).port }, "/health");
+const gatewayHealth = ({ peer, host }: Pick<HostContext, "peer" | "host">) =>
+  httpAt({ ip: "127.0.0.1", port: peer("gateway", "http", host).port }, "/health");
 
 export const blackbox = component({
   key: "blackbox",
@@ -19,5 +20,7 @@ export const blackbox = component({
     ),
   listeners: ({ options }) => [tcp("probe", "blackbox.port", options.port, "private", ["observability host"])],
   units: (ctx) => [{ unit: PATHS.unit, reach: `${httpAt(ctx.own("probe"), "/probe")} (probes ${gatewayHealth(ctx)})` }],
-  scrape: (ctx) => [{ job: "gateway", listener: "probe", metricsPath: "/probe", params: { module: [HTTP_MODULE], target: [gatewayHealth(ctx)] } }],
+  scrape: (ctx) => [
+    { job: "gateway", listener: "probe", metricsPath: "/probe", params: { module: [HTTP_MODULE], target: [gatewayHealth(ctx)] } },
+  ],
 });

@@ -5,7 +5,8 @@ import { PATHS } from "./render";
 import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "./schema";
 
 /** The tunnel's origin: as set, else the gateway's listener on this host. */
-const tunnelOrigin = ({ options, peer, host }: HostContext<{ origin?: string }>) => options.origin ?? gatewayOrigin(peer("gateway", "http", host).port);
+const tunnelOrigin = ({ options, peer, host }: HostContext<{ origin?: string }>) =>
+  options.origin ?? gatewayOrigin(peer("gateway", "http", host).port);
 
 /**
  * Its metrics server (/ready, /metrics), on loopback: the deploy's readiness wait reads it.
@@ -19,7 +20,8 @@ export const tunnel = component({
   key: "tunnel",
   schema: tunnelConfigSchema.optional(),
   on: ["gateway"],
-  build: (ctx) => new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
+  build: (ctx) =>
+    new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
   outputs: (t) => ({ publicUrl: t.publicUrl }),
   listeners: ({ options }) => metrics("tunnel", options),
   units: (ctx) => [{ unit: PATHS.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
@@ -36,7 +38,11 @@ export const cloudflared = component({
   excludes: { key: "tunnel", message: "set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both" },
   secrets: { tunnelToken: tokenSchema.shape.token },
   build: (ctx) =>
-    new CloudflaredConnector(`${ctx.host}-cloudflared`, { connection: ctx.connection, ...ctx.options, token: ctx.secrets.apply((s) => s.tunnelToken) }, ctx.opts),
+    new CloudflaredConnector(
+      `${ctx.host}-cloudflared`,
+      { connection: ctx.connection, ...ctx.options, token: ctx.secrets.apply((s) => s.tunnelToken) },
+      ctx.opts,
+    ),
   listeners: ({ options }) => metrics("cloudflared", options),
   units: ({ options, own }) => [
     { unit: PATHS.unit, reach: options.run ? `metrics and /ready on ${httpAt(own("metrics"))}` : "switched off (cloudflared.run: false)" },

@@ -21,7 +21,9 @@ function otlpSignals({ listener }: Pick<HostContext, "listener">): OtlpSignalEnd
   const traces = listener("tempo", "otlp-http");
   const metrics = listener("otelCollector", "otlp-http");
   const logs = listener("loki", "http");
-  return traces && metrics && logs ? { traces: tempoTracesUrl(traces), metrics: collectorMetricsUrl(metrics), logs: lokiOtlpLogsUrl(logs) } : undefined;
+  return traces && metrics && logs
+    ? { traces: tempoTracesUrl(traces), metrics: collectorMetricsUrl(metrics), logs: lokiOtlpLogsUrl(logs) }
+    : undefined;
 }
 
 export const gateway = component({
@@ -37,8 +39,10 @@ export const gateway = component({
   preflight: async ({ options, config }) => {
     const registry = config.sources.npmRegistry;
     const release = await lookUpRelease(registry, options.version);
-    if (release === "missing") return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
-    if (release !== "published") return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
+    if (release === "missing")
+      return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
+    if (release !== "published")
+      return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
     return [];
   },
   build: (ctx) => {
@@ -66,7 +70,9 @@ export const gateway = component({
   },
   outputs: (gw) => ({ gatewayHealthUrl: gw.healthUrl, gatewayVersion: gw.version }),
   // bind lan: every address, so the operator reaches it without a tunnel; cloudflared and the probe connect on this host.
-  listeners: ({ options }) => [tcp("http", "gateway.port", options.port, options.bind === "lan" ? "all" : "loopback", ["this host", "operator"])],
+  listeners: ({ options }) => [
+    tcp("http", "gateway.port", options.port, options.bind === "lan" ? "all" : "loopback", ["this host", "operator"]),
+  ],
   units: ({ own, address }) => {
     const http = own("http");
     return [{ unit: PATHS.unit, reach: `http://${http.address === "all" ? address : http.ip}:${http.port} (token auth)` }];

@@ -18,7 +18,12 @@ export const loki = component({
   build: (ctx) =>
     new Loki(
       `${ctx.host}-loki`,
-      { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: requiredSha256("loki", ctx.options, ctx.options) },
+      {
+        connection: ctx.connection,
+        listenAddress: ctx.privateAddress,
+        ...ctx.options,
+        sha256: requiredSha256("loki", ctx.options, ctx.options),
+      },
       ctx.opts,
     ),
   outputs: (l) => ({ lokiUrl: l.url }),

@@ -9,7 +9,11 @@ export const nodeExporter = component({
   schema: nodeExporterOptionsSchema.prefault({}),
   on: "every host",
   build: (ctx) =>
-    new NodeExporter(`${ctx.host}-node-exporter`, { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options }, ctx.opts),
+    new NodeExporter(
+      `${ctx.host}-node-exporter`,
+      { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options },
+      ctx.opts,
+    ),
   outputs: (exporter) => ({ metricsUrl: exporter.metricsUrl }),
   listeners: ({ options }) => [tcp("metrics", "nodeExporter.port", options.port, "private", ["observability host"])],
   units: ({ own }) => [{ unit: PATHS.unit, reach: httpAt(own("metrics"), "/metrics") }],

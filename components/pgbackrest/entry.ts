@@ -32,14 +32,14 @@ export const pgBackRest = component({
     ),
   listeners: ({ options }) => [tcp("exporter", "pgBackRest.exporterPort", options.exporterPort, "private", ["observability host"])],
   // The oneshot services (scored like every unit); their timers start them.
-  units: ({ options, own, config, host }) => [
+  units: ({ options: { schedule, repositoryHost: repository }, own, config, host }) => [
     ...JOBS.map((job) => ({
       unit: `${jobUnit(job)}.service`,
-      reach: `by ${jobUnit(job)}.timer: ${{ full: options.schedule.full, diff: options.schedule.differential, verify: options.schedule.verify }[job]}`,
+      reach: `by ${jobUnit(job)}.timer: ${{ full: schedule.full, diff: schedule.differential, verify: schedule.verify }[job]}`,
     })),
     {
       unit: PATHS.exporter.unit,
-      reach: `${httpAt(own("exporter"), "/metrics")} (repository on ${repositoryHost(config.topology, host, options.repositoryHost, "pgBackRest")})`,
+      reach: `${httpAt(own("exporter"), "/metrics")} (repository on ${repositoryHost(config.topology, host, repository, "pgBackRest")})`,
     },
   ],
   scrape: () => [{ job: "pgbackrest", listener: "exporter" }],

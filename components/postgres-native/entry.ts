@@ -51,6 +51,11 @@ export const postgres = component({
     const pg = own("postgresql");
     const peers = addressesOf(pg.from);
     const from = Object.keys(config.topology.hosts).filter((host) => peers.includes(config.topology.hosts[host].privateAddress));
-    return [{ unit: paths(options.version).unit, reach: `postgresql://${pg.ip}:${pg.port}/${options.databases[0]?.name ?? ""} (from ${from.join(", ") || "no host"} only)` }];
+    return [
+      {
+        unit: paths(options.version).unit,
+        reach: `postgresql://${pg.ip}:${pg.port}/${options.databases[0]?.name ?? ""} (from ${from.join(", ") || "no host"} only)`,
+      },
+    ];
   },
 });

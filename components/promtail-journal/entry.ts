@@ -29,6 +29,8 @@ export const logs = component({
   // Its push errors and drops are known only to the agent, and Prometheus runs on another
   // host: its HTTP server (metrics, /ready; nothing writable) listens on the private address.
   listeners: ({ options }) => [tcp("http", "logs.port", options.port, "private", ["observability host"])],
-  units: ({ options, own, peer }) => [{ unit: paths(options.agent).unit, reach: `${httpAt(own("http"))} -> ${lokiPushUrl(peer("loki", "http"))}` }],
+  units: ({ options, own, peer }) => [
+    { unit: paths(options.agent).unit, reach: `${httpAt(own("http"))} -> ${lokiPushUrl(peer("loki", "http"))}` },
+  ],
   scrape: ({ options }) => [{ job: options.agent, listener: "http" }],
 });

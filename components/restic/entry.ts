@@ -30,10 +30,10 @@ export const stateBackup = component({
     ),
   // The oneshot service (scored like every unit); its timer starts it. Its metrics reach
   // Prometheus through node-exporter's textfile collector: nothing new to scrape.
-  units: ({ options, config, host }) => [
+  units: ({ options: { schedule, repositoryHost: repository }, config, host }) => [
     {
       unit: `${PATHS.unit}.service`,
-      reach: `by ${PATHS.unit}.timer: ${options.schedule} (repository on ${repositoryHost(config.topology, host, options.repositoryHost, "stateBackup")})`,
+      reach: `by ${PATHS.unit}.timer: ${schedule} (repository on ${repositoryHost(config.topology, host, repository, "stateBackup")})`,
     },
   ],
 });

@@ -18,7 +18,12 @@ export const tempo = component({
   build: (ctx) =>
     new Tempo(
       `${ctx.host}-tempo`,
-      { connection: ctx.connection, listenAddress: ctx.privateAddress, ...ctx.options, sha256: requiredSha256("tempo", ctx.options, download(ctx.options)) },
+      {
+        connection: ctx.connection,
+        listenAddress: ctx.privateAddress,
+        ...ctx.options,
+        sha256: requiredSha256("tempo", ctx.options, download(ctx.options)),
+      },
       ctx.opts,
     ),
   outputs: (t) => ({ tempoUrl: t.url, otlpHttpUrl: t.otlpHttpUrl }),
@@ -29,11 +34,14 @@ export const tempo = component({
     tcp("otlp-grpc", "tempo.otlpGrpcPort", options.otlpGrpcPort, "private", [{ role: "gateway" }]),
     tcp("otlp-http", "tempo.otlpHttpPort", options.otlpHttpPort, "private", [{ role: "gateway" }]),
   ],
-  units: ({ own }) => [
-    {
-      unit: PATHS.unit,
-      reach: `${httpAt(own("http"))} (queries); OTLP gRPC ${own("otlp-grpc").ip}:${own("otlp-grpc").port}, HTTP ${httpAt(own("otlp-http"))}`,
-    },
-  ],
+  units: ({ own }) => {
+    const grpc = own("otlp-grpc");
+    return [
+      {
+        unit: PATHS.unit,
+        reach: `${httpAt(own("http"))} (queries); OTLP gRPC ${grpc.ip}:${grpc.port}, HTTP ${httpAt(own("otlp-http"))}`,
+      },
+    ];
+  },
   scrape: () => [{ job: "tempo", listener: "http" }],
 });

@@ -7,7 +7,10 @@ import { Connection } from "../remote/ssh";
 import type { CoreConfig } from "../settings";
 import { Role } from "../topology";
 
-/** Who connects to a listener: the hosts of a role, every host, the observability host, the host itself, or the operator through an SSH tunnel. */
+/**
+ * Who connects to a listener: the hosts of a role, every host, the observability host, the host
+ * itself, or the operator through an SSH tunnel.
+ */
 export type Peer = { role: Role } | "every host" | "observability host" | "this host" | "operator";
 
 /** A socket a component opens on its host. The port comes from the component's options, and only from there. */
@@ -160,8 +163,14 @@ type Parsed<Shape extends z.ZodRawShape> = { [K in keyof Shape]: z.output<Shape[
  * StackConfig: that type is made from the registry, so an entry names what it reads of another
  * component (`reads`) by its schema.
  */
-export interface Component<K extends string, S extends z.ZodType, R, Sec extends z.ZodRawShape, O extends object, Rd extends z.ZodRawShape>
-  extends SomeComponent<R> {
+export interface Component<
+  K extends string,
+  S extends z.ZodType,
+  R,
+  Sec extends z.ZodRawShape,
+  O extends object,
+  Rd extends z.ZodRawShape,
+> extends SomeComponent<R> {
   key: K;
   schema: S;
   reads?: Rd;
@@ -177,9 +186,14 @@ export interface Component<K extends string, S extends z.ZodType, R, Sec extends
 }
 
 /** Declares an entry; the type parameters come from the entry itself. */
-export function component<K extends string, S extends z.ZodType, R, Sec extends z.ZodRawShape = {}, O extends object = {}, Rd extends z.ZodRawShape = {}>(
-  entry: Component<K, S, R, Sec, O, Rd>,
-): Component<K, S, R, Sec, O, Rd> {
+export function component<
+  K extends string,
+  S extends z.ZodType,
+  R,
+  Sec extends z.ZodRawShape = {},
+  O extends object = {},
+  Rd extends z.ZodRawShape = {},
+>(entry: Component<K, S, R, Sec, O, Rd>): Component<K, S, R, Sec, O, Rd> {
   return entry;
 }
 

@@ -17,7 +17,9 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 /** The stack config's component keys, each with its schema. */
 export type ComponentShape = { [E in Entry as E["key"]]: E["schema"] };
 /** Every entry's secrets, in one shape; each is optional there (required only where its entry is deployed). */
-export type SecretsShape = { [K in keyof UnionToIntersection<NonNullable<Entry["secrets"]>>]: z.ZodOptional<UnionToIntersection<NonNullable<Entry["secrets"]>>[K]> };
+export type SecretsShape = {
+  [K in keyof UnionToIntersection<NonNullable<Entry["secrets"]>>]: z.ZodOptional<UnionToIntersection<NonNullable<Entry["secrets"]>>[K]>;
+};
 /** Every entry's stack outputs. */
 export type ComponentOutputs = UnionToIntersection<ReturnType<NonNullable<Entry["outputs"]>>>;
 /** A stack's whole config: its own settings and every component's options. */
@@ -31,7 +33,9 @@ export function componentShape(): ComponentShape {
 }
 
 export function secretsShape(): SecretsShape {
-  return Object.fromEntries(entries.flatMap((e) => Object.entries(e.secrets ?? {}).map(([key, schema]) => [key, z.optional(schema)]))) as SecretsShape;
+  return Object.fromEntries(
+    entries.flatMap((e) => Object.entries(e.secrets ?? {}).map(([key, schema]) => [key, z.optional(schema)])),
+  ) as SecretsShape;
 }
 
 /** The secrets `entry` cannot do without: those whose schema refuses undefined. */
@@ -64,7 +68,10 @@ export function hostContext(config: StackConfig): Omit<HostContext, "options" | 
     listener,
     peer: (key, name, on) => {
       const found = listener(key, name, on);
-      if (!found) throw new pulumi.RunError(`registry: ${config.host} needs ${key}'s ${name} listener${on ? ` on ${on}` : ""}, which no host deploys`);
+      if (!found)
+        throw new pulumi.RunError(
+          `registry: ${config.host} needs ${key}'s ${name} listener${on ? ` on ${on}` : ""}, which no host deploys`,
+        );
       return found;
     },
     addressesOf: (from) => addressesOf(config, from),
@@ -118,7 +125,10 @@ function sshListener(config: StackConfig, host: string): HostListener {
 /** Every socket `host` opens: sshd, then each deployed component's listeners, in registry order. The firewall is built from this. */
 export function hostListeners(config: StackConfig, host: string): HostListener[] {
   const there = { ...config, host };
-  return [sshListener(config, host), ...componentsOn(there).flatMap(({ entry, ctx }) => (entry.listeners?.(ctx) ?? []).map((l) => onHost(there, entry.key, l)))];
+  return [
+    sshListener(config, host),
+    ...componentsOn(there).flatMap(({ entry, ctx }) => (entry.listeners?.(ctx) ?? []).map((l) => onHost(there, entry.key, l))),
+  ];
 }
 
 /** See HostContext.listener. */
@@ -141,7 +151,15 @@ export function addressesOf(config: StackConfig, from: readonly Peer[]): string[
   const observability = hostWithRole(config.topology, "observability");
   const named = (host: string, roles: readonly Role[]) =>
     from.some((p) =>
-      p === "every host" ? true : p === "observability host" ? host === observability : p === "this host" ? host === config.host : p === "operator" ? false : roles.includes(p.role),
+      p === "every host"
+        ? true
+        : p === "observability host"
+          ? host === observability
+          : p === "this host"
+            ? host === config.host
+            : p === "operator"
+              ? false
+              : roles.includes(p.role),
     );
   return Object.entries(config.topology.hosts)
     .filter(([host, h]) => named(host, h.roles))
@@ -173,7 +191,9 @@ export interface HostUnit extends UnitLine {
 
 /** The systemd units this stack's host runs, with how to reach each, in registry order. */
 export function hostUnits(config: StackConfig): HostUnit[] {
-  return componentsOn(config).flatMap(({ entry, ctx }) => entry.units(ctx).map((line) => ({ host: config.host, component: entry.key, ...line })));
+  return componentsOn(config).flatMap(({ entry, ctx }) =>
+    entry.units(ctx).map((line) => ({ host: config.host, component: entry.key, ...line })),
+  );
 }
 
 /** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
@@ -194,10 +214,13 @@ export function scrapeJobs(stack: StackConfig): TopologyScrapeJob[] {
         const known = jobs.get(job);
         const how = (j: Pick<ScrapeJob, "metricsPath" | "params">) => JSON.stringify([j.metricsPath, j.params]);
         if (known && how(known) !== how(rest)) {
-          throw new Error(`scrape job ${job}: ${entry.key} on ${host} asks for a path or parameters other than the same job on another host`);
+          throw new Error(
+            `scrape job ${job}: ${entry.key} on ${host} asks for a path or parameters other than the same job on another host`,
+          );
         }
         const target = ctx.own(listener);
-        if (target.address === "loopback") throw new Error(`scrape job ${job}: ${target.setting} on ${host} listens on loopback, out of Prometheus's reach`);
+        if (target.address === "loopback")
+          throw new Error(`scrape job ${job}: ${target.setting} on ${host} listens on loopback, out of Prometheus's reach`);
         const group = { targets: [`${target.ip}:${target.port}`], labels: { ...labels, host } };
         if (known) known.groups.push(group);
         else jobs.set(job, { job, ...rest, groups: [group] });

@@ -10,7 +10,13 @@ const vps1 = (overrides: Record<string, unknown> = {}) => componentsOn(config(ov
 
 describe("peer endpoints derived from the topology and the listeners", () => {
   it("finds another host's listener at its private address, with the port its options set", () => {
-    expect(vps1().listener("loki", "http")).toMatchObject({ host: "vps2", component: "loki", ip: "10.0.0.2", port: 3100, setting: "loki.port" });
+    expect(vps1().listener("loki", "http")).toMatchObject({
+      host: "vps2",
+      component: "loki",
+      ip: "10.0.0.2",
+      port: 3100,
+      setting: "loki.port",
+    });
     expect(vps1().listener("otelCollector", "otlp-http")).toMatchObject({ ip: "10.0.0.2", port: 4319 });
     expect(vps1({ loki: { sha256: "d".repeat(64), port: 3110 } }).listener("loki", "http")?.port).toBe(3110);
     // A loopback listener is reached at 127.0.0.1, on its own host.
@@ -39,7 +45,11 @@ describe("peer endpoints derived from the topology and the listeners", () => {
   });
 
   it("lists every socket of a host: sshd first, then each component's, with who connects", () => {
-    expect(hostListeners(config(), "vps1").map((l) => `${l.component}.${l.name} ${l.address} ${l.port}/${l.protocol} <- ${JSON.stringify(l.from)}`)).toEqual([
+    expect(
+      hostListeners(config(), "vps1").map(
+        (l) => `${l.component}.${l.name} ${l.address} ${l.port}/${l.protocol} <- ${JSON.stringify(l.from)}`,
+      ),
+    ).toEqual([
       'ssh.sshd all 22/tcp <- ["operator","every host"]',
       'nodeExporter.metrics private 9100/tcp <- ["observability host"]',
       'logs.http private 9080/tcp <- ["observability host"]',
