@@ -50,13 +50,13 @@ export function exclusions(): { key: string; excludes: string; message: string }
   return entries.flatMap((e) => (e.excludes ? [{ key: e.key, excludes: e.excludes.key, message: e.excludes.message }] : []));
 }
 
-/** Whether `entry` runs on a host with these roles (when it is set, and its `when` holds). */
+/** Whether `entry`'s roles place it on a host with these roles (it is deployed there when also set, and its `when` holds). */
 export function placedOn(entry: SomeComponent, roles: readonly Role[]): boolean {
   return entry.on === "every host" || entry.on.some((role) => roles.includes(role));
 }
 
 /** The host's part of every hook's context, without a component's options. */
-export function hostContext(config: StackConfig): Omit<HostContext, "options" | "reads" | "own"> {
+function hostContext(config: StackConfig): Omit<HostContext, "options" | "reads" | "own"> {
   const h = config.topology.hosts[config.host];
   const listener = (key: string, name: string, on?: string) => findListener(config, key, name, on);
   return {
@@ -149,20 +149,16 @@ function findListener(config: StackConfig, key: string, name: string, on?: strin
 /** The private addresses of the hosts `from` names, in topology order. */
 export function addressesOf(config: StackConfig, from: readonly Peer[]): string[] {
   const observability = hostWithRole(config.topology, "observability");
-  const named = (host: string, roles: readonly Role[]) =>
-    from.some((p) =>
-      p === "every host"
-        ? true
-        : p === "observability host"
-          ? host === observability
-          : p === "this host"
-            ? host === config.host
-            : p === "operator"
-              ? false
-              : roles.includes(p.role),
-    );
+  const names = (peer: Peer, host: string, roles: readonly Role[]): boolean => {
+    if (peer === "every host") return true;
+    if (peer === "observability host") return host === observability;
+    if (peer === "this host") return host === config.host;
+    // The operator comes through an SSH tunnel: no address of the topology.
+    if (peer === "operator") return false;
+    return roles.includes(peer.role);
+  };
   return Object.entries(config.topology.hosts)
-    .filter(([host, h]) => named(host, h.roles))
+    .filter(([host, h]) => from.some((peer) => names(peer, host, h.roles)))
     .map(([, h]) => h.privateAddress);
 }
 
