@@ -1,6 +1,6 @@
 // The sandbox stacks: the same program and components as production. Only the topology's
 // addresses and host keys, the SSH login and the package sources are the sandbox's, plus each
-// component's `sandbox` options from its registry entry (what the sandbox cannot reach).
+// component's options from sandbox/options.ts (what the sandbox cannot reach).
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
@@ -8,6 +8,7 @@ import { parseStackConfig, PROJECT, secretsSchema, StackConfig } from "../src/co
 import { entries, HostUnit, hostUnits, placedOn } from "../src/registry";
 import { Role } from "../src/topology";
 import { Sandbox } from "./contract";
+import { SANDBOX_OPTIONS } from "./options";
 
 export const REPO = path.resolve(__dirname, "..");
 
@@ -62,10 +63,15 @@ export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMa
       logAgentAsset: sb.contract.promtail.asset,
     },
   };
+  const sandboxOptions: Partial<Record<string, (sandbox: Sandbox) => object>> = SANDBOX_OPTIONS;
+  const project = configOf(path.join(REPO, "Pulumi.yaml"));
+  const object = (value: unknown) => (typeof value === "object" ? value : {});
   for (const entry of entries) {
-    if (!entry.sandbox || !placedOn(entry, roles[host])) continue;
-    const current = existing[key(entry.key)];
-    config[key(entry.key)] = { ...(typeof current === "object" ? current : {}), ...(entry.sandbox(sb) as object) };
+    const options = sandboxOptions[entry.key];
+    if (!options || !placedOn(entry, roles[host])) continue;
+    // A stack's value replaces the project's whole object (Pulumi merges no deeper than the
+    // key): the project's options (a port every stack reads) are carried into it.
+    config[key(entry.key)] = { ...object(project[key(entry.key)]), ...object(existing[key(entry.key)]), ...options(sb) };
   }
   return config;
 }

@@ -5,57 +5,14 @@
 // one is refused instead of ignored.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { componentShape, componentsOn, exclusions, secretsShape } from "./registry";
-import { SSH_DEFAULTS, sshAuthFromConfig, sshAuthProblem } from "./remote/ssh";
-import { hostName, topologySchema } from "./topology";
+import { componentShape, componentsOn, exclusions, portClashes, requiredSecretKeys, secretsShape, StackConfig } from "./registry";
+import { sshAuthFromConfig, sshAuthProblem } from "./remote/ssh";
+import { coreSecretsShape, coreShape, PROJECT } from "./settings";
+import { hostName } from "./topology";
 import { parseOrThrow, ValidationError } from "./validate";
 
-export const PROJECT = "openclaw-infra";
-
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
-
-/**
- * How the machine running Pulumi logs in to the hosts. Read again by the provider from the
- * stack config (src/remote/ssh.ts), so neither the key path nor its passphrase (the secret
- * `sshKeyPassphrase`) enters the state.
- */
-export const sshSchema = z
-  .object({
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a login name").default(SSH_DEFAULTS.user),
-    /** Private key on the machine running Pulumi; its content never enters the state. */
-    privateKeyPath: z.string().min(1).default(SSH_DEFAULTS.privateKeyPath),
-    /** Use the ssh-agent at SSH_AUTH_SOCK when it is set (besides the key file, or instead of it). */
-    agent: z.boolean().default(SSH_DEFAULTS.agent),
-  })
-  .strict();
-
-/** Where hosts fetch software from. Production defaults; the sandbox points them at local mirrors. */
-export const sourcesSchema = z
-  .object({
-    npmRegistry: httpUrl.default("https://registry.npmjs.org/"),
-    nodeDist: httpUrl.default("https://nodejs.org/dist"),
-    nodeSource: httpUrl.default("https://deb.nodesource.com"),
-    /** Base URL of the log agent's release downloads (<url>/v<version>/<asset>), for logs.from: archive. */
-    logAgentReleases: httpUrl.optional(),
-    /** File name of that download (a .zip, or the binary itself). */
-    logAgentAsset: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+$/, "must be a file name like promtail-linux-amd64.zip")
-      .optional(),
-  })
-  .strict();
-
-/** The stack's own settings, whatever components it deploys. */
-const coreShape = {
-  /** Which host of the topology this stack deploys. */
-  host: hostName,
-  topology: topologySchema,
-  ssh: sshSchema.prefault({}),
-  sources: sourcesSchema.prefault({}),
-  /** Stack that deploys each other host, for stack references. Default: this stack's name with its host's name replaced. */
-  stacks: z.record(hostName, z.string().min(1)).default({}),
-};
-export type CoreConfig = z.output<z.ZodObject<typeof coreShape>>;
+export { PROJECT } from "./settings";
+export type { StackConfig } from "./registry";
 
 export const stackConfigSchema = z
   .object({ ...coreShape, ...componentShape() })
@@ -72,26 +29,25 @@ export const stackConfigSchema = z
     }
   });
 
-/** Secrets of the stack itself, whatever it deploys. */
-const coreSecretsShape = {
-  /** Passphrase of ssh.privateKeyPath, when it has one and ssh-agent does not hold the key. */
-  sshKeyPassphrase: z.string().optional(),
-};
-
 /** Secrets: the stack's own, then each component's, as its registry entry declares them. */
 export const secretsSchema = z.object({ ...coreSecretsShape, ...secretsShape() }).strict();
 
-export type StackConfig = z.output<typeof stackConfigSchema>;
 export type Secrets = z.output<typeof secretsSchema>;
 
 /** Secrets this stack's host cannot do without, given the components it deploys. */
 export function requiredSecrets(config: StackConfig): string[] {
-  return componentsOn(config).flatMap(({ entry }) => entry.requires ?? []);
+  return componentsOn(config).flatMap(({ entry }) => requiredSecretKeys(entry));
 }
 
-/** Validates raw config values (as read from the stack) into a typed StackConfig. Pure. */
+/**
+ * Validates raw config values (as read from the stack) into a typed StackConfig, then refuses a
+ * port this host would open twice, naming both settings. Pure.
+ */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  return parseOrThrow(stackConfigSchema, raw, `${PROJECT}:`);
+  const config: StackConfig = parseOrThrow(stackConfigSchema, raw, `${PROJECT}:`);
+  const clashes = portClashes(config);
+  if (clashes.length) throw new ValidationError(clashes.map((p) => `${PROJECT}:${p.key}: ${p.message}`));
+  return config;
 }
 
 export function parseSecrets(raw: Record<string, unknown>): Secrets {

@@ -1,11 +1,15 @@
 // The program: what one stack deploys onto its host. Every stack runs the same code; config
 // decides which host it is, the host's roles which registry entries it builds (in registry
-// order, each seeing what the earlier ones built), and peer addresses come from the topology.
+// order, each seeing what the earlier ones built), and peer addresses come from the topology
+// and the listeners the entries declare.
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { Secrets, StackConfig } from "./config";
-import { ComponentOutputs, componentsOn, hostContext, SomeComponent } from "./registry";
+import { ComponentOutputs, componentsOn, hostListeners, SomeComponent } from "./registry";
 import { Connection } from "./remote/ssh";
+import { PROJECT } from "./settings";
 import { Role } from "./topology";
+import { parseOrThrow } from "./validate";
 
 /** How the operator's machine reaches a host of the topology. */
 export function connectionFor(config: StackConfig, host: string): Connection {
@@ -18,11 +22,12 @@ export type HostDeployment = { host: string; roles: Role[]; scrapeTargets?: stri
 
 /** `opts` applies to every component (e.g. transformations, protect). */
 export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>, opts?: pulumi.ComponentResourceOptions): HostDeployment {
-  const { host, roles, peers } = hostContext(config);
+  const host = config.host;
+  const roles = config.topology.hosts[host].roles;
   const connection = connectionFor(config, host);
   const out: HostDeployment = { host, roles: [...roles] };
-  // For the Prometheus that will run there; until then, exported.
-  if (roles.includes("observability")) out.scrapeTargets = peers.scrapeTargets;
+  // Every host's node-exporter, as the Prometheus there scrapes it.
+  if (roles.includes("observability")) out.scrapeTargets = nodeExporterTargets(config);
 
   const built = new Map<SomeComponent, unknown>();
   for (const { entry, ctx } of componentsOn(config)) {
@@ -32,9 +37,20 @@ export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>,
       if (found === undefined) throw new pulumi.RunError(`registry: ${entry.key} needs ${other.key}, which ${host} does not deploy`);
       return found;
     };
-    const result = entry.build({ ...ctx, connection, connectionTo: (other) => connectionFor(config, other), secrets, built: find, need, opts });
+    // Its own secrets by its own shape: the ones it requires are there (loadStackConfig checked).
+    const own = secrets.apply((all) => parseOrThrow(z.object(entry.secrets ?? {}), all, `${PROJECT}:`));
+    const connectionTo = (other: string) => connectionFor(config, other);
+    const result = entry.build({ ...ctx, connection, connectionTo, secrets: own, built: find, need, opts });
     built.set(entry, result);
     Object.assign(out, entry.outputs?.(result, ctx));
   }
   return out;
+}
+
+function nodeExporterTargets(config: StackConfig): string[] {
+  return Object.keys(config.topology.hosts).flatMap((host) =>
+    hostListeners(config, host)
+      .filter((l) => l.component === "nodeExporter")
+      .map((l) => `${l.ip}:${l.port}`),
+  );
 }

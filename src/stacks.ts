@@ -2,7 +2,7 @@
 // creates (the gateway's database password) comes through a stack reference, kept secret.
 import * as pulumi from "@pulumi/pulumi";
 import { connectionUrl } from "../components/postgres-native/render";
-import type { CoreConfig } from "./config";
+import type { CoreConfig } from "./settings";
 import { hostWithRole } from "./topology";
 
 /** What the database stack exports for the gateway stack (its password is exported apart, secret). */

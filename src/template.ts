@@ -5,10 +5,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import Handlebars from "handlebars";
+import { sh } from "./remote/shell";
 
 const hb = Handlebars.create();
 /** {{sh value}}: single-quoted for bash. */
-hb.registerHelper("sh", (value: unknown) => `'${String(value).replace(/'/g, `'\\''`)}'`);
+hb.registerHelper("sh", (value: unknown) => sh(String(value)));
 /** {{json value}}: a JSON literal, e.g. a double-quoted string in Alloy configuration. */
 hb.registerHelper("json", (value: unknown) => JSON.stringify(value));
 

@@ -1,5 +1,6 @@
 // The topology: which hosts exist, how they are reached and which roles each runs. Declared
-// once (Pulumi.yaml project config) and read by every stack; peer addresses derive from it.
+// once (Pulumi.yaml project config) and read by every stack; peer addresses derive from it and
+// from the listeners each registry entry declares (src/registry/walkers.ts).
 import { z } from "zod";
 
 export const ROLES = ["gateway", "observability", "database"] as const;
@@ -49,22 +50,6 @@ export const topologySchema = z
 export type Topology = z.infer<typeof topologySchema>;
 export type TopologyHost = z.infer<typeof topologyHostSchema>;
 
-/** Every peer address a host's services need, derived from the topology alone. */
-export interface PeerEndpoints {
-  /** Loki's push endpoint on the observability host. */
-  lokiPushUrl?: string;
-  /** OTLP/HTTP endpoint (Tempo) on the observability host. */
-  otlpEndpoint?: string;
-  /** Each OTLP signal's full URL at its store: the gateway posts to these as they are. */
-  otlpSignals?: OtlpSignalEndpoints;
-  /** PostgreSQL's host: the database host's private address. */
-  databaseHost?: string;
-  /** Private addresses allowed to reach PostgreSQL: the gateway hosts. */
-  databasePeers: string[];
-  /** node-exporter targets Prometheus scrapes: every host's private address. */
-  scrapeTargets: string[];
-}
-
 /**
  * OTLP/HTTP URLs, one per signal, each the receiver of the store that keeps it, or of the
  * collector that writes it there: Debian's Prometheus (2.53.3+ds1) has no OTLP receiver.
@@ -78,17 +63,6 @@ export interface OtlpSignalEndpoints {
   logs: string;
 }
 
-export const PORTS = { loki: 3100, otlpHttp: 4318, otlpMetrics: 4319, prometheus: 9090, nodeExporter: 9100 } as const;
-
-/** Where each OTLP signal lands on the observability host at `address`. */
-export function otlpSignalEndpoints(address: string): OtlpSignalEndpoints {
-  return {
-    traces: `http://${address}:${PORTS.otlpHttp}/v1/traces`,
-    metrics: `http://${address}:${PORTS.otlpMetrics}/v1/metrics`,
-    logs: `http://${address}:${PORTS.loki}/otlp/v1/logs`,
-  };
-}
-
 /** The hosts with `role`, in the order the topology declares them. */
 export function hostsWithRole(topology: Topology, role: Role): string[] {
   return Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
@@ -99,18 +73,4 @@ export function hostWithRole(topology: Topology, role: Role): string | undefined
   const hosts = hostsWithRole(topology, role);
   if (hosts.length > 1) throw new Error(`topology: role '${role}' is on ${hosts.join(" and ")}; it must be on one host`);
   return hosts[0];
-}
-
-export function peerEndpoints(topology: Topology, nodeExporterPort: number = PORTS.nodeExporter): PeerEndpoints {
-  const privateOf = (host: string | undefined) => (host ? topology.hosts[host].privateAddress : undefined);
-  const observability = privateOf(hostWithRole(topology, "observability"));
-  const hosts = Object.values(topology.hosts);
-  return {
-    lokiPushUrl: observability && `http://${observability}:${PORTS.loki}/loki/api/v1/push`,
-    otlpEndpoint: observability && `http://${observability}:${PORTS.otlpHttp}`,
-    otlpSignals: observability ? otlpSignalEndpoints(observability) : undefined,
-    databaseHost: privateOf(hostWithRole(topology, "database")),
-    databasePeers: hosts.filter((h) => h.roles.includes("gateway")).map((h) => h.privateAddress),
-    scrapeTargets: hosts.map((h) => `${h.privateAddress}:${nodeExporterPort}`),
-  };
 }

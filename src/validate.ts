@@ -13,6 +13,9 @@ export class ValidationError extends pulumi.RunError {
   }
 }
 
+/** An http(s) URL: a download base, a registry, a webhook. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
 /** A systemd OnCalendar= expression (a backup's schedule); `systemd-analyze verify` checks it on the host too. */
 export const calendarSchema = z.string().regex(/^[A-Za-z0-9 ,.:*/~-]+$/, "must be a systemd calendar expression like 'Sun *-*-* 01:00:00'");
 

@@ -84,10 +84,7 @@ export const grafanaOptionsSchema = grafanaObject
   })
   .transform((o) => ({ ...o, waitForHealthy: o.waitForHealthy ?? o.run }));
 
-/** Where Prometheus, Loki and Tempo listen on the observability host (their components' defaults). */
-export const BACKEND_PORTS = { prometheus: 9090, loki: 3100, tempo: 3200 } as const;
-
-/** Where the datasources are: the observability host's Prometheus, Loki and Tempo. */
+/** Where the datasources are: the observability host's Prometheus, Loki and Tempo (their listeners, src/registry). */
 export const backendsSchema = z
   .object({
     prometheusUrl: httpUrl,

@@ -29,6 +29,8 @@ export const otelCollectorOptionsSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, "must be a file name like otelcol-contrib_0.162.0_linux_amd64.tar.gz")
       .optional(),
+    /** The OTLP/HTTP receiver on the private address, where the gateway sends its metrics. */
+    otlpHttpPort: port.default(4319),
     /** Its own metrics (what it received, sent, dropped), on the private address for Prometheus. */
     metricsPort: port.default(8888),
     /** The health check extension, on loopback: the deploy waits for it after a restart. */
@@ -48,8 +50,6 @@ export const otelCollectorOptionsSchema = z
 export const otelCollectorArgsSchema = otelCollectorOptionsSchema.safeExtend({
   /** The host's private address: the OTLP receiver and its own metrics. */
   listenAddress: z.ipv4({ error: "must be an IPv4 address" }),
-  /** The OTLP/HTTP receiver's port (the topology's, which the gateway is configured with). */
-  otlpHttpPort: port,
   /** Prometheus's remote write endpoint (http://<address>:<port>/api/v1/write). */
   remoteWriteUrl: httpUrl,
   sha256: otelCollectorOptionsSchema.shape.sha256.unwrap(),

@@ -72,7 +72,7 @@ const scrapeGroupSchema = z.object({ targets: z.array(z.string()), labels: z.rec
 export const prometheusArgsSchema = prometheusOptionsSchema.safeExtend({
   /** The one address it listens on: the host's private address. */
   listenAddress: z.ipv4().refine((a) => a !== "0.0.0.0", "must be one address of the host, not 0.0.0.0"),
-  /** The scrape jobs (src/registry.ts scrapeJobs). */
+  /** The scrape jobs (src/registry/walkers.ts scrapeJobs). */
   jobs: z
     .array(
       z

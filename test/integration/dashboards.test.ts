@@ -7,7 +7,10 @@ import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandVariables, PanelQuery, panelQueries } from "../../components/grafana/dashboards";
 import { PATHS } from "../../components/grafana/render";
-import { BACKEND_PORTS } from "../../components/grafana/schema";
+import { readSandbox } from "../../sandbox/contract";
+import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
+import { parseStackConfig } from "../../src/config";
+import { hostListeners } from "../../src/registry";
 import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GRAFANA_PASSWORD = randomBytes(18).toString("base64url");
@@ -17,6 +20,14 @@ let vps1: SandboxStack;
 let vps2: SandboxStack;
 let obs: string;
 const figures: Record<string, string> = {};
+
+/** Where a datasource's backend listens on vps2: its http listener, which Grafana's datasources are made from. */
+function backendUrl(component: "prometheus" | "loki" | "tempo"): string {
+  const config = parseStackConfig(unprefixed(sandboxStackConfig("vps2", readSandbox())));
+  const http = hostListeners(config, "vps2").find((l) => l.component === component && l.name === "http");
+  if (!http) throw new Error(`vps2 deploys no ${component}`);
+  return `http://${obs}:${http.port}`;
+}
 
 /** The window each query covers: everything since the deploy. */
 const WINDOW_SECONDS = 3600;
@@ -38,12 +49,12 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
   const expr = encodeURIComponent(expandVariables(q.expr));
   let url: string;
   if (q.datasource.type === "prometheus") {
-    const base = `http://${obs}:${BACKEND_PORTS.prometheus}/api/v1`;
+    const base = `${backendUrl("prometheus")}/api/v1`;
     url = q.instant ? `${base}/query?query=${expr}&time=${end}` : `${base}/query_range?query=${expr}&start=${start}&end=${end}&step=60`;
   } else if (q.datasource.type === "loki") {
-    url = `http://${obs}:${BACKEND_PORTS.loki}/loki/api/v1/query_range?query=${expr}&start=${start}000000000&end=${end}000000000&step=60&limit=100`;
+    url = `${backendUrl("loki")}/loki/api/v1/query_range?query=${expr}&start=${start}000000000&end=${end}000000000&step=60&limit=100`;
   } else {
-    url = `http://${obs}:${BACKEND_PORTS.tempo}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
+    url = `${backendUrl("tempo")}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
   }
   const { status, body } = await getJson(url);
   if (status !== 200) return { count: 0, url, body };

@@ -66,6 +66,13 @@ describe("stack config", () => {
     ["node source", (c) => (c.node = { from: "nvm" }), [`openclaw-infra:node.from: Invalid option: expected one of "tarball"|"nodesource"`]],
     ["gateway version", (c) => (c.gateway = { version: "latest" }), ["openclaw-infra:gateway.version: must be an exact version like 2026.6.11"]],
     ["gateway port", (c) => (c.gateway = { port: 80 }), ["openclaw-infra:gateway.port: Too small: expected number to be >=1024"]],
+    // A port opened twice on one host: one line naming both settings, whatever the addresses (loopback here, private there).
+    ["gateway port taken", (c) => (c.gateway = { port: 9100 }), ["openclaw-infra:gateway.port: 9100 is also nodeExporter.port on vps1"]],
+    ["port taken on vps2", (c) => ((c.host = "vps2"), (c.prometheus = { port: 3100 })), ["openclaw-infra:prometheus.port: 3100 is also loki.port on vps2"]],
+    ["two ports taken, sshd's too", (c) => ((c.topology.hosts.vps1.sshPort = 9115), (c.gateway = { port: 9080 })), [
+      "openclaw-infra:gateway.port: 9080 is also logs.port on vps1",
+      "openclaw-infra:blackbox.port: 9115 is also topology.hosts.vps1.sshPort on vps1",
+    ]],
     ["gateway bind", (c) => (c.gateway = { bind: "0.0.0.0" }), [`openclaw-infra:gateway.bind: Invalid option: expected one of "loopback"|"lan"`]],
     ["gateway env name", (c) => (c.gateway = { env: { "bad-name": "x" } }), ["openclaw-infra:gateway.env.bad-name: must be an environment variable name (A-Z, 0-9, _)"]],
     ["gateway env value", (c) => (c.gateway = { env: { A: "two\nlines" } }), ["openclaw-infra:gateway.env.A: must be a single line"]],

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
 import { stackOf } from "../../src/stacks";
-import { fakeFetch, HOST_KEY_1, validConfig } from "../fixtures/config";
-import { recorder, value } from "../support/mocks";
+import { fakeFetch, HOST_KEY_1, LOKI_SHA, OTELCOL_SHA, validConfig } from "../fixtures/config";
+import { Recorded, recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
@@ -15,7 +15,8 @@ const DB_PASSWORD = "db-" + "pa55".repeat(6);
 const TUNNEL_TOKEN = "eyJh" + "dHVubmVsLXRva2Vu".repeat(4);
 const RESTIC_PASSWORD = "r3stic-" + "pa55w0rd".repeat(4);
 const CIPHER_PASS = "c1pher-" + "pa55".repeat(8);
-const SECRETS = [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN, RESTIC_PASSWORD, CIPHER_PASS];
+const GRAFANA_PASSWORD = "gr4f4na-" + "pa55".repeat(4);
+const SECRETS = [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN, RESTIC_PASSWORD, CIPHER_PASS, GRAFANA_PASSWORD];
 const stackRefs: string[] = [];
 
 function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
@@ -30,6 +31,7 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     pgBackRestCipherPass: CIPHER_PASS,
     resticPassword: RESTIC_PASSWORD,
     tunnelToken: TUNNEL_TOKEN,
+    grafanaAdminPassword: GRAFANA_PASSWORD,
   });
   const deployed = deployHost(config, secrets, opts);
   return { deployed, recorded, find };
@@ -325,6 +327,38 @@ describe("vps2 (observability + database) program", () => {
   it("listens for metrics on the private address only", async () => {
     const { deployed } = deploy("vps2");
     expect(await value(deployed.metricsUrl!)).toBe("http://10.0.0.2:9100/metrics");
+  });
+});
+
+/** What the resources whose name starts with `prefix` write to the host (their stdin), in one text. */
+async function written(recorded: Recorded[], prefix: string): Promise<string> {
+  const inputs = recorded.filter((r) => r.name.startsWith(prefix) && r.props.stdin !== undefined).map((r) => value<string>(r.props.stdin));
+  return (await Promise.all(inputs)).join("\n");
+}
+
+describe("a port set once, in the project config both stacks read, moves every user of it", () => {
+  it("loki.port: Loki, both hosts' log agents, the gateway's OTLP logs URL and Grafana's Loki datasource", async () => {
+    const loki = { sha256: LOKI_SHA, port: 3110 };
+    const vps1 = deploy("vps1", { loki });
+    const vps2 = deploy("vps2", { loki, grafana: { run: false } });
+    expect(await written(vps2.recorded, "vps2-loki-")).toContain("http_listen_port: 3110");
+    for (const [host, { recorded }] of [["vps1", vps1], ["vps2", vps2]] as const) {
+      const agent = await written(recorded, `${host}-logs-`);
+      expect(agent).toContain("http://10.0.0.2:3110/loki/api/v1/push");
+      expect(agent).not.toContain(":3100");
+    }
+    const gateway = JSON.parse(await value<string>(vps1.find("vps1-gateway-config").props.stdin));
+    expect(gateway.diagnostics.otel.logsEndpoint).toBe("http://10.0.0.2:3110/otlp/v1/logs");
+    const datasources = await value<string>(vps2.find("vps2-grafana-datasources").props.stdin);
+    expect(datasources).toContain("url: http://10.0.0.2:3110");
+    expect(datasources).not.toContain(":3100");
+  });
+
+  it("otelCollector.otlpHttpPort: the collector's receiver and the gateway's metrics endpoint", async () => {
+    const otelCollector = { sha256: OTELCOL_SHA, otlpHttpPort: 4320 };
+    const gateway = JSON.parse(await value<string>(deploy("vps1", { otelCollector }).find("vps1-gateway-config").props.stdin));
+    expect(gateway.diagnostics.otel.metricsEndpoint).toBe("http://10.0.0.2:4320/v1/metrics");
+    expect(await written(deploy("vps2", { otelCollector }).recorded, "vps2-otel-collector-")).toContain("endpoint: 10.0.0.2:4320");
   });
 });
 

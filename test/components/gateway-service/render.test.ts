@@ -7,17 +7,18 @@ import { installSpec, renderConfig, renderEnv, renderSeedFacts, renderSeedScript
 import { restartIfEnabledScript } from "../../../src/remote/systemd";
 import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
-import { otlpSignalEndpoints } from "../../../src/topology";
 import { FakeHost, fakeHost } from "../../support/fake-host";
 
 const defaults = gatewayOptionsSchema.parse({});
+/** Each signal at its store on the observability host, as the registry derives them from the listeners. */
+const otlpSignals = { traces: "http://10.0.0.2:4318/v1/traces", metrics: "http://10.0.0.2:4319/v1/metrics", logs: "http://10.0.0.2:3100/otlp/v1/logs" };
 
 describe("gateway rendering (golden files)", () => {
   it("renders the hardened unit", async () => {
     await expect(renderUnit(defaults)).toMatchFileSnapshot("golden/openclaw-gateway.service");
   });
   it("renders openclaw.json, each OTLP signal to its store", async () => {
-    const peers = { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals: otlpSignalEndpoints("10.0.0.2") };
+    const peers = { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals };
     const cfg = renderConfig(gatewayOptionsSchema.parse({ allowedOrigins: ["https://claw.example.com"] }), peers);
     expect(JSON.parse(cfg).gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
     await expect(cfg).toMatchFileSnapshot("golden/openclaw.json");
@@ -37,7 +38,6 @@ describe("gateway rendering (golden files)", () => {
     expect(JSON.parse(renderConfig(s))).not.toHaveProperty("diagnostics");
   });
   it("gives diagnostics-otel one URL per signal, each ending in /v1/<signal> so it is used as it is", () => {
-    const otlpSignals = otlpSignalEndpoints("10.0.0.2");
     const otel = JSON.parse(renderConfig(defaults, { otlpEndpoint: "http://10.0.0.2:4318", otlpSignals })).diagnostics.otel;
     expect([otel.tracesEndpoint, otel.metricsEndpoint, otel.logsEndpoint]).toEqual([
       "http://10.0.0.2:4318/v1/traces",

@@ -6,10 +6,11 @@ const messages = (raw: unknown) => (otelCollectorOptionsSchema.safeParse(raw).er
 const args = { listenAddress: "10.0.0.2", otlpHttpPort: 4319, remoteWriteUrl: "http://10.0.0.2:9090/api/v1/write" };
 
 describe("OpenTelemetry Collector options", () => {
-  it("default to the 0.162.0 contrib release, its own metrics on 8888, health on 13133, 256M", () => {
+  it("default to the 0.162.0 contrib release, OTLP/HTTP on 4319, its own metrics on 8888, health on 13133, 256M", () => {
     expect(otelCollectorOptionsSchema.parse({})).toEqual({
       version: "0.162.0",
       releaseUrl: "https://github.com/open-telemetry/opentelemetry-collector-releases/releases/download",
+      otlpHttpPort: 4319,
       metricsPort: 8888,
       healthPort: 13133,
       memoryMax: "256M",

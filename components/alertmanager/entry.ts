@@ -1,0 +1,43 @@
+// Alertmanager's entry: Prometheus's alerts to a webhook and/or email, on the observability host.
+import { z } from "zod";
+import { component, httpAt, tcp } from "../../src/registry/types";
+import { Alertmanager } from ".";
+import { PATHS } from "./render";
+import { alertmanagerOptionsSchema, requiredSecrets } from "./schema";
+
+const receivers = (options: { webhook?: unknown; email?: unknown }) =>
+  [options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ");
+
+export const alertmanager = component({
+  key: "alertmanager",
+  schema: alertmanagerOptionsSchema.prefault({}),
+  on: ["observability"],
+  secrets: {
+    /** Bearer token for alertmanager.webhook (with bearerToken: true). */
+    alertmanagerWebhookToken: z.string().min(1).optional(),
+    /** SMTP AUTH password for alertmanager.email (with a username). */
+    alertmanagerSmtpPassword: z.string().min(1).optional(),
+  },
+  secretPaths: ({ options }) =>
+    requiredSecrets(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  build: (ctx) =>
+    new Alertmanager(
+      `${ctx.host}-alertmanager`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        secrets: ctx.secrets.apply((s) => ({ webhookToken: s.alertmanagerWebhookToken, smtpPassword: s.alertmanagerSmtpPassword })),
+      },
+      ctx.opts,
+    ),
+  // Prometheus sends alerts here; the operator opens the UI through a tunnel.
+  listeners: ({ options }) => [tcp("http", "alertmanager.port", options.port, "private", ["observability host", "operator"])],
+  units: ({ options, own }) => [
+    {
+      unit: PATHS.unit,
+      reach: `${httpAt(own("http"))} -> ${receivers(options) || "no receiver (alertmanager.webhook / .email)"}`,
+    },
+  ],
+  scrape: () => [{ job: "alertmanager", listener: "http" }],
+});

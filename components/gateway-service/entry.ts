@@ -1,0 +1,80 @@
+// The gateway's entry: OpenClaw on the gateway hosts, its peers (OTLP per signal, PostgreSQL)
+// read from the listeners of the components that receive them.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { component, HostContext, httpAt, tcp } from "../../src/registry/types";
+import { gatewayDatabaseUrl } from "../../src/stacks";
+import { OtlpSignalEndpoints } from "../../src/topology";
+import { tunnel } from "../cloudflare-tunnel/entry";
+import { lokiOtlpLogsUrl } from "../loki/entry";
+import { node } from "../node-runtime/entry";
+import { collectorMetricsUrl } from "../otel-collector/entry";
+import { stateBackup } from "../restic/entry";
+import { tempoTracesUrl } from "../tempo/entry";
+import { GatewayService } from ".";
+import { lookUpRelease } from "./engines";
+import { PATHS } from "./render";
+import { gatewayOptionsSchema, gatewayTokenSchema } from "./schema";
+
+/** Each OTLP signal at the receiver that keeps it, when the topology has all three. */
+function otlpSignals({ listener }: Pick<HostContext, "listener">): OtlpSignalEndpoints | undefined {
+  const traces = listener("tempo", "otlp-http");
+  const metrics = listener("otelCollector", "otlp-http");
+  const logs = listener("loki", "http");
+  return traces && metrics && logs
+    ? { traces: tempoTracesUrl(traces), metrics: collectorMetricsUrl(metrics), logs: lokiOtlpLogsUrl(logs) }
+    : undefined;
+}
+
+export const gateway = component({
+  key: "gateway",
+  schema: gatewayOptionsSchema.prefault({}),
+  on: ["gateway"],
+  secrets: {
+    /** The gateway's auth token, by the gateway's own rule. */
+    gatewayToken: gatewayTokenSchema,
+    /** Extra secret variables for gateway.env, e.g. provider API keys. */
+    gatewayEnv: z.record(z.string(), z.string()).default({}),
+  },
+  preflight: async ({ options, config }) => {
+    const registry = config.sources.npmRegistry;
+    const release = await lookUpRelease(registry, options.version);
+    if (release === "missing")
+      return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
+    if (release !== "published")
+      return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
+    return [];
+  },
+  build: (ctx) => {
+    const publicUrl = ctx.built(tunnel)?.publicUrl;
+    const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.listener("postgres", "postgresql")?.ip);
+    const backups = ctx.built(stateBackup);
+    const traces = ctx.listener("tempo", "otlp-http");
+    return new GatewayService(
+      `${ctx.host}-gateway`,
+      {
+        connection: ctx.connection,
+        runtime: ctx.need(node),
+        registry: ctx.config.sources.npmRegistry,
+        ...ctx.options,
+        peers: { otlpEndpoint: traces && httpAt(traces), otlpSignals: otlpSignals(ctx), extraOrigins: publicUrl ? [publicUrl] : [] },
+        secrets: pulumi.all([ctx.secrets, databaseUrl]).apply(([s, url]) => ({
+          token: s.gatewayToken,
+          env: { ...s.gatewayEnv, ...(url ? { DATABASE_URL: url } : {}) },
+        })),
+        seed: backups?.restore,
+        beforeInstall: backups ? [backups.beforeUpgrade] : [],
+      },
+      ctx.opts,
+    );
+  },
+  outputs: (gw) => ({ gatewayHealthUrl: gw.healthUrl, gatewayVersion: gw.version }),
+  // bind lan: every address, so the operator reaches it without a tunnel; cloudflared and the probe connect on this host.
+  listeners: ({ options }) => [
+    tcp("http", "gateway.port", options.port, options.bind === "lan" ? "all" : "loopback", ["this host", "operator"]),
+  ],
+  units: ({ own, address }) => {
+    const http = own("http");
+    return [{ unit: PATHS.unit, reach: `http://${http.address === "all" ? address : http.ip}:${http.port} (token auth)` }];
+  },
+});

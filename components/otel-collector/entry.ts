@@ -1,0 +1,44 @@
+// The OpenTelemetry Collector's entry: the gateway's OTLP metrics, written to Prometheus on the same host.
+import { requiredSha256, sha256Problems } from "../../src/releases";
+import { component, HostListener, httpAt, tcp } from "../../src/registry/types";
+import { OtelCollector } from ".";
+import { assetName, PATHS } from "./render";
+import { otelCollectorOptionsSchema } from "./schema";
+
+/** Where OTLP/HTTP metrics go, at the collector's otlp-http listener. */
+export const collectorMetricsUrl = (otlpHttp: HostListener) => httpAt(otlpHttp, "/v1/metrics");
+
+const download = (options: { releaseUrl: string; version: string; asset?: string }) => ({ ...options, asset: assetName(options) });
+
+export const otelCollector = component({
+  key: "otelCollector",
+  schema: otelCollectorOptionsSchema.prefault({}),
+  on: ["observability"],
+  preflight: async ({ options }) => sha256Problems("otelCollector", options, download(options)),
+  build: (ctx) =>
+    new OtelCollector(
+      `${ctx.host}-otel-collector`,
+      {
+        connection: ctx.connection,
+        listenAddress: ctx.privateAddress,
+        ...ctx.options,
+        remoteWriteUrl: httpAt(ctx.peer("prometheus", "http"), "/api/v1/write"),
+        sha256: requiredSha256("otelCollector", ctx.options, download(ctx.options)),
+      },
+      ctx.opts,
+    ),
+  outputs: (c) => ({ otlpMetricsUrl: c.otlpHttpUrl }),
+  listeners: ({ options }) => [
+    tcp("otlp-http", "otelCollector.otlpHttpPort", options.otlpHttpPort, "private", [{ role: "gateway" }]),
+    tcp("metrics", "otelCollector.metricsPort", options.metricsPort, "private", ["observability host"]),
+    // The deploy's health wait runs on the host.
+    tcp("health", "otelCollector.healthPort", options.healthPort, "loopback", ["this host"]),
+  ],
+  units: ({ own }) => [
+    {
+      unit: PATHS.unit,
+      reach: `OTLP metrics ${collectorMetricsUrl(own("otlp-http"))} (to Prometheus); own metrics ${httpAt(own("metrics"), "/metrics")}`,
+    },
+  ],
+  scrape: () => [{ job: "otel-collector", listener: "metrics" }],
+});

@@ -1,0 +1,32 @@
+// Prometheus's entry: every host's scrape jobs, the alert rules, the collector's remote write.
+import { component, httpAt, tcp } from "../../src/registry/types";
+import { otelCollector } from "../otel-collector/entry";
+import { Prometheus } from ".";
+import { PATHS } from "./render";
+import { prometheusOptionsSchema } from "./schema";
+
+export const prometheus = component({
+  key: "prometheus",
+  schema: prometheusOptionsSchema.prefault({}),
+  on: ["observability"],
+  build: (ctx) => {
+    const alertmanager = ctx.listener("alertmanager", "http");
+    return new Prometheus(
+      `${ctx.host}-prometheus`,
+      {
+        connection: ctx.connection,
+        ...ctx.options,
+        listenAddress: ctx.privateAddress,
+        jobs: ctx.scrapeJobs(),
+        alertmanagers: alertmanager ? [`${alertmanager.ip}:${alertmanager.port}`] : [],
+        remoteWriteReceiver: ctx.built(otelCollector) !== undefined,
+      },
+      ctx.opts,
+    );
+  },
+  outputs: (p) => ({ prometheusUrl: p.url }),
+  // Grafana and the collector's remote write on the same host; the operator through a tunnel.
+  listeners: ({ options }) => [tcp("http", "prometheus.port", options.port, "private", ["observability host", "operator"])],
+  units: ({ own }) => [{ unit: PATHS.unit, reach: `${httpAt(own("http"))} (UI and API)` }],
+  scrape: () => [{ job: "prometheus", listener: "http" }],
+});

@@ -1,0 +1,27 @@
+// Each component's options in the sandbox stacks: what the sandbox cannot reach that production
+// does (GitHub, Grafana's and Cloudflare's repositories, PGDG), replaced by its own mirrors or
+// switched off. Keyed by registry entry; written over what the stack file already sets.
+import { z } from "zod";
+import type { ComponentShape } from "../src/registry";
+import { Sandbox } from "./contract";
+
+type SandboxOptions = { [K in keyof ComponentShape]?: (sandbox: Sandbox) => NonNullable<z.input<ComponentShape[K]>> };
+
+export const SANDBOX_OPTIONS: SandboxOptions = {
+  // Grafana's apt repository is out of the sandbox's reach: the release from its mirror.
+  logs: ({ contract }) => ({ from: "archive", version: contract.promtail.version, sha256: contract.promtail.sha256 }),
+  // GitHub is out of the sandbox's reach: the releases toolchain/build.sh built, from its mirror.
+  loki: ({ contract }) => ({ ...contract.loki }),
+  tempo: ({ contract }) => ({ ...contract.tempo }),
+  otelCollector: ({ contract }) => ({ ...contract["otelcol-contrib"] }),
+  // Debian 13 has PostgreSQL 17 and pgvector; PGDG is out of the sandbox's reach.
+  postgres: () => ({ source: "distribution" }),
+  // The one release the sandbox's dist mirror serves.
+  node: ({ versions }) => ({ major: Number(versions.node.split(".")[0]), version: versions.node }),
+  // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
+  cloudflared: () => ({ run: false }),
+  // Listen on the bridge too, so /health answers from the machine running the sandbox.
+  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw }),
+  // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
+  grafana: () => ({ run: false }),
+};
