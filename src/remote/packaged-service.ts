@@ -3,7 +3,10 @@
 // -blackbox-exporter, -postgres-exporter). The unit stays as shipped:
 //   hold (masked: the package would start it on every address the moment it is installed)
 //   -> package -> [the component's own checked files] -> ARGS (checked by the installed
-//   binary parsing them; unmask, enable) -> hardened drop-in (restart on any change, wait).
+//   binary parsing them) -> hardened drop-in (unmask, enable, restart on any change, wait).
+// The drop-in step is the one that starts the service, so it is the one that unmasks it: when
+// the package was removed by hand, its removal script masks the unit and the hold masks it
+// again before the reinstall, and the ARGS file, unchanged, has nothing to do.
 // Destroy removes the drop-in, stops and disables the service and restores Debian's
 // defaults file; the package stays installed (removing it is the operator's call).
 import * as pulumi from "@pulumi/pulumi";
@@ -12,7 +15,7 @@ import { checkedFile, CheckedFileSpec } from "./checked-file";
 import { RemoteCommand } from "./command";
 import { digest } from "./file";
 import { HttpHealthCheck } from "./health";
-import { script, sh } from "./shell";
+import { sh } from "./shell";
 import { Connection } from "./ssh";
 import { systemdDropIn } from "./systemd";
 import { UnitSpec } from "./unit-file";
@@ -54,7 +57,6 @@ export function argsFileSpec(p: PackagedServicePaths, flags: string[]): CheckedF
     checkerName: `${p.binary} --help`,
     // Its complaint (stderr) is what the checker prints; the usage text (stdout) is not.
     checker: `${sh(p.binary)} ${flags.map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
-    apply: script(`systemctl unmask --quiet ${sh(p.unit)}`, `systemctl enable --quiet ${sh(p.unit)}`),
   };
 }
 

@@ -69,7 +69,7 @@ describe("NodeExporter", () => {
     expect(await value(dropIn.stdin)).toBe(renderDropIn(s));
     expect(await value(dropIn.triggers)).toEqual([await value(digest(renderDefaults(s)))]);
     const create = await value<string>(dropIn.create);
-    expect(create).toBe(dropInScripts({ unit: "prometheus-node-exporter.service", name: "10-openclaw", healthCheck: { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" } }).create);
+    expect(create).toBe(dropInScripts({ unit: "prometheus-node-exporter.service", name: "10-openclaw", reads: ["/etc/default/prometheus-node-exporter"], healthCheck: { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" } }).create);
     expect(create).toContain("curl -fsS --max-time 2 'http://10.0.0.1:9100/metrics'");
     expect(create).toContain("grep -Eq '^node_exporter_build_info\\{'");
   });
