@@ -3,13 +3,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NodeExporter } from "../../../components/node-exporter";
-import { argsFileSpec, renderArgsDelete, renderDefaults, renderDropIn, renderHoldScript } from "../../../components/node-exporter/render";
+import { PATHS, renderDropIn, renderFlags, STOCK_DEFAULTS } from "../../../components/node-exporter/render";
+import { argsFileSpec, renderArgsDelete, renderDefaults as defaultsFile, renderHoldScript } from "../../../src/remote/packaged-service";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
 import { digest } from "../../../src/remote/file";
 import { dropInScripts } from "../../../src/remote/systemd";
 import { HOST_KEY_1 } from "../../fixtures/config";
 import { recorder, value } from "../../support/mocks";
+
+const renderDefaults = (s: Parameters<typeof renderFlags>[0]) => defaultsFile(PATHS, renderFlags(s));
 
 const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
@@ -43,7 +46,7 @@ describe("NodeExporter", () => {
 
   it("holds the unit, then installs Debian's package without recommends (no textfile timers)", async () => {
     const { find } = deploy();
-    expect(await value(find("vps1-node-exporter-hold").props.create)).toBe(renderHoldScript());
+    expect(await value(find("vps1-node-exporter-hold").props.create)).toBe(renderHoldScript(PATHS));
     expect(find("vps1-node-exporter-hold").props.delete).toBeUndefined();
     const install = await value<string>(find("vps1-node-exporter-package").props.create);
     expect(install).toContain("for spec in 'prometheus-node-exporter'; do");
@@ -55,8 +58,8 @@ describe("NodeExporter", () => {
     const { find } = deploy({ disableCollectors: ["zfs"] });
     const args = find("vps1-node-exporter-args").props;
     expect(await value(args.label)).toBe("write /etc/default/prometheus-node-exporter (checked by /usr/bin/prometheus-node-exporter --help)");
-    expect(await value(args.create)).toBe(checkedFileScript(argsFileSpec(s)));
-    expect(await value(args.delete)).toBe(renderArgsDelete());
+    expect(await value(args.create)).toBe(checkedFileScript(argsFileSpec(PATHS, renderFlags(s))));
+    expect(await value(args.delete)).toBe(renderArgsDelete(PATHS, STOCK_DEFAULTS));
     expect(await value(args.stdin)).toBe(renderDefaults(s));
     expect(await value<string>(args.stdin)).toContain('ARGS="--web.listen-address=10.0.0.1:9100 --no-collector.zfs"\n');
   });

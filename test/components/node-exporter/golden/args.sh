@@ -45,5 +45,3 @@ else
   changed=yes
   echo "wrote $dest (/usr/bin/prometheus-node-exporter --help: ok)"
 fi
-systemctl unmask --quiet 'prometheus-node-exporter.service'
-systemctl enable --quiet 'prometheus-node-exporter.service'
