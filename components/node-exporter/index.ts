@@ -9,7 +9,7 @@
 // Destroy removes the drop-in, then stops and disables the service and restores Debian's
 // defaults file; the package stays installed.
 import * as pulumi from "@pulumi/pulumi";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
 import { dropInSpec, healthCheck, metricsUrl, PATHS, renderFlags, STOCK_DEFAULTS } from "./render";
@@ -31,19 +31,10 @@ export class NodeExporter extends pulumi.ComponentResource {
     super("openclaw:observability:NodeExporter", name, {}, opts);
     const { connection, ...options } = args;
     const s = parseOrThrow(nodeExporterArgsSchema, options, `NodeExporter ${name}: `);
-    const pkg = holdAndInstall(name, connection, PATHS, this);
-    const dropIn = argsAndDropIn(
+    const dropIn = packagedService(
       name,
-      {
-        connection,
-        paths: PATHS,
-        flags: renderFlags(s),
-        stockDefaults: STOCK_DEFAULTS,
-        dropIn: dropInSpec(s),
-        files: [],
-        healthCheck: healthCheck(s),
-      },
-      { parent: this, dependsOn: [pkg] },
+      { connection, paths: PATHS, flags: renderFlags(s), stockDefaults: STOCK_DEFAULTS, dropIn: dropInSpec(s), healthCheck: healthCheck(s) },
+      this,
     );
 
     this.metricsUrl = dropIn.id.apply(() => metricsUrl(s));

@@ -45,7 +45,7 @@ describe("Prometheus", () => {
     expect(await value(find("vps2-prometheus-config").props.stdin)).toBe(renderConfig(s));
     expect(await value(find("vps2-prometheus-args").props.stdin)).toBe(renderDefaults(PATHS, renderFlags(s)));
     const triggers = await value(find("vps2-prometheus-drop-in").props.triggers);
-    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderConfig(s)), digest(renderRules(s))].map((d) => value(d))));
+    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderRules(s)), digest(renderConfig(s))].map((d) => value(d))));
     expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain("curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'");
   });
 
