@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Directive, hardening } from "../../src/hardening";
 import { HttpHealthCheck } from "../../src/remote/health";
-import { MANAGED_HEADER, renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { NodeExporterSettings } from "./schema";
 
 /** What Debian's package (prometheus-node-exporter, Debian 12 and 13) ships, and our drop-in. */
@@ -61,10 +62,7 @@ export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", 
 
 /** The drop-in: network-online ordering, calm restarts, allowFrom, and the hardening. */
 export function dropInSpec(s: NodeExporterSettings): UnitSpec {
-  const service: UnitLine[] = [
-    { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
-    ["RestartSec", "5"],
-  ];
+  const service: UnitLine[] = [];
   const allow = allowList(s);
   if (allow !== null) service.push({ comment: "Only these peers, and the host itself, may connect." }, ["IPAddressDeny", "any"], ["IPAddressAllow", allow]);
   if (s.hardening) {
@@ -74,22 +72,7 @@ export function dropInSpec(s: NodeExporterSettings): UnitSpec {
         "it (components/node-exporter/render.ts says where and why).",
     });
   }
-  return {
-    header: [
-      MANAGED_HEADER,
-      `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`,
-      `Its arguments (listen address, collectors) are ARGS in ${PATHS.defaults}.`,
-    ],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: service,
-    },
-    hardening: s.hardening ? exporterHardening() : [],
-  };
+  return packagedDropIn(PATHS, { argsHold: "listen address, collectors", service, hardening: s.hardening ? exporterHardening() : [] });
 }
 
 export function renderDropIn(s: NodeExporterSettings): string {

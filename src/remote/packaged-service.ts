@@ -19,7 +19,8 @@ import { HttpHealthCheck } from "./health";
 import { sh } from "./shell";
 import { Connection } from "./ssh";
 import { systemdDropIn } from "./systemd";
-import { UnitSpec } from "./unit-file";
+import { MANAGED_HEADER, UnitLine, UnitSpec } from "./unit-file";
+import { Directive } from "../hardening";
 import { template } from "../template";
 
 export interface PackagedServicePaths {
@@ -58,6 +59,38 @@ export function argsFileSpec(p: PackagedServicePaths, flags: string[]): CheckedF
     checkerName: `${p.binary} --help`,
     // Its complaint (stderr) is what the checker prints; the usage text (stdout) is not.
     checker: `${sh(p.binary)} ${flags.map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
+  };
+}
+
+export interface PackagedDropIn {
+  /** What ARGS holds, for the header: "listen address, collectors". */
+  argsHold?: string;
+  /** The component's own [Service] lines, after the calm restarts. */
+  service?: UnitLine[];
+  hardening: Directive[];
+}
+
+/** Our drop-in: network-online ordering, calm restarts, then the component's own [Service] lines and hardening. */
+export function packagedDropIn(p: PackagedServicePaths, d: PackagedDropIn): UnitSpec {
+  return {
+    header: [
+      MANAGED_HEADER,
+      `On top of Debian's ${p.unit}, which stays as the package ships it.`,
+      `Its arguments${d.argsHold ? ` (${d.argsHold})` : ""} are ARGS in ${p.defaults}.`,
+    ],
+    sections: {
+      Unit: [
+        { comment: "It binds the host's private address, which may come up after network.target." },
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target"],
+      ],
+      Service: [
+        { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
+        ["RestartSec", "5"],
+        ...(d.service ?? []),
+      ],
+    },
+    hardening: d.hardening,
   };
 }
 
