@@ -88,7 +88,10 @@ export function healthCheck(s: AlertmanagerSettings): HttpHealthCheck {
 export function dropInSpec(s: AlertmanagerSettings): UnitSpec {
   return packagedDropIn(PATHS, {
     service: s.hardening
-      ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); its silences and notification log are its one writable path." }, ["ReadWritePaths", PATHS.stateDir]]
+      ? [
+          { comment: "Sandboxing: the shared policy (src/hardening.ts); its silences and notification log are its one writable path." },
+          ["ReadWritePaths", PATHS.stateDir],
+        ]
       : [],
     hardening: s.hardening ? hardening() : [],
   });

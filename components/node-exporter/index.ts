@@ -33,7 +33,14 @@ export class NodeExporter extends pulumi.ComponentResource {
     const s = parseOrThrow(nodeExporterArgsSchema, options, `NodeExporter ${name}: `);
     const dropIn = packagedService(
       name,
-      { connection, paths: PATHS, flags: renderFlags(s), stockDefaults: STOCK_DEFAULTS, dropIn: dropInSpec(s), healthCheck: healthCheck(s) },
+      {
+        connection,
+        paths: PATHS,
+        flags: renderFlags(s),
+        stockDefaults: STOCK_DEFAULTS,
+        dropIn: dropInSpec(s),
+        healthCheck: healthCheck(s),
+      },
       this,
     );
 

@@ -50,7 +50,9 @@ export class PostgresExporter extends pulumi.ComponentResource {
         flags: renderFlags(s),
         stockDefaults: STOCK_DEFAULTS,
         dropIn: dropInSpec(s),
-        files: [{ step: "password", content: secret, plain: { path: PATHS.passwordFile, owner: "root", group: "prometheus", mode: "0640" } }],
+        files: [
+          { step: "password", content: secret, plain: { path: PATHS.passwordFile, owner: "root", group: "prometheus", mode: "0640" } },
+        ],
         after: [role],
         healthCheck: healthCheck(s),
       },

@@ -105,7 +105,9 @@ export function configFileSpec(): CheckedFileSpec {
 export function dropInSpec(s: PrometheusSettings): UnitSpec {
   return packagedDropIn(PATHS, {
     argsHold: "listen address, retention, OTLP receiver",
-    service: s.hardening ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir]] : [],
+    service: s.hardening
+      ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir]]
+      : [],
     hardening: s.hardening ? hardening() : [],
   });
 }

@@ -95,7 +95,12 @@ export function packagedDropIn(p: PackagedServicePaths, d: PackagedDropIn): Unit
 }
 
 /** Hold, then the package. Returns the package step: the component's files follow it. */
-function holdAndInstall(name: string, connection: pulumi.Input<Connection>, p: PackagedServicePaths, parent: pulumi.Resource): RemoteCommand {
+function holdAndInstall(
+  name: string,
+  connection: pulumi.Input<Connection>,
+  p: PackagedServicePaths,
+  parent: pulumi.Resource,
+): RemoteCommand {
   const hold = new RemoteCommand(
     `${name}-hold`,
     {

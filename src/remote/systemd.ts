@@ -67,7 +67,10 @@ function recordStartScript(unit: string, reads: string[], started: string): stri
   return [
     ...READ_DIGEST,
     `install -d -m 0755 ${sh(started)}`,
-    `{ systemctl show -p InvocationID --value ${sh(unit)}; for f in ${reads.map(sh).join(" ")}; do read_digest "$f"; done; } > ${sh(record)}`,
+    `{`,
+    `  systemctl show -p InvocationID --value ${sh(unit)}`,
+    `  for f in ${reads.map(sh).join(" ")}; do read_digest "$f"; done`,
+    `} > ${sh(record)}`,
   ];
 }
 
@@ -78,7 +81,12 @@ function recordStartScript(unit: string, reads: string[], started: string): stri
 function unmaskScript(unit: string): string[] {
   const u = sh(unit);
   // masked-runtime: `systemctl mask --runtime`, which also covers a unit of ours in /etc.
-  return [`case "$(systemctl is-enabled ${u} 2>/dev/null || true)" in masked*)`, `  systemctl unmask --quiet ${u}`, `  echo "unmasked ${unit}" ;;`, `esac`];
+  return [
+    `case "$(systemctl is-enabled ${u} 2>/dev/null || true)" in masked*)`,
+    `  systemctl unmask --quiet ${u}`,
+    `  echo "unmasked ${unit}" ;;`,
+    `esac`,
+  ];
 }
 
 /**

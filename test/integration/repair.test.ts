@@ -29,7 +29,8 @@ function startsSince(host: string, unit: string, since: string): number {
 }
 
 /** Enabled and active state of a unit, e.g. "enabled active". */
-const unitState = (host: string, unit: string) => must(host, `echo "$(systemctl is-enabled ${unit} || true) $(systemctl is-active ${unit} || true)"`);
+const unitState = (host: string, unit: string) =>
+  must(host, `echo "$(systemctl is-enabled ${unit} || true) $(systemctl is-active ${unit} || true)"`);
 
 /** Content digest, mode and owner of files. */
 const fileState = (host: string, files: string[]) => must(host, `sha256sum ${files.join(" ")} && stat -c '%n %a %U:%G' ${files.join(" ")}`);

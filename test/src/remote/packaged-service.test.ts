@@ -21,7 +21,8 @@ const PATHS: PackagedServicePaths = {
 const health = { url: "http://10.0.0.2:9999/metrics", expect: "^demo_up 1", unit: PATHS.unit };
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps2", false);
+  const mocks = { newResource: (a: pulumi.runtime.MockResourceArgs) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) };
+  pulumi.runtime.setMocks(mocks, "openclaw-infra", "vps2", false);
 });
 
 /** A component for the factory's steps to hang under, and an extra step for `after`. */
@@ -66,7 +67,8 @@ describe("packagedService", () => {
   it("writes a plain file with its owner and mode, a checked one through its checker", async () => {
     const { find } = deploy();
     expect(await value(find("demo-token").props.create)).toBe(writeFileScript("/etc/demo/token", "root", "prometheus", "0640"));
-    expect(await value(find("demo-config").props.create)).toBe(checkedFileScript({ path: "/etc/demo/demo.yml", checker: "true", checkerName: "demo --check" }));
+    const checked = checkedFileScript({ path: "/etc/demo/demo.yml", checker: "true", checkerName: "demo --check" });
+    expect(await value(find("demo-config").props.create)).toBe(checked);
   });
 
   it("the drop-in reads ARGS and every file, restarts when any of them changes, and is the step that unmasks and starts", async () => {
@@ -82,9 +84,12 @@ describe("packagedService", () => {
   });
 
   it("renders the shared drop-in: network-online ordering, calm restarts, then the component's lines", () => {
-    const text = renderUnitFile(packagedDropIn(PATHS, { argsHold: "listen address", service: [["Environment", "A=1"]], hardening: [["NoNewPrivileges", "yes"]] }));
+    const spec = packagedDropIn(PATHS, { argsHold: "listen address", service: [["Environment", "A=1"]], hardening: [["NoNewPrivileges", "yes"]] });
+    const text = renderUnitFile(spec);
     expect(text).toContain(`# Its arguments (listen address) are ARGS in ${PATHS.defaults}.\n`);
-    expect(text).toContain("[Unit]\n# It binds the host's private address, which may come up after network.target.\nWants=network-online.target\nAfter=network-online.target\n");
+    expect(text).toContain(
+      "[Unit]\n# It binds the host's private address, which may come up after network.target.\nWants=network-online.target\nAfter=network-online.target\n",
+    );
     expect(text).toMatch(/\[Service\]\n# A failed bind .*\nRestartSec=5\nEnvironment=A=1\nNoNewPrivileges=yes\n$/);
   });
 });
