@@ -6,7 +6,7 @@ import { NodeExporter } from "../../../components/node-exporter";
 import { PATHS, renderDropIn, renderFlags, STOCK_DEFAULTS } from "../../../components/node-exporter/render";
 import { argsFileSpec, renderArgsDelete, renderDefaults as defaultsFile, renderHoldScript } from "../../../src/remote/packaged-service";
 import { checkedFileScript } from "../../../src/remote/checked-file";
-import { nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
+import { NodeExporterArgsOptions, nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
 import { digest } from "../../../src/remote/file";
 import { dropInScripts } from "../../../src/remote/systemd";
 import { HOST_KEY_1 } from "../../fixtures/config";
@@ -20,9 +20,9 @@ beforeAll(() => {
   pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
 });
 
-function deploy(options: Record<string, unknown> = {}) {
+function deploy(options: Partial<NodeExporterArgsOptions> = {}) {
   const { recorded, find, opts } = recorder();
-  const exporter = new NodeExporter("vps1-node-exporter", { connection, listenAddress: "10.0.0.1", ...options } as any, opts);
+  const exporter = new NodeExporter("vps1-node-exporter", { connection, listenAddress: "10.0.0.1", ...options }, opts);
   return { exporter, recorded, find };
 }
 
@@ -78,7 +78,7 @@ describe("NodeExporter", () => {
   });
 
   it("a different port or collector list changes the restart trigger; the same options do not", async () => {
-    const trigger = async (o: Record<string, unknown>) => value(deploy(o).find("vps1-node-exporter-drop-in").props.triggers);
+    const trigger = async (o: Partial<NodeExporterArgsOptions>) => value(deploy(o).find("vps1-node-exporter-drop-in").props.triggers);
     expect(await trigger({})).toEqual(await trigger({}));
     expect(await trigger({ port: 9101 })).not.toEqual(await trigger({}));
     expect(await trigger({ disableCollectors: ["zfs"] })).not.toEqual(await trigger({}));
