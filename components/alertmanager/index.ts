@@ -4,9 +4,7 @@
 // root:prometheus, secret content on stdin) -> alertmanager.yml (amtool check-config) ->
 // ARGS -> hardened drop-in (restart on any change, wait for /-/ready).
 import * as pulumi from "@pulumi/pulumi";
-import { checkedFile } from "../../src/remote/checked-file";
-import { remoteFile } from "../../src/remote/file";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService, ServiceFile } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
 import { configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, STOCK_DEFAULTS } from "./render";
@@ -29,11 +27,8 @@ export class Alertmanager extends pulumi.ComponentResource {
     super("openclaw:observability:Alertmanager", name, {}, opts);
     const { connection, secrets, ...options } = args;
     const s = parseOrThrow(alertmanagerArgsSchema, options, `Alertmanager ${name}: `);
-    const parent = { parent: this };
-    const pkg = holdAndInstall(name, connection, PATHS, this);
-
-    const credentials = requiredSecrets(s).map((key) => {
-      const file = key === "webhookToken" ? PATHS.webhookToken : PATHS.smtpPassword;
+    const credentials = requiredSecrets(s).map((key): ServiceFile => {
+      const path = key === "webhookToken" ? PATHS.webhookToken : PATHS.smtpPassword;
       const content = pulumi.secret(
         pulumi.output(secrets).apply((all) => {
           const value = all[key];
@@ -41,13 +36,10 @@ export class Alertmanager extends pulumi.ComponentResource {
           return value;
         }),
       );
-      const step = remoteFile(`${name}-${key === "webhookToken" ? "webhook-token" : "smtp-password"}`, { connection, path: file, content, owner: "root", group: "prometheus", mode: "0640" }, { ...parent, dependsOn: [pkg] });
-      return { step, file, content };
+      const step = key === "webhookToken" ? "webhook-token" : "smtp-password";
+      return { step, content, plain: { path, owner: "root", group: "prometheus", mode: "0640" } };
     });
-
-    const config = renderConfig(s);
-    const configFile = checkedFile(`${name}-config`, { connection, ...configFileSpec(), content: config }, { ...parent, dependsOn: [pkg, ...credentials.map((c) => c.step)] });
-    const dropIn = argsAndDropIn(
+    const dropIn = packagedService(
       name,
       {
         connection,
@@ -55,11 +47,12 @@ export class Alertmanager extends pulumi.ComponentResource {
         flags: renderFlags(s),
         stockDefaults: STOCK_DEFAULTS,
         dropIn: dropInSpec(s),
-        // A new credential is read at the next notification; a restart makes it certain.
-        files: [{ path: PATHS.config, content: config }, ...credentials.map((c) => ({ path: c.file, content: c.content }))],
+        // The credentials before the config amtool checks. A new credential is read at the next
+        // notification; a restart makes it certain.
+        files: [...credentials, { step: "config", checked: configFileSpec(), content: renderConfig(s) }],
         healthCheck: healthCheck(s),
       },
-      { ...parent, dependsOn: [configFile] },
+      this,
     );
     this.url = dropIn.id.apply(() => `http://${s.listenAddress}:${s.port}`);
     this.registerOutputs({ url: this.url, unitName: this.unitName });

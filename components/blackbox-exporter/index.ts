@@ -3,8 +3,7 @@
 // gateway's /health on loopback. Steps (src/remote/packaged-service.ts): hold -> package ->
 // blackbox-openclaw.yml (checked with --config.check) -> ARGS -> hardened drop-in.
 import * as pulumi from "@pulumi/pulumi";
-import { checkedFile } from "../../src/remote/checked-file";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
 import { configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, STOCK_DEFAULTS } from "./render";
@@ -25,11 +24,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     super("openclaw:observability:BlackboxExporter", name, {}, opts);
     const { connection, ...options } = args;
     const s = parseOrThrow(blackboxArgsSchema, options, `BlackboxExporter ${name}: `);
-    const parent = { parent: this };
-    const pkg = holdAndInstall(name, connection, PATHS, this);
-    const config = renderConfig(s);
-    const configFile = checkedFile(`${name}-config`, { connection, ...configFileSpec(), content: config }, { ...parent, dependsOn: [pkg] });
-    const dropIn = argsAndDropIn(
+    const dropIn = packagedService(
       name,
       {
         connection,
@@ -37,10 +32,10 @@ export class BlackboxExporter extends pulumi.ComponentResource {
         flags: renderFlags(s),
         stockDefaults: STOCK_DEFAULTS,
         dropIn: dropInSpec(s),
-        files: [{ path: PATHS.config, content: config }],
+        files: [{ step: "config", checked: configFileSpec(), content: renderConfig(s) }],
         healthCheck: healthCheck(s),
       },
-      { ...parent, dependsOn: [configFile] },
+      this,
     );
     this.probeUrl = dropIn.id.apply(() => `http://${s.listenAddress}:${s.port}/probe`);
     this.registerOutputs({ probeUrl: this.probeUrl, unitName: this.unitName });

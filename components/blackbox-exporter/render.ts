@@ -6,7 +6,8 @@ import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { BlackboxSettings } from "./schema";
 
 /** What Debian's package (prometheus-blackbox-exporter) ships, and our files. */
@@ -53,10 +54,7 @@ export function healthCheck(s: BlackboxSettings): HttpHealthCheck {
 }
 
 export function dropInSpec(s: BlackboxSettings): UnitSpec {
-  const service: UnitLine[] = [
-    { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
-    ["RestartSec", "5"],
-  ];
+  const service: UnitLine[] = [];
   if (s.allowFrom.length) {
     service.push(
       { comment: "Only Prometheus asks, and probes reach only this host: /probe names any target." },
@@ -64,19 +62,8 @@ export function dropInSpec(s: BlackboxSettings): UnitSpec {
       ["IPAddressAllow", ["localhost", s.listenAddress, ...s.allowFrom].join(" ")],
     );
   }
-  return {
-    header: [MANAGED_HEADER, `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`, `Its arguments are ARGS in ${PATHS.defaults}.`],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: service,
-    },
-    // The shared policy: HTTP probes need no capability (ICMP ones would need CAP_NET_RAW).
-    hardening: s.hardening ? hardening() : [],
-  };
+  // The shared policy: HTTP probes need no capability (ICMP ones would need CAP_NET_RAW).
+  return packagedDropIn(PATHS, { service, hardening: s.hardening ? hardening() : [] });
 }
 
 export function renderDropIn(s: BlackboxSettings): string {

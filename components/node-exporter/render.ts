@@ -2,12 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Directive, hardening } from "../../src/hardening";
-import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
-import { renderArgsDelete as argsDeleteScript, renderHoldScript as holdScript } from "../../src/remote/packaged-service";
-import { script, sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
-import { template } from "../../src/template";
+import { renderUnitFile, UnitLine, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { NodeExporterSettings } from "./schema";
 
 /** What Debian's package (prometheus-node-exporter, Debian 12 and 13) ships, and our drop-in. */
@@ -60,22 +57,12 @@ export function allowList(s: NodeExporterSettings): string | null {
   return s.allowFrom.length === 0 ? null : ["localhost", s.listenAddress, ...s.allowFrom].join(" ");
 }
 
-const defaultsTemplate = template<{ args: string }>(__dirname, "prometheus-node-exporter.default.hbs");
-
 /** Debian's /etc/default/prometheus-node-exporter as the package ships it (its conffile md5 matches). */
 export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", "stock.default"), "utf8");
 
-/** /etc/default/prometheus-node-exporter. Values are validated (addresses, names): no quoting needed. */
-export function renderDefaults(s: NodeExporterSettings): string {
-  return defaultsTemplate({ args: renderFlags(s).join(" ") });
-}
-
 /** The drop-in: network-online ordering, calm restarts, allowFrom, and the hardening. */
 export function dropInSpec(s: NodeExporterSettings): UnitSpec {
-  const service: UnitLine[] = [
-    { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
-    ["RestartSec", "5"],
-  ];
+  const service: UnitLine[] = [];
   const allow = allowList(s);
   if (allow !== null) service.push({ comment: "Only these peers, and the host itself, may connect." }, ["IPAddressDeny", "any"], ["IPAddressAllow", allow]);
   if (s.hardening) {
@@ -85,49 +72,9 @@ export function dropInSpec(s: NodeExporterSettings): UnitSpec {
         "it (components/node-exporter/render.ts says where and why).",
     });
   }
-  return {
-    header: [
-      MANAGED_HEADER,
-      `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`,
-      `Its arguments (listen address, collectors) are ARGS in ${PATHS.defaults}.`,
-    ],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: service,
-    },
-    hardening: s.hardening ? exporterHardening() : [],
-  };
+  return packagedDropIn(PATHS, { argsHold: "listen address, collectors", service, hardening: s.hardening ? exporterHardening() : [] });
 }
 
 export function renderDropIn(s: NodeExporterSettings): string {
   return renderUnitFile(dropInSpec(s));
-}
-
-/** Runs before the package install: keeps the package from starting it on every address. */
-export function renderHoldScript(): string {
-  return holdScript(PATHS);
-}
-
-/**
- * The defaults file (ARGS) as a checked file: the installed binary parses the arguments first,
- * so an unknown flag or collector changes nothing. Then the unit is enabled again (masked until
- * now by the hold, or disabled by an earlier destroy); the drop-in step that follows restarts it.
- */
-export function argsFileSpec(s: NodeExporterSettings): CheckedFileSpec {
-  return {
-    path: PATHS.defaults,
-    checkerName: `${PATHS.binary} --help`,
-    // Its complaint (stderr) is what the checker prints; the usage text (stdout) is not.
-    checker: `${sh(PATHS.binary)} ${renderFlags(s).map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
-    apply: script(`systemctl unmask --quiet ${sh(PATHS.unit)}`, `systemctl enable --quiet ${sh(PATHS.unit)}`),
-  };
-}
-
-/** Undoes the args step: the service stopped and disabled, Debian's defaults file back. */
-export function renderArgsDelete(): string {
-  return argsDeleteScript(PATHS, STOCK_DEFAULTS);
 }

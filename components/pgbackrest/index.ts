@@ -15,7 +15,7 @@ import { aptPackages } from "../../src/remote/apt";
 import { backupRunMetric } from "../../src/remote/backup-metric";
 import { RemoteCommand } from "../../src/remote/command";
 import { digest, remoteFile } from "../../src/remote/file";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService } from "../../src/remote/packaged-service";
 import { repositoryClient } from "../../src/remote/ssh-access";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
@@ -133,8 +133,7 @@ export class PgBackRest extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [cluster, this.config, ...this.jobs] },
     );
-    const pkg = holdAndInstall(`${name}-exporter`, connection, PATHS.exporter, this);
-    return argsAndDropIn(
+    return packagedService(
       `${name}-exporter`,
       {
         connection,
@@ -142,10 +141,11 @@ export class PgBackRest extends pulumi.ComponentResource {
         flags: exporterFlags(s),
         stockDefaults: EXPORTER_STOCK_DEFAULTS,
         dropIn: exporterDropInSpec(s),
-        files: [{ path: PATHS.config, content: this.configDigest }],
+        alsoReads: [{ path: PATHS.config, content: this.configDigest }],
+        after: [stanza],
         healthCheck: exporterHealthCheck(s),
       },
-      { ...parent, dependsOn: [pkg, stanza] },
+      this,
     );
   }
 }

@@ -6,6 +6,7 @@ import { runMetricDirective } from "../../src/remote/backup-metric";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
 import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { template } from "../../src/template";
 import { PgBackRestSettings } from "./schema";
 
@@ -163,18 +164,7 @@ export function exporterHealthCheck(s: PgBackRestSettings): HttpHealthCheck {
 }
 
 export function exporterDropInSpec(s: PgBackRestSettings): UnitSpec {
-  return {
-    header: [MANAGED_HEADER, `On top of Debian's ${PATHS.exporter.unit}, which stays as the package ships it.`, `Its arguments are ARGS in ${PATHS.exporter.defaults}.`],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: [["RestartSec", "5"]],
-    },
-    hardening: s.hardening ? hardening() : [],
-  };
+  return packagedDropIn(PATHS.exporter, { hardening: s.hardening ? hardening() : [] });
 }
 
 /** Facts of the stanza step: the stanza exists in the repository and the latest check passed. */

@@ -5,8 +5,7 @@
 // (restart, wait for pg_up 1). Destroy leaves the role (dropping it is the DBA's call).
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "../../src/remote/command";
-import { remoteFile } from "../../src/remote/file";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
 import { dropInSpec, healthCheck, PATHS, renderFlags, renderRoleCheck, renderRoleScript, renderRoleSql, STOCK_DEFAULTS } from "./render";
@@ -31,7 +30,6 @@ export class PostgresExporter extends pulumi.ComponentResource {
     const s = parseOrThrow(postgresExporterArgsSchema, options, `PostgresExporter ${name}: `);
     const parent = { parent: this };
     const secret = pulumi.secret(pulumi.output(password));
-    const pkg = holdAndInstall(name, connection, PATHS, this);
     const role = new RemoteCommand(
       `${name}-role`,
       {
@@ -44,12 +42,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: database ? [database] : [] },
     );
-    const passwordFile = remoteFile(
-      `${name}-password`,
-      { connection, path: PATHS.passwordFile, content: secret, owner: "root", group: "prometheus", mode: "0640" },
-      { ...parent, dependsOn: [pkg] },
-    );
-    const dropIn = argsAndDropIn(
+    const dropIn = packagedService(
       name,
       {
         connection,
@@ -57,10 +50,13 @@ export class PostgresExporter extends pulumi.ComponentResource {
         flags: renderFlags(s),
         stockDefaults: STOCK_DEFAULTS,
         dropIn: dropInSpec(s),
-        files: [{ path: PATHS.passwordFile, content: secret }],
+        files: [
+          { step: "password", content: secret, plain: { path: PATHS.passwordFile, owner: "root", group: "prometheus", mode: "0640" } },
+        ],
+        after: [role],
         healthCheck: healthCheck(s),
       },
-      { ...parent, dependsOn: [role, passwordFile] },
+      this,
     );
     this.metricsUrl = dropIn.id.apply(() => `http://${s.listenAddress}:${s.port}/metrics`);
     this.registerOutputs({ metricsUrl: this.metricsUrl, unitName: this.unitName });

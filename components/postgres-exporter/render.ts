@@ -4,7 +4,8 @@ import * as path from "path";
 import { hardening } from "../../src/hardening";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { sqlIdent, sqlLiteral } from "../postgres-native/render";
 import { PostgresExporterSettings } from "./schema";
 
@@ -68,23 +69,13 @@ export function healthCheck(s: PostgresExporterSettings): HttpHealthCheck {
 }
 
 export function dropInSpec(s: PostgresExporterSettings): UnitSpec {
-  return {
-    header: [MANAGED_HEADER, `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`, `Its arguments are ARGS in ${PATHS.defaults}.`],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: [
-        { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
-        ["RestartSec", "5"],
-        { comment: "Where it connects; the password is in the file, not in its environment." },
-        ...connectionEnvironment(s).map(([k, v]): [string, string] => ["Environment", `${k}=${v}`]),
-      ],
-    },
+  return packagedDropIn(PATHS, {
+    service: [
+      { comment: "Where it connects; the password is in the file, not in its environment." },
+      ...connectionEnvironment(s).map(([k, v]): [string, string] => ["Environment", `${k}=${v}`]),
+    ],
     hardening: s.hardening ? hardening() : [],
-  };
+  });
 }
 
 export function renderDropIn(s: PostgresExporterSettings): string {

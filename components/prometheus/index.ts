@@ -6,13 +6,12 @@
 //
 // Steps: hold (the package would start it on every address when installed) -> package ->
 // rules (promtool check rules) -> prometheus.yml (promtool check config, which reads the
-// rules too) -> ARGS (checked by the binary; unmask, enable) -> drop-in (restart, wait for
+// rules too) -> ARGS (checked by the binary) -> drop-in (unmask, enable, restart, wait for
 // /-/ready). A change of any of the three files restarts it.
 // Destroy removes the drop-in, stops and disables the service and restores Debian's
 // defaults file; the package, its data and the config files stay.
 import * as pulumi from "@pulumi/pulumi";
-import { checkedFile } from "../../src/remote/checked-file";
-import { argsAndDropIn, holdAndInstall } from "../../src/remote/packaged-service";
+import { packagedService } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
 import { baseUrl, configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, renderRules, rulesFileSpec, STOCK_DEFAULTS } from "./render";
@@ -33,14 +32,7 @@ export class Prometheus extends pulumi.ComponentResource {
     super("openclaw:observability:Prometheus", name, {}, opts);
     const { connection, ...options } = args;
     const s = parseOrThrow(prometheusArgsSchema, options, `Prometheus ${name}: `);
-    const parent = { parent: this };
-
-    const pkg = holdAndInstall(name, connection, PATHS, this);
-    const rules = renderRules(s);
-    const rulesFile = checkedFile(`${name}-rules`, { connection, ...rulesFileSpec(), content: rules }, { ...parent, dependsOn: [pkg] });
-    const config = renderConfig(s);
-    const configFile = checkedFile(`${name}-config`, { connection, ...configFileSpec(), content: config }, { ...parent, dependsOn: [rulesFile] });
-    const dropIn = argsAndDropIn(
+    const dropIn = packagedService(
       name,
       {
         connection,
@@ -48,13 +40,14 @@ export class Prometheus extends pulumi.ComponentResource {
         flags: renderFlags(s),
         stockDefaults: STOCK_DEFAULTS,
         dropIn: dropInSpec(s),
+        // The rules first: promtool check config reads them too.
         files: [
-          { path: PATHS.config, content: config },
-          { path: PATHS.rules, content: rules },
+          { step: "rules", checked: rulesFileSpec(), content: renderRules(s) },
+          { step: "config", checked: configFileSpec(), content: renderConfig(s) },
         ],
         healthCheck: healthCheck(s),
       },
-      { ...parent, dependsOn: [configFile] },
+      this,
     );
 
     this.url = dropIn.id.apply(() => baseUrl(s));

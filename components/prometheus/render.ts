@@ -6,7 +6,8 @@ import { hardening } from "../../src/hardening";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { sh } from "../../src/remote/shell";
-import { MANAGED_HEADER, renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
+import { packagedDropIn } from "../../src/remote/packaged-service";
 import { rulesFile } from "./rules";
 import { PrometheusSettings } from "./schema";
 
@@ -102,26 +103,13 @@ export function configFileSpec(): CheckedFileSpec {
  * /var/lib/prometheus is the one place it writes (ProtectSystem=strict elsewhere).
  */
 export function dropInSpec(s: PrometheusSettings): UnitSpec {
-  return {
-    header: [
-      MANAGED_HEADER,
-      `On top of Debian's ${PATHS.unit}, which stays as the package ships it.`,
-      `Its arguments (listen address, retention, OTLP receiver) are ARGS in ${PATHS.defaults}.`,
-    ],
-    sections: {
-      Unit: [
-        { comment: "It binds the host's private address, which may come up after network.target." },
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-      Service: [
-        { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
-        ["RestartSec", "5"],
-        ...(s.hardening ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir] as [string, string]] : []),
-      ],
-    },
+  return packagedDropIn(PATHS, {
+    argsHold: "listen address, retention, OTLP receiver",
+    service: s.hardening
+      ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir]]
+      : [],
     hardening: s.hardening ? hardening() : [],
-  };
+  });
 }
 
 export function renderDropIn(s: PrometheusSettings): string {

@@ -5,7 +5,7 @@
 // would refuse. Then `apply` runs (a reload, enabling the unit...), with $changed = yes|no.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "./command";
-import { fileFacts, fileFactsScript, Ownership, writeFileScript } from "./file";
+import { fileFacts, fileFactsScript, ownershipInPlace, Ownership, writeFileScript } from "./file";
 import { Connection } from "./ssh";
 import { script, sh } from "./shell";
 
@@ -57,8 +57,9 @@ export function checkedFileScript(s: CheckedFileSpec): string {
     `cat > "$candidate"`,
     `chmod 0644 "$candidate"`,
     `changed=no`,
-    `if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = ${sh(`${owner}:${group}:${mode.replace(/^0+(?=\d)/, "")}`)} ]; then`,
-    `  echo "unchanged $dest"`,
+    // Same content: only owner and mode are put back, and `apply` sees changed=no (no reload).
+    `if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then`,
+    ...ownershipInPlace(owner, group, mode),
     `else`,
     ...(s.checkInPlace
       ? [

@@ -48,14 +48,29 @@ export function writeFileScript(path: string, owner = "root", group = "root", mo
     `cat > "$tmp"`,
     `chown ${sh(`${owner}:${group}`)} "$tmp"`,
     `chmod ${sh(mode)} "$tmp"`,
-    `if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = ${sh(`${owner}:${group}:${statMode(mode)}`)} ]; then`,
-    `  echo "unchanged $dest"`,
+    `if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then`,
+    ...ownershipInPlace(owner, group, mode),
     `else`,
     `  mv -f "$tmp" "$dest"`,
     `  echo "wrote $dest"`,
     `fi`,
     `)`,
   );
+}
+
+/**
+ * Lines for a "$dest" whose content is already right: owner and mode set in place when they
+ * differ, so its content and mtime stay and a service that reads it is not made stale.
+ */
+export function ownershipInPlace(owner: string, group: string, mode: string): string[] {
+  return [
+    `  if [ "$(stat -c %U:%G:%a "$dest")" = ${sh(`${owner}:${group}:${statMode(mode)}`)} ]; then`,
+    `    echo "unchanged $dest"`,
+    `  else`,
+    `    chown ${sh(`${owner}:${group}`)} "$dest" && chmod ${sh(mode)} "$dest"`,
+    `    echo "set owner and mode of $dest"`,
+    `  fi`,
+  ];
 }
 
 /** Facts of a file: its content against stdin (same/changed/missing), its mode and owner. */

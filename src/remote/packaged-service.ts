@@ -1,21 +1,26 @@
 // A service Debian's package ships with its own unit and an /etc/default file whose ARGS are
 // the whole command line (prometheus, prometheus-node-exporter, -alertmanager,
-// -blackbox-exporter, -postgres-exporter). The unit stays as shipped:
+// -blackbox-exporter, -postgres-exporter, -pgbackrest-exporter), built by one factory,
+// packagedService. The unit stays as shipped:
 //   hold (masked: the package would start it on every address the moment it is installed)
-//   -> package -> [the component's own checked files] -> ARGS (checked by the installed
-//   binary parsing them; unmask, enable) -> hardened drop-in (restart on any change, wait).
+//   -> package -> [the component's own files, checked or plain] -> ARGS (checked by the installed
+//   binary parsing them) -> hardened drop-in (unmask, enable, restart on any change, wait).
+// The drop-in step is the one that starts the service, so it is the one that unmasks it: when
+// the package was removed by hand, its removal script masks the unit and the hold masks it
+// again before the reinstall, and the ARGS file, unchanged, has nothing to do.
 // Destroy removes the drop-in, stops and disables the service and restores Debian's
 // defaults file; the package stays installed (removing it is the operator's call).
 import * as pulumi from "@pulumi/pulumi";
 import { aptPackages } from "./apt";
 import { checkedFile, CheckedFileSpec } from "./checked-file";
 import { RemoteCommand } from "./command";
-import { digest } from "./file";
+import { digest, FileArgs, remoteFile } from "./file";
 import { HttpHealthCheck } from "./health";
-import { script, sh } from "./shell";
+import { sh } from "./shell";
 import { Connection } from "./ssh";
 import { systemdDropIn } from "./systemd";
-import { UnitSpec } from "./unit-file";
+import { MANAGED_HEADER, UnitLine, UnitSpec } from "./unit-file";
+import { Directive } from "../hardening";
 import { template } from "../template";
 
 export interface PackagedServicePaths {
@@ -54,12 +59,48 @@ export function argsFileSpec(p: PackagedServicePaths, flags: string[]): CheckedF
     checkerName: `${p.binary} --help`,
     // Its complaint (stderr) is what the checker prints; the usage text (stdout) is not.
     checker: `${sh(p.binary)} ${flags.map(sh).join(" ")} --help 2>&1 >/dev/null </dev/null`,
-    apply: script(`systemctl unmask --quiet ${sh(p.unit)}`, `systemctl enable --quiet ${sh(p.unit)}`),
+  };
+}
+
+export interface PackagedDropIn {
+  /** What ARGS holds, for the header: "listen address, collectors". */
+  argsHold?: string;
+  /** The component's own [Service] lines, after the calm restarts. */
+  service?: UnitLine[];
+  hardening: Directive[];
+}
+
+/** Our drop-in: network-online ordering, calm restarts, then the component's own [Service] lines and hardening. */
+export function packagedDropIn(p: PackagedServicePaths, d: PackagedDropIn): UnitSpec {
+  return {
+    header: [
+      MANAGED_HEADER,
+      `On top of Debian's ${p.unit}, which stays as the package ships it.`,
+      `Its arguments${d.argsHold ? ` (${d.argsHold})` : ""} are ARGS in ${p.defaults}.`,
+    ],
+    sections: {
+      Unit: [
+        { comment: "It binds the host's private address, which may come up after network.target." },
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target"],
+      ],
+      Service: [
+        { comment: "A failed bind is retried calmly instead of hitting the start limit within a second." },
+        ["RestartSec", "5"],
+        ...(d.service ?? []),
+      ],
+    },
+    hardening: d.hardening,
   };
 }
 
 /** Hold, then the package. Returns the package step: the component's files follow it. */
-export function holdAndInstall(name: string, connection: pulumi.Input<Connection>, p: PackagedServicePaths, parent: pulumi.Resource): RemoteCommand {
+function holdAndInstall(
+  name: string,
+  connection: pulumi.Input<Connection>,
+  p: PackagedServicePaths,
+  parent: pulumi.Resource,
+): RemoteCommand {
   const hold = new RemoteCommand(
     `${name}-hold`,
     {
@@ -75,7 +116,7 @@ export function holdAndInstall(name: string, connection: pulumi.Input<Connection
   return aptPackages(`${name}-package`, { connection, packages: [p.package] }, { parent, dependsOn: [hold] });
 }
 
-export interface ArgsAndDropInArgs {
+interface ArgsAndDropInArgs {
   connection: pulumi.Input<Connection>;
   paths: PackagedServicePaths;
   flags: string[];
@@ -88,7 +129,7 @@ export interface ArgsAndDropInArgs {
 }
 
 /** ARGS, then the drop-in (restart, health wait). Returns the drop-in step. */
-export function argsAndDropIn(name: string, a: ArgsAndDropInArgs, opts: pulumi.CustomResourceOptions): RemoteCommand {
+function argsAndDropIn(name: string, a: ArgsAndDropInArgs, opts: pulumi.CustomResourceOptions): RemoteCommand {
   const defaults = renderDefaults(a.paths, a.flags);
   const argsFile = checkedFile(
     `${name}-args`,
@@ -109,3 +150,40 @@ export function argsAndDropIn(name: string, a: ArgsAndDropInArgs, opts: pulumi.C
     { parent: opts.parent, dependsOn: [argsFile] },
   );
 }
+
+/**
+ * A file of the component's own the service reads, written after the package and before ARGS,
+ * in the order given. `step` names its step (<name>-<step>). Checked by the program when it has
+ * `checked` (a config), written plain otherwise (a credential: secret content on stdin).
+ */
+export type ServiceFile = { step: string; content: pulumi.Input<string> } & (
+  | { checked: CheckedFileSpec }
+  | { plain: Omit<FileArgs, "connection" | "content"> }
+);
+
+export interface PackagedServiceArgs extends Omit<ArgsAndDropInArgs, "files"> {
+  files?: ServiceFile[];
+  /** Files it reads that other steps write, with their content (or its digest): a change restarts it. */
+  alsoReads?: { path: string; content: pulumi.Input<string> }[];
+  /** Steps ARGS and the restart wait for besides the files (a database role, a backup stanza). */
+  after?: pulumi.Resource[];
+}
+
+/**
+ * The whole packaged service, hold -> package -> its files -> ARGS -> drop-in, as children of
+ * `parent`. Returns the drop-in step: done once the service answers its health check.
+ */
+export function packagedService(name: string, a: PackagedServiceArgs, parent: pulumi.Resource): RemoteCommand {
+  const { files = [], alsoReads = [], after = [], ...rest } = a;
+  let previous: pulumi.Resource = holdAndInstall(name, a.connection, a.paths, parent);
+  for (const f of files) {
+    const opts = { parent, dependsOn: [previous] };
+    previous =
+      "checked" in f
+        ? checkedFile(`${name}-${f.step}`, { connection: a.connection, ...f.checked, content: f.content }, opts)
+        : remoteFile(`${name}-${f.step}`, { connection: a.connection, ...f.plain, content: f.content }, opts);
+  }
+  const reads = [...files.map((f) => ({ path: "checked" in f ? f.checked.path : f.plain.path, content: f.content })), ...alsoReads];
+  return argsAndDropIn(name, { ...rest, files: reads }, { parent, dependsOn: [previous, ...after] });
+}
+

@@ -22,6 +22,18 @@ import { renderUnitFile, UnitSpec } from "./unit-file";
 /** Where units and drop-ins of the local administrator live (they override /usr/lib/systemd). */
 export const UNIT_DIR = "/etc/systemd/system";
 
+/**
+ * Where the scripts write and read on a host: `units` as above; `started` holds, per unit, the
+ * invocation our last restart started and the content digest of each file it read then
+ * (under /run: a reboot starts everything afresh and clears it).
+ */
+export interface HostDirs {
+  units: string;
+  started: string;
+}
+
+export const HOST_DIRS: HostDirs = { units: UNIT_DIR, started: "/run/openclaw-infra/started" };
+
 const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9@._:\\-]*\.(service|socket|timer|path|mount|slice|target)$/;
 const DROP_IN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -29,9 +41,52 @@ function assertUnitName(name: string): void {
   if (!UNIT_NAME.test(name)) throw new Error(`'${name}' is not a systemd unit name with its suffix, like foo.service`);
 }
 
-/** The tail of every change to a running unit: restart it, say so, then wait for health. */
-function restartScript(unit: string, healthCheck?: HttpHealthCheck): (string | undefined)[] {
-  return [`systemctl restart ${sh(unit)}`, `echo "restarted ${unit}"`, healthCheck && healthWaitScript(healthCheck)];
+/** The tail of every change to a running unit: restart it, say so, record the start, then wait for health. */
+function restartScript(unit: string, healthCheck?: HttpHealthCheck, record: string[] = []): (string | undefined)[] {
+  return [`systemctl restart ${sh(unit)}`, `echo "restarted ${unit}"`, ...record, healthCheck && healthWaitScript(healthCheck)];
+}
+
+/**
+ * Bash function printing what a file a service reads holds, as "<digest> <path>": its content's
+ * sha256, where a link points, or whether it is there. Content only: a mode, owner or mtime
+ * changed alone does not change what the service would read.
+ */
+const READ_DIGEST = [
+  `read_digest() {`,
+  `  if [ -L "$1" ]; then echo "link:$(readlink "$1") $1"`,
+  `  elif [ -f "$1" ]; then echo "$(sha256sum < "$1" | cut -c 1-64) $1"`,
+  `  elif [ -e "$1" ]; then echo "present $1"`,
+  `  else echo "missing $1"; fi`,
+  `}`,
+];
+
+/** Records the invocation just started and the digest of each file it read (`reads`), for the freshness fact. */
+function recordStartScript(unit: string, reads: string[], started: string): string[] {
+  if (reads.length === 0) return [];
+  const record = `${started}/${unit}`;
+  return [
+    ...READ_DIGEST,
+    `install -d -m 0755 ${sh(started)}`,
+    `{`,
+    `  systemctl show -p InvocationID --value ${sh(unit)}`,
+    `  for f in ${reads.map(sh).join(" ")}; do read_digest "$f"; done`,
+    `} > ${sh(record)}`,
+  ];
+}
+
+/**
+ * Before a unit is (re)started by its step: masked (by hand, or by the package's own removal
+ * script when someone removed it) it could not start, so it is unmasked; then enabled.
+ */
+function unmaskScript(unit: string): string[] {
+  const u = sh(unit);
+  // masked-runtime: `systemctl mask --runtime`, which also covers a unit of ours in /etc.
+  return [
+    `case "$(systemctl is-enabled ${u} 2>/dev/null || true)" in masked*)`,
+    `  systemctl unmask --quiet ${u}`,
+    `  echo "unmasked ${unit}" ;;`,
+    `esac`,
+  ];
 }
 
 /**
@@ -77,22 +132,39 @@ function verifiedWriteScript(unit: string, relative: string, dest: string, allow
   ].filter((l): l is string => typeof l === "string");
 }
 
-/** Facts of a unit: enabled, active, and fresh (started after the last change of what it reads). */
-function unitStateFacts(unit: string, reads: string[], withEnabled: boolean): string[] {
+/**
+ * Facts of a unit: enabled, active, and fresh: the files it reads (`reads`) hold what they held
+ * when it started. When our own restart started it, that is the content recorded then; after
+ * any other start (a reboot, an automatic restart), a file modified after the start is stale.
+ */
+function unitStateFacts(unit: string, reads: string[], started: string): string[] {
   const u = sh(unit);
-  return [
-    withEnabled ? `echo "enabled=$(systemctl is-enabled ${u} 2>/dev/null || true)"` : undefined,
-    `echo "active=$(systemctl is-active ${u} 2>/dev/null || true)"`,
-    `started=$(systemctl show -p ActiveEnterTimestamp --value ${u} 2>/dev/null || true)`,
+  const record = sh(`${started}/${unit}`);
+  const files = reads.map(sh).join(" ");
+  const freshness = [
     `fresh=yes`,
-    `if [ -n "$started" ] && systemctl is-active --quiet ${u}; then`,
-    `  since=$(date -d "$started" +%s)`,
-    `  for f in ${reads.map(sh).join(" ")}; do`,
-    `    if [ -e "$f" ] && [ "$(stat -c %Y "$f")" -gt "$since" ]; then fresh="no: $f changed after the start"; fi`,
-    `  done`,
+    `if systemctl is-active --quiet ${u}; then`,
+    ...READ_DIGEST.map((l) => `  ${l}`),
+    `  invocation=$(systemctl show -p InvocationID --value ${u} 2>/dev/null || true)`,
+    `  if [ -n "$invocation" ] && [ -f ${record} ] && [ "$(head -n 1 ${record})" = "$invocation" ]; then`,
+    `    for f in ${files}; do`,
+    `      grep -qxF "$(read_digest "$f")" ${record} || fresh="no: $f changed after the start"`,
+    `    done`,
+    `  else`,
+    `    started=$(systemctl show -p ActiveEnterTimestamp --value ${u} 2>/dev/null || true)`,
+    `    since=$(if [ -n "$started" ]; then date -d "$started" +%s; else date +%s; fi)`,
+    `    for f in ${files}; do`,
+    `      if [ -e "$f" ] && [ "$(stat -c %Y "$f")" -gt "$since" ]; then fresh="no: $f changed after the start"; fi`,
+    `    done`,
+    `  fi`,
     `fi`,
+  ];
+  return [
+    `echo "enabled=$(systemctl is-enabled ${u} 2>/dev/null || true)"`,
+    `echo "active=$(systemctl is-active ${u} 2>/dev/null || true)"`,
+    ...(reads.length > 0 ? freshness : [`fresh=yes`]),
     `echo "fresh=$fresh"`,
-  ].filter((l): l is string => l !== undefined);
+  ];
 }
 
 export interface UnitArgs {
@@ -123,9 +195,10 @@ export interface Scripts {
 }
 
 /** The scripts of a systemdUnit: pure, for tests and for systemdUnit itself. */
-export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start" | "reads">, dir: string = UNIT_DIR): Scripts {
+export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start" | "reads">, dirs: HostDirs = HOST_DIRS): Scripts {
   assertUnitName(args.name);
-  const path = `${dir}/${args.name}`;
+  const path = `${dirs.units}/${args.name}`;
+  const reads = args.reads ?? [];
   const unit = sh(args.name);
   const start = args.start ?? true;
   if (start !== true && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: ${start}) has no health to wait for`);
@@ -140,7 +213,13 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
   }
   return {
     create: start
-      ? script(...write, `systemctl daemon-reload`, `systemctl enable --quiet ${unit}`, ...restartScript(args.name, args.healthCheck))
+      ? script(
+          ...unmaskScript(args.name),
+          ...write,
+          `systemctl daemon-reload`,
+          `systemctl enable --quiet ${unit}`,
+          ...restartScript(args.name, args.healthCheck, recordStartScript(args.name, reads, dirs.started)),
+        )
       : script(
           ...write,
           `systemctl daemon-reload`,
@@ -156,7 +235,7 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
       `systemctl daemon-reload`,
       `systemctl reset-failed ${unit} 2>/dev/null || true`,
     ),
-    check: script(fileFactsScript(path), ...unitStateFacts(args.name, args.reads ?? [], true)),
+    check: script(fileFactsScript(path), ...unitStateFacts(args.name, reads, dirs.started)),
     observed: [fileFacts(), start ? "enabled=enabled\nactive=active" : "enabled=disabled\nactive=inactive", "fresh=yes"].join("\n"),
   };
 }
@@ -209,16 +288,24 @@ export function dropInPath(unit: string, name: string, dir: string = UNIT_DIR): 
 }
 
 /** The scripts of a systemdDropIn: pure, for tests and for systemdDropIn itself. */
-export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCheck" | "reads">, dir: string = UNIT_DIR): Scripts {
+export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCheck" | "reads">, dirs: HostDirs = HOST_DIRS): Scripts {
   assertUnitName(args.unit);
   if (!DROP_IN_NAME.test(args.name) || args.name.endsWith(".conf")) {
     throw new Error(`drop-in '${args.name}' of ${args.unit}: the name is a file stem like 10-openclaw (letters, digits, . _ -; no .conf)`);
   }
-  const path = dropInPath(args.unit, args.name, dir);
-  const folder = `${dir}/${args.unit}.d`;
+  const path = dropInPath(args.unit, args.name, dirs.units);
+  const folder = `${dirs.units}/${args.unit}.d`;
   const unit = sh(args.unit);
+  const reads = args.reads ?? [];
   return {
-    create: script(...verifiedWriteScript(args.unit, `${args.unit}.d/${args.name}.conf`, path), `systemctl daemon-reload`, ...restartScript(args.unit, args.healthCheck)),
+    // The vendor's unit, masked (by its package's removal, or by hand), would neither verify nor start.
+    create: script(
+      ...unmaskScript(args.unit),
+      ...verifiedWriteScript(args.unit, `${args.unit}.d/${args.name}.conf`, path),
+      `systemctl daemon-reload`,
+      `systemctl enable --quiet ${unit}`,
+      ...restartScript(args.unit, args.healthCheck, recordStartScript(args.unit, reads, dirs.started)),
+    ),
     delete: script(
       `rm -f ${sh(path)}`,
       `[ ! -d ${sh(folder)} ] || rmdir --ignore-fail-on-non-empty ${sh(folder)}`,
@@ -230,8 +317,8 @@ export function dropInScripts(args: Pick<DropInArgs, "unit" | "name" | "healthCh
       `  echo "restarted ${args.unit} without ${args.name}.conf"`,
       `fi`,
     ),
-    check: script(fileFactsScript(path), ...unitStateFacts(args.unit, args.reads ?? [], false)),
-    observed: [fileFacts(), "active=active", "fresh=yes"].join("\n"),
+    check: script(fileFactsScript(path), ...unitStateFacts(args.unit, reads, dirs.started)),
+    observed: [fileFacts(), "enabled=enabled", "active=active", "fresh=yes"].join("\n"),
   };
 }
 

@@ -14,19 +14,20 @@ import {
   healthCheck,
   metricsUrl,
   PATHS,
-  argsFileSpec,
-  renderArgsDelete,
-  renderDefaults,
   renderDropIn,
   renderFlags,
-  renderHoldScript,
   STOCK_DEFAULTS,
 } from "../../../components/node-exporter/render";
 import { nodeExporterArgsSchema } from "../../../components/node-exporter/schema";
 import { hardening } from "../../../src/hardening";
 import { checkedFileScript } from "../../../src/remote/checked-file";
+import { argsFileSpec, renderArgsDelete, renderDefaults as defaultsFile, renderHoldScript } from "../../../src/remote/packaged-service";
 
-const renderArgsScript = (s: Parameters<typeof argsFileSpec>[0]) => checkedFileScript(argsFileSpec(s));
+type Settings = Parameters<typeof renderFlags>[0];
+// NodeExporter is a packaged Debian service: these are the shared scripts with its paths and flags.
+const renderDefaults = (s: Settings) => defaultsFile(PATHS, renderFlags(s));
+const renderArgsScript = (s: Settings) => checkedFileScript(argsFileSpec(PATHS, renderFlags(s)));
+const argsDelete = () => renderArgsDelete(PATHS, STOCK_DEFAULTS);
 
 const plain = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.1" });
 const tuned = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.2", port: 9200, disableCollectors: ["zfs", "nfsd"], allowFrom: ["10.0.0.1", "10.0.1.0/24"] });
@@ -39,9 +40,9 @@ describe("node-exporter rendering (golden files)", () => {
     await expect(renderDropIn(tuned)).toMatchFileSnapshot("golden/prometheus-node-exporter.service.d-10-openclaw.conf");
   });
   it("renders the hold, args and args-delete scripts", async () => {
-    await expect(renderHoldScript()).toMatchFileSnapshot("golden/hold.sh");
+    await expect(renderHoldScript(PATHS)).toMatchFileSnapshot("golden/hold.sh");
     await expect(renderArgsScript(tuned)).toMatchFileSnapshot("golden/args.sh");
-    await expect(renderArgsDelete()).toMatchFileSnapshot("golden/args-delete.sh");
+    await expect(argsDelete()).toMatchFileSnapshot("golden/args-delete.sh");
   });
 });
 
@@ -123,18 +124,17 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
     return { ...r, calls };
   }
 
-  it("checks the arguments, writes the file 0644, unmasks and enables the unit; a second run writes nothing", () => {
+  it("checks the arguments and writes the file 0644, leaving the unit to the drop-in step; a second run writes nothing", () => {
     fs.writeFileSync(`${dir}/default`, STOCK_DEFAULTS);
     const first = run(renderArgsScript(tuned), renderDefaults(tuned));
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toBe(`wrote ${dir}/default (${dir}/bin/node-exporter --help: ok)\n`);
-    expect(first.calls).toBe("unmask --quiet prometheus-node-exporter.service\nenable --quiet prometheus-node-exporter.service\n");
+    expect(first.calls).toBe("");
     expect(fs.readFileSync(`${dir}/default`, "utf8")).toBe(renderDefaults(tuned));
     expect((fs.statSync(`${dir}/default`).mode & 0o777).toString(8)).toBe("644");
     const second = run(renderArgsScript(tuned), renderDefaults(tuned));
     expect(second.stdout).toBe(`unchanged ${dir}/default\n`);
-    // Enabled again on every run: a unit someone disabled by hand is put back.
-    expect(second.calls).toBe(first.calls);
+    expect(second.calls).toBe("");
   });
 
   it("refuses arguments the binary does not know, leaving the file and the unit alone", () => {
@@ -152,7 +152,7 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
 
   it("delete stops and disables the unit, then puts Debian's file back byte for byte", () => {
     fs.writeFileSync(`${dir}/default`, renderDefaults(tuned));
-    const r = run(renderArgsDelete());
+    const r = run(argsDelete());
     expect(r.status, r.stderr).toBe(0);
     expect(r.calls).toBe("disable --now --quiet prometheus-node-exporter.service\n");
     expect(fs.readFileSync(`${dir}/default`, "utf8")).toBe(STOCK_DEFAULTS);
@@ -161,7 +161,7 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
   });
 
   it("delete does not bring back a file a purge removed", () => {
-    expect(run(renderArgsDelete()).status).toBe(0);
+    expect(run(argsDelete()).status).toBe(0);
     expect(fs.existsSync(`${dir}/default`)).toBe(false);
   });
 });

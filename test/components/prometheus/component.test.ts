@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Prometheus } from "../../../components/prometheus";
 import { PATHS, renderConfig, renderFlags, renderRules } from "../../../components/prometheus/render";
 import { renderDefaults } from "../../../src/remote/packaged-service";
-import { prometheusArgsSchema } from "../../../components/prometheus/schema";
+import { PrometheusArgsOptions, prometheusArgsSchema } from "../../../components/prometheus/schema";
 import { digest } from "../../../src/remote/file";
 import { HOST_KEY_2 } from "../../fixtures/config";
 import { recorder, value } from "../../support/mocks";
@@ -17,9 +17,9 @@ beforeAll(() => {
   pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps2", false);
 });
 
-function deploy(options: Record<string, unknown> = {}) {
+function deploy(options: Partial<PrometheusArgsOptions> = {}) {
   const { recorded, find, opts } = recorder();
-  const prometheus = new Prometheus("vps2-prometheus", { connection, listenAddress: "10.0.0.2", jobs, ...options } as any, opts);
+  const prometheus = new Prometheus("vps2-prometheus", { connection, listenAddress: "10.0.0.2", jobs, ...options }, opts);
   return { prometheus, recorded, find };
 }
 
@@ -45,12 +45,12 @@ describe("Prometheus", () => {
     expect(await value(find("vps2-prometheus-config").props.stdin)).toBe(renderConfig(s));
     expect(await value(find("vps2-prometheus-args").props.stdin)).toBe(renderDefaults(PATHS, renderFlags(s)));
     const triggers = await value(find("vps2-prometheus-drop-in").props.triggers);
-    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderConfig(s)), digest(renderRules(s))].map((d) => value(d))));
+    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderRules(s)), digest(renderConfig(s))].map((d) => value(d))));
     expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain("curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'");
   });
 
   it("a shorter `for:` changes the rules and restarts it", async () => {
-    const trigger = async (o: Record<string, unknown>) => value(deploy(o).find("vps2-prometheus-drop-in").props.triggers);
+    const trigger = async (o: Partial<PrometheusArgsOptions>) => value(deploy(o).find("vps2-prometheus-drop-in").props.triggers);
     expect(await trigger({ alerts: { for: { gatewayUnhealthy: "10s" } } })).not.toEqual(await trigger({}));
   });
 

@@ -52,6 +52,19 @@ describe("checkedFileScript", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(["app.conf", "applied.log"]);
   });
 
+  it("a mode changed by hand is put back in place, and apply sees changed=no (nothing reloads)", () => {
+    run(checkedFileScript(spec()), "good=1\n");
+    fs.chmodSync(target, 0o644);
+    fs.utimesSync(target, new Date(), new Date(Date.now() - 3_600_000));
+    const mtime = fs.statSync(target).mtimeMs;
+    const repaired = run(checkedFileScript(spec()), "good=1\n");
+    expect(repaired.status, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toBe(`set owner and mode of ${target}\n`);
+    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe("640");
+    expect(fs.statSync(target).mtimeMs).toBe(mtime);
+    expect(appliedLines()).toBe("apply changed=yes\napply changed=no\n");
+  });
+
   it("keeps the current file and does not apply when the checker refuses, saying why", () => {
     run(checkedFileScript(spec()), "good=1\n");
     fs.rmSync(applied);

@@ -33,11 +33,17 @@ describe("writeFileScript", () => {
     expect(fs.readdirSync(path.dirname(target))).toEqual(["gateway.env"]);
   });
 
-  it("rewrites when only the mode differs", () => {
+  it("puts a mode back in place when only the mode differs: same file, same mtime (a service reading it stays fresh)", () => {
     const target = path.join(dir, "f");
     run(writeFileScript(target, owner, group, "0644"), "x");
-    expect(run(writeFileScript(target, owner, group, "0640"), "x").stdout).toBe(`wrote ${target}\n`);
-    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe("640");
+    fs.utimesSync(target, new Date(), new Date(Date.now() - 3_600_000));
+    const before = fs.statSync(target);
+    expect(run(writeFileScript(target, owner, group, "0640"), "x").stdout).toBe(`set owner and mode of ${target}\n`);
+    const after = fs.statSync(target);
+    expect((after.mode & 0o777).toString(8)).toBe("640");
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(run(writeFileScript(target, owner, group, "0640"), "x").stdout).toBe(`unchanged ${target}\n`);
+    expect(fs.readdirSync(dir)).toEqual(["f"]);
   });
 
   it("leaves the old file and no temp file behind when it fails", () => {

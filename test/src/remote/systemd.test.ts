@@ -109,10 +109,23 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "systemd-primitive-"));
     log = path.join(dir, "systemctl.log");
     fs.mkdirSync(path.join(dir, "bin"));
-    // Logs each call; is-enabled/is-active answer $STUB_STATE (1: no by default).
+    // Logs each call; is-enabled/is-active answer what state/<verb> holds (printed unless --quiet),
+    // or else $STUB_STATE (1: no by default); show -p X prints state/X.
+    fs.mkdirSync(path.join(dir, "state"));
     fs.writeFileSync(
       path.join(dir, "bin", "systemctl"),
-      `#!/bin/sh\necho "$*" >> ${log}\ncase "$1" in is-enabled|is-active) exit \${STUB_STATE:-1};; esac\n`,
+      [
+        `#!/bin/bash`,
+        `echo "$*" >> ${log}`,
+        `state=${dir}/state`,
+        `case "$1" in`,
+        `  is-enabled|is-active)`,
+        `    if [ -f "$state/$1" ]; then s=$(cat "$state/$1"); [ "$2" = --quiet ] || echo "$s"; [ "$s" = enabled ] || [ "$s" = active ]`,
+        `    else exit \${STUB_STATE:-1}; fi ;;`,
+        `  show) cat "$state/$3" 2>/dev/null || true ;;`,
+        `esac`,
+        ``,
+      ].join("\n"),
       { mode: 0o755 },
     );
     // Verifies the unit named last, found first in $SYSTEMD_UNIT_PATH like systemd does.
@@ -140,15 +153,17 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     return { ...r, calls };
   }
   const units = () => path.join(dir, "units");
+  const dirs = () => ({ units: units(), started: path.join(dir, "started") });
+  const setState = (name: string, value: string) => fs.writeFileSync(path.join(dir, "state", name), `${value}\n`);
   const content = "[Service]\nProtectSystem=strict\n";
 
   it("writes the drop-in 0644 (making its folder), reloads and restarts; a second run writes nothing", () => {
-    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, dirs());
     const file = dropInPath("demo.service", "10-openclaw", units());
     const first = run(s.create, content);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toBe(`wrote ${file}\nrestarted demo.service\n`);
-    expect(first.calls).toBe("daemon-reload\nrestart demo.service\n");
+    expect(first.calls).toBe("is-enabled demo.service\ndaemon-reload\nenable --quiet demo.service\nrestart demo.service\n");
     expect(fs.readFileSync(file, "utf8")).toBe(content);
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("644");
     expect((fs.statSync(path.dirname(file)).mode & 0o777).toString(8)).toBe("755");
@@ -159,7 +174,7 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
   });
 
   it("delete removes the drop-in and its emptied folder, and restarts the unit only if it runs", () => {
-    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, dirs());
     run(s.create, content);
     const file = dropInPath("demo.service", "10-openclaw", units());
     const gone = run(s.delete, "", "0");
@@ -174,7 +189,7 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
   });
 
   it("delete keeps the folder when another drop-in is in it", () => {
-    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, dirs());
     run(s.create, content);
     fs.writeFileSync(path.join(units(), "demo.service.d", "override.conf"), "[Service]\n");
     expect(run(s.delete).status).toBe(0);
@@ -182,7 +197,7 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
   });
 
   it("a unit with start: false is written and reloaded, and stopped and disabled only if it was enabled or running", () => {
-    const s = unitScripts({ name: "demo.service", start: false }, units());
+    const s = unitScripts({ name: "demo.service", start: false }, dirs());
     const quiet = run(s.create, "[Unit]\n", "1");
     expect(quiet.status, quiet.stderr).toBe(0);
     expect(quiet.calls).toBe("daemon-reload\nis-enabled --quiet demo.service\nis-active --quiet demo.service\n");
@@ -195,35 +210,98 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
   });
 
   it("a started unit is written, reloaded, enabled and restarted", () => {
-    const s = unitScripts({ name: "demo.service" }, units());
+    const s = unitScripts({ name: "demo.service" }, dirs());
     const r = run(s.create, "[Unit]\n");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.calls).toBe("daemon-reload\nenable --quiet demo.service\nrestart demo.service\n");
+    expect(r.calls).toBe("is-enabled demo.service\ndaemon-reload\nenable --quiet demo.service\nrestart demo.service\n");
   });
 
   it("a unit systemd-analyze verify refuses is neither installed nor reloaded, and the current one stays", () => {
-    const s = unitScripts({ name: "demo.service" }, units());
+    const s = unitScripts({ name: "demo.service" }, dirs());
     run(s.create, "[Service]\nExecStart=/bin/true\n");
     const refused = run(s.create, "[Service]\nBogus=1\n");
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/^systemd-analyze verify rejects .*\/demo\.service; the current one stays:\n.*\/demo\.service:2: Unknown key 'Bogus' in section \[Service\], ignoring\.\n$/);
-    expect(refused.calls).toBe("");
+    // Only the look at whether it is masked: no reload, no restart.
+    expect(refused.calls).toBe("is-enabled demo.service\n");
     expect(fs.readFileSync(path.join(units(), "demo.service"), "utf8")).toBe("[Service]\nExecStart=/bin/true\n");
   });
 
   it("a unit not started here may name a program the host lacks, and nothing else", () => {
-    const off = unitScripts({ name: "demo.service", start: false }, units());
+    const off = unitScripts({ name: "demo.service", start: false }, dirs());
     expect(run(off.create, "[Service]\nExecStart=/nonexistent\n").status).toBe(0);
     expect(run(off.create, "[Service]\nExecStart=/nonexistent\nBogus=1\n").status).not.toBe(0);
-    const on = unitScripts({ name: "demo.service" }, units());
+    const on = unitScripts({ name: "demo.service" }, dirs());
     expect(run(on.create, "[Service]\nExecStart=/nonexistent\n").stderr).toContain("demo.service: Command /nonexistent is not executable");
   });
 
   it("a drop-in systemd-analyze verify refuses leaves the unit alone", () => {
-    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, units());
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, dirs());
     const refused = run(s.create, "[Service]\nBogus=1\n");
     expect(refused.status).not.toBe(0);
-    expect(refused.calls).toBe("");
+    // Only the look at whether it is masked: no reload, no restart.
+    expect(refused.calls).toBe("is-enabled demo.service\n");
     expect(fs.existsSync(dropInPath("demo.service", "10-openclaw", units()))).toBe(false);
+  });
+  it("a masked unit (its package removed and reinstalled, or masked by hand) is unmasked, enabled and restarted once", () => {
+    const s = dropInScripts({ unit: "demo.service", name: "10-openclaw" }, dirs());
+    setState("is-enabled", "masked");
+    const r = run(s.create, content);
+    expect(r.status, r.stderr).toBe(0);
+    const calls = ["is-enabled demo.service", "unmask --quiet demo.service", "daemon-reload", "enable --quiet demo.service", "restart demo.service"];
+    expect(r.calls).toBe(calls.map((c) => `${c}\n`).join(""));
+    expect(r.stdout).toContain("unmasked demo.service\n");
+    setState("is-enabled", "masked-runtime");
+    expect(run(unitScripts({ name: "demo.service" }, dirs()).create, "[Unit]\n").calls).toContain("unmask --quiet demo.service\n");
+    setState("is-enabled", "enabled");
+    expect(run(s.create, content).calls).not.toContain("unmask");
+  });
+
+  describe("freshness: the files a running service read, compared by content", () => {
+    const conf = () => path.join(dir, "app.conf");
+    const facts = () => run(dropInScripts({ unit: "demo.service", name: "10-openclaw", reads: [conf()] }, dirs()).check, content).stdout;
+    const fresh = () => facts().match(/^fresh=(.*)$/m)?.[1];
+    const mtime = (file: string, secondsAgo: number) => fs.utimesSync(file, new Date(), new Date(Date.now() - secondsAgo * 1000));
+    beforeEach(() => {
+      fs.writeFileSync(conf(), "setting=1\n");
+      setState("is-enabled", "enabled");
+      setState("is-active", "active");
+      setState("InvocationID", "first-start");
+      setState("ActiveEnterTimestamp", new Date(Date.now() - 60_000).toUTCString());
+      const s = dropInScripts({ unit: "demo.service", name: "10-openclaw", reads: [conf()] }, dirs());
+      expect(run(s.create, content).status).toBe(0);
+    });
+
+    it("the restart records its invocation and what it read", () => {
+      const record = fs.readFileSync(path.join(dir, "started", "demo.service"), "utf8").split("\n");
+      expect(record[0]).toBe("first-start");
+      expect(record[1]).toMatch(new RegExp(`^[0-9a-f]{64} ${conf()}$`));
+      expect(facts()).toBe("content=same\nmode=644\nowner=root:root\nenabled=enabled\nactive=active\nfresh=yes\n");
+    });
+
+    it("a mode, owner or mtime change alone leaves it fresh; other content makes it stale; the same content back, fresh again", () => {
+      fs.chmodSync(conf(), 0o600);
+      mtime(conf(), -3600);
+      expect(fresh()).toBe("yes");
+      fs.writeFileSync(conf(), "setting=2\n");
+      expect(fresh()).toBe(`no: ${conf()} changed after the start`);
+      fs.writeFileSync(conf(), "setting=1\n");
+      expect(fresh()).toBe("yes");
+    });
+
+    it("started by something else (a reboot, an automatic restart): a file modified after that start is stale", () => {
+      setState("InvocationID", "second-start");
+      fs.writeFileSync(conf(), "setting=2\n");
+      mtime(conf(), 120);
+      expect(fresh()).toBe("yes");
+      mtime(conf(), 0);
+      expect(fresh()).toBe(`no: ${conf()} changed after the start`);
+    });
+
+    it("a stopped service is not stale, and says so in active=", () => {
+      setState("is-active", "inactive");
+      fs.writeFileSync(conf(), "setting=2\n");
+      expect(facts()).toContain("active=inactive\nfresh=yes\n");
+    });
   });
 });

@@ -5,8 +5,13 @@ candidate="$work/candidate"
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:root' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { '/usr/bin/prometheus-node-exporter' '--web.listen-address=10.0.0.2:9200' '--no-collector.zfs' '--no-collector.nfsd' --help 2>&1 >/dev/null </dev/null; } 2>&1 ); then
     echo '/usr/bin/prometheus-node-exporter --help rejects the new /etc/default/prometheus-node-exporter; the current one stays:' >&2
@@ -25,8 +30,13 @@ else
   cat > "$tmp"
   chown 'root:root' "$tmp"
   chmod '0644' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'root:root' "$dest" && chmod '0644' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"
@@ -35,5 +45,3 @@ else
   changed=yes
   echo "wrote $dest (/usr/bin/prometheus-node-exporter --help: ok)"
 fi
-systemctl unmask --quiet 'prometheus-node-exporter.service'
-systemctl enable --quiet 'prometheus-node-exporter.service'

@@ -5,8 +5,13 @@ candidate="$work/candidate"'.yaml'
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:otelcol-contrib:640' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:otelcol-contrib:640' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:otelcol-contrib' "$dest" && chmod '0640' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { '/usr/local/bin/otelcol-contrib' --config="$candidate" validate; } 2>&1 ); then
     echo 'otelcol-contrib validate rejects the new /etc/otelcol-contrib/otelcol-contrib.yaml; the current one stays:' >&2
@@ -25,8 +30,13 @@ else
   cat > "$tmp"
   chown 'root:otelcol-contrib' "$tmp"
   chmod '0640' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:otelcol-contrib:640' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'root:otelcol-contrib:640' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'root:otelcol-contrib' "$dest" && chmod '0640' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"

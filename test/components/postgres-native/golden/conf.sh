@@ -36,8 +36,13 @@ candidate="$work/candidate"
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'postgres:postgres' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { printf "include '%s'\ninclude '%s'\n" '/etc/postgresql/17/main/postgresql.conf' "$candidate" > "$work/check.conf"
 chmod 0644 "$work/check.conf"
@@ -58,8 +63,13 @@ runuser -u postgres -- '/usr/lib/postgresql/17/bin/postgres' --config-file="$wor
   cat > "$tmp"
   chown 'postgres:postgres' "$tmp"
   chmod '0644' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:644' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'postgres:postgres' "$dest" && chmod '0644' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"

@@ -36,8 +36,13 @@ candidate="$work/candidate"
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:640' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'postgres:postgres:640' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'postgres:postgres' "$dest" && chmod '0640' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if [ -f "$dest" ]; then cp -p "$dest" "$work/previous"; fi
   install -m '0640' -o 'postgres' -g 'postgres' "$candidate" "$dest"

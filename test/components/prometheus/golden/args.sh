@@ -5,8 +5,13 @@ candidate="$work/candidate"
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:root' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { '/usr/bin/prometheus' '--config.file=/etc/prometheus/prometheus.yml' '--web.listen-address=10.0.0.2:9091' '--storage.tsdb.path=/var/lib/prometheus/metrics2' '--storage.tsdb.retention.time=90d' '--storage.tsdb.retention.size=20GB' --help 2>&1 >/dev/null </dev/null; } 2>&1 ); then
     echo '/usr/bin/prometheus --help rejects the new /etc/default/prometheus; the current one stays:' >&2
@@ -25,8 +30,13 @@ else
   cat > "$tmp"
   chown 'root:root' "$tmp"
   chmod '0644' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'root:root' "$dest" && chmod '0644' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"
@@ -35,5 +45,3 @@ else
   changed=yes
   echo "wrote $dest (/usr/bin/prometheus --help: ok)"
 fi
-systemctl unmask --quiet 'prometheus.service'
-systemctl enable --quiet 'prometheus.service'

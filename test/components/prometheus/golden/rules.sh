@@ -6,8 +6,13 @@ candidate="$work/candidate"'.yml'
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:root' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { '/usr/bin/promtool' check rules "$candidate"; } 2>&1 ); then
     echo 'promtool check rules rejects the new /etc/prometheus/rules/openclaw-infra.yml; the current one stays:' >&2
@@ -26,8 +31,13 @@ else
   cat > "$tmp"
   chown 'root:root' "$tmp"
   chmod '0644' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'root:root' "$dest" && chmod '0644' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"

@@ -5,8 +5,13 @@ candidate="$work/candidate"'.alloy'
 cat > "$candidate"
 chmod 0644 "$candidate"
 changed=no
-if [ -f "$dest" ] && cmp -s "$candidate" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:alloy:640' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:alloy:640' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:alloy' "$dest" && chmod '0640' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   if ! out=$( { '/usr/bin/alloy' validate "$candidate"; } 2>&1 ); then
     echo 'alloy validate rejects the new /etc/alloy/journal.alloy; the current one stays:' >&2
@@ -25,8 +30,13 @@ else
   cat > "$tmp"
   chown 'root:alloy' "$tmp"
   chmod '0640' "$tmp"
-  if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:alloy:640' ]; then
-    echo "unchanged $dest"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    if [ "$(stat -c %U:%G:%a "$dest")" = 'root:alloy:640' ]; then
+      echo "unchanged $dest"
+    else
+      chown 'root:alloy' "$dest" && chmod '0640' "$dest"
+      echo "set owner and mode of $dest"
+    fi
   else
     mv -f "$tmp" "$dest"
     echo "wrote $dest"

@@ -1,3 +1,7 @@
+case "$(systemctl is-enabled 'prometheus-node-exporter.service' 2>/dev/null || true)" in masked*)
+  systemctl unmask --quiet 'prometheus-node-exporter.service'
+  echo "unmasked prometheus-node-exporter.service" ;;
+esac
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 install -d "$(dirname "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf')"
 cat > "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf'
@@ -19,14 +23,20 @@ trap 'rm -f "$tmp"' EXIT
 cat > "$tmp"
 chown 'root:root' "$tmp"
 chmod '0644' "$tmp"
-if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:root' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   mv -f "$tmp" "$dest"
   echo "wrote $dest"
 fi
 ) < "$work/"'prometheus-node-exporter.service.d/10-openclaw.conf'
 systemctl daemon-reload
+systemctl enable --quiet 'prometheus-node-exporter.service'
 systemctl restart 'prometheus-node-exporter.service'
 echo "restarted prometheus-node-exporter.service"
 for i in $(seq 1 90); do

@@ -20,8 +20,13 @@ trap 'rm -f "$tmp"' EXIT
 cat > "$tmp"
 chown 'root:root' "$tmp"
 chmod '0644' "$tmp"
-if [ -f "$dest" ] && cmp -s "$tmp" "$dest" && [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
-  echo "unchanged $dest"
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+  if [ "$(stat -c %U:%G:%a "$dest")" = 'root:root:644' ]; then
+    echo "unchanged $dest"
+  else
+    chown 'root:root' "$dest" && chmod '0644' "$dest"
+    echo "set owner and mode of $dest"
+  fi
 else
   mv -f "$tmp" "$dest"
   echo "wrote $dest"
