@@ -4,7 +4,7 @@ import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { LokiSettings } from "./schema";
+import { LOKI_RELEASE, LokiSettings } from "./schema";
 
 export const PATHS = releasePaths("loki");
 
@@ -86,5 +86,5 @@ export function configFileSpec(): CheckedFileSpec {
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. Grafana's zip holds the binary under the asset's name without .zip. */
 export function installSpec(s: LokiSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: "loki", ...s, member: s.asset.endsWith(".zip") ? s.asset.replace(/\.zip$/, "") : undefined });
+  return releaseInstallSpec({ ...LOKI_RELEASE, ...s });
 }

@@ -1,9 +1,13 @@
 // Loki's options: which release, where it comes from, how long logs are kept. Rules between
 // options are checked here, so a wrong value fails `pulumi preview` naming the field.
 import { z } from "zod";
+import { Release, zipStem } from "../../src/remote/release";
 
 /** Grafana's Loki releases: <base>/v<version>/loki-linux-amd64.zip. A mirror in the same layout works. */
 export const LOKI_RELEASES = "https://github.com/grafana/loki/releases/download";
+
+/** The zip holds the binary under its own name without .zip. */
+export const LOKI_RELEASE: Release = { tool: "loki", releases: LOKI_RELEASES, asset: () => "loki-linux-amd64.zip", member: zipStem };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 

@@ -4,10 +4,9 @@ import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { OtelCollectorSettings } from "./schema";
+import { OTELCOL_RELEASE, OtelCollectorSettings } from "./schema";
 
-/** The contrib release's program name: its binary, unit, user and /etc/otelcol-contrib. */
-export const TOOL = "otelcol-contrib";
+export const TOOL = OTELCOL_RELEASE.tool;
 export const PATHS = releasePaths(TOOL);
 /** `otelcol-contrib --config=<file>`: a cobra command line, not Grafana's `-config.file=`. */
 const CONFIG_FLAG = "--config=";
@@ -87,10 +86,10 @@ export function configFileSpec(): CheckedFileSpec {
 
 /** The release's file name: otelcol-contrib_<version>_linux_amd64.tar.gz. */
 export function assetName(s: Pick<OtelCollectorSettings, "asset" | "version">): string {
-  return s.asset ?? `${TOOL}_${s.version}_linux_amd64.tar.gz`;
+  return s.asset ?? OTELCOL_RELEASE.asset(s.version);
 }
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/otelcol-contrib. */
 export function installSpec(s: OtelCollectorSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: TOOL, ...s, asset: assetName(s) });
+  return releaseInstallSpec({ ...OTELCOL_RELEASE, ...s, asset: assetName(s) });
 }

@@ -2,9 +2,13 @@
 // memory. It takes the gateway's OTLP metrics, the one signal no store here receives itself
 // (Debian's Prometheus 2.53 has no OTLP receiver), and writes them to Prometheus by remote write.
 import { z } from "zod";
+import { Release } from "../../src/remote/release";
 
 /** The collector's contrib releases: <base>/v<version>/otelcol-contrib_<version>_linux_amd64.tar.gz. A mirror in the same layout works. */
 export const OTELCOL_RELEASES = "https://github.com/open-telemetry/opentelemetry-collector-releases/releases/download";
+
+/** The contrib release's program name (its binary, unit, user and /etc/otelcol-contrib); the .tar.gz holds the binary. */
+export const OTELCOL_RELEASE: Release = { tool: "otelcol-contrib", releases: OTELCOL_RELEASES, asset: (v) => `otelcol-contrib_${v}_linux_amd64.tar.gz` };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const port = z.number().int().min(1024).max(65535);

@@ -4,6 +4,7 @@ import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
 import { Directive, hardening } from "../../src/hardening";
+import { Release, releaseAssetUrl, releaseMember, zipStem } from "../../src/remote/release";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
@@ -139,17 +140,23 @@ export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
     : { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".alloy", checkerName: "alloy validate", checker: `${bin} validate "$candidate"` };
 }
 
+/** Each agent's releases: Grafana's linux-amd64 zip, holding the binary under the zip's name without .zip. */
+export function agentRelease(agent: Agent): Release {
+  return { tool: agent, releases: RELEASE_URLS[agent], asset: () => `${agent}-linux-amd64.zip`, member: zipStem };
+}
+
 /** <base>/v<version>/<asset>; the asset defaults to the agent's linux-amd64 zip. */
 export function releaseDownload(s: PromtailSettings): { url: string; asset: string } {
-  const asset = s.releaseAsset ?? `${s.agent}-linux-amd64.zip`;
-  const base = (s.releaseUrl ?? RELEASE_URLS[s.agent]).replace(/\/+$/, "");
-  return { url: `${base}/v${s.version}/${asset}`, asset };
+  const release = agentRelease(s.agent);
+  const version = s.version ?? "";
+  const asset = s.releaseAsset ?? release.asset(version);
+  return { url: releaseAssetUrl({ releaseUrl: s.releaseUrl ?? release.releases, version, asset }), asset };
 }
 
 /** A release download checked against its sha256, as a versioned install under /opt/<agent>. */
 export function archiveInstallSpec(s: PromtailSettings): VersionedInstallSpec {
   const { url, asset } = releaseDownload(s);
-  const member = asset.endsWith(".zip") ? asset.replace(/\.zip$/, "") : undefined;
+  const member = releaseMember(agentRelease(s.agent), asset);
   return {
     tool: s.agent,
     version: s.version!,

@@ -4,7 +4,7 @@ import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { TempoSettings } from "./schema";
+import { TEMPO_RELEASE, TempoSettings } from "./schema";
 
 export const PATHS = releasePaths("tempo");
 
@@ -82,10 +82,10 @@ export function configFileSpec(): CheckedFileSpec {
 
 /** The release's file name: Grafana publishes tempo_<version>_linux_amd64.tar.gz. */
 export function assetName(s: Pick<TempoSettings, "asset" | "version">): string {
-  return s.asset ?? `tempo_${s.version}_linux_amd64.tar.gz`;
+  return s.asset ?? TEMPO_RELEASE.asset(s.version);
 }
 
 /** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/tempo. */
 export function installSpec(s: TempoSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: "tempo", ...s, asset: assetName(s) });
+  return releaseInstallSpec({ ...TEMPO_RELEASE, ...s, asset: assetName(s) });
 }

@@ -1,9 +1,13 @@
 // Tempo's options: which release, where it comes from, its ports and how long traces are
 // kept. Rules between options are checked here, so a wrong value fails `pulumi preview`.
 import { z } from "zod";
+import { Release } from "../../src/remote/release";
 
 /** Grafana's Tempo releases: <base>/v<version>/tempo_<version>_linux_amd64.tar.gz. A mirror in the same layout works. */
 export const TEMPO_RELEASES = "https://github.com/grafana/tempo/releases/download";
+
+/** The .tar.gz holds `tempo`. */
+export const TEMPO_RELEASE: Release = { tool: "tempo", releases: TEMPO_RELEASES, asset: (v) => `tempo_${v}_linux_amd64.tar.gz` };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const port = z.number().int().min(1024).max(65535);

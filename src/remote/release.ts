@@ -23,22 +23,48 @@ export interface ReleaseAsset {
   asset: string;
 }
 
-export interface ReleaseDownload extends ReleaseAsset {
-  /** The program: its install root /opt/<tool>, its link /usr/local/bin/<tool>. */
+/**
+ * A program its project publishes as release downloads: what a service installed from them and
+ * the sandbox's mirror of them both go by.
+ */
+export interface Release {
+  /** The program: its binary, user and unit, /etc/<tool>, /opt/<tool>. */
   tool: string;
+  /** Where the project publishes its downloads: <releases>/v<version>/<asset>. */
+  releases: string;
+  /** The download's file name for a version, as the project names it. */
+  asset: (version: string) => string;
+  /** Path of the binary inside a .zip or .tar.gz download; default the tool's name. */
+  member?: (asset: string) => string | undefined;
+}
+
+/** Grafana's zips hold the binary under the download's name without .zip (loki-linux-amd64.zip: loki-linux-amd64). */
+export function zipStem(asset: string): string | undefined {
+  return asset.endsWith(".zip") ? asset.slice(0, -".zip".length) : undefined;
+}
+
+/** Path of the binary inside a download: undefined when the download is the binary itself. */
+export function releaseMember(r: Pick<Release, "tool" | "member">, asset: string): string | undefined {
+  return /\.(zip|tar\.gz)$/.test(asset) ? (r.member?.(asset) ?? r.tool) : undefined;
+}
+
+export interface ReleaseDownload extends ReleaseAsset, Pick<Release, "tool" | "member"> {
   /** The download's sha256, from the release's checksums. */
   sha256: string;
-  /** Path of the binary inside a .zip or .tar.gz download; default the tool's name. */
-  member?: string;
+}
+
+/** A download's path under its release URL: v<version>/<asset>. */
+export function releaseAssetPath(r: Pick<ReleaseAsset, "version" | "asset">): string {
+  return `v${r.version}/${r.asset}`;
 }
 
 export function releaseAssetUrl(r: ReleaseAsset): string {
-  return `${r.releaseUrl.replace(/\/+$/, "")}/v${r.version}/${r.asset}`;
+  return `${r.releaseUrl.replace(/\/+$/, "")}/${releaseAssetPath(r)}`;
 }
 
 /** The versioned install of a checked release download. */
 export function releaseInstallSpec(r: ReleaseDownload): VersionedInstallSpec {
-  const member = /\.(zip|tar\.gz)$/.test(r.asset) ? (r.member ?? r.tool) : undefined;
+  const member = releaseMember(r, r.asset);
   const unpack = !member
     ? `mv "$work/download" "$work/binary"`
     : r.asset.endsWith(".zip")
