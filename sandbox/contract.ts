@@ -16,7 +16,9 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const version = z.string().regex(/^\d+\.\d+\.\d+$/, "must be a version like 1.2.3");
 
 /** A release on the static mirror: <releaseUrl>/v<version>/<asset>, checked by sha256. */
-export const mirroredReleaseSchema = z.object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export const mirroredReleaseSchema = z
+  .object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+  .strict();
 
 /** hosts.json, as writeContract writes it. */
 export const contractSchema = z

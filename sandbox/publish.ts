@@ -70,7 +70,7 @@ function checkVersion(binary: string, r: SandboxRelease): void {
   }
 }
 
-/** Packs `binary` as the release's download in `dir`: a .zip or .tar.gz holding it as the member its installs unpack, or the binary itself. */
+/** Packs `binary` as the release's download in `dir`: a .zip or .tar.gz holding it where installs unpack it, or the binary itself. */
 function pack(binary: string, r: SandboxRelease, dir: string): void {
   const member = releaseMember(r.release, r.asset);
   if (!member) {
@@ -149,7 +149,11 @@ export interface ContractSources {
 export function sandboxContract(s: ContractSources, versions = readVersions()): Record<string, unknown> {
   const releases = Object.fromEntries(sandboxReleases(versions).map((r) => [r.release.tool, mirroredRelease(s.mirror, s.mirrorUrl, r)]));
   const hostKey = (host: string) =>
-    fs.readFileSync(path.join(s.hostKeys, host, "ssh_host_ed25519_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+    fs
+      .readFileSync(path.join(s.hostKeys, host, "ssh_host_ed25519_key.pub"), "utf8")
+      .split(" ")
+      .slice(0, 2)
+      .join(" ");
   return {
     bridge: s.bridge,
     sshUser: "root",

@@ -142,7 +142,7 @@ export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
 
 /** Each agent's releases: Grafana's linux-amd64 zip, holding the binary under the zip's name without .zip. */
 export function agentRelease(agent: Agent): Release {
-  return { tool: agent, releases: RELEASE_URLS[agent], asset: () => `${agent}-linux-amd64.zip`, member: zipStem };
+  return { tool: agent, asset: () => `${agent}-linux-amd64.zip`, member: zipStem };
 }
 
 /** <base>/v<version>/<asset>; the asset defaults to the agent's linux-amd64 zip. */
@@ -150,7 +150,7 @@ export function releaseDownload(s: PromtailSettings): { url: string; asset: stri
   const release = agentRelease(s.agent);
   const version = s.version ?? "";
   const asset = s.releaseAsset ?? release.asset(version);
-  return { url: releaseAssetUrl({ releaseUrl: s.releaseUrl ?? release.releases, version, asset }), asset };
+  return { url: releaseAssetUrl({ releaseUrl: s.releaseUrl ?? RELEASE_URLS[s.agent], version, asset }), asset };
 }
 
 /** A release download checked against its sha256, as a versioned install under /opt/<agent>. */

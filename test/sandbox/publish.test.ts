@@ -7,17 +7,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installSpec as lokiInstall } from "../../components/loki/render";
+import { LOKI } from "../../components/loki/render";
 import { lokiArgsSchema } from "../../components/loki/schema";
-import { installSpec as otelInstall } from "../../components/otel-collector/render";
+import { OTEL_COLLECTOR } from "../../components/otel-collector/render";
 import { otelCollectorArgsSchema } from "../../components/otel-collector/schema";
 import { archiveInstallSpec } from "../../components/promtail-journal/render";
 import { promtailArgsSchema } from "../../components/promtail-journal/schema";
-import { installSpec as tempoInstall } from "../../components/tempo/render";
+import { TEMPO } from "../../components/tempo/render";
 import { tempoArgsSchema } from "../../components/tempo/schema";
 import { readSandbox, readVersions, SandboxContract, writeContract } from "../../sandbox/contract";
 import { ContractSources, publishRelease, sandboxContract, sandboxReleases } from "../../sandbox/publish";
-import { releaseAssetUrl } from "../../src/remote/release";
+import { releaseAssetUrl, releaseServiceInstall } from "../../src/remote/release";
 import { sh } from "../../src/remote/shell";
 import { HOST_KEY_1, HOST_KEY_2, SANDBOX_CONTRACT } from "../fixtures/config";
 
@@ -63,7 +63,10 @@ beforeAll(() => {
     aptProxy: "http://10.231.0.1:3142",
     npmRegistry: "http://10.231.0.1:4873/",
   };
-  for (const [host, key] of [["vps1", HOST_KEY_1], ["vps2", HOST_KEY_2]]) {
+  for (const [host, key] of [
+    ["vps1", HOST_KEY_1],
+    ["vps2", HOST_KEY_2],
+  ]) {
     fs.mkdirSync(path.join(sources.hostKeys, host), { recursive: true });
     fs.writeFileSync(path.join(sources.hostKeys, host, "ssh_host_ed25519_key.pub"), `${key} root@${host}\n`);
   }
@@ -80,7 +83,9 @@ describe("sandbox/publish.ts", () => {
   const hostsJson = () => path.join(root, "hosts.json");
 
   it("says which release is not published yet when asked for the contract", () => {
-    expect(() => sandboxContract(sources, versions)).toThrow(/^promtail release not published \(.*\/promtail\/v3\.6\.4\/SHA256SUMS does not list promtail-linux-amd64\)/);
+    expect(() => sandboxContract(sources, versions)).toThrow(
+      /^promtail release not published \(.*\/promtail\/v3\.6\.4\/SHA256SUMS does not list promtail-linux-amd64\)/,
+    );
   });
 
   it("lays the releases out as GitHub does: <tool>/v<version>/<asset> beside a SHA256SUMS", () => {
@@ -97,13 +102,18 @@ describe("sandbox/publish.ts", () => {
         .flatMap(([tool, v]) => [".built-from", "SHA256SUMS", assets[tool as keyof typeof assets]].map((f) => `${tool}/v${v}/${f}`))
         .sort(),
     );
-    expect(fs.readFileSync(path.join(sources.mirror, `loki/v${versions.loki}/SHA256SUMS`), "utf8")).toMatch(/^[0-9a-f]{64} {2}loki-linux-amd64\.zip\n$/);
+    expect(fs.readFileSync(path.join(sources.mirror, `loki/v${versions.loki}/SHA256SUMS`), "utf8")).toMatch(
+      /^[0-9a-f]{64} {2}loki-linux-amd64\.zip\n$/,
+    );
   });
 
   it("writes hosts.json that the contract's reader takes, naming every published download by its sha256", () => {
     contract = writeContract(hostsJson(), sandboxContract(sources, versions));
     expect(readSandbox(hostsJson()).contract).toEqual(contract);
-    expect(contract.hosts).toEqual({ vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 }, vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 } });
+    expect(contract.hosts).toEqual({
+      vps1: { address: "10.231.0.11", hostKey: HOST_KEY_1 },
+      vps2: { address: "10.231.0.12", hostKey: HOST_KEY_2 },
+    });
     expect(contract.nodeDistUrl).toBe(MIRROR_URL);
     expect(contract.loki.releaseUrl).toBe(`${MIRROR_URL}/loki`);
     for (const release of [contract.promtail, contract.loki, contract.tempo, contract["otelcol-contrib"]]) {
@@ -112,7 +122,8 @@ describe("sandbox/publish.ts", () => {
   });
 
   it("writes what the fixture the other tests read says, but for the digests and the key path", () => {
-    const masked = (c: object) => JSON.parse(JSON.stringify(c, (k, v) => (k === "sha256" ? "<sha256>" : k === "privateKeyPath" ? "<key>" : v)));
+    const masked = (c: object) =>
+      JSON.parse(JSON.stringify(c, (k, v) => (k === "sha256" ? "<sha256>" : k === "privateKeyPath" ? "<key>" : v)));
     expect(masked(contract)).toEqual(masked(SANDBOX_CONTRACT));
   });
 
@@ -131,11 +142,27 @@ describe("sandbox/publish.ts", () => {
     );
     const installs = [
       { release: contract.promtail, fetch: promtail.fetch, member: undefined },
-      { release: contract.loki, fetch: lokiInstall(lokiArgsSchema.parse({ ...contract.loki, ...address })).fetch, member: "loki-linux-amd64" },
-      { release: contract.tempo, fetch: tempoInstall(tempoArgsSchema.parse({ ...contract.tempo, ...address })).fetch, member: "tempo" },
+      {
+        release: contract.loki,
+        fetch: releaseServiceInstall(LOKI, lokiArgsSchema.parse({ ...contract.loki, ...address })).fetch,
+        member: "loki-linux-amd64",
+      },
+      {
+        release: contract.tempo,
+        fetch: releaseServiceInstall(TEMPO, tempoArgsSchema.parse({ ...contract.tempo, ...address })).fetch,
+        member: "tempo",
+      },
       {
         release: contract["otelcol-contrib"],
-        fetch: otelInstall(otelCollectorArgsSchema.parse({ ...contract["otelcol-contrib"], ...address, otlpHttpPort: 4319, remoteWriteUrl: "http://10.231.0.12:9090/api/v1/write" })).fetch,
+        fetch: releaseServiceInstall(
+          OTEL_COLLECTOR,
+          otelCollectorArgsSchema.parse({
+            ...contract["otelcol-contrib"],
+            ...address,
+            otlpHttpPort: 4319,
+            remoteWriteUrl: "http://10.231.0.12:9090/api/v1/write",
+          }),
+        ).fetch,
         member: "otelcol-contrib",
       },
     ];
@@ -164,7 +191,9 @@ describe("sandbox/publish.ts", () => {
 
   it("refuses a build that is not the version versions.env names, and a binary that is missing", () => {
     fakeBinary("loki", "3.0.0", new Date("2026-02-01T00:00:00Z"));
-    expect(publishAll).toThrow(`${toolchain}/loki is not loki ${versions.loki} (it says: loki, version 3.0.0 (branch: HEAD, revision: test)): run toolchain/build.sh`);
+    expect(publishAll).toThrow(
+      `${toolchain}/loki is not loki ${versions.loki} (it says: loki, version 3.0.0 (branch: HEAD, revision: test)): run toolchain/build.sh`,
+    );
     fs.rmSync(path.join(toolchain, "loki"));
     expect(publishAll).toThrow(`no loki binary at ${toolchain}/loki: run toolchain/build.sh first`);
   });
