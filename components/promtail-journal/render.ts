@@ -155,15 +155,18 @@ export function releaseDownload(s: PromtailSettings): { url: string; asset: stri
 
 /** A release download checked against its sha256, as a versioned install under /opt/<agent>. */
 export function archiveInstallSpec(s: PromtailSettings): VersionedInstallSpec {
+  const { version, sha256 } = s;
+  // The schema requires both with from: archive, the only way here.
+  if (!version || !sha256) throw new Error(`${s.agent}: a release install needs its version and sha256`);
   const { url, asset } = releaseDownload(s);
   const member = releaseMember(agentRelease(s.agent), asset);
   return {
     tool: s.agent,
-    version: s.version!,
+    version,
     root: paths(s.agent).installRoot,
     fetch: script(
       `curl -fsSL --retry 3 -o "$work/download" ${sh(url)}`,
-      `echo ${sh(s.sha256!)}"  $work/download" | sha256sum --check --quiet`,
+      `echo ${sh(sha256)}"  $work/download" | sha256sum --check --quiet`,
       member ? `unzip -q "$work/download" ${sh(member)} -d "$work" && mv "$work/"${sh(member)} "$work/binary"` : `mv "$work/download" "$work/binary"`,
       `install -m 0755 "$work/binary" "$partial/"${sh(s.agent)}`,
     ),
