@@ -1,6 +1,8 @@
-// What the sandbox's static mirror serves besides the Node.js dist, and the contract file that
-// describes the sandbox: sandbox/sandbox runs this after its plumbing (bridge, services, hosts).
+// What the sandbox's static mirror serves, and the contract file that describes the sandbox:
+// sandbox/sandbox runs this beside its plumbing (bridge, services, hosts).
 //
+//   publish.ts node-dist --mirror DIR --cache DIR --node-home DIR
+//       the Node.js dist (node-dist.ts), and an unpacked copy of it at the node home
 //   publish.ts releases --mirror DIR --toolchain DIR
 //       pack each binary toolchain/build.sh built as its release download, beside a SHA256SUMS
 //   publish.ts contract --out FILE --mirror DIR --mirror-url URL --bridge ADDR --key FILE
@@ -20,6 +22,7 @@ import { agentRelease } from "../components/promtail-journal/render";
 import { TEMPO_RELEASE } from "../components/tempo/schema";
 import { Release, releaseAssetPath, releaseMember } from "../src/remote/release";
 import { MirroredRelease, readVersions, SandboxVersions, writeContract } from "./contract";
+import { publishNodeDist } from "./node-dist";
 
 /** One release on the mirror: <mirror>/<tool>/v<version>/<asset>. */
 export interface SandboxRelease {
@@ -173,6 +176,8 @@ function main(argv: string[]): void {
     args: rest,
     options: {
       mirror: flag,
+      cache: flag,
+      "node-home": flag,
       toolchain: flag,
       out: flag,
       "mirror-url": flag,
@@ -188,7 +193,9 @@ function main(argv: string[]): void {
     if (!value) throw new Error(`publish.ts ${command}: --${name} is required`);
     return value;
   };
-  if (command === "releases") {
+  if (command === "node-dist") {
+    publishNodeDist(need("mirror"), need("cache"), need("node-home"), readVersions(), log);
+  } else if (command === "releases") {
     for (const r of sandboxReleases(readVersions())) publishRelease(need("mirror"), need("toolchain"), r);
   } else if (command === "contract") {
     const contract = sandboxContract({
@@ -202,7 +209,7 @@ function main(argv: string[]): void {
     });
     writeContract(need("out"), contract);
   } else {
-    throw new Error(`usage: publish.ts releases|contract --flag value...`);
+    throw new Error(`usage: publish.ts node-dist|releases|contract --flag value...`);
   }
 }
 
