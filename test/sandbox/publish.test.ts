@@ -1,6 +1,6 @@
 // sandbox/publish.ts against a temporary mirror: small fake release binaries (shell scripts that
 // answer --version like the real ones) packed as the components download them, and the
-// hosts.json it writes from them, read back by the contract's reader.
+// hosts.json it writes from them, read back by the contract's reader; and the Node.js dist's index.
 import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -16,6 +16,7 @@ import { promtailArgsSchema } from "../../components/promtail-journal/schema";
 import { TEMPO } from "../../components/tempo/render";
 import { tempoArgsSchema } from "../../components/tempo/schema";
 import { readSandbox, readVersions, SandboxContract, writeContract } from "../../sandbox/contract";
+import { writeNodeIndex } from "../../sandbox/node-dist";
 import { ContractSources, publishRelease, sandboxContract, sandboxReleases } from "../../sandbox/publish";
 import { releaseAssetUrl, releaseServiceInstall } from "../../src/remote/release";
 import { sh } from "../../src/remote/shell";
@@ -203,5 +204,40 @@ describe("sandbox/publish.ts", () => {
     expect(tempo.asset).toMatch(/\.tar\.gz$/);
     expect(() => writeContract(hostsJson(), withoutTempo)).toThrow(`${hostsJson()}: tempo: `);
     expect(readSandbox(hostsJson()).contract).toEqual(contract);
+  });
+});
+
+describe("the Node.js dist's index", () => {
+  it("lists every version on the mirror newest first, in index.json and index.tab as nodejs.org writes them", () => {
+    const mirror = fs.mkdtempSync(path.join(os.tmpdir(), "node-index-"));
+    try {
+      fs.mkdirSync(path.join(mirror, ".entries"));
+      const entry = (version: string, lts: string | false) => ({
+        version,
+        date: "2026-09-24",
+        files: ["linux-x64"],
+        npm: "10.9.9",
+        v8: "12.4.254.21-node.57",
+        uv: "1.51.0",
+        zlib: "1.3.1",
+        openssl: "3.5.8",
+        modules: "127",
+        lts,
+        security: false,
+      });
+      for (const e of [entry("v22.9.0", false), entry("v22.23.3", "Jod"), entry("v9.11.2", false)]) {
+        fs.writeFileSync(path.join(mirror, ".entries", `${e.version}.json`), `${JSON.stringify(e)}\n`);
+      }
+      writeNodeIndex(mirror);
+      const index = JSON.parse(fs.readFileSync(path.join(mirror, "index.json"), "utf8"));
+      expect(index.map((e: { version: string }) => e.version)).toEqual(["v22.23.3", "v22.9.0", "v9.11.2"]);
+      expect(fs.readFileSync(path.join(mirror, "index.tab"), "utf8").split("\n").slice(0, 3)).toEqual([
+        "version\tdate\tfiles\tnpm\tv8\tuv\tzlib\topenssl\tmodules\tlts\tsecurity",
+        "v22.23.3\t2026-09-24\tlinux-x64\t10.9.9\t12.4.254.21-node.57\t1.51.0\t1.3.1\t3.5.8\t127\tJod\tfalse",
+        "v22.9.0\t2026-09-24\tlinux-x64\t10.9.9\t12.4.254.21-node.57\t1.51.0\t1.3.1\t3.5.8\t127\t-\tfalse",
+      ]);
+    } finally {
+      fs.rmSync(mirror, { recursive: true, force: true });
+    }
   });
 });
