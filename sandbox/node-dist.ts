@@ -59,7 +59,10 @@ function assemble(work: string, v: SandboxVersions, name: string): void {
   const corepackDist = path.join(home, "lib/node_modules/corepack/dist");
   const scripts = [
     ...["npm-cli.js", "npx-cli.js"].map((f) => path.join(home, "lib/node_modules/npm/bin", f)),
-    ...fs.readdirSync(corepackDist).filter((f) => f.endsWith(".js")).map((f) => path.join(corepackDist, f)),
+    ...fs
+      .readdirSync(corepackDist)
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => path.join(corepackDist, f)),
   ];
   for (const file of scripts) fs.chmodSync(file, 0o755);
   fs.symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", path.join(home, "bin/npm"));
@@ -68,7 +71,10 @@ function assemble(work: string, v: SandboxVersions, name: string): void {
   const node = path.join(home, "bin/node");
   const said = run(node, ["--version"], work);
   if (said !== `v${v.node}`) throw new Error(`the assembled node says ${said}, not v${v.node}`);
-  const npm = run(path.join(home, "bin/npm"), ["--version"], work, { ...process.env, PATH: `${path.join(home, "bin")}:${process.env.PATH}` });
+  const npm = run(path.join(home, "bin/npm"), ["--version"], work, {
+    ...process.env,
+    PATH: `${path.join(home, "bin")}:${process.env.PATH}`,
+  });
   if (npm !== v.npm) throw new Error(`the assembled npm says ${npm}, not ${v.npm}`);
 }
 
@@ -107,7 +113,19 @@ export function writeNodeIndex(mirror: string): void {
   });
   fs.writeFileSync(path.join(mirror, "index.json"), `${JSON.stringify(entries, null, 2)}\n`);
   const columns = ["version", "date", "files", "npm", "v8", "uv", "zlib", "openssl", "modules", "lts", "security"];
-  const row = (e: IndexEntry) => [e.version, e.date, e.files.join(","), e.npm, e.v8, e.uv, e.zlib, e.openssl, e.modules, e.lts || "-", e.security];
+  const row = (e: IndexEntry) => [
+    e.version,
+    e.date,
+    e.files.join(","),
+    e.npm,
+    e.v8,
+    e.uv,
+    e.zlib,
+    e.openssl,
+    e.modules,
+    e.lts || "-",
+    e.security,
+  ];
   fs.writeFileSync(path.join(mirror, "index.tab"), [columns, ...entries.map(row)].map((r) => `${r.join("\t")}\n`).join(""));
 }
 
@@ -123,7 +141,8 @@ export function publishNodeDist(mirror: string, cache: string, nodeHome: string,
   const dir = path.join(mirror, version);
   const entry = path.join(mirror, ".entries", `${version}.json`);
   if (fs.existsSync(entry) && checksumsHold(dir)) {
-    if (!fs.existsSync(path.join(nodeHome, "bin/node"))) run("tar", ["-xzf", path.join(dir, `${name}.tar.gz`), "-C", path.dirname(nodeHome)], cache);
+    if (!fs.existsSync(path.join(nodeHome, "bin/node")))
+      run("tar", ["-xzf", path.join(dir, `${name}.tar.gz`), "-C", path.dirname(nodeHome)], cache);
     writeNodeIndex(mirror);
     log(`node ${version} dist cached (${took()})`);
     return;
