@@ -1,8 +1,8 @@
-// The sandbox as TypeScript sees it: hosts.json (what `sandbox up`/`reset` wrote: addresses,
-// pinned host keys, the client key, the mirrors' URLs, the promtail, Loki, Tempo and collector releases)
-// and versions.env (every version and the host list, also sourced by sandbox/sandbox). The
-// sandbox stacks, the quickstart's summary, the test harness and the bench all read them
-// through here.
+// The sandbox as TypeScript sees it: hosts.json (what `sandbox up`/`reset` wrote through
+// sandbox/publish.ts: addresses, pinned host keys, the client key, the mirrors' URLs, the promtail,
+// Loki, Tempo and collector releases) and versions.env (every version and the host list, also
+// sourced by sandbox/sandbox). The sandbox stacks, the quickstart's summary, the test harness and
+// the bench all read them through here, and the writer checks what it writes with the same schema.
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
@@ -16,9 +16,11 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const version = z.string().regex(/^\d+\.\d+\.\d+$/, "must be a version like 1.2.3");
 
 /** A release on the static mirror: <releaseUrl>/v<version>/<asset>, checked by sha256. */
-const releaseSchema = z.object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export const mirroredReleaseSchema = z
+  .object({ releaseUrl: httpUrl, version, asset: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+  .strict();
 
-/** hosts.json, as write_contract in sandbox/sandbox writes it. */
+/** hosts.json, as writeContract writes it. */
 export const contractSchema = z
   .object({
     bridge: z.ipv4(),
@@ -28,15 +30,24 @@ export const contractSchema = z
     npmRegistry: httpUrl,
     nodeDistUrl: httpUrl,
     /** The releases on the static mirror, built by toolchain/build.sh. */
-    promtail: releaseSchema,
-    loki: releaseSchema,
-    tempo: releaseSchema,
-    "otelcol-contrib": releaseSchema,
+    promtail: mirroredReleaseSchema,
+    loki: mirroredReleaseSchema,
+    tempo: mirroredReleaseSchema,
+    "otelcol-contrib": mirroredReleaseSchema,
     hosts: z.record(hostName, z.object({ address: z.ipv4(), hostKey: topologyHostSchema.shape.hostKey }).strict()),
   })
   .strict();
 
 export type SandboxContract = z.output<typeof contractSchema>;
+export type MirroredRelease = z.output<typeof mirroredReleaseSchema>;
+
+/** Writes hosts.json whole (a reader never sees half of it), refusing a contract its readers would refuse. */
+export function writeContract(file: string, contract: unknown): SandboxContract {
+  const checked = parseOrThrow(contractSchema, contract, `${file}: `);
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(checked, null, 2)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+  return checked;
+}
 
 /** versions.env: NAME=value lines, read into named versions and the host list. */
 export const versionsSchema = z

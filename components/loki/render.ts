@@ -1,12 +1,8 @@
 // Pure rendering of Loki's files and scripts from its settings. Golden-file tested.
-import { renderYamlFile } from "../../src/remote/yaml-file";
-import { CheckedFileSpec } from "../../src/remote/checked-file";
-import { VersionedInstallSpec } from "../../src/remote/install";
-import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { LokiSettings } from "./schema";
+import { grafanaServerConfig, ReleaseProgram, releasePaths } from "../../src/remote/release";
+import { LOKI_RELEASE, LokiSettings } from "./schema";
 
-export const PATHS = releasePaths("loki");
+export const PATHS = releasePaths(LOKI_RELEASE.tool);
 
 /** Where Loki answers on the private network (push, query, OTLP). */
 export function baseUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string {
@@ -16,6 +12,19 @@ export function baseUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string
 export function readyUrl(s: Pick<LokiSettings, "listenAddress" | "port">): string {
   return `${baseUrl(s)}/ready`;
 }
+
+const CONFIG_HEADER = "Loki, single binary: logs from every host's agent and OTLP logs.";
+
+/**
+ * Loki as a release service: loki.yaml (YAML 1.1: Loki reads it with go-yaml, so strings like
+ * "on" stay quoted) checked by `loki -verify-config`, ready at /ready.
+ */
+export const LOKI: ReleaseProgram<LokiSettings> = {
+  release: LOKI_RELEASE,
+  unit: { description: "Grafana Loki: log store of every host", documentation: "https://grafana.com/docs/loki/latest/" },
+  config: { of: lokiConfig, header: CONFIG_HEADER, yaml: "1.1", check: "-verify-config" },
+  readyUrl,
+};
 
 /**
  * Loki's configuration as an object: the single binary (target all) on the filesystem, its
@@ -27,13 +36,7 @@ export function lokiConfig(s: LokiSettings) {
   return {
     target: "all",
     auth_enabled: false,
-    server: {
-      http_listen_address: s.listenAddress,
-      http_listen_port: s.port,
-      grpc_listen_address: "127.0.0.1",
-      grpc_listen_port: s.grpcPort,
-      log_level: "info",
-    },
+    server: grafanaServerConfig(s),
     common: {
       // The components of the single binary reach each other on loopback.
       instance_addr: "127.0.0.1",
@@ -64,27 +67,4 @@ export function lokiConfig(s: LokiSettings) {
     },
     analytics: { reporting_enabled: false },
   };
-}
-
-/** loki.yaml. Loki reads YAML with go-yaml: written as YAML 1.1, so strings like "on" stay quoted. */
-export function renderConfig(s: LokiSettings): string {
-  return renderYamlFile(lokiConfig(s), { header: ["Loki, single binary: logs from every host's agent and OTLP logs."], version: "1.1" });
-}
-
-export function unitSpec(s: LokiSettings): UnitSpec {
-  return releaseUnitSpec({ tool: "loki", description: "Grafana Loki: log store of every host", documentation: "https://grafana.com/docs/loki/latest/", memoryMax: s.memoryMax, hardening: s.hardening });
-}
-
-export function renderUnit(s: LokiSettings): string {
-  return renderUnitFile(unitSpec(s));
-}
-
-/** The configuration as a checked file: `loki -verify-config` reads a candidate before it replaces the current one. */
-export function configFileSpec(): CheckedFileSpec {
-  return releaseConfigSpec("loki", "-verify-config");
-}
-
-/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/loki. Grafana's zip holds the binary under the asset's name without .zip. */
-export function installSpec(s: LokiSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: "loki", ...s, member: s.asset.endsWith(".zip") ? s.asset.replace(/\.zip$/, "") : undefined });
 }

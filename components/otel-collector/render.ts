@@ -1,16 +1,9 @@
 // Pure rendering of the collector's files from its settings. Golden-file tested.
-import { renderYamlFile } from "../../src/remote/yaml-file";
-import { CheckedFileSpec } from "../../src/remote/checked-file";
-import { VersionedInstallSpec } from "../../src/remote/install";
-import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { OtelCollectorSettings } from "./schema";
+import { releaseAssetName, ReleaseProgram, releasePaths } from "../../src/remote/release";
+import { OTELCOL_RELEASE, OtelCollectorSettings } from "./schema";
 
-/** The contrib release's program name: its binary, unit, user and /etc/otelcol-contrib. */
-export const TOOL = "otelcol-contrib";
+export const TOOL = OTELCOL_RELEASE.tool;
 export const PATHS = releasePaths(TOOL);
-/** `otelcol-contrib --config=<file>`: a cobra command line, not Grafana's `-config.file=`. */
-const CONFIG_FLAG = "--config=";
 
 /** The OTLP/HTTP receiver: metrics are POSTed to <this>/v1/metrics. */
 export function otlpHttpUrl(s: Pick<OtelCollectorSettings, "listenAddress" | "otlpHttpPort">): string {
@@ -60,37 +53,24 @@ export function collectorConfig(s: OtelCollectorSettings) {
   };
 }
 
-/** otelcol-contrib.yaml. */
-export function renderConfig(s: OtelCollectorSettings): string {
-  return renderYamlFile(collectorConfig(s), { header: ["OpenTelemetry Collector: OTLP metrics in, Prometheus remote write out."] });
-}
-
-export function unitSpec(s: OtelCollectorSettings): UnitSpec {
-  return releaseUnitSpec({
-    tool: TOOL,
-    description: "OpenTelemetry Collector: OTLP metrics to Prometheus",
-    documentation: "https://opentelemetry.io/docs/collector/",
-    memoryMax: s.memoryMax,
-    hardening: s.hardening,
-    configFlag: CONFIG_FLAG,
-  });
-}
-
-export function renderUnit(s: OtelCollectorSettings): string {
-  return renderUnitFile(unitSpec(s));
-}
-
-/** The configuration as a checked file: `otelcol-contrib validate` reads a candidate before it replaces the current one. */
-export function configFileSpec(): CheckedFileSpec {
-  return releaseConfigSpec(TOOL, "validate", CONFIG_FLAG);
-}
+/**
+ * The collector as a release service: otelcol-contrib.yaml, read as `otelcol-contrib --config=<file>`
+ * (a cobra command line, not Grafana's `-config.file=`) and checked by `otelcol-contrib validate`;
+ * ready once its health check extension says so.
+ */
+export const OTEL_COLLECTOR: ReleaseProgram<OtelCollectorSettings> = {
+  release: OTELCOL_RELEASE,
+  unit: { description: "OpenTelemetry Collector: OTLP metrics to Prometheus", documentation: "https://opentelemetry.io/docs/collector/" },
+  config: {
+    of: collectorConfig,
+    header: "OpenTelemetry Collector: OTLP metrics in, Prometheus remote write out.",
+    check: "validate",
+    flag: "--config=",
+  },
+  readyUrl,
+};
 
 /** The release's file name: otelcol-contrib_<version>_linux_amd64.tar.gz. */
 export function assetName(s: Pick<OtelCollectorSettings, "asset" | "version">): string {
-  return s.asset ?? `${TOOL}_${s.version}_linux_amd64.tar.gz`;
-}
-
-/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/otelcol-contrib. */
-export function installSpec(s: OtelCollectorSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: TOOL, ...s, asset: assetName(s) });
+  return releaseAssetName(OTELCOL_RELEASE, s);
 }

@@ -4,6 +4,7 @@ import { CheckedFileSpec } from "../../src/remote/checked-file";
 import { VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
 import { Directive, hardening } from "../../src/hardening";
+import { Release, releaseAssetUrl, releaseMember, zipStem } from "../../src/remote/release";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
@@ -139,24 +140,33 @@ export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
     : { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".alloy", checkerName: "alloy validate", checker: `${bin} validate "$candidate"` };
 }
 
+/** Each agent's releases: Grafana's linux-amd64 zip, holding the binary under the zip's name without .zip. */
+export function agentRelease(agent: Agent): Release {
+  return { tool: agent, asset: () => `${agent}-linux-amd64.zip`, member: zipStem };
+}
+
 /** <base>/v<version>/<asset>; the asset defaults to the agent's linux-amd64 zip. */
 export function releaseDownload(s: PromtailSettings): { url: string; asset: string } {
-  const asset = s.releaseAsset ?? `${s.agent}-linux-amd64.zip`;
-  const base = (s.releaseUrl ?? RELEASE_URLS[s.agent]).replace(/\/+$/, "");
-  return { url: `${base}/v${s.version}/${asset}`, asset };
+  const release = agentRelease(s.agent);
+  const version = s.version ?? "";
+  const asset = s.releaseAsset ?? release.asset(version);
+  return { url: releaseAssetUrl({ releaseUrl: s.releaseUrl ?? RELEASE_URLS[s.agent], version, asset }), asset };
 }
 
 /** A release download checked against its sha256, as a versioned install under /opt/<agent>. */
 export function archiveInstallSpec(s: PromtailSettings): VersionedInstallSpec {
+  const { version, sha256 } = s;
+  // The schema requires both with from: archive, the only way here.
+  if (!version || !sha256) throw new Error(`${s.agent}: a release install needs its version and sha256`);
   const { url, asset } = releaseDownload(s);
-  const member = asset.endsWith(".zip") ? asset.replace(/\.zip$/, "") : undefined;
+  const member = releaseMember(agentRelease(s.agent), asset);
   return {
     tool: s.agent,
-    version: s.version!,
+    version,
     root: paths(s.agent).installRoot,
     fetch: script(
       `curl -fsSL --retry 3 -o "$work/download" ${sh(url)}`,
-      `echo ${sh(s.sha256!)}"  $work/download" | sha256sum --check --quiet`,
+      `echo ${sh(sha256)}"  $work/download" | sha256sum --check --quiet`,
       member ? `unzip -q "$work/download" ${sh(member)} -d "$work" && mv "$work/"${sh(member)} "$work/binary"` : `mv "$work/download" "$work/binary"`,
       `install -m 0755 "$work/binary" "$partial/"${sh(s.agent)}`,
     ),

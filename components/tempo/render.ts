@@ -1,12 +1,8 @@
 // Pure rendering of Tempo's files and scripts from its settings. Golden-file tested.
-import { renderYamlFile } from "../../src/remote/yaml-file";
-import { CheckedFileSpec } from "../../src/remote/checked-file";
-import { VersionedInstallSpec } from "../../src/remote/install";
-import { releaseConfigSpec, releaseInstallSpec, releasePaths, releaseUnitSpec } from "../../src/remote/release";
-import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
-import { TempoSettings } from "./schema";
+import { grafanaServerConfig, releaseAssetName, ReleaseProgram, releasePaths } from "../../src/remote/release";
+import { TEMPO_RELEASE, TempoSettings } from "./schema";
 
-export const PATHS = releasePaths("tempo");
+export const PATHS = releasePaths(TEMPO_RELEASE.tool);
 
 type Address = Pick<TempoSettings, "listenAddress" | "port">;
 
@@ -30,17 +26,10 @@ export function otlpHttpUrl(s: Pick<TempoSettings, "listenAddress" | "otlpHttpPo
  * deleting blocks older than the retention.
  */
 export function tempoConfig(s: TempoSettings) {
-  const dir = PATHS.stateDir;
   return {
     target: "all",
     stream_over_http_enabled: true,
-    server: {
-      http_listen_address: s.listenAddress,
-      http_listen_port: s.port,
-      grpc_listen_address: "127.0.0.1",
-      grpc_listen_port: s.grpcPort,
-      log_level: "info",
-    },
+    server: grafanaServerConfig(s),
     distributor: {
       receivers: {
         otlp: {
@@ -54,38 +43,26 @@ export function tempoConfig(s: TempoSettings) {
     // The single binary still starts memberlist (port 7946), on every address unless told.
     memberlist: { bind_addr: ["127.0.0.1"], advertise_addr: "127.0.0.1" },
     compactor: { compaction: { block_retention: `${s.retentionDays * 24}h` } },
-    storage: { trace: { backend: "local", wal: { path: `${dir}/wal` }, local: { path: `${dir}/blocks` } } },
+    storage: {
+      trace: { backend: "local", wal: { path: `${PATHS.stateDir}/wal` }, local: { path: `${PATHS.stateDir}/blocks` } },
+    },
     usage_report: { reporting_enabled: false },
   };
 }
 
-/** tempo.yaml, as YAML 1.1 (Tempo reads it with go-yaml). */
-export function renderConfig(s: TempoSettings): string {
-  return renderYamlFile(tempoConfig(s), { header: ["Tempo, single binary: traces received by OTLP."], version: "1.1" });
-}
-
-export function unitSpec(s: TempoSettings): UnitSpec {
-  return releaseUnitSpec({ tool: "tempo", description: "Grafana Tempo: trace store, OTLP receiver", documentation: "https://grafana.com/docs/tempo/latest/", memoryMax: s.memoryMax, hardening: s.hardening });
-}
-
-export function renderUnit(s: TempoSettings): string {
-  return renderUnitFile(unitSpec(s));
-}
-
 /**
- * The configuration as a checked file: `tempo -config.verify` reads a candidate before it
- * replaces the current one. A flag taking its value: bare, it would swallow the next argument.
+ * Tempo as a release service: tempo.yaml (YAML 1.1, Tempo reads it with go-yaml) checked by
+ * `tempo -config.verify` (a flag taking its value: bare, it would swallow the next argument),
+ * ready at /ready.
  */
-export function configFileSpec(): CheckedFileSpec {
-  return releaseConfigSpec("tempo", "-config.verify=true");
-}
+export const TEMPO: ReleaseProgram<TempoSettings> = {
+  release: TEMPO_RELEASE,
+  unit: { description: "Grafana Tempo: trace store, OTLP receiver", documentation: "https://grafana.com/docs/tempo/latest/" },
+  config: { of: tempoConfig, header: "Tempo, single binary: traces received by OTLP.", yaml: "1.1", check: "-config.verify=true" },
+  readyUrl,
+};
 
 /** The release's file name: Grafana publishes tempo_<version>_linux_amd64.tar.gz. */
 export function assetName(s: Pick<TempoSettings, "asset" | "version">): string {
-  return s.asset ?? `tempo_${s.version}_linux_amd64.tar.gz`;
-}
-
-/** <releaseUrl>/v<version>/<asset>, checked against sha256, under /opt/tempo. */
-export function installSpec(s: TempoSettings): VersionedInstallSpec {
-  return releaseInstallSpec({ tool: "tempo", ...s, asset: assetName(s) });
+  return releaseAssetName(TEMPO_RELEASE, s);
 }

@@ -28,7 +28,7 @@ describe("the sandbox contract", () => {
     expect(() => parseVersions("NODE_VERSION=22\n", "versions.env")).toThrow("versions.env: NODE_VERSION: must be a version like 1.2.3");
   });
 
-  it("reads hosts.json as sandbox/sandbox writes it", () => {
+  it("reads hosts.json (publish.test.ts reads the writer's own)", () => {
     withHostsJson(HOSTS_JSON, (file) => expect(readSandbox(file).contract.hosts.vps2.address).toBe("10.231.0.12"));
   });
 

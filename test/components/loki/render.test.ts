@@ -6,10 +6,12 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configFileSpec, installSpec, lokiConfig, renderConfig, renderUnit } from "../../../components/loki/render";
+import { LOKI, lokiConfig } from "../../../components/loki/render";
 import { lokiArgsSchema } from "../../../components/loki/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
+import { releaseServiceConfig, releaseServiceConfigText, releaseServiceInstall, releaseServiceUnit } from "../../../src/remote/release";
+import { renderUnitFile } from "../../../src/remote/unit-file";
 import { toolchainBinary } from "../../support/toolchain";
 
 const settings = lokiArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "d".repeat(64) });
@@ -17,22 +19,22 @@ const mirror = lokiArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "d".rep
 
 describe("Loki files (golden)", () => {
   it("configuration", async () => {
-    await expect(renderConfig(settings)).toMatchFileSnapshot("golden/loki.yaml");
+    await expect(releaseServiceConfigText(LOKI, settings)).toMatchFileSnapshot("golden/loki.yaml");
   });
   it("unit", async () => {
-    await expect(renderUnit(settings)).toMatchFileSnapshot("golden/loki.service");
+    await expect(renderUnitFile(releaseServiceUnit(LOKI, settings))).toMatchFileSnapshot("golden/loki.service");
   });
   it("configuration script, checked with loki -verify-config before it is written", async () => {
-    await expect(checkedFileScript(configFileSpec())).toMatchFileSnapshot("golden/config.sh");
+    await expect(checkedFileScript(releaseServiceConfig(LOKI))).toMatchFileSnapshot("golden/config.sh");
   });
   it("release install from the mirror", async () => {
-    await expect(installScript(installSpec(mirror))).toMatchFileSnapshot("golden/install.sh");
+    await expect(installScript(releaseServiceInstall(LOKI, mirror))).toMatchFileSnapshot("golden/install.sh");
   });
 });
 
 describe("Loki configuration", () => {
   it("listens on the private address for HTTP and on loopback for gRPC", () => {
-    const c = parse(renderConfig(settings));
+    const c = parse(releaseServiceConfigText(LOKI, settings));
     expect(c.server).toMatchObject({ http_listen_address: "10.0.0.2", http_listen_port: 3100, grpc_listen_address: "127.0.0.1" });
     expect(c.common.instance_addr).toBe("127.0.0.1");
   });
@@ -47,7 +49,7 @@ describe("Loki configuration", () => {
     expect(c.schema_config.configs[0]).toMatchObject({ store: "tsdb", schema: "v13" });
   });
   it("downloads <releaseUrl>/v<version>/<asset> and checks it before unpacking", () => {
-    const script = installScript(installSpec(mirror));
+    const script = installScript(releaseServiceInstall(LOKI, mirror));
     expect(script).toContain("'http://10.231.0.1:8081/loki/v3.6.4/loki-linux-amd64.zip'");
     expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("unzip"));
   });
@@ -56,7 +58,7 @@ describe("Loki configuration", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loki-"));
     try {
       const file = path.join(dir, "loki.yaml");
-      fs.writeFileSync(file, renderConfig(settings));
+      fs.writeFileSync(file, releaseServiceConfigText(LOKI, settings));
       execFileSync(bin, [`-config.file=${file}`, "-verify-config"], { stdio: "pipe" });
     } finally {
       fs.rmSync(dir, { recursive: true });

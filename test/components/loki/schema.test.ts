@@ -20,7 +20,7 @@ describe("Loki options", () => {
     expect(messages({ sha256: "abc" })).toEqual(["sha256: must be a sha256 digest (64 lowercase hex characters)"]);
     expect(messages({ version: "latest" })).toEqual(["version: must be a release like 3.6.4"]);
     expect(messages({ retentionDays: 0 })).toHaveLength(1);
-    expect(messages({ grpcPort: 3100 })).toEqual(["grpcPort: must differ from port (3100)"]);
+    expect(messages({ grpcPort: 3100 })).toEqual(["grpcPort: is also port (3100)"]);
     expect(messages({ extra: 1 })).toHaveLength(1);
   });
   it("need the sha256 and the private address to deploy", () => {

@@ -5,10 +5,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { collectorConfig, configFileSpec, installSpec, readyUrl, renderConfig, renderUnit } from "../../../components/otel-collector/render";
+import { collectorConfig, OTEL_COLLECTOR, readyUrl } from "../../../components/otel-collector/render";
 import { otelCollectorArgsSchema } from "../../../components/otel-collector/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
+import { releaseServiceConfig, releaseServiceConfigText, releaseServiceInstall, releaseServiceUnit } from "../../../src/remote/release";
+import { renderUnitFile } from "../../../src/remote/unit-file";
 import { toolchainBinary } from "../../support/toolchain";
 
 const base = { listenAddress: "10.0.0.2", otlpHttpPort: 4319, remoteWriteUrl: "http://10.0.0.2:9090/api/v1/write", sha256: "f".repeat(64) };
@@ -17,16 +19,16 @@ const mirror = otelCollectorArgsSchema.parse({ ...base, releaseUrl: "http://10.2
 
 describe("OpenTelemetry Collector files (golden)", () => {
   it("configuration", async () => {
-    await expect(renderConfig(settings)).toMatchFileSnapshot("golden/otelcol-contrib.yaml");
+    await expect(releaseServiceConfigText(OTEL_COLLECTOR, settings)).toMatchFileSnapshot("golden/otelcol-contrib.yaml");
   });
   it("unit", async () => {
-    await expect(renderUnit(settings)).toMatchFileSnapshot("golden/otelcol-contrib.service");
+    await expect(renderUnitFile(releaseServiceUnit(OTEL_COLLECTOR, settings))).toMatchFileSnapshot("golden/otelcol-contrib.service");
   });
   it("configuration script, checked with otelcol-contrib validate before it is written", async () => {
-    await expect(checkedFileScript(configFileSpec())).toMatchFileSnapshot("golden/config.sh");
+    await expect(checkedFileScript(releaseServiceConfig(OTEL_COLLECTOR))).toMatchFileSnapshot("golden/config.sh");
   });
   it("release install from the mirror", async () => {
-    await expect(installScript(installSpec(mirror))).toMatchFileSnapshot("golden/install.sh");
+    await expect(installScript(releaseServiceInstall(OTEL_COLLECTOR, mirror))).toMatchFileSnapshot("golden/install.sh");
   });
 });
 
@@ -45,11 +47,12 @@ describe("OpenTelemetry Collector configuration", () => {
     expect(collectorConfig(settings).service.telemetry.metrics.readers).toEqual([{ pull: { exporter: { prometheus: { host: "10.0.0.2", port: 8888 } } } }]);
   });
   it("runs as otelcol-contrib --config=, not Grafana's -config.file=", () => {
-    expect(renderUnit(settings)).toContain("ExecStart=/usr/local/bin/otelcol-contrib --config=/etc/otelcol-contrib/otelcol-contrib.yaml\n");
-    expect(configFileSpec().checker).toBe(`'/usr/local/bin/otelcol-contrib' --config="$candidate" validate`);
+    const unit = renderUnitFile(releaseServiceUnit(OTEL_COLLECTOR, settings));
+    expect(unit).toContain("ExecStart=/usr/local/bin/otelcol-contrib --config=/etc/otelcol-contrib/otelcol-contrib.yaml\n");
+    expect(releaseServiceConfig(OTEL_COLLECTOR).checker).toBe(`'/usr/local/bin/otelcol-contrib' --config="$candidate" validate`);
   });
   it("downloads the contrib tar.gz and takes otelcol-contrib out of it after the sha256 check", () => {
-    const script = installScript(installSpec(mirror));
+    const script = installScript(releaseServiceInstall(OTEL_COLLECTOR, mirror));
     expect(script).toContain("'http://10.231.0.1:8081/otelcol-contrib/v0.162.0/otelcol-contrib_0.162.0_linux_amd64.tar.gz'");
     expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("tar -xzf"));
   });
@@ -58,9 +61,9 @@ describe("OpenTelemetry Collector configuration", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otelcol-"));
     try {
       const file = path.join(dir, "otelcol-contrib.yaml");
-      fs.writeFileSync(file, renderConfig(settings));
+      fs.writeFileSync(file, releaseServiceConfigText(OTEL_COLLECTOR, settings));
       execFileSync(bin, [`--config=${file}`, "validate"], { stdio: "pipe" });
-      fs.writeFileSync(file, renderConfig(settings).replace("batch: {}", "batch: { bogus: 1 }"));
+      fs.writeFileSync(file, releaseServiceConfigText(OTEL_COLLECTOR, settings).replace("batch: {}", "batch: { bogus: 1 }"));
       expect(() => execFileSync(bin, [`--config=${file}`, "validate"], { stdio: "pipe" })).toThrow(/invalid keys: bogus/);
     } finally {
       fs.rmSync(dir, { recursive: true });

@@ -19,7 +19,7 @@ describe("OpenTelemetry Collector options", () => {
   });
   it("refuse wrong values, naming the field", () => {
     expect(messages({ sha256: "F".repeat(64) })).toEqual(["sha256: must be a sha256 digest (64 lowercase hex characters)"]);
-    expect(messages({ healthPort: 8888 })).toEqual(["healthPort: is also metricsPort"]);
+    expect(messages({ healthPort: 8888 })).toEqual(["healthPort: is also metricsPort (8888)"]);
     expect(messages({ memoryMax: "1T" })).toEqual(["memoryMax: must be a size in M or G, like 256M"]);
     expect(messages({ version: "v0.162.0" })).toEqual(["version: must be a release like 0.162.0"]);
     expect(messages({ port: 4319 })).toHaveLength(1);

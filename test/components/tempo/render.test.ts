@@ -5,10 +5,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { configFileSpec, installSpec, renderConfig, renderUnit, tempoConfig } from "../../../components/tempo/render";
+import { TEMPO, tempoConfig } from "../../../components/tempo/render";
 import { tempoArgsSchema } from "../../../components/tempo/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
+import { releaseServiceConfig, releaseServiceConfigText, releaseServiceInstall, releaseServiceUnit } from "../../../src/remote/release";
+import { renderUnitFile } from "../../../src/remote/unit-file";
 import { toolchainBinary } from "../../support/toolchain";
 
 const settings = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".repeat(64) });
@@ -16,16 +18,16 @@ const mirror = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".re
 
 describe("Tempo files (golden)", () => {
   it("configuration", async () => {
-    await expect(renderConfig(settings)).toMatchFileSnapshot("golden/tempo.yaml");
+    await expect(releaseServiceConfigText(TEMPO, settings)).toMatchFileSnapshot("golden/tempo.yaml");
   });
   it("unit", async () => {
-    await expect(renderUnit(settings)).toMatchFileSnapshot("golden/tempo.service");
+    await expect(renderUnitFile(releaseServiceUnit(TEMPO, settings))).toMatchFileSnapshot("golden/tempo.service");
   });
   it("configuration script, checked with tempo -config.verify before it is written", async () => {
-    await expect(checkedFileScript(configFileSpec())).toMatchFileSnapshot("golden/config.sh");
+    await expect(checkedFileScript(releaseServiceConfig(TEMPO))).toMatchFileSnapshot("golden/config.sh");
   });
   it("release install from the mirror", async () => {
-    await expect(installScript(installSpec(mirror))).toMatchFileSnapshot("golden/install.sh");
+    await expect(installScript(releaseServiceInstall(TEMPO, mirror))).toMatchFileSnapshot("golden/install.sh");
   });
 });
 
@@ -44,7 +46,7 @@ describe("Tempo configuration", () => {
     expect(c.storage.trace.backend).toBe("local");
   });
   it("downloads Grafana's tar.gz and takes tempo out of it after the sha256 check", () => {
-    const script = installScript(installSpec(mirror));
+    const script = installScript(releaseServiceInstall(TEMPO, mirror));
     expect(script).toContain("'http://10.231.0.1:8081/tempo/v2.9.0/tempo_2.9.0_linux_amd64.tar.gz'");
     expect(script.indexOf("sha256sum --check")).toBeLessThan(script.indexOf("tar -xzf"));
   });
@@ -53,7 +55,7 @@ describe("Tempo configuration", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tempo-"));
     try {
       const file = path.join(dir, "tempo.yaml");
-      fs.writeFileSync(file, renderConfig(settings));
+      fs.writeFileSync(file, releaseServiceConfigText(TEMPO, settings));
       execFileSync(bin, [`-config.file=${file}`, "-config.verify=true"], { stdio: "pipe" });
     } finally {
       fs.rmSync(dir, { recursive: true });
