@@ -95,8 +95,10 @@ function outputs(inputs: State, stdout: string): State {
   return inputs.captureResult ? { ...rest, result: lastLine(stdout) } : rest;
 }
 
+type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "check" | "configure">>;
+
 /** The login and the scripts, in the provider's process: `config` reads the stack's config there. */
-export function remoteCommandProvider(config: (key: string) => string | undefined): pulumi.dynamic.ResourceProvider {
+export function remoteCommandProvider(config: (key: string) => string | undefined): Provider {
   let auth: SshAuth | undefined;
   // Read on first use: a preview or a no-op `up` only diffs and never logs in.
   const login = () => (auth ??= sshAuthFromConfig(config));
@@ -138,17 +140,33 @@ const MODULE_FROM_PROGRAM = path.relative(process.cwd(), __filename);
 /**
  * What Pulumi serializes into every resource's state (`__provider`, in its inputs and again in
  * its outputs) and runs in the provider process: not the provider's code, which made 16.7 KB
- * per copy, but a loader of it, a few hundred bytes that read the same in every clone. The SDK
- * calls `configure` before any other method; it loads this module and takes on
- * remoteCommandProvider's methods. Refresh and delete run the provider stored in the state:
- * a loader keeps them on the program's current code. The provider process runs plain Node: a
- * TypeScript program's modules need ts-node there, as the program does.
+ * per copy, but a loader of it, about a kilobyte that reads the same in every clone. The SDK
+ * calls `configure` before any other method; it gives the loader remoteCommandProvider's
+ * methods, loading this module on first use: a resource whose inputs are all as stored (but
+ * `check`, which changes nothing on a host) has no change, decided without it, so a no-op `up`
+ * or a preview does not wait for the TypeScript compiler the module needs in the provider
+ * process (plain Node: ts-node, as the program uses). Refresh and delete run the provider
+ * stored in the state: a loader keeps them on the program's current code.
  */
 const loader: Pick<pulumi.dynamic.ResourceProvider, "configure"> = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const file: string = require("path").resolve(MODULE_FROM_PROGRAM);
-    if (file.endsWith(".ts") && !require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true });
-    Object.assign(this, require(file).remoteCommandProvider((key: string) => req.config.get(key)));
+    let loaded: Provider | undefined;
+    const provider = (): Provider => {
+      if (loaded) return loaded;
+      const file: string = require("path").resolve(MODULE_FROM_PROGRAM);
+      if (file.endsWith(".ts") && !require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true });
+      return (loaded = require(file).remoteCommandProvider((key: string) => req.config.get(key)));
+    };
+    const same = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
+      [...Object.keys(olds), ...Object.keys(news)].every((k) => k === "check" || k === "result" || JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+    const methods: Provider = {
+      diff: async (id, olds, news) => (same(olds, news) ? { changes: false } : provider().diff(id, olds, news)),
+      create: (inputs) => provider().create(inputs),
+      update: (id, olds, news) => provider().update(id, olds, news),
+      delete: (id, props) => provider().delete(id, props),
+      read: (id, props) => provider().read(id, props),
+    };
+    Object.assign(this, methods);
   },
 };
 

@@ -46,13 +46,32 @@ function stateOf(exported: string): { resources: number; stateBytes: number } {
   return { resources: state.deployment.resources?.length ?? 0, stateBytes: Buffer.byteLength(exported) };
 }
 
+/**
+ * Each measure ROUNDS times; with BENCH_PROFILE=<dir>, once more with the CPU profiles of its
+ * Node processes written to <dir>/<name> <measure> (read them with profile.ts).
+ */
+function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure) => number): Record<Measure, number[]> {
+  const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
+  for (let round = 0; round < ROUNDS; round++) for (const m of MEASURES) timings[m].push(runMeasure(m));
+  const profiles = process.env.BENCH_PROFILE;
+  if (profiles) {
+    for (const m of MEASURES) {
+      env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${JSON.stringify(path.join(profiles, `${name} ${m}`))}`;
+      try {
+        runMeasure(m);
+      } finally {
+        delete env.NODE_OPTIONS;
+      }
+    }
+  }
+  return timings;
+}
+
 /** Each measure ROUNDS times on a deployed sandbox stack, running the program in `program` (a checkout of this repo). */
 export function measureStack(stack: LocalStack, program = REPO): Timings {
   const where = `${stack.stack} (${program})`;
-  const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const m of MEASURES) timings[m].push(noChange(m, stack.pulumi([...ARGS[m], "--cwd", program]), where));
-  }
+  const name = `${stack.stack}${program === REPO ? "" : ` ${path.basename(path.dirname(program))}`}`;
+  const timings = timeEach(name, stack.env, (m) => noChange(m, stack.pulumi([...ARGS[m], "--cwd", program]), where));
   return { seconds: timings, ...stateOf(stack.ok(["stack", "export"]).stdout) };
 }
 
@@ -84,7 +103,9 @@ export function measureFloor(resources: number): Timings {
   try {
     fs.mkdirSync(path.join(dir, "state"));
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n");
-    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es2022", module: "commonjs", strict: true } }));
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-floor", private: true }));
+    const compilerOptions = { target: "es2022", module: "commonjs", moduleResolution: "node", types: ["node"], strict: true };
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
     fs.writeFileSync(path.join(dir, "index.ts"), FLOOR_PROGRAM);
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
     const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "bench-only" };
@@ -98,10 +119,7 @@ export function measureFloor(resources: number): Timings {
     // The Stack and the default provider are the two that are not dynamic resources.
     ok(["config", "set", "count", String(resources - 2)]);
     ok(["up", "--yes", "--skip-preview"]);
-    const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const m of MEASURES) timings[m].push(noChange(m, pulumi(ARGS[m]), `floor of ${resources}`));
-    }
+    const timings = timeEach(`floor-${resources}`, env, (m) => noChange(m, pulumi(ARGS[m]), `floor of ${resources}`));
     return { seconds: timings, ...stateOf(ok(["stack", "export"]).stdout) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

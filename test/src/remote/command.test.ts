@@ -84,26 +84,35 @@ async function storedProvider(): Promise<string> {
 }
 
 describe("the provider stored in every resource's state", () => {
-  it("is a loader under 1 KB that names this module from the program's directory, the same in every clone", async () => {
+  it("is a loader under 2 KB that names this module from the program's directory, the same in every clone", async () => {
     const text = await storedProvider();
-    expect(text.length).toBeLessThan(1024);
+    expect(text.length).toBeLessThan(2048);
     expect(text).toContain('"src/remote/command.ts"');
     expect(text).not.toContain(REPO);
   });
 
   it("gives the provider's methods in a process started as the provider's is: plain Node in the program's directory", async () => {
     const text = await storedProvider();
+    // An unchanged resource (its check aside) is decided without compiling the provider's module.
     const probe = `
       const provider = require("require-from-string")(require("fs").readFileSync(0, "utf8")).handler();
+      const stored = ${JSON.stringify({ ...base, check: "old", result: "1", __provider: text })};
+      const compiled = () => require.extensions[".ts"] !== undefined;
       provider.configure({ config: { get: () => undefined } }).then(async () => {
-        const diff = await provider.diff("id", { label: "a" }, { label: "b" });
-        console.log(JSON.stringify({ methods: ["create", "update", "delete", "read"].filter((m) => typeof provider[m] === "function"), diff }));
+        const same = await provider.diff("id", stored, { ...stored, check: "new", result: undefined });
+        const sameCompiled = compiled();
+        const changed = await provider.diff("id", stored, { ...stored, stdin: "v2" });
+        const methods = ["create", "update", "delete", "read"].filter((m) => typeof provider[m] === "function");
+        console.log(JSON.stringify({ methods, same, sameCompiled, changed, changedCompiled: compiled() }));
       });`;
     const r = spawnSync(process.execPath, ["-e", probe], { cwd: REPO, input: text, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
       methods: ["create", "update", "delete", "read"],
-      diff: { changes: true, replaces: [], deleteBeforeReplace: true },
+      same: { changes: false },
+      sameCompiled: false,
+      changed: { changes: true, replaces: [], deleteBeforeReplace: true },
+      changedCompiled: true,
     });
   });
 });
