@@ -22,6 +22,8 @@ const ARGS: Record<Measure, string[]> = {
 
 export interface Timings {
   seconds: Record<Measure, number[]>;
+  /** Runs that failed or changed something, by measure: left out of the timings, shown in the table. */
+  failed: Record<Measure, number>;
   /** Resources in the state (the stack and its provider included) and the state's bytes. */
   resources: number;
   stateBytes: number;
@@ -29,7 +31,8 @@ export interface Timings {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const seconds = (s: number) => `${s.toFixed(1)} s`;
-const spread = (xs: number[]) => `${seconds(median(xs))} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`;
+const spread = (xs: number[], failed: number) =>
+  (xs.length ? `${seconds(median(xs))} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})` : "-") + (failed ? `, ${failed} failed` : "");
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** A pulumi run that must succeed and, for `up`, change nothing. */
@@ -50,9 +53,20 @@ function stateOf(exported: string): { resources: number; stateBytes: number } {
  * Each measure ROUNDS times; with BENCH_PROFILE=<dir>, once more with the CPU profiles of its
  * Node processes written to <dir>/<name> <measure> (read them with profile.ts).
  */
-function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure) => number): Record<Measure, number[]> {
+function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure) => number): Pick<Timings, "seconds" | "failed"> {
   const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
-  for (let round = 0; round < ROUNDS; round++) for (const m of MEASURES) timings[m].push(runMeasure(m));
+  const failed = Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<Measure, number>;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const m of MEASURES) {
+      try {
+        timings[m].push(runMeasure(m));
+      } catch (err) {
+        // One failed run (a flaky SSH channel in a refresh, say) is reported, not the end of a long bench.
+        console.error(`${name}: ${(err as Error).message}`);
+        failed[m]++;
+      }
+    }
+  }
   const profiles = process.env.BENCH_PROFILE;
   if (profiles) {
     for (const m of MEASURES) {
@@ -64,7 +78,7 @@ function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure)
       }
     }
   }
-  return timings;
+  return { seconds: timings, failed };
 }
 
 /** Each measure ROUNDS times on a deployed sandbox stack, running the program in `program` (a checkout of this repo). */
@@ -72,7 +86,7 @@ export function measureStack(stack: LocalStack, program = REPO): Timings {
   const where = `${stack.stack} (${program})`;
   const name = `${stack.stack}${program === REPO ? "" : ` ${path.basename(path.dirname(program))}`}`;
   const timings = timeEach(name, stack.env, (m) => noChange(m, stack.pulumi([...ARGS[m], "--cwd", program]), where));
-  return { seconds: timings, ...stateOf(stack.ok(["stack", "export"]).stdout) };
+  return { ...timings, ...stateOf(stack.ok(["stack", "export"]).stdout) };
 }
 
 /** The floor's program: `count` dynamic resources whose provider does nothing (read gives back what it has). */
@@ -120,7 +134,7 @@ export function measureFloor(resources: number): Timings {
     ok(["config", "set", "count", String(resources - 2)]);
     ok(["up", "--yes", "--skip-preview"]);
     const timings = timeEach(`floor-${resources}`, env, (m) => noChange(m, pulumi(ARGS[m]), `floor of ${resources}`));
-    return { seconds: timings, ...stateOf(ok(["stack", "export"]).stdout) };
+    return { ...timings, ...stateOf(ok(["stack", "export"]).stdout) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -140,7 +154,7 @@ export function floors(): (resources: number) => Timings {
 export function noopRows(label: string, ours: Timings, floor: Timings): string[][] {
   const rows = MEASURES.map((m) => {
     const ratio = median(ours.seconds[m]) / median(floor.seconds[m]);
-    return [label, String(ours.resources), m, spread(ours.seconds[m]), spread(floor.seconds[m]), ratio.toFixed(2)];
+    return [label, String(ours.resources), m, spread(ours.seconds[m], ours.failed[m]), spread(floor.seconds[m], floor.failed[m]), ratio.toFixed(2)];
   });
   const perResource = (t: Timings) => t.stateBytes / t.resources;
   const state = [kilobytes(perResource(ours)), kilobytes(perResource(floor)), (perResource(ours) / perResource(floor)).toFixed(1)];

@@ -51,13 +51,12 @@ function main(): void {
       stack.initWithSecrets();
       stack.ok(["up", "--yes", "--skip-preview", "--cwd", previous]);
     }
-    const before = stacks.map((stack) => measureStack(stack, previous));
-    const report = stacks.map(upgrade);
-    const after = stacks.map((stack) => measureStack(stack));
-
     const floorOf = floors();
     const rows = (label: string, timings: Timings[]) => stacks.flatMap((s, i) => noopRows(`${s.host} ${label}`, timings[i], floorOf(timings[i].resources)));
-    console.log(report.join("\n"));
+    const before = stacks.map((stack) => measureStack(stack, previous));
+    console.log(`no-op cost before (${ref}), ${ROUNDS} runs each:\n${table([NOOP_HEADER, ...rows(ref, before)])}\n`);
+    for (const stack of stacks) console.log(upgrade(stack));
+    const after = stacks.map((stack) => measureStack(stack));
     console.log(`\nno-op cost before (${ref}) and after (this checkout), ${ROUNDS} runs each:\n${table([NOOP_HEADER, ...rows(ref, before), ...rows("after", after)])}`);
   } finally {
     git(["worktree", "remove", "--force", previous]);
