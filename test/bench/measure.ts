@@ -51,15 +51,16 @@ function stateOf(exported: string): { resources: number; stateBytes: number } {
 
 /**
  * Each measure ROUNDS times; with BENCH_PROFILE=<dir>, once more with the CPU profiles of its
- * Node processes written to <dir>/<name> <measure> (read them with profile.ts).
+ * Node processes written to <dir>/<name> <measure>/ (read them with profile.ts) and the engine's
+ * log (-v=9, timestamped) to <dir>/<name> <measure>.log.
  */
-function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure) => number): Pick<Timings, "seconds" | "failed"> {
+function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure, extra?: string[]) => Run): Pick<Timings, "seconds" | "failed"> {
   const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
   const failed = Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<Measure, number>;
   for (let round = 0; round < ROUNDS; round++) {
     for (const m of MEASURES) {
       try {
-        timings[m].push(runMeasure(m));
+        timings[m].push(noChange(m, runMeasure(m), name));
       } catch (err) {
         // One failed run (a flaky SSH channel in a refresh, say) is reported, not the end of a long bench.
         console.error(`${name}: ${(err as Error).message}`);
@@ -72,7 +73,7 @@ function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure)
     for (const m of MEASURES) {
       env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${JSON.stringify(path.join(profiles, `${name} ${m}`))}`;
       try {
-        runMeasure(m);
+        fs.writeFileSync(path.join(profiles, `${name} ${m}.log`), runMeasure(m, ["-v=9", "--logtostderr", "--logflow"]).stderr);
       } finally {
         delete env.NODE_OPTIONS;
       }
@@ -83,9 +84,8 @@ function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure)
 
 /** Each measure ROUNDS times on a deployed sandbox stack, running the program in `program` (a checkout of this repo). */
 export function measureStack(stack: LocalStack, program = REPO): Timings {
-  const where = `${stack.stack} (${program})`;
-  const name = `${stack.stack}${program === REPO ? "" : ` ${path.basename(path.dirname(program))}`}`;
-  const timings = timeEach(name, stack.env, (m) => noChange(m, stack.pulumi([...ARGS[m], "--cwd", program]), where));
+  const name = `${stack.stack}${program === REPO ? "" : " previous"}`;
+  const timings = timeEach(name, stack.env, (m, extra = []) => stack.pulumi([...ARGS[m], ...extra, "--cwd", program]));
   return { ...timings, ...stateOf(stack.ok(["stack", "export"]).stdout) };
 }
 
@@ -133,7 +133,7 @@ export function measureFloor(resources: number): Timings {
     // The Stack and the default provider are the two that are not dynamic resources.
     ok(["config", "set", "count", String(resources - 2)]);
     ok(["up", "--yes", "--skip-preview"]);
-    const timings = timeEach(`floor-${resources}`, env, (m) => noChange(m, pulumi(ARGS[m]), `floor of ${resources}`));
+    const timings = timeEach(`floor-${resources}`, env, (m, extra = []) => pulumi([...ARGS[m], ...extra]));
     return { ...timings, ...stateOf(ok(["stack", "export"]).stdout) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

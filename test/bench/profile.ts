@@ -1,9 +1,11 @@
-// Where a pulumi run's Node time goes, from the CPU profiles of its Node processes (the program
-// and the dynamic-provider process), written when measure.ts runs with BENCH_PROFILE=<dir>
-// (NODE_OPTIONS=--cpu-prof). For each process: its wall time, the time spent in each part
-// (self time by file: the TypeScript compiler, the Pulumi SDK, gRPC, our src/ and components/,
-// idle waiting for the engine or the network), and the inclusive time of the program's phases.
-// Run: ts-node --transpile-only test/bench/profile.ts <dir holding .cpuprofile files>
+// Where a pulumi run's time goes, from what measure.ts writes with BENCH_PROFILE=<dir>:
+// - the CPU profile of the program's Node process (NODE_OPTIONS=--cpu-prof; the engine kills the
+//   dynamic-provider process, which so writes none): its wall time, the time spent in each part
+//   (self time by file: the TypeScript compiler, the Pulumi SDK, gRPC, our src/ and components/,
+//   idle waiting for the engine or the network) and the inclusive time of the program's phases;
+// - the engine's log (-v=9): when the program starts and registers, when the dynamic provider
+//   answers, and how long refresh reads take.
+// Run: ts-node --transpile-only test/bench/profile.ts <BENCH_PROFILE dir>
 import * as fs from "fs";
 import * as path from "path";
 
@@ -84,8 +86,67 @@ export function summarize(file: string): string {
   return lines.join("\n");
 }
 
+/** Moments of a run in the engine's log: the first line of each matching the pattern. */
+const MOMENTS: [string, RegExp][] = [
+  ["language host runs the program", /langhost\[nodejs\]\.Run\(/],
+  ["program registers its first resource", /ResourceMonitor\.RegisterResource received/],
+  ["engine launches the dynamic provider", /Launching plugin 'pulumi-nodejs \(resource\)'/],
+  ["dynamic provider answers", /Provider\[\w+\]\.GetPluginInfo\(\) success/],
+  ["first Check of a resource", /Provider\[\w+\]\.Check\(urn:.*dynamic/],
+  ["first Read (refresh)", /Provider\[\w+\]\.Read\(/],
+  ["program exits", /Program exited/],
+];
+
+/** When things happen in a pulumi run, from its -v=9 --logflow log (JSON lines), in seconds from its first line. */
+export function timeline(file: string): string {
+  const lines = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { time: string; msg?: string });
+  if (lines.length === 0) return `${path.basename(file)}: no log lines`;
+  const t0 = Date.parse(lines[0].time);
+  const at = (l: { time: string }) => (Date.parse(l.time) - t0) / 1000;
+  const out = [`${path.basename(file)}: ${at(lines[lines.length - 1]).toFixed(2)} s logged`];
+  for (const [moment, re] of MOMENTS) {
+    const hit = lines.find((l) => re.test(l.msg ?? ""));
+    if (hit) out.push(`  ${at(hit).toFixed(2).padStart(6)} s  ${moment}`);
+  }
+  // Reads: how long each took and how many ran at once.
+  const started = new Map<string, number>();
+  const took: number[] = [];
+  let open = 0;
+  let most = 0;
+  for (const l of lines) {
+    const m = /Provider\[\w+\]\.Read\((urn:[^,)]+)/.exec(l.msg ?? "");
+    if (!m) continue;
+    if (/executing/.test(l.msg ?? "")) {
+      started.set(m[1], at(l));
+      most = Math.max(most, ++open);
+    } else if (/success|failed/.test(l.msg ?? "") && started.has(m[1])) {
+      took.push(at(l) - (started.get(m[1]) ?? 0));
+      open--;
+    }
+  }
+  if (took.length) {
+    took.sort((a, b) => a - b);
+    const total = took.reduce((a, b) => a + b, 0);
+    out.push(`  reads: ${took.length}, median ${took[Math.floor(took.length / 2)].toFixed(2)} s, max ${took[took.length - 1].toFixed(2)} s, sum ${total.toFixed(1)} s, at most ${most} at once`);
+  }
+  const last = [...lines].reverse().find((l) => /ResourceMonitor\.RegisterResource received/.test(l.msg ?? ""));
+  if (last) out.push(`  ${at(last).toFixed(2).padStart(6)} s  program registers its last resource`);
+  return out.join("\n");
+}
+
 if (require.main === module) {
   const dir = process.argv[2];
-  if (!dir) throw new Error("usage: profile.ts <dir of .cpuprofile files>");
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort()) console.log(summarize(path.join(dir, f)));
+  if (!dir) throw new Error("usage: profile.ts <BENCH_PROFILE dir>");
+  for (const entry of fs.readdirSync(dir).sort()) {
+    const at = path.join(dir, entry);
+    if (entry.endsWith(".log")) console.log(timeline(at));
+    else if (fs.statSync(at).isDirectory()) {
+      console.log(`== ${entry}`);
+      for (const f of fs.readdirSync(at).filter((f) => f.endsWith(".cpuprofile")).sort()) console.log(summarize(path.join(at, f)));
+    }
+  }
 }
