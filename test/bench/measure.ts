@@ -70,6 +70,7 @@ function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure,
   }
   const profiles = process.env.BENCH_PROFILE;
   if (profiles) {
+    fs.mkdirSync(profiles, { recursive: true });
     for (const m of MEASURES) {
       env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${JSON.stringify(path.join(profiles, `${name} ${m}`))}`;
       try {
