@@ -118,12 +118,12 @@ export function timeline(file: string): string {
   let open = 0;
   let most = 0;
   for (const l of lines) {
-    const m = /Provider\[\w+\]\.Read\((urn:[^,)]+)/.exec(l.msg ?? "");
+    const m = /Provider\[\w+\]\.Read\(.*?,(urn:pulumi:[^) ]+)\) (executing|success|failed)/.exec(l.msg ?? "");
     if (!m) continue;
-    if (/executing/.test(l.msg ?? "")) {
+    if (m[2] === "executing") {
       started.set(m[1], at(l));
       most = Math.max(most, ++open);
-    } else if (/success|failed/.test(l.msg ?? "") && started.has(m[1])) {
+    } else if (started.has(m[1])) {
       took.push(at(l) - (started.get(m[1]) ?? 0));
       open--;
     }
