@@ -1,16 +1,19 @@
 // Deploy timings on the sandbox, each printed beside a floor measured in the same run:
+// - no-op up, preview and preview --refresh of each deployed stack vs the same on a stack of as
+//   many trivial dynamic resources (measure.ts), and the state's bytes per resource: what the
+//   program, the provider and the state cost beyond Pulumi's own.
 // - fresh up vs the same scripts run back to back in ONE SSH session per host, on a host reset
 //   again: what the work itself costs, without the engine, the planning and a session per step.
 // - no-op up vs one SSH session per managed step doing nothing (`true`): the least a tool that
 //   checks each step on the host (a runbook, Ansible, pyinfra) pays when nothing changed; our
 //   no-op `up` decides locally and opens none.
-// Run: npm run bench (sandbox up first; it resets both hosts, twice).
+// Run: npm run bench (sandbox up first; it resets both hosts, twice). BENCH_ROUNDS=n runs each
+// measure n times (3).
 import * as fs from "fs";
 import { onHost, sandbox, SandboxStack, tempBackend } from "../integration/harness";
+import { floors, measureStack, NOOP_HEADER, noopRows, ROUNDS, seconds, table } from "./measure";
 
-const ROUNDS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const seconds = (s: number) => `${s.toFixed(1)} s`;
 
 /** A value from `stack export --show-secrets`: secret ones are {plaintext: <JSON>}. */
 type Exported = string | { plaintext: string } | undefined;
@@ -66,7 +69,7 @@ function main(): void {
 
     const measured = [vps2, vps1].map((stack) => {
       const fresh = stack.up().seconds;
-      const noop = median(Array.from({ length: ROUNDS }, () => stack.up().seconds));
+      const noops = measureStack(stack);
       const steps = deploySteps(stack);
       const baseline = median(
         Array.from({ length: ROUNDS }, () => {
@@ -75,8 +78,11 @@ function main(): void {
           return (Date.now() - start) / 1000;
         }),
       );
-      return { host: stack.host, steps, fresh, noop, baseline };
+      return { host: stack.host, steps, fresh, noops, baseline };
     });
+    const floorOf = floors();
+    const noopTable = [NOOP_HEADER, ...measured.flatMap((m) => noopRows(m.host, m.noops, floorOf(m.noops.resources)))];
+    console.log(`no-op cost, ${ROUNDS} runs each:\n${table(noopTable)}\n`);
 
     // The floor of a fresh up: blank hosts again, then each host's scripts in one session, in
     // the order the stacks deploy (vps1's gateway reads vps2's database).
@@ -86,10 +92,10 @@ function main(): void {
     ];
     for (const m of measured) {
       const f = floor(m.host, m.steps);
-      rows.push([m.host, String(m.steps.length), seconds(m.fresh), seconds(f), (m.fresh / f).toFixed(2), seconds(m.noop), seconds(m.baseline), (m.noop / m.baseline).toFixed(2)]);
+      const noop = median(m.noops.seconds["no-op up"]);
+      rows.push([m.host, String(m.steps.length), seconds(m.fresh), seconds(f), (m.fresh / f).toFixed(2), seconds(noop), seconds(m.baseline), (noop / m.baseline).toFixed(2)]);
     }
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    console.log(rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n"));
+    console.log(`fresh up:\n${table(rows)}`);
   } finally {
     fs.rmSync(backend, { recursive: true, force: true });
   }
