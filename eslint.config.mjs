@@ -51,8 +51,8 @@ export default tseslint.config(
           patterns: [
             sandbox,
             {
-              regex: "^\\.\\./(?!\\.\\.)[^/]+/(?!entry$).+$",
-              message: "a component imports another only through its entry (../<name>/entry)",
+              regex: "^\\.\\./(?!\\.\\.)[^/]+/(?!(entry|schema)$).+$",
+              message: "a component imports another only through its entry (../<name>/entry) or its options (../<name>/schema)",
             },
           ],
         },

@@ -16,6 +16,9 @@ import { lookUpRelease } from "./engines";
 import { PATHS } from "./render";
 import { gatewayOptionsSchema, gatewayTokenSchema } from "./schema";
 
+/** The gateway's user and state directory: the state backup reads them. */
+export { PATHS as GATEWAY_PATHS } from "./render";
+
 /** Each OTLP signal at the receiver that keeps it, when the topology has all three. */
 function otlpSignals({ listener }: Pick<HostContext, "listener">): OtlpSignalEndpoints | undefined {
   const traces = listener("tempo", "otlp-http");

@@ -2,7 +2,7 @@
 // PostgreSQL, which takes its archive command and restore.
 import { backupRepository, repositoryHost } from "../../src/backups";
 import { component, httpAt, tcp } from "../../src/registry/types";
-import { paths as postgresPaths } from "../postgres-native/render";
+import { postgresPaths } from "../postgres-native/entry";
 import { postgresOptionsSchema } from "../postgres-native/schema";
 import { PgBackRest } from ".";
 import { jobUnit, JOBS, PATHS } from "./render";

@@ -6,7 +6,7 @@ import { HttpHealthCheck } from "../../src/remote/health";
 import { script, sh } from "../../src/remote/shell";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { packagedDropIn } from "../../src/remote/packaged-service";
-import { sqlIdent, sqlLiteral } from "../postgres-native/render";
+import { sqlIdent, sqlLiteral } from "../../src/remote/sql";
 import { PostgresExporterSettings } from "./schema";
 
 /** What Debian's package (prometheus-postgres-exporter) ships, and our files. */

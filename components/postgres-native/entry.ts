@@ -8,6 +8,9 @@ import { PostgresNative } from ".";
 import { paths } from "./render";
 import { postgresOptionsSchema } from "./schema";
 
+/** Where PostgreSQL keeps its unit and files: pgBackRest backs them up. */
+export { paths as postgresPaths } from "./render";
+
 export const postgres = component({
   key: "postgres",
   schema: postgresOptionsSchema.prefault({}),

@@ -6,6 +6,7 @@ import { script, sh } from "../../src/remote/shell";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { PostgresSettings } from "./schema";
+import { sqlIdent, sqlLiteral } from "../../src/remote/sql";
 
 /** Where a Debian cluster <version>/main keeps things. */
 export function paths(version: number) {
@@ -30,17 +31,6 @@ export function paths(version: number) {
 /** Packages for the server and pgvector; the same names in Debian and in PGDG. */
 export function packagesFor(version: number): string[] {
   return [`postgresql-${version}`, `postgresql-${version}-pgvector`];
-}
-
-/** "identifier" for SQL. Names are validated lowercase identifiers; quoting keeps it exact anyway. */
-export function sqlIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** 'literal' for SQL (standard_conforming_strings is on since PostgreSQL 9.1). */
-export function sqlLiteral(value: string): string {
-  if (value.includes("\0")) throw new Error("a SQL literal cannot hold a NUL character");
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");

@@ -2,7 +2,7 @@
 // before the gateway, which takes its restore and its backup before an upgrade.
 import { backupRepository, repositoryHost } from "../../src/backups";
 import { component } from "../../src/registry/types";
-import { PATHS as GATEWAY } from "../gateway-service/render";
+import { GATEWAY_PATHS as GATEWAY } from "../gateway-service/entry";
 import { gatewayOptionsSchema } from "../gateway-service/schema";
 import { ResticBackup } from ".";
 import { PATHS } from "./render";

@@ -16,11 +16,10 @@ import {
   renderRolesSql,
   renderSqlScript,
   renderUnitDropIn,
-  sqlIdent,
-  sqlLiteral,
 } from "../../../components/postgres-native/render";
 import { postgresArgsSchema } from "../../../components/postgres-native/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
+import { sqlIdent, sqlLiteral } from "../../../src/remote/sql";
 
 const renderConfScript = (s: Parameters<typeof confFileSpec>[0]) => checkedFileScript(confFileSpec(s));
 const renderHbaScript = (s: Parameters<typeof hbaFileSpec>[0]) => checkedFileScript(hbaFileSpec(s));
