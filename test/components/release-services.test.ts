@@ -7,7 +7,11 @@ import { Tempo } from "../../components/tempo";
 import { Recorded, recorder, value } from "../support/mocks";
 
 const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
-const byName = (recorded: Recorded[], name: string) => recorded.find((r) => r.name === name)!;
+const byName = (recorded: Recorded[], name: string): Recorded => {
+  const found = recorded.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name} (have ${recorded.map((r) => r.name).join(", ")})`);
+  return found;
+};
 const tempo = (name: string, opts?: pulumi.ComponentResourceOptions) =>
   new Tempo(name, { connection: CONNECTION, listenAddress: "10.0.0.2", sha256: "e".repeat(64) }, opts);
 

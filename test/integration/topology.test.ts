@@ -24,6 +24,12 @@ let address: Record<string, string>;
 const figures: Record<string, string> = {};
 const seconds = (s: number) => `${s.toFixed(1)} s`;
 
+/** `value`, or an Error saying `what` was missing. */
+function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing: ${what}`);
+  return value;
+}
+
 function curl(url: string): { ok: boolean; body: string } {
   const r = require("child_process").spawnSync("curl", ["-fsS", "--max-time", "5", url], { encoding: "utf8" });
   return { ok: r.status === 0, body: r.stdout };
@@ -40,7 +46,7 @@ function startSshAgent(keyPath: string): { socket: string; stop: () => void } {
   const { execFileSync } = require("child_process");
   const socket = path.join(backend, "agent.sock");
   const out: string = execFileSync("ssh-agent", ["-s", "-a", socket], { encoding: "utf8" });
-  const pid = out.match(/SSH_AGENT_PID=(\d+)/)![1];
+  const pid = must(out.match(/SSH_AGENT_PID=(\d+)/), `SSH_AGENT_PID in ssh-agent's output: ${out}`)[1];
   execFileSync("ssh-add", ["-q", keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "pipe" });
   return { socket, stop: () => process.kill(Number(pid)) };
 }
@@ -60,7 +66,7 @@ function refreshPreview(stack: SandboxStack): { op: string; name: string }[] {
   const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
   return (plan.steps ?? [])
     .filter((step) => ["update", "create", "delete", "replace", "create-replacement"].includes(step.op))
-    .map((step) => ({ op: step.op, name: step.urn.split("::").pop()! }))
+    .map((step) => ({ op: step.op, name: must(step.urn.split("::").pop(), `a name in ${step.urn}`) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -282,31 +288,30 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     // Every unit the registry places on the sandbox hosts, none listed by hand.
     const units = sandboxUnits();
     expect(units.length).toBeGreaterThanOrEqual(7);
+    const EXPOSURE = /Overall exposure level for \S+: ([\d.]+) (\S+)/;
     const rows: string[] = [];
     const scores: Record<string, number> = {};
     for (const [host, unit] of units) {
       const r = onHost(host, `systemd-analyze security --no-pager ${unit}`);
-      const m = r.stdout.match(/Overall exposure level for \S+: ([\d.]+) (\S+)/);
-      expect(m, `${host} ${unit}: ${r.stdout}${r.stderr}`).not.toBeNull();
-      scores[`${host} ${unit}`] = Number(m![1]);
-      rows.push(`  ${host}  ${unit.padEnd(34)} ${m![1].padStart(4)} ${m![2]}`);
+      const m = must(r.stdout.match(EXPOSURE), `exposure level of ${host} ${unit}: ${r.stdout}${r.stderr}`);
+      scores[`${host} ${unit}`] = Number(m[1]);
+      rows.push(`  ${host}  ${unit.padEnd(34)} ${m[1].padStart(4)} ${m[2]}`);
     }
     // Baseline in the same run: the gateway unit as seed 001's runbook writes it.
     const seed = fs.readFileSync(path.join(REPO, "..", "shared", "seeds", "001_3b363357e1a21e08.txt"), "utf8");
-    const seedUnit = seed.match(/openclaw-gateway\.service`\)\s*```ini\n([\s\S]*?)```/)![1];
+    const seedUnit = must(seed.match(/openclaw-gateway\.service`\)\s*```ini\n([\s\S]*?)```/), "the gateway unit in seed 001")[1];
     const r = onHost(
       "vps1",
       "cat > /etc/systemd/system/seed001-gateway.service && systemctl daemon-reload && systemd-analyze security --no-pager seed001-gateway.service; " +
         "rm -f /etc/systemd/system/seed001-gateway.service; systemctl daemon-reload",
       seedUnit,
     );
-    const seedScore = r.stdout.match(/Overall exposure level for \S+: ([\d.]+) (\S+)/);
-    expect(seedScore, r.stdout + r.stderr).not.toBeNull();
-    rows.push(`  vps1  ${"seed 001's gateway unit (baseline)".padEnd(34)} ${seedScore![1].padStart(4)} ${seedScore![2]}`);
+    const seedScore = must(r.stdout.match(EXPOSURE), `exposure level of seed 001's unit: ${r.stdout}${r.stderr}`);
+    rows.push(`  vps1  ${"seed 001's gateway unit (baseline)".padEnd(34)} ${seedScore[1].padStart(4)} ${seedScore[2]}`);
     console.log(`systemd-analyze security:\n${rows.join("\n")}`);
     figures["systemd-analyze security"] = "\n" + rows.join("\n");
     expect(scores[`vps1 ${GATEWAY}`]).toBeLessThanOrEqual(2.0);
-    expect(scores[`vps1 ${GATEWAY}`]).toBeLessThan(Number(seedScore![1]));
+    expect(scores[`vps1 ${GATEWAY}`]).toBeLessThan(Number(seedScore[1]));
     for (const [unit, score] of Object.entries(scores)) expect(score, unit).toBeLessThanOrEqual(5.0);
   });
 

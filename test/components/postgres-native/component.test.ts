@@ -2,7 +2,7 @@
 // and out of every script and label, the connection URL, destroy keeping the data.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parsePasswords, PostgresNative, PostgresNativeArgs } from "../../../components/postgres-native";
+import { parsePasswords, PostgresNative, PostgresNativeArgs, PostgresSecrets } from "../../../components/postgres-native";
 import { Recorded, recorder, value } from "../../support/mocks";
 
 const PASSWORD = "pg-" + "s3cr3t".repeat(4);
@@ -11,7 +11,7 @@ const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-e
 
 
 
-function deploy(extra: Partial<PostgresNativeArgs> = {}, secrets: any = { passwords: { openclaw: PASSWORD } }) {
+function deploy(extra: Partial<PostgresNativeArgs> = {}, secrets: PostgresSecrets = { passwords: { openclaw: PASSWORD } }) {
   const { recorded, opts } = recorder();
   const db = new PostgresNative(
     "vps2-postgres",
@@ -21,7 +21,11 @@ function deploy(extra: Partial<PostgresNativeArgs> = {}, secrets: any = { passwo
   return { db, recorded };
 }
 
-const byName = (recorded: Recorded[], name: string) => recorded.find((r) => r.name === name)!;
+const byName = (recorded: Recorded[], name: string): Recorded => {
+  const found = recorded.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name} (have ${recorded.map((r) => r.name).join(", ")})`);
+  return found;
+};
 
 beforeAll(() => {
   pulumi.runtime.setMocks(

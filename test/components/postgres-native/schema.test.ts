@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { passwordProblems, postgresArgsSchema, postgresSecretsSchema } from "../../../components/postgres-native/schema";
 import { formatIssues } from "../../../src/validate";
 
-const valid = () => ({ privateAddress: "10.0.0.2", peers: ["10.0.0.1"] }) as Record<string, any>;
+const valid = () => ({ privateAddress: "10.0.0.2", peers: ["10.0.0.1"] }) as Record<string, unknown>;
 
 function problems(raw: Record<string, unknown>): string[] {
   const result = postgresArgsSchema.safeParse(raw);
@@ -35,7 +35,7 @@ describe("PostgresNative options", () => {
     expect(postgresArgsSchema.parse({ ...valid(), version: 16 }).version).toBe(16);
   });
 
-  const cases: [string, (o: Record<string, any>) => void, string[]][] = [
+  const cases: [string, (o: Record<string, unknown>) => void, string[]][] = [
     ["private address missing", (o) => delete o.privateAddress, ["PostgresNative db: privateAddress: must be an IPv4 address"]],
     ["private address shape", (o) => (o.privateAddress = "10.0.0"), ["PostgresNative db: privateAddress: must be an IPv4 address"]],
     ["peer shape", (o) => (o.peers = ["gateway"]), ["PostgresNative db: peers.0: must be an IPv4 address"]],
@@ -89,8 +89,8 @@ describe("PostgresNative secrets", () => {
     ["missing", {}, ["secrets.passwords: Invalid input: expected record, received undefined"]],
   ])("rejects %s", (_name, raw, expected) => {
     const result = postgresSecretsSchema.safeParse(raw);
-    expect(result.success).toBe(false);
-    expect(formatIssues("secrets.", result.error!.issues)).toEqual(expected);
+    if (result.success) throw new Error("expected the secrets to be rejected");
+    expect(formatIssues("secrets.", result.error.issues)).toEqual(expected);
   });
   it("names a role without a password and a password without a role", () => {
     expect(passwordProblems(["openclaw", "memory"], { openclaw: "x", memroy: "y" })).toEqual([

@@ -19,7 +19,11 @@ function deploy(extra: Partial<PromtailJournalArgs> = {}) {
   return { logs, recorded };
 }
 
-const byName = (recorded: Recorded[], name: string) => recorded.find((r) => r.name === name)!;
+const byName = (recorded: Recorded[], name: string): Recorded => {
+  const found = recorded.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name} (have ${recorded.map((r) => r.name).join(", ")})`);
+  return found;
+};
 const ARCHIVE = { from: "archive", version: "3.6.4", sha256: "c".repeat(64), releaseUrl: "http://mirror.test/promtail" } as const;
 
 beforeAll(() => {

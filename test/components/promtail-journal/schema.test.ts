@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { promtailArgsSchema } from "../../../components/promtail-journal/schema";
 import { formatIssues } from "../../../src/validate";
 
-const valid = () => ({ lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push", hostLabel: "vps1" }) as Record<string, any>;
+const valid = () => ({ lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push", hostLabel: "vps1" }) as Record<string, unknown>;
 
 function problems(raw: Record<string, unknown>): string[] {
   const result = promtailArgsSchema.safeParse(raw);
@@ -36,7 +36,7 @@ describe("PromtailJournal options", () => {
     expect(promtailArgsSchema.parse({ ...valid(), agent: "alloy", version: "1.10.2-1" }).version).toBe("1.10.2-1");
   });
 
-  const cases: [string, (o: Record<string, any>) => void, string[]][] = [
+  const cases: [string, (o: Record<string, unknown>) => void, string[]][] = [
     ["loki URL missing", (o) => delete o.lokiUrl, ["PromtailJournal logs: lokiUrl: must be an http(s) URL"]],
     ["loki URL scheme", (o) => (o.lokiUrl = "10.0.0.2:3100"), ["PromtailJournal logs: lokiUrl: must be an http(s) URL"]],
     ["loki URL path", (o) => (o.lokiUrl = "http://10.0.0.2:3100"), ["PromtailJournal logs: lokiUrl: must be Loki's push endpoint, e.g. http://10.0.0.2:3100/loki/api/v1/push"]],

@@ -18,8 +18,9 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, "gnupg"), { mode: 0o700 });
   for (const who of ["old signing key <old@test>", "current signing key <new@test>"]) {
     gpg("--passphrase", "", "--quick-gen-key", who, "ed25519", "sign", "never");
-    const fpr = gpg("--with-colons", "--list-keys", who).split("\n").find((l) => l.startsWith("fpr"))!.split(":")[9];
-    fingerprints.push(fpr);
+    const fprLine = gpg("--with-colons", "--list-keys", who).split("\n").find((l) => l.startsWith("fpr"));
+    if (!fprLine) throw new Error(`gpg listed no fingerprint for ${who}`);
+    fingerprints.push(fprLine.split(":")[9]);
   }
   // What a vendor may serve: both keys in one binary file, the old one first.
   fs.writeFileSync(path.join(dir, "both.gpg"), execFileSync("gpg", ["--homedir", path.join(dir, "gnupg"), "--batch", "--export", ...fingerprints]));
