@@ -51,8 +51,8 @@ export const SSH_DEFAULTS = { user: "root", privateKeyPath: "~/.ssh/id_ed25519",
  * MaxSessions) and is retried after a pause: a refused channel never ran anything.
  */
 const MAX_CHANNELS = 8;
-/** Pauses before each retry of a refused channel open (ms): about 6 s in all. */
-const CHANNEL_RETRY_MS = [20, 50, 100, 200, 400, 800, 1600, 3000];
+/** Pauses before each retry of a refused channel open (ms): about 20 s in all, then the refusal is the error. */
+const CHANNEL_RETRY_MS = [20, 50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
 /**
  * A connection unused this long is closed, so an idle pool keeps no process alive (the engine
  * stops the provider at the end of a deployment anyway). Long enough to span the pauses
@@ -147,6 +147,8 @@ interface Pooled {
   /** The connection (or its handshake); unset until first use and after it closed. */
   client?: Promise<Client>;
   active: number;
+  /** Channels sshd granted that the client has not yet seen closed. */
+  open: number;
   /** Channels this connection may open at once: MAX_CHANNELS until sshd refuses one. */
   limit: number;
   waiting: (() => void)[];
@@ -262,16 +264,18 @@ function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<
 /** Why a script did not run to its end: `refused` and `notStarted` mean it never started. */
 type ExecError = Error & { refused?: boolean; notStarted?: boolean };
 
-function execOnce(client: Client, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
+function execOnce(client: Client, channels: { open: number }, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
     const started = (err: Error | undefined, stream: ClientChannel) => {
       // sshd refused the channel (MaxSessions): nothing ran, so it may be asked again.
       const refused = err !== undefined && err.message.startsWith("(SSH) Channel open failure");
       if (err) return reject(Object.assign(new Error(`${label}: ${conn.host}: ${err.message}`), { refused }));
+      channels.open++;
       let stdout = "";
       let stderr = "";
       stream
         .on("close", (code: number | null | undefined, signal?: string) => {
+          channels.open--;
           if (code === 0) return resolve({ stdout, stderr });
           const why =
             code === undefined
@@ -301,34 +305,39 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
   // One connection per login: a connection authenticated one way is not reused for another.
   const key = JSON.stringify([conn.host, conn.port, conn.user, conn.hostKey, auth.privateKeyPath, auth.agentSocket]);
   let entry = pool().get(key);
-  if (!entry) pool().set(key, (entry = { active: 0, limit: MAX_CHANNELS, waiting: [] }));
+  if (!entry) pool().set(key, (entry = { active: 0, open: 0, limit: MAX_CHANNELS, waiting: [] }));
 
-  await acquire(entry);
-  try {
-    // A connection found dead before the script was sent is replaced once; a refused channel
-    // is asked for again after a pause; a script that may have started is never sent again.
-    let replaced = false;
-    for (let refusals = 0; ; ) {
-      const pending = connection(entry, conn, auth);
-      const client = await pending.catch((err: Error) => {
-        throw new Error(`${label}: ${err.message}`);
-      });
-      try {
-        return await execOnce(client, conn, label, command, stdin);
-      } catch (caught) {
-        const err = caught as ExecError;
-        if (err.refused && refusals < CHANNEL_RETRY_MS.length) {
-          // The channels open now, less this one, are what sshd takes from this connection.
-          entry.limit = Math.max(1, Math.min(entry.limit, entry.active - 1));
-          await new Promise((resolve) => setTimeout(resolve, CHANNEL_RETRY_MS[refusals++]));
-          continue;
-        }
-        if (!err.notStarted || replaced) throw err;
-        replaced = true;
-        if (entry.client === pending) entry.client = undefined;
-      }
+  // A refused channel ran nothing: its script goes back to the queue after a pause, and the
+  // connection keeps to the channels sshd has granted and not yet closed.
+  for (let refusals = 0; ; refusals++) {
+    await acquire(entry);
+    try {
+      return await runOnPooled(entry, conn, auth, label, command, stdin);
+    } catch (caught) {
+      if (!(caught as ExecError).refused || refusals >= CHANNEL_RETRY_MS.length) throw caught;
+      entry.limit = Math.max(1, Math.min(entry.limit, entry.open));
+    } finally {
+      release(entry);
     }
-  } finally {
-    release(entry);
+    await new Promise((resolve) => setTimeout(resolve, CHANNEL_RETRY_MS[refusals]));
+  }
+}
+
+/**
+ * Runs the command on the entry's connection. A connection found dead before the script was
+ * sent is replaced once; a script that may have started is never sent again.
+ */
+async function runOnPooled(entry: Pooled, conn: Connection, auth: SshAuth, label: string, command: string, stdin?: string): Promise<RemoteResult> {
+  for (let replaced = false; ; replaced = true) {
+    const pending = connection(entry, conn, auth);
+    const client = await pending.catch((err: Error) => {
+      throw new Error(`${label}: ${err.message}`);
+    });
+    try {
+      return await execOnce(client, entry, conn, label, command, stdin);
+    } catch (caught) {
+      if (!(caught as ExecError).notStarted || replaced) throw caught;
+      if (entry.client === pending) entry.client = undefined;
+    }
   }
 }
