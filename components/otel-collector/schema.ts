@@ -16,17 +16,17 @@ export const otelCollectorOptionsSchema = releaseServiceOptionsSchema(
   OTELCOL_RELEASE,
   { version: "0.162.0", releaseUrl: OTELCOL_RELEASES, memoryMax: "256M" },
   {
+    /** systemd MemoryMax=, in M or G: the memory limiter refuses data at 80% of it, so the kernel never kills the collector first. */
+    memoryMax: z
+      .string()
+      .regex(/^\d+[MG]$/, "must be a size in M or G, like 256M")
+      .default("256M"),
     /** The OTLP/HTTP receiver on the private address, where the gateway sends its metrics. */
     otlpHttpPort: servicePort.default(4319),
     /** Its own metrics (what it received, sent, dropped), on the private address for Prometheus. */
     metricsPort: servicePort.default(8888),
     /** The health check extension, on loopback: the deploy waits for it after a restart. */
     healthPort: servicePort.default(13133),
-    /** systemd MemoryMax=, in M or G: the memory limiter refuses data at 80% of it, so the kernel never kills the collector first. */
-    memoryMax: z
-      .string()
-      .regex(/^\d+[MG]$/, "must be a size in M or G, like 256M")
-      .default("256M"),
   },
   ["otlpHttpPort", "metricsPort", "healthPort"],
 );
