@@ -1,24 +1,17 @@
-// Prometheus, its targets and an alert end to end on the sandbox: vps2 then vps1 onto reset
-// hosts, with Alertmanager's webhook pointing at a receiver this test runs on the sandbox
-// bridge and the gateway alert's `for:` shortened through its typed option. Then: every
+// Prometheus, its targets and an alert end to end on the sandbox, on the shared deployment
+// (shared-deployment.ts: vps2 then vps1 onto reset hosts, with Alertmanager's webhook pointing
+// at a receiver this test runs on the sandbox bridge and the gateway alert's `for:` shortened
+// through its typed option). Then: every
 // target the registry derives for the topology is up; stopping the gateway on vps1 brings
 // GatewayUnhealthy to the receiver firing, starting it brings it resolved; the webhook's
 // bearer token (a secret) reaches the receiver and no other user on vps2.
-import { randomBytes } from "crypto";
-import * as fs from "fs";
 import * as http from "http";
-import { AddressInfo } from "net";
-import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSandbox } from "../../sandbox/contract";
-import { readStackConfig, writeSandboxStack } from "../../sandbox/stack";
+import { readStackConfig } from "../../sandbox/stack";
 import { scrapeJobs } from "../../src/registry";
-import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost, sandboxInfo } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
-const GATEWAY_TOKEN = randomBytes(24).toString("hex");
-const DB_PASSWORD = randomBytes(18).toString("base64url");
-const WEBHOOK_TOKEN = randomBytes(24).toString("base64url");
-const EXPORTER_PASSWORD = randomBytes(18).toString("base64url");
 const GATEWAY = "openclaw-gateway.service";
 
 interface Notification {
@@ -28,17 +21,17 @@ interface Notification {
   at: number;
 }
 
-let backend: string;
-let vps1: SandboxStack;
-let vps2: SandboxStack;
+let webhookToken: string;
+let exporterPassword: string;
+let vps2ConfigFile: string;
 let prometheusUrl: string;
 let receiver: http.Server;
 const received: Notification[] = [];
 const figures: Record<string, string> = {};
 const started = Date.now();
 
-/** Alertmanager's webhook receiver, on the sandbox bridge only, on a free port. */
-async function startReceiver(bridge: string): Promise<string> {
+/** Alertmanager's webhook receiver, where the shared deployment points the webhook (on the sandbox bridge only). */
+async function startReceiver(webhookUrl: string): Promise<void> {
   receiver = http.createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -51,18 +44,8 @@ async function startReceiver(bridge: string): Promise<string> {
       res.end("ok");
     });
   });
-  await new Promise<void>((resolve) => receiver.listen(0, bridge, resolve));
-  return `http://${bridge}:${(receiver.address() as AddressInfo).port}/alerts`;
-}
-
-/** The sandbox stack file with `extra` options (openclaw-infra:<key>) merged over it. */
-function withOptions(host: string, extra: Record<string, unknown>) {
-  return (file: string) => {
-    writeSandboxStack(host, file, readSandbox());
-    const doc = parse(fs.readFileSync(file, "utf8"));
-    for (const [key, value] of Object.entries(extra)) doc.config[`openclaw-infra:${key}`] = value;
-    fs.writeFileSync(file, stringify(doc));
-  };
+  const { hostname, port } = new URL(webhookUrl);
+  await new Promise<void>((resolve, reject) => receiver.once("error", reject).listen(Number(port), hostname, resolve));
 }
 
 async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>, explain: () => Promise<string>): Promise<T> {
@@ -90,33 +73,23 @@ const gatewayNotification = (status: Notification["status"], since: number) => (
   Promise.resolve(received.find((n) => n.at >= since && n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status)));
 
 beforeAll(async () => {
-  const info = sandboxInfo();
-  figures["sandbox reset (both hosts)"] = `${sandbox("reset", "all").seconds.toFixed(1)} s`;
-  const webhookUrl = await startReceiver(info.bridge);
-  backend = tempBackend();
-  vps2 = new SandboxStack("vps2", backend);
-  vps2.createWithSecrets(
-    withOptions("vps2", {
-      alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
-      prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s" } } },
-    }),
-    { "postgresPasswords.openclaw": DB_PASSWORD, alertmanagerWebhookToken: WEBHOOK_TOKEN, postgresExporterPassword: EXPORTER_PASSWORD },
-  );
-  vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN });
-  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
-  prometheusUrl = `http://${info.hosts.vps2.address}:9090`;
+  const deployment = await sharedDeployment();
+  figures["shared deployment"] = sharedDeploymentFigure(deployment);
+  await startReceiver(deployment.alertWebhook);
+  webhookToken = sharedSecret(deployment, "vps2", "alertmanagerWebhookToken");
+  exporterPassword = sharedSecret(deployment, "vps2", "postgresExporterPassword");
+  vps2ConfigFile = deployment.stacks.vps2.configFile;
+  prometheusUrl = `http://${sandboxInfo().hosts.vps2.address}:9090`;
 });
 
 afterAll(async () => {
   console.log("\nalerts figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
   receiver?.close();
-  if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
 describe("Prometheus and Alertmanager on the sandbox", () => {
   it("scrapes every target the registry derives for the topology, each up", async () => {
-    const expected = scrapeJobs(readStackConfig(vps2.configFile)).flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
+    const expected = scrapeJobs(readStackConfig(vps2ConfigFile)).flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
     expect(expected.length).toBeGreaterThan(5);
     const t0 = Date.now();
     await waitFor(
@@ -152,7 +125,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayNotification("firing", stopped), async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`);
       figures["gateway stopped -> firing at the webhook"] = `${((firing.at - stopped) / 1000).toFixed(0)} s`;
       expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")!.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
-      expect(firing.authorization).toBe(`Bearer ${WEBHOOK_TOKEN}`);
+      expect(firing.authorization).toBe(`Bearer ${webhookToken}`);
     } finally {
       expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
     }
@@ -162,7 +135,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
   });
 
   it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {
-    const secrets = [WEBHOOK_TOKEN, EXPORTER_PASSWORD];
+    const secrets = [webhookToken, exporterPassword];
     const readable = onHost("vps2", "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true", secrets.join("\n") + "\n").stdout.trim();
     expect(readable).toBe("");
     for (const file of ["/etc/prometheus/alertmanager-webhook-token", "/etc/prometheus/postgres-exporter.password"]) {

@@ -1,9 +1,9 @@
 // Every Grafana panel's query, run against the sandbox's real Prometheus, Loki and Tempo on
-// vps2 after both stacks are deployed: a panel whose query returns nothing is a broken
-// dashboard. Grafana itself is switched off in the sandbox (its binary cannot be obtained
-// here), so its files and unit are checked on the host instead.
+// vps2 after both stacks are deployed (the shared deployment, shared-deployment.ts): a panel
+// whose query returns nothing is a broken dashboard. Grafana itself is switched off in the
+// sandbox (its binary cannot be obtained here), so its files and unit are checked on the host
+// instead.
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandVariables, PanelQuery, panelQueries } from "../../components/grafana/dashboards";
 import { PATHS } from "../../components/grafana/render";
@@ -11,13 +11,10 @@ import { readSandbox } from "../../sandbox/contract";
 import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig } from "../../src/config";
 import { hostListeners } from "../../src/registry";
-import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost, sandboxInfo } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
-const GRAFANA_PASSWORD = randomBytes(18).toString("base64url");
-
-let backend: string;
-let vps1: SandboxStack;
-let vps2: SandboxStack;
+let grafanaPassword: string;
 let obs: string;
 const figures: Record<string, string> = {};
 
@@ -62,16 +59,11 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
   return { count, url, body };
 }
 
-beforeAll(() => {
-  const info = sandboxInfo();
-  obs = info.hosts.vps2.address;
-  figures["sandbox reset (both hosts)"] = `${sandbox("reset", "all").seconds.toFixed(1)} s`;
-  backend = tempBackend();
-  vps2 = new SandboxStack("vps2", backend);
-  vps2.initWithSecrets({ "postgresPasswords.openclaw": randomBytes(18).toString("base64url"), grafanaAdminPassword: GRAFANA_PASSWORD });
-  vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets({ gatewayToken: randomBytes(24).toString("hex"), tunnelToken: randomBytes(48).toString("base64") });
-  for (const stack of [vps2, vps1]) figures[`up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
+beforeAll(async () => {
+  obs = sandboxInfo().hosts.vps2.address;
+  const deployment = await sharedDeployment();
+  figures["shared deployment"] = sharedDeploymentFigure(deployment);
+  grafanaPassword = sharedSecret(deployment, "vps2", "grafanaAdminPassword");
   // The gateway sends no traces (its diagnostics-otel plugin is not in the published package;
   // see README, "The gateway's telemetry"): one span, from vps1 to the traces endpoint the
   // gateway is configured with, gives the traces panel what the plugin would.
@@ -89,7 +81,6 @@ beforeAll(() => {
 
 afterAll(() => {
   console.log("\ndashboards figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
-  if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
 describe("Grafana, switched off in the sandbox", () => {
@@ -99,7 +90,7 @@ describe("Grafana, switched off in the sandbox", () => {
     expect(onHost("vps2", `stat -c %U:%G:%a ${PATHS.adminPassword}`).stdout.trim()).toBe("root:grafana:640");
     const files = onHost("vps2", `ls ${PATHS.dashboards} ${PATHS.datasources} ${PATHS.ini}`).stdout;
     for (const f of ["hosts.json", "gateway.json", "postgres.json", "logs.json", "openclaw.yaml", "grafana.ini"]) expect(files).toContain(f);
-    expect(onHost("vps2", `cat ${PATHS.ini}`).stdout).not.toContain(GRAFANA_PASSWORD);
+    expect(onHost("vps2", `cat ${PATHS.ini}`).stdout).not.toContain(grafanaPassword);
   });
 });
 

@@ -5,13 +5,35 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
-import { onHost, run, Run, sandbox } from "../../sandbox/host";
+import { onHost, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
+import { RUN_FOLDER_VARIABLE } from "./global-setup";
 
 export const REPO = path.resolve(__dirname, "../..");
-export { onHost, sandbox };
+export { onHost };
 export type { Run };
+
+/**
+ * Where this run keeps the deployment the reading files share (shared-deployment.ts): its
+ * record and its stacks' backend, in the folder global-setup.ts makes; undefined outside Vitest.
+ */
+export function sharedDeploymentPaths(): { record: string; backend: string } | undefined {
+  const folder = process.env[RUN_FOLDER_VARIABLE];
+  return folder ? { record: path.join(folder, "shared-deployment.json"), backend: path.join(folder, "shared-backend") } : undefined;
+}
+
+/** The hosts no longer hold what the shared deployment's record says: the next reader deploys again. */
+export function forgetSharedDeployment(): void {
+  const paths = sharedDeploymentPaths();
+  if (paths) fs.rmSync(paths.record, { force: true });
+}
+
+/** `sandbox/sandbox <args>`, which must succeed. All but `status` change the hosts under the shared deployment. */
+export function sandbox(...args: string[]): Run {
+  if (args[0] !== "status") forgetSharedDeployment();
+  return sandboxCommand(...args);
+}
 
 /** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
 export function sandboxInfo(): SandboxContract {
@@ -57,6 +79,7 @@ export class LocalStack {
 
   /** Runs pulumi; `record: false` keeps the output out of the transcript (for deliberate secret reveals). */
   pulumi(args: string[], input?: string, record = true): Run {
+    if ((args[0] === "up" || args[0] === "destroy") && this.dir !== sharedDeploymentPaths()?.backend) forgetSharedDeployment();
     // `stack ...` commands take no --config-file; the others read the stack's config from it.
     const config = args[0] === "stack" ? [] : ["--config-file", this.configFile];
     const r = run("pulumi", [...args, "--stack", this.stack, ...config, "--non-interactive"], {

@@ -1,20 +1,15 @@
-// Logs and traces on the observability host: vps2 then vps1 onto blank sandbox hosts, then a
-// line written with `logger` on each host found in Loki with its host, unit and job labels;
-// Loki stopped for two minutes while vps1 writes 500 numbered lines, all of which arrive once
-// it is back (the agents retry without a limit); Tempo ready and taking an OTLP/HTTP trace.
+// Logs and traces on the observability host, on the shared deployment (shared-deployment.ts:
+// vps2 then vps1 onto blank sandbox hosts): a line written with `logger` on each host found in
+// Loki with its host, unit and job labels; Loki stopped for two minutes while vps1 writes 500
+// numbered lines, all of which arrive once it is back (the agents retry without a limit); Tempo
+// ready and taking an OTLP/HTTP trace.
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost, sandboxInfo } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
-const DB_PASSWORD = randomBytes(18).toString("base64url");
-const GATEWAY_TOKEN = randomBytes(24).toString("hex");
-const TUNNEL_TOKEN = randomBytes(48).toString("base64");
 const RUN = randomBytes(4).toString("hex");
 
-let backend: string;
-let vps1: SandboxStack;
-let vps2: SandboxStack;
 let loki: string;
 let tempo: { api: string; otlp: string };
 
@@ -48,25 +43,17 @@ async function waitFor<T>(limit: number, probe: () => Promise<T | undefined>): P
   }
 }
 
-beforeAll(() => {
-  const info = sandboxInfo();
-  const vps2Address = info.hosts.vps2.address;
+beforeAll(async () => {
+  const vps2Address = sandboxInfo().hosts.vps2.address;
   loki = `http://${vps2Address}:3100`;
   tempo = { api: `http://${vps2Address}:3200`, otlp: `http://${vps2Address}:4318` };
-  figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
-  backend = tempBackend();
-  vps2 = new SandboxStack("vps2", backend);
-  vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD });
-  vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
-  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
+  figures["shared deployment"] = sharedDeploymentFigure(await sharedDeployment());
 });
 
 afterAll(() => {
   // Loki back on, whatever failed.
   onHost("vps2", "systemctl start loki");
   console.log("\nlogs figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
-  if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
 describe("logs in Loki", () => {

@@ -1,6 +1,7 @@
-// The gateway's OTLP route, on the sandbox with the real engine: vps2 then vps1 onto blank
-// hosts, then each signal from vps1 to the URL the deployed gateway is configured with, found
-// in its store (traces in Tempo, metrics in Prometheus through the collector, logs in Loki).
+// The gateway's OTLP route, on the sandbox with the real engine, on the shared deployment
+// (shared-deployment.ts: vps2 then vps1 onto blank hosts): each signal from vps1 to the URL the
+// deployed gateway is configured with, found in its store (traces in Tempo, metrics in
+// Prometheus through the collector, logs in Loki).
 //
 // Why a span, a metric and a log sent with curl, not the gateway's own: openclaw@2026.6.11 as
 // published carries no OTLP exporter. Its package.json leaves dist/extensions/diagnostics-otel
@@ -8,13 +9,10 @@
 // from ClawHub (not on the npm registry). Without it `diagnostics.otel` only validates, and the
 // gateway sends nothing, with or without model traffic. The first test shows that on vps1.
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
-const GATEWAY_TOKEN = randomBytes(24).toString("hex");
-const DB_PASSWORD = randomBytes(18).toString("base64url");
-const TUNNEL_TOKEN = randomBytes(48).toString("base64");
 const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
 /**
  * Every OTLP signal. Metrics go through the OpenTelemetry Collector, which writes them to
@@ -23,7 +21,6 @@ const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
 const SIGNALS = ["traces", "metrics", "logs"] as const;
 type Signal = (typeof SIGNALS)[number];
 
-let backend: string;
 const figures: Record<string, string> = {};
 
 /** What the deployed gateway's diagnostics-otel would post to, per signal. */
@@ -85,20 +82,12 @@ async function getJson(url: string): Promise<any> {
   return res.json();
 }
 
-beforeAll(() => {
-  sandboxInfo();
-  sandbox("reset", "all");
-  backend = tempBackend();
-  const vps2 = new SandboxStack("vps2", backend);
-  vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD });
-  const vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN });
-  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = `${stack.up().seconds.toFixed(1)} s`;
+beforeAll(async () => {
+  figures["shared deployment"] = sharedDeploymentFigure(await sharedDeployment());
 });
 
 afterAll(() => {
   console.log("\ntelemetry figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
-  if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
 describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
