@@ -89,7 +89,8 @@ afterAll(async () => {
 
 describe("Prometheus and Alertmanager on the sandbox", () => {
   it("scrapes every target the registry derives for the topology, each up", async () => {
-    const expected = scrapeJobs(readStackConfig(vps2ConfigFile)).flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
+    const jobs = scrapeJobs(readStackConfig(vps2ConfigFile));
+    const expected = jobs.flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
     expect(expected.length).toBeGreaterThan(5);
     const t0 = Date.now();
     await waitFor(

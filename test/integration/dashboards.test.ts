@@ -1,7 +1,8 @@
 // Every Grafana panel's query, run against the sandbox's real Prometheus, Loki and Tempo on
-// vps2 after both stacks are deployed (the shared deployment, shared-deployment.ts): a panel whose query returns nothing is a broken
-// dashboard. Grafana itself is switched off in the sandbox (its binary cannot be obtained
-// here), so its files and unit are checked on the host instead.
+// vps2 after both stacks are deployed (the shared deployment, shared-deployment.ts): a panel
+// whose query returns nothing is a broken dashboard. Grafana itself is switched off in the
+// sandbox (its binary cannot be obtained here), so its files and unit are checked on the host
+// instead.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandVariables, PanelQuery, panelQueries } from "../../components/grafana/dashboards";

@@ -101,5 +101,6 @@ export function sharedSecret(deployment: SharedDeployment, host: Host, configPat
 
 /** "made: reset 20.1 s, ..." or "reused (made ... 312 s ago)", for a file's figures. */
 export function sharedDeploymentFigure(deployment: SharedDeployment & { reused: boolean }): string {
-  return deployment.reused ? `reused (made ${((Date.now() - deployment.deployedAt) / 1000).toFixed(0)} s ago: ${deployment.made})` : `made: ${deployment.made}`;
+  if (!deployment.reused) return `made: ${deployment.made}`;
+  return `reused (made ${((Date.now() - deployment.deployedAt) / 1000).toFixed(0)} s ago: ${deployment.made})`;
 }
