@@ -36,7 +36,7 @@ function deploySteps(stack: SandboxStack): Step[] {
   return (state.deployment.resources ?? [])
     .filter((r) => r.type.includes("RemoteCommand"))
     .map((r) => ({ ...r.inputs, ...r.outputs }))
-    .map((v) => ({ label: reveal(v.label)!, create: reveal(v.create)!, stdin: reveal(v.stdin) }));
+    .map((v) => ({ label: reveal(v.label) ?? "", create: reveal(v.create) ?? "", stdin: reveal(v.stdin) }));
 }
 
 /**

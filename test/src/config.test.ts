@@ -5,16 +5,18 @@ import * as path from "path";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { loadStackConfig, parseSecrets, parseStackConfig, preflight, requiredSecrets } from "../../src/config";
+import { ValidationError } from "../../src/validate";
 import { lookUpRelease } from "../../components/gateway-service/engines";
-import { fakeFetch, validConfig } from "../fixtures/config";
+import { fakeFetch, RawConfig, validConfig } from "../fixtures/config";
 import { value } from "../support/mocks";
 
 /** The error lines parseStackConfig throws for `raw`. */
 function problems(raw: Record<string, unknown>): string[] {
   try {
     parseStackConfig(raw);
-  } catch (err: any) {
-    return err.problems;
+  } catch (err) {
+    if (err instanceof ValidationError) return err.problems;
+    throw err;
   }
   throw new Error("expected the config to be rejected");
 }
@@ -41,7 +43,7 @@ describe("stack config", () => {
   });
 
   // Every error path, with its exact message.
-  const cases: [string, (c: Record<string, any>) => void, string[]][] = [
+  const cases: [string, (c: RawConfig) => void, string[]][] = [
     ["host missing", (c) => delete c.host, ["openclaw-infra:host: Invalid input: expected string, received undefined"]],
     ["host not in topology", (c) => (c.host = "vps9"), ["openclaw-infra:host: 'vps9' is not a host of the topology (hosts: vps1, vps2)"]],
     ["host name shape", (c) => (c.host = "VPS_1"), ["openclaw-infra:host: must be a lowercase host name"]],
@@ -123,9 +125,9 @@ describe("secrets", () => {
     try {
       parseSecrets({ gatewayToken: "tok", gatewayEnv: "sk-live-value" });
       throw new Error("expected rejection");
-    } catch (err: any) {
-      expect(err.message).toContain("openclaw-infra:gatewayEnv");
-      expect(err.message).not.toContain("sk-live-value");
+    } catch (err) {
+      expect((err as Error).message).toContain("openclaw-infra:gatewayEnv");
+      expect((err as Error).message).not.toContain("sk-live-value");
     }
   });
 });
@@ -236,7 +238,7 @@ describe("preflight", () => {
   });
 
   it("asks for the sha256 of the Loki and Tempo releases the observability host downloads", async () => {
-    const { loki, tempo, ...config } = validConfig();
+    const { loki: _loki, tempo: _tempo, ...config } = validConfig();
     expect(await failure(() => preflight(parseStackConfig({ ...config, host: "vps2" })))).toContain(
       "openclaw-infra:loki.sha256: is required: the sha256 of https://github.com/grafana/loki/releases/download/v3.6.4/loki-linux-amd64.zip, as the release's SHA256SUMS lists it",
     );
@@ -246,7 +248,7 @@ describe("preflight", () => {
     let calls = 0;
     const hang = (_url: string, init?: { signal?: AbortSignal }) => {
       calls++;
-      return new Promise<never>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+      return new Promise<never>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     };
     expect(await lookUpRelease("http://registry.test/", "2026.6.11", hang, 50)).toEqual({
       unreachable: "GET http://registry.test/openclaw/2026.6.11: no answer within 0.05 s",

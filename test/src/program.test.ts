@@ -7,7 +7,7 @@ import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
 import { stackOf } from "../../src/stacks";
 import { fakeFetch, HOST_KEY_1, LOKI_SHA, OTELCOL_SHA, validConfig } from "../fixtures/config";
-import { Recorded, recorder, value } from "../support/mocks";
+import { must, Recorded, recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
@@ -72,7 +72,7 @@ const REMOTE = "pulumi-nodejs:dynamic/openclaw:RemoteCommand";
 describe("vps1 (gateway) program", () => {
   it("registers the component graph with stable names", async () => {
     const { recorded, deployed } = deploy();
-    await value(deployed.gatewayVersion!);
+    await value(must(deployed.gatewayVersion, "gatewayVersion"));
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
       "openclaw:host:Journald vps1-journald",
       `${REMOTE} vps1-journald-limits`,
@@ -191,7 +191,7 @@ describe("vps1 (gateway) program", () => {
     const script = await value<string>(find("vps1-node-install").props.create);
     expect(script).toContain("'http://dist.test/v22.23.3/node-v22.23.3-linux-x64.tar.xz'");
     expect(script).toContain(`'${"a".repeat(64)}'"  $work/node.tar.xz" | sha256sum --check`);
-    expect(await value(deployed.nodeVersion!)).toBe("22.23.3");
+    expect(await value(must(deployed.nodeVersion, "nodeVersion"))).toBe("22.23.3");
   });
 
   it("deploys the tunnel's host side, switched off, with the token only on stdin", async () => {
@@ -263,13 +263,13 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
     expect(deployed.publicUrl).toBe("https://claw.example.com");
     const config = JSON.parse(await value<string>(find("vps1-gateway-config").props.stdin));
     expect(config.gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
-    const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
+    const ingress = await value<{ ingresses: object[] }>(find("vps1-tunnel-ingress").props.config);
     expect(ingress.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
   });
 
   it("sends the tunnel to the gateway's port, as configured", async () => {
     const { find } = deploy("vps1", { tunnel, gateway: { port: 18800 } });
-    const ingress = await value<any>(find("vps1-tunnel-ingress").props.config);
+    const ingress = await value<{ ingresses: object[] }>(find("vps1-tunnel-ingress").props.config);
     expect(ingress.ingresses[0]).toEqual({ hostname: "claw.example.com", service: "http://127.0.0.1:18800" });
   });
 
@@ -301,18 +301,18 @@ describe("vps2 (observability + database) program", () => {
   });
 
   it("allows only the gateway host's private address in pg_hba and exports what the gateway needs", async () => {
-    const { recorded, deployed } = deploy("vps2");
-    const hba = await value<string>(recorded.find((r) => r.name === "vps2-postgres-hba")!.props.stdin);
+    const { find, deployed } = deploy("vps2");
+    const hba = await value<string>(find("vps2-postgres-hba").props.stdin);
     expect(hba).toMatch(/10\.0\.0\.1\/32/);
     expect(hba).not.toMatch(/10\.0\.0\.2\/32|0\.0\.0\.0/);
     expect(deployed.database).toEqual({ port: 5432, database: "openclaw", user: "openclaw", ssl: "require" });
-    expect(await pulumi.isSecret(deployed.databasePassword!)).toBe(true);
+    expect(await pulumi.isSecret(must(deployed.databasePassword, "databasePassword"))).toBe(true);
     expect(deployed.scrapeTargets).toEqual(["10.0.0.1:9100", "10.0.0.2:9100"]);
   });
 
   it("backs PostgreSQL up to vps1: WAL archiving on, the restore before the cluster's first start, the account made on vps1", async () => {
     const { recorded } = deploy("vps2");
-    const step = (name: string) => recorded.find((r) => r.name === name)!;
+    const step = (name: string) => must(recorded.find((r) => r.name === name), name);
     expect(await value<string>(step("vps2-postgres-conf").props.stdin)).toContain("archive_command = '/usr/bin/pgbackrest --stanza=main archive-push %p'");
     const cluster = await value<string>(step("vps2-postgres-cluster").props.create);
     expect(cluster.indexOf("restoring backup")).toBeGreaterThan(cluster.indexOf("pg_createcluster"));
@@ -326,7 +326,7 @@ describe("vps2 (observability + database) program", () => {
 
   it("listens for metrics on the private address only", async () => {
     const { deployed } = deploy("vps2");
-    expect(await value(deployed.metricsUrl!)).toBe("http://10.0.0.2:9100/metrics");
+    expect(await value(must(deployed.metricsUrl, "metricsUrl"))).toBe("http://10.0.0.2:9100/metrics");
   });
 });
 

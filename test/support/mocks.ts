@@ -25,6 +25,12 @@ export function value<T>(o: pulumi.Input<T>): Promise<T> {
   return (pulumi.output(o) as unknown as OutputPromise<T>).promise();
 }
 
+/** `v`, which the test cannot go on without: a clear error naming `what` when it is missing. */
+export function must<T>(v: T | null | undefined, what: string): T {
+  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
+  return v;
+}
+
 export const isSecret = (o: unknown): Promise<boolean> => pulumi.isSecret(pulumi.output(o));
 
 /** Pass `opts` to a component; `recorded` then lists every resource it registered, in order. */
