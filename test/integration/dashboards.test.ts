@@ -29,7 +29,13 @@ function backendUrl(component: "prometheus" | "loki" | "tempo"): string {
 /** The window each query covers: everything since the deploy. */
 const WINDOW_SECONDS = 3600;
 
-async function getJson(url: string): Promise<{ status: number; body: any }> {
+/** A query answer: Prometheus's and Loki's `data.result`, Tempo's `traces`. */
+interface QueryAnswer {
+  data?: { result?: unknown[] };
+  traces?: unknown[];
+}
+
+async function getJson(url: string): Promise<{ status: number; body: QueryAnswer | string }> {
   const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = await r.text();
   try {
@@ -54,7 +60,7 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
     url = `${backendUrl("tempo")}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
   }
   const { status, body } = await getJson(url);
-  if (status !== 200) return { count: 0, url, body };
+  if (status !== 200 || typeof body === "string") return { count: 0, url, body };
   const count = q.datasource.type === "tempo" ? (body.traces ?? []).length : (body.data?.result ?? []).length;
   return { count, url, body };
 }

@@ -121,7 +121,7 @@ export class LocalStack {
     // "read" steps are the stack references being read, not changes.
     return (plan.steps ?? [])
       .filter((s) => s.op !== "same" && s.op !== "read")
-      .map((s) => ({ op: s.op, name: s.urn.split("::").pop()! }))
+      .map((s) => ({ op: s.op, name: s.urn.split("::").pop() ?? s.urn }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 }

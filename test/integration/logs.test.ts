@@ -70,8 +70,8 @@ describe("logs in Loki", () => {
       expect(found.value, `"${line}" not in Loki after ${found.waited} s`).toBeDefined();
       // `unit` is the writer's: journald names logger's own unit when it still sees the process,
       // and init.scope when logger (a one-shot) is already gone; either way the label is there.
-      expect(found.value!.stream).toMatchObject({ host, job: "systemd-journal" });
-      expect([unit, "init.scope"]).toContain(found.value!.stream.unit);
+      expect(found.value?.stream).toMatchObject({ host, job: "systemd-journal" });
+      expect([unit, "init.scope"]).toContain(found.value?.stream.unit);
     }
   });
 

@@ -76,10 +76,15 @@ async function waitFor<T>(seconds: number, probe: () => Promise<T | undefined>):
   }
 }
 
-async function getJson(url: string): Promise<any> {
+/** What the tests read of Prometheus's and Loki's query answers (Tempo's is only searched as text). */
+interface QueryAnswer {
+  data?: { result?: { metric: Record<string, string>; stream: Record<string, string>; value: [number, string] }[] };
+}
+
+async function getJson(url: string): Promise<QueryAnswer | undefined> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) return undefined;
-  return res.json();
+  return (await res.json()) as QueryAnswer;
 }
 
 beforeAll(async () => {
@@ -169,8 +174,8 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
     figures["metric found in Prometheus after"] = `${metric.after.toFixed(1)} s`;
     expect(metric.found, `${metricQuery} not in Prometheus (${prometheus}) after ${metric.after.toFixed(0)} s`).toBeDefined();
     console.log(`the metric in Prometheus: ${JSON.stringify(metric.found)}`);
-    expect(metric.found![0].metric).toMatchObject({ __name__: "openclaw_infra_otlp_route_probe", job: otlp.serviceName });
-    expect(metric.found![0].value[1]).toBe("42");
+    expect(metric.found?.[0].metric).toMatchObject({ __name__: "openclaw_infra_otlp_route_probe", job: otlp.serviceName });
+    expect(metric.found?.[0].value[1]).toBe("42");
 
     // Loki's OTLP ingestion: service.name becomes the `service_name` label.
     const logQuery = `{service_name="${otlp.serviceName}"} |= "${id}"`;
