@@ -4,7 +4,10 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** Imports of the sandbox (the local test bed), which the library itself never needs. */
-const sandbox = { group: ["**/sandbox/**", "**/sandbox"], message: "src/ and components/ never import sandbox/: its options live under sandbox/" };
+const sandbox = {
+  group: ["**/sandbox/**", "**/sandbox"],
+  message: "src/ and components/ never import sandbox/: its options live under sandbox/",
+};
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "toolchain/**", "**/*.d.ts"] },

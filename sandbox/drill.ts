@@ -109,9 +109,15 @@ export function drill(host: string, rebuild: () => void, writeSeconds = 10, log:
   must(target.healthy, "the health check after the rebuild");
   const rtoSeconds = (Date.now() - wiped) / 1000;
 
-  const rows = must(target.read, "reading the restored entries").trim().split("\n").filter(Boolean).map((l) => l.split(" "));
+  const rows = must(target.read, "reading the restored entries")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(" "));
   const restoredNotes = new Set(rows.map(([note]) => note));
-  const newestRestoredMs = Math.max(...rows.filter(([note]) => note.endsWith(run) || note.includes(`-${run}-`)).map(([, ms]) => Number(ms)));
+  const newestRestoredMs = Math.max(
+    ...rows.filter(([note]) => note.endsWith(run) || note.includes(`-${run}-`)).map(([, ms]) => Number(ms)),
+  );
   const result: DrillResult = {
     host,
     rtoSeconds,

@@ -39,7 +39,8 @@ export function deployOrder(sb: Sandbox): string[] {
 /** The config map (openclaw-infra:* keys) of the sandbox stack deploying `host`, over `existing`. */
 export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMap = {}): ConfigMap {
   const roles = productionRoles();
-  if (!sb.contract.hosts[host]) throw new Error(`sandbox-stack: no host '${host}' in the sandbox (hosts: ${Object.keys(sb.contract.hosts).join(", ")})`);
+  if (!sb.contract.hosts[host])
+    throw new Error(`sandbox-stack: no host '${host}' in the sandbox (hosts: ${Object.keys(sb.contract.hosts).join(", ")})`);
   for (const name of Object.keys(sb.contract.hosts)) {
     if (!roles[name]) throw new Error(`sandbox-stack: sandbox host '${name}' is not in the topology of Pulumi.yaml`);
   }

@@ -34,6 +34,8 @@ for (const host of hosts) {
 }
 console.log("\ndrill results:");
 for (const r of results) {
-  console.log(`  ${r.host}: RTO ${r.rtoSeconds.toFixed(1)} s, RPO ${r.rpoSeconds.toFixed(1)} s, backup ${r.backupSeconds.toFixed(1)} s, known entry ${r.knownEntryRestored ? "restored" : "MISSING"}`);
+  console.log(
+    `  ${r.host}: RTO ${r.rtoSeconds.toFixed(1)} s, RPO ${r.rpoSeconds.toFixed(1)} s, backup ${r.backupSeconds.toFixed(1)} s, known entry ${r.knownEntryRestored ? "restored" : "MISSING"}`,
+  );
 }
 process.exit(results.every((r) => r.knownEntryRestored) ? 0 : 1);

@@ -33,5 +33,6 @@ trap summary EXIT
 phase setup 0 scripts/setup.sh
 . scripts/env.sh
 phase typecheck 0 npx tsc --noEmit -p .
+phase lint 0 npm run --silent lint
 phase unit 0 npx vitest run --project unit
 phase integration "$INTEGRATION_BUDGET" npx vitest run --project integration

@@ -64,7 +64,10 @@ function readValue(text: string): unknown {
  * passes the program, secrets decrypted), so an unknown one is refused. Secrets are validated
  * here too, with messages that name the key and never the value, then kept in a secret Output.
  */
-export function loadStackConfig(all: Record<string, string> = pulumi.runtime.allConfig()): { config: StackConfig; secrets: pulumi.Output<Secrets> } {
+export function loadStackConfig(all: Record<string, string> = pulumi.runtime.allConfig()): {
+  config: StackConfig;
+  secrets: pulumi.Output<Secrets>;
+} {
   const secretKeys = Object.keys(secretsSchema.shape);
   const raw: Record<string, unknown> = {};
   const rawSecrets: Record<string, unknown> = {};
@@ -75,7 +78,8 @@ export function loadStackConfig(all: Record<string, string> = pulumi.runtime.all
   }
   const config = parseStackConfig(raw);
   const missing = requiredSecrets(config).filter((key) => rawSecrets[key] === undefined);
-  if (missing.length) throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
+  if (missing.length)
+    throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
   const secrets = parseSecrets(rawSecrets);
   const local = localProblems(all);
   if (local.length) throw new ValidationError(local);

@@ -21,7 +21,9 @@ export function stackOf(config: CoreConfig, host: string, thisStack: string): st
   const named = config.stacks[host];
   if (named) return named;
   if (!thisStack.includes(config.host)) {
-    throw new pulumi.RunError(`openclaw-infra:stacks.${host}: required, since stack '${thisStack}' does not contain '${config.host}' to derive it from`);
+    throw new pulumi.RunError(
+      `openclaw-infra:stacks.${host}: required, since stack '${thisStack}' does not contain '${config.host}' to derive it from`,
+    );
   }
   return thisStack.replace(config.host, host);
 }
@@ -34,7 +36,9 @@ export function gatewayDatabaseUrl(config: CoreConfig, databaseHost: string | un
   const dbHostName = hostWithRole(config.topology, "database");
   if (!databaseHost || !dbHostName) return pulumi.output(undefined);
   if (dbHostName === config.host) throw new pulumi.RunError("topology: the gateway and the database on one host is not supported yet");
-  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stackOf(config, dbHostName, pulumi.getStack())}`);
+  const ref = new pulumi.StackReference(
+    `${pulumi.getOrganization()}/${pulumi.getProject()}/${stackOf(config, dbHostName, pulumi.getStack())}`,
+  );
   const db = ref.requireOutput("database") as pulumi.Output<DatabaseExport>;
   const password = ref.requireOutput("databasePassword") as pulumi.Output<string>;
   return pulumi.secret(

@@ -35,7 +35,8 @@ export const topologySchema = z
   .superRefine((topology, ctx) => {
     for (const role of ["observability", "database"] as const) {
       const holders = Object.keys(topology.hosts).filter((name) => topology.hosts[name].roles.includes(role));
-      if (holders.length > 1) ctx.addIssue({ code: "custom", path: ["hosts"], message: `role '${role}' is on ${holders.join(" and ")}; it must be on one host` });
+      if (holders.length > 1)
+        ctx.addIssue({ code: "custom", path: ["hosts"], message: `role '${role}' is on ${holders.join(" and ")}; it must be on one host` });
     }
     const seen = new Map<string, string>();
     for (const [name, host] of Object.entries(topology.hosts)) {

@@ -74,11 +74,18 @@ export function alertmanagerConfig(s: AlertmanagerSettings) {
 }
 
 export function renderConfig(s: AlertmanagerSettings): string {
-  return renderYamlFile(alertmanagerConfig(s), { header: ["Receiver credentials are in files next to it (0640 root:prometheus), not here."] });
+  return renderYamlFile(alertmanagerConfig(s), {
+    header: ["Receiver credentials are in files next to it (0640 root:prometheus), not here."],
+  });
 }
 
 export function configFileSpec(): CheckedFileSpec {
-  return { path: PATHS.config, checkerName: "amtool check-config", suffix: ".yml", checker: `${sh(PATHS.amtool)} check-config "$candidate"` };
+  return {
+    path: PATHS.config,
+    checkerName: "amtool check-config",
+    suffix: ".yml",
+    checker: `${sh(PATHS.amtool)} check-config "$candidate"`,
+  };
 }
 
 export function healthCheck(s: AlertmanagerSettings): HttpHealthCheck {

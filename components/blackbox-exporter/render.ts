@@ -33,7 +33,15 @@ export function renderFlags(s: BlackboxSettings): string[] {
 
 /** One module: an HTTP GET answered 2xx within the timeout, over IPv4 (the gateway's loopback). */
 export function blackboxConfig(s: BlackboxSettings) {
-  return { modules: { [HTTP_MODULE]: { prober: "http", timeout: `${s.timeoutSeconds}s`, http: { preferred_ip_protocol: "ip4", ip_protocol_fallback: false } } } };
+  return {
+    modules: {
+      [HTTP_MODULE]: {
+        prober: "http",
+        timeout: `${s.timeoutSeconds}s`,
+        http: { preferred_ip_protocol: "ip4", ip_protocol_fallback: false },
+      },
+    },
+  };
 }
 
 export function renderConfig(s: BlackboxSettings): string {

@@ -73,7 +73,11 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
     const tokenContent = pulumi.secret(
       pulumi.output(token).apply((raw) => parseOrThrow(tokenSchema, { token: raw }, `CloudflaredConnector ${name}: `).token),
     );
-    const tokenDir = remoteDirectory(`${name}-token-dir`, { connection, path: PATHS.tokenFile.replace(/\/[^/]+$/, ""), mode: "0700" }, parent);
+    const tokenDir = remoteDirectory(
+      `${name}-token-dir`,
+      { connection, path: PATHS.tokenFile.replace(/\/[^/]+$/, ""), mode: "0700" },
+      parent,
+    );
     const tokenFile = remoteFile(
       `${name}-token`,
       { connection, path: PATHS.tokenFile, content: tokenContent, mode: "0600" },
@@ -138,7 +142,12 @@ export class CloudflaredConnector extends pulumi.ComponentResource {
     );
     return new RemoteCommand(
       `${name}-check`,
-      { connection, label: "check cloudflared version", create: renderCheckVersion(binaryPath(install), install.version), captureResult: true },
+      {
+        connection,
+        label: "check cloudflared version",
+        create: renderCheckVersion(binaryPath(install), install.version),
+        captureResult: true,
+      },
       { ...parent, dependsOn: [pkg] },
     );
   }
@@ -204,7 +213,11 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
 
     // The Cloudflare side's settings stay here; the rest are the connector's options.
     const { hostname: _hostname, accountId: _accountId, zoneId: _zoneId, tunnelName: _tunnelName, origin: _origin, ...hostOptions } = s;
-    this.connector = new CloudflaredConnector(`${name}-cloudflared`, { connection, token, ...hostOptions }, { ...parent, dependsOn: [ingress] });
+    this.connector = new CloudflaredConnector(
+      `${name}-cloudflared`,
+      { connection, token, ...hostOptions },
+      { ...parent, dependsOn: [ingress] },
+    );
 
     this.registerOutputs({ tunnelId: this.tunnelId, publicHostname: this.publicHostname, publicUrl: this.publicUrl });
   }

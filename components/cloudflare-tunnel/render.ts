@@ -17,7 +17,6 @@ export const PATHS = {
   downloadedBinary: "/usr/local/bin/cloudflared",
 } as const;
 
-
 /** Where the installed binary lives for an install method (none given, with run: false: apt's). */
 export function binaryPath(install?: Pick<InstallOptions, "from">): string {
   return install?.from === "binary" ? PATHS.downloadedBinary : PATHS.aptBinary;

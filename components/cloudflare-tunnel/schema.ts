@@ -182,7 +182,10 @@ export const tokenSchema = z
   .object({
     token: z
       .string({ error: "is required: the tunnel token (secret)" })
-      .regex(/^[A-Za-z0-9+/_-]{32,}={0,2}$/, "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it"),
+      .regex(
+        /^[A-Za-z0-9+/_-]{32,}={0,2}$/,
+        "must be a tunnel token: one base64 string of at least 32 characters, as the dashboard prints it",
+      ),
   })
   .strict();
 

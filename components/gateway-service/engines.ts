@@ -48,7 +48,8 @@ export async function lookUpRelease(
     if (res.ok) return "published";
     return res.status === 404 ? "missing" : { unreachable: `GET ${url}: HTTP ${res.status}` };
   } catch (err) {
-    const why = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : String((err as Error).cause ?? err);
+    const why =
+      err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : String((err as Error).cause ?? err);
     return { unreachable: `GET ${url}: ${why}` };
   }
 }
@@ -72,7 +73,12 @@ export function checkEngines(openclawVersion: string, range: string | undefined,
 }
 
 /** Resolves to `nodeVersion` when openclaw@`openclawVersion` (from `registry`) accepts it. */
-export async function assertCompatible(registry: string, openclawVersion: string, nodeVersion: string, fetcher: Fetch = fetch): Promise<string> {
+export async function assertCompatible(
+  registry: string,
+  openclawVersion: string,
+  nodeVersion: string,
+  fetcher: Fetch = fetch,
+): Promise<string> {
   checkEngines(openclawVersion, await enginesNode(registry, openclawVersion, fetcher), nodeVersion);
   return nodeVersion;
 }

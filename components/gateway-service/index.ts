@@ -14,7 +14,18 @@ import { systemUser } from "../../src/remote/user";
 import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
-import { CURRENT, GatewayPeers, healthCheck, installSpec, PATHS, renderConfig, renderEnv, renderSeedFacts, renderSeedScript, unitSpec } from "./render";
+import {
+  CURRENT,
+  GatewayPeers,
+  healthCheck,
+  installSpec,
+  PATHS,
+  renderConfig,
+  renderEnv,
+  renderSeedFacts,
+  renderSeedScript,
+  unitSpec,
+} from "./render";
 import { GatewayOptions, gatewayOptionsSchema, GatewaySecrets, gatewaySecretsSchema } from "./schema";
 
 export * from "./schema";
@@ -69,7 +80,11 @@ export class GatewayService extends pulumi.ComponentResource {
         return renderEnv({ ...s.env, ...sec.env, OPENCLAW_GATEWAY_TOKEN: sec.token });
       }),
     );
-    const envFile = remoteFile(`${name}-env`, { connection, path: PATHS.envFile, content: envContent, mode: "0600" }, { ...parent, dependsOn: [configDir] });
+    const envFile = remoteFile(
+      `${name}-env`,
+      { connection, path: PATHS.envFile, content: envContent, mode: "0600" },
+      { ...parent, dependsOn: [configDir] },
+    );
 
     const configContent = renderConfig(s, peers);
     const configFile = remoteFile(
@@ -84,7 +99,13 @@ export class GatewayService extends pulumi.ComponentResource {
     const seeded = seed
       ? new RemoteCommand(
           `${name}-seed`,
-          { connection, label: `seed ${PATHS.stateDir} on a blank host`, create: renderSeedScript(seed.script), check: renderSeedFacts(), observed: "state=present" },
+          {
+            connection,
+            label: `seed ${PATHS.stateDir} on a blank host`,
+            create: renderSeedScript(seed.script),
+            check: renderSeedFacts(),
+            observed: "state=present",
+          },
           { ...parent, dependsOn: [user, ...beforeInstall, ...seed.after] },
         )
       : undefined;

@@ -4,7 +4,8 @@ import { z } from "zod";
 /** Variables for gateway.env: names a shell would accept, one-line values (systemd EnvironmentFile). */
 const envVars = z.record(z.string(), z.string().regex(/^[^\n\r]*$/, "must be a single line")).superRefine((vars, ctx) => {
   for (const key of Object.keys(vars)) {
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "must be an environment variable name (A-Z, 0-9, _)" });
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(key))
+      ctx.addIssue({ code: "custom", path: [key], message: "must be an environment variable name (A-Z, 0-9, _)" });
   }
 });
 
@@ -42,7 +43,10 @@ export const gatewayOptionsSchema = z
  * The gateway's auth token (OPENCLAW_GATEWAY_TOKEN): what the gateway accepts. The one rule,
  * also applied to the stack's `gatewayToken` secret, so preview refuses what the gateway would.
  */
-export const gatewayTokenSchema = z.string().min(24, "must be at least 24 characters").regex(/^[^\s]+$/, "must not contain whitespace");
+export const gatewayTokenSchema = z
+  .string()
+  .min(24, "must be at least 24 characters")
+  .regex(/^[^\s]+$/, "must not contain whitespace");
 
 export const gatewaySecretsSchema = z
   .object({

@@ -51,26 +51,50 @@ export class Grafana extends pulumi.ComponentResource {
     const version = installed ? installed.result.apply((r) => installedVersion(r, "grafana")) : pulumi.output("");
 
     // The package makes the same user when it is missing; made here, the files below have their group with run: false too.
-    const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, { ...parent, dependsOn: installed ? [installed] : [] });
+    const user = systemUser(
+      `${name}-user`,
+      { connection, user: PATHS.user, home: PATHS.stateDir },
+      { ...parent, dependsOn: installed ? [installed] : [] },
+    );
 
-    const dirs = [PATHS.configDir, PATHS.provisioning, `${PATHS.provisioning}/datasources`, `${PATHS.provisioning}/dashboards`, PATHS.dashboards];
+    const dirs = [
+      PATHS.configDir,
+      PATHS.provisioning,
+      `${PATHS.provisioning}/datasources`,
+      `${PATHS.provisioning}/dashboards`,
+      PATHS.dashboards,
+    ];
     const made: pulumi.Resource[] = [];
     for (const [i, path] of dirs.entries()) {
       // Each after its parent: install -d would make a missing parent root:root 0755.
-      made.push(remoteDirectory(`${name}-dir-${i}`, { connection, path, owner: "root", group: PATHS.user, mode: "0750" }, { ...parent, dependsOn: [user, ...made] }));
+      made.push(
+        remoteDirectory(
+          `${name}-dir-${i}`,
+          { connection, path, owner: "root", group: PATHS.user, mode: "0750" },
+          { ...parent, dependsOn: [user, ...made] },
+        ),
+      );
     }
     const afterDirs = { ...parent, dependsOn: made };
 
     // Validated where it becomes known, inside the secret; only stdin ever carries it.
-    const password = pulumi.secret(pulumi.output(adminPassword).apply((p) => parseOrThrow(adminPasswordSchema, p, `Grafana ${name}: grafanaAdminPassword `)));
+    const password = pulumi.secret(
+      pulumi.output(adminPassword).apply((p) => parseOrThrow(adminPasswordSchema, p, `Grafana ${name}: grafanaAdminPassword `)),
+    );
     const files: [string, string, pulumi.Input<string>][] = [
       ["admin-password", PATHS.adminPassword, password],
       ["ini", PATHS.ini, renderGrafanaIni(s, listenAddress)],
       ["datasources", PATHS.datasources, renderDatasources(b)],
       ["dashboard-provider", PATHS.dashboardProvider, renderDashboardProvider()],
-      ...Object.entries(dashboards()).map(([file, d]): [string, string, string] => [`dashboard-${file}`, `${PATHS.dashboards}/${file}.json`, renderDashboard(d)]),
+      ...Object.entries(dashboards()).map(([file, d]): [string, string, string] => [
+        `dashboard-${file}`,
+        `${PATHS.dashboards}/${file}.json`,
+        renderDashboard(d),
+      ]),
     ];
-    const written = files.map(([suffix, path, content]) => remoteFile(`${name}-${suffix}`, { connection, path, content, ...READ_BY_GRAFANA }, afterDirs));
+    const written = files.map(([suffix, path, content]) =>
+      remoteFile(`${name}-${suffix}`, { connection, path, content, ...READ_BY_GRAFANA }, afterDirs),
+    );
 
     // Dashboards are re-read by the provider every minute; the rest is read at start.
     const readAtStart = files.filter(([suffix]) => !suffix.startsWith("dashboard-"));

@@ -106,7 +106,14 @@ export function datasourcesObject(b: Backends) {
         jsonData: {
           maxLines: 1000,
           // A trace id in a log line links to the trace in Tempo.
-          derivedFields: [{ name: "TraceID", matcherRegex: "trace_?[Ii][Dd][\"=: ]+([0-9a-f]{16,32})", url: "$${__value.raw}", datasourceUid: DATASOURCES.tempo.uid }],
+          derivedFields: [
+            {
+              name: "TraceID",
+              matcherRegex: 'trace_?[Ii][Dd]["=: ]+([0-9a-f]{16,32})',
+              url: "$${__value.raw}",
+              datasourceUid: DATASOURCES.tempo.uid,
+            },
+          ],
         },
       },
       {

@@ -27,7 +27,11 @@ export function applyScript(): string {
 }
 
 export function removeScript(): string {
-  return script(`rm -f ${sh(PATHS.dropIn)}`, `systemctl restart ${sh(PATHS.unit)}`, `echo "removed ${PATHS.dropIn}, restarted ${PATHS.unit}"`);
+  return script(
+    `rm -f ${sh(PATHS.dropIn)}`,
+    `systemctl restart ${sh(PATHS.unit)}`,
+    `echo "removed ${PATHS.dropIn}, restarted ${PATHS.unit}"`,
+  );
 }
 
 export class Journald extends pulumi.ComponentResource {

@@ -46,7 +46,9 @@ export function lokiConfig(s: LokiSettings) {
       storage: { filesystem: { chunks_directory: `${dir}/chunks`, rules_directory: `${dir}/rules` } },
     },
     schema_config: {
-      configs: [{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
+      configs: [
+        { from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } },
+      ],
     },
     ingester: { wal: { dir: `${dir}/wal` } },
     limits_config: {

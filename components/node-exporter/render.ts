@@ -64,7 +64,8 @@ export const STOCK_DEFAULTS = fs.readFileSync(path.join(__dirname, "templates", 
 export function dropInSpec(s: NodeExporterSettings): UnitSpec {
   const service: UnitLine[] = [];
   const allow = allowList(s);
-  if (allow !== null) service.push({ comment: "Only these peers, and the host itself, may connect." }, ["IPAddressDeny", "any"], ["IPAddressAllow", allow]);
+  if (allow !== null)
+    service.push({ comment: "Only these peers, and the host itself, may connect." }, ["IPAddressDeny", "any"], ["IPAddressAllow", allow]);
   if (s.hardening) {
     service.push({
       comment:

@@ -79,7 +79,11 @@ export class NodeRuntime extends pulumi.ComponentResource {
   }
 
   /** NodeSource's repository and the pinned nodejs package (whose step reports its version), then corepack if asked. */
-  private fromNodeSource(name: string, connection: pulumi.Input<Connection>, s: NodeRuntimeSettings): { packages: RemoteCommand; ready: RemoteCommand } {
+  private fromNodeSource(
+    name: string,
+    connection: pulumi.Input<Connection>,
+    s: NodeRuntimeSettings,
+  ): { packages: RemoteCommand; ready: RemoteCommand } {
     const base = s.nodeSourceUrl.replace(/\/+$/, "");
     const packages = aptInstall(
       name,
@@ -98,7 +102,11 @@ export class NodeRuntime extends pulumi.ComponentResource {
       { parent: this },
     );
     if (!s.corepack) return { packages, ready: packages };
-    const corepack = new RemoteCommand(`${name}-corepack`, { connection, label: "corepack enable", create: "corepack enable\n" }, { parent: this, dependsOn: [packages] });
+    const corepack = new RemoteCommand(
+      `${name}-corepack`,
+      { connection, label: "corepack enable", create: "corepack enable\n" },
+      { parent: this, dependsOn: [packages] },
+    );
     return { packages, ready: corepack };
   }
 }

@@ -24,7 +24,11 @@ export const nodeOptionsSchema = z
       ctx.addIssue({ code: "custom", path: ["version"], message: `${args.version} is not a ${args.major}.x release` });
     }
     if (args.from === "nodesource" && !args.version) {
-      ctx.addIssue({ code: "custom", path: ["version"], message: "is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["version"],
+        message: "is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)",
+      });
     }
   });
 

@@ -98,7 +98,11 @@ export class PgBackRest extends pulumi.ComponentResource {
       pulumi.output(cipherPass).apply((pass) => renderConfig(s, parseOrThrow(cipherPassSchema, pass, `${label}cipher passphrase: `))),
     );
     this.configDigest = digest(content);
-    this.config = remoteFile(`${name}-config`, { connection, path: PATHS.config, content, owner: "root", group: "postgres", mode: "0640" }, { ...parent, dependsOn: [pkg] });
+    this.config = remoteFile(
+      `${name}-config`,
+      { connection, path: PATHS.config, content, owner: "root", group: "postgres", mode: "0640" },
+      { ...parent, dependsOn: [pkg] },
+    );
     const metric = backupRunMetric(`${name}-run-metric`, connection, parent);
 
     this.jobs = JOBS.flatMap((job) => {
@@ -107,7 +111,11 @@ export class PgBackRest extends pulumi.ComponentResource {
         { connection, name: `${jobUnit(job)}.service`, spec: jobServiceSpec(s, job, postgresUnit), start: "by-timer" },
         { ...parent, dependsOn: [this.config, metric] },
       );
-      const timer = systemdUnit(`${name}-${job}-timer`, { connection, name: `${jobUnit(job)}.timer`, spec: jobTimerSpec(s, job) }, { ...parent, dependsOn: [service] });
+      const timer = systemdUnit(
+        `${name}-${job}-timer`,
+        { connection, name: `${jobUnit(job)}.timer`, spec: jobTimerSpec(s, job) },
+        { ...parent, dependsOn: [service] },
+      );
       return [service, timer];
     });
 

@@ -84,7 +84,9 @@ export function pgBackRestConfig(s: PgBackRestSettings, cipherPass: string): Rec
 
 export function renderConfig(s: PgBackRestSettings, cipherPass: string): string {
   if (/[\r\n]/.test(cipherPass)) throw new Error("pgBackRest: the cipher passphrase must be one line");
-  const sections = Object.entries(pgBackRestConfig(s, cipherPass)).map(([name, lines]) => [`[${name}]`, ...lines.map(([k, v]) => `${k}=${v}`)].join("\n"));
+  const sections = Object.entries(pgBackRestConfig(s, cipherPass)).map(([name, lines]) =>
+    [`[${name}]`, ...lines.map(([k, v]) => `${k}=${v}`)].join("\n"),
+  );
   return [`# ${MANAGED_HEADER}`, ...sections].join("\n\n") + "\n";
 }
 
@@ -134,7 +136,10 @@ export function jobTimerSpec(s: PgBackRestSettings, job: Job): UnitSpec {
 }
 
 const stanzaTemplate = template<{ binary: string; stanza: string }>(__dirname, "stanza.sh.hbs");
-const restoreTemplate = template<{ binary: string; stanza: string; dataDir: string; repository: string; processMax: number }>(__dirname, "restore.sh.hbs");
+const restoreTemplate = template<{ binary: string; stanza: string; dataDir: string; repository: string; processMax: number }>(
+  __dirname,
+  "restore.sh.hbs",
+);
 
 /** After every change of the configuration: the stanza exists, and `pgbackrest check` passes (archiving works end to end). */
 export function renderStanzaScript(): string {

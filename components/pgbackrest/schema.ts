@@ -34,7 +34,10 @@ export const pgBackRestOptionsSchema = z
   .strict();
 
 /** The secret: the repository's cipher passphrase (aes-256-cbc). */
-export const cipherPassSchema = z.string().min(20, "must be at least 20 characters").regex(/^[^\s]+$/, "must not contain whitespace");
+export const cipherPassSchema = z
+  .string()
+  .min(20, "must be at least 20 characters")
+  .regex(/^[^\s]+$/, "must not contain whitespace");
 
 export const pgBackRestArgsSchema = pgBackRestOptionsSchema.safeExtend({
   /** This host's name (the stanza's repository directory and the key's comment). */

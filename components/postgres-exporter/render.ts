@@ -53,7 +53,10 @@ export function renderRoleSql(s: PostgresExporterSettings, password: string): st
 
 /** Runs the role SQL from stdin as the postgres superuser (peer authentication on the socket). */
 export function renderRoleScript(s: PostgresExporterSettings): string {
-  return script(`runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p ${sh(s.postgresPort)} -d postgres`, `echo "role ${s.role}: login, pg_monitor"`);
+  return script(
+    `runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p ${sh(s.postgresPort)} -d postgres`,
+    `echo "role ${s.role}: login, pg_monitor"`,
+  );
 }
 
 /** Facts: the role exists with login and pg_monitor. */

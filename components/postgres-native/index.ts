@@ -147,26 +147,44 @@ export class PostgresNative extends pulumi.ComponentResource {
 
   connectionUrl(database: string, role?: string): pulumi.Output<string> {
     const db = this.settings.databases.find((d) => d.name === database);
-    if (!db) throw new ValidationError([`${this.label}connectionUrl: '${database}' is not a managed database (databases: ${this.databases.join(", ")})`]);
+    if (!db)
+      throw new ValidationError([
+        `${this.label}connectionUrl: '${database}' is not a managed database (databases: ${this.databases.join(", ")})`,
+      ]);
     const user = role ?? db.owner;
     if (!this.settings.roles.some((r) => r.name === user)) {
-      throw new ValidationError([`${this.label}connectionUrl: '${user}' is not a declared role (roles: ${this.settings.roles.map((r) => r.name).join(", ")})`]);
+      throw new ValidationError([
+        `${this.label}connectionUrl: '${user}' is not a declared role (roles: ${this.settings.roles.map((r) => r.name).join(", ")})`,
+      ]);
     }
-    return pulumi.secret(pulumi.all([this.passwords, this.ready.id]).apply(([pw]) => connectionUrl(this.endpoint, database, user, pw[user])));
+    return pulumi.secret(
+      pulumi.all([this.passwords, this.ready.id]).apply(([pw]) => connectionUrl(this.endpoint, database, user, pw[user])),
+    );
   }
 
   /** The server and pgvector packages, from PGDG (its repository first) or from Debian. */
   private packages(name: string, connection: pulumi.Input<Connection>, s: PostgresSettings): RemoteCommand {
     const repository =
       s.source === "pgdg"
-        ? { name: "pgdg", uris: s.pgdgUrl.replace(/\/+$/, ""), suites: `${s.debianCodename}-pgdg`, components: "main", keyUrl: s.pgdgKeyUrl, keyFingerprint: PGDG_KEY_FINGERPRINT }
+        ? {
+            name: "pgdg",
+            uris: s.pgdgUrl.replace(/\/+$/, ""),
+            suites: `${s.debianCodename}-pgdg`,
+            components: "main",
+            keyUrl: s.pgdgKeyUrl,
+            keyFingerprint: PGDG_KEY_FINGERPRINT,
+          }
         : undefined;
     // Debian's postgresql-common creates a main cluster as the server package installs; the
     // cluster step creates it instead, so a blank host's cluster is filled (restored) before it
     // first starts rather than found already running empty.
     const noAutoCluster = remoteFile(
       `${name}-createcluster`,
-      { connection, path: CREATECLUSTER_DROP_IN, content: "# Managed by openclaw-infra (Pulumi): the cluster step creates the cluster.\ncreate_main_cluster = false\n" },
+      {
+        connection,
+        path: CREATECLUSTER_DROP_IN,
+        content: "# Managed by openclaw-infra (Pulumi): the cluster step creates the cluster.\ncreate_main_cluster = false\n",
+      },
       { parent: this },
     );
     return aptInstall(name, { connection, repository, packages: packagesFor(s.version) }, { parent: this, dependsOn: [noAutoCluster] });

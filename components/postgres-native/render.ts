@@ -35,15 +35,32 @@ export function packagesFor(version: number): string[] {
 
 const confTemplate = template<{ settings: { key: string; value: string }[] }>(__dirname, "90-openclaw.conf.hbs");
 const hbaTemplate = template<{ rules: { comment?: string; line: string }[] }>(__dirname, "pg_hba.conf.hbs");
-const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(__dirname, "pg.sh.hbs");
-const clusterTemplate = template<{ seed: string; prelude: string; version: number; cluster: string; port: number; unit: string; writeDropIn: string }>(
+const preludeTemplate = template<{ dataDir: string; psql: string; pgIsready: string; socketDir: string; unit: string }>(
   __dirname,
-  "cluster.sh.hbs",
+  "pg.sh.hbs",
 );
-const clusterDeleteTemplate = template<{ dropData: boolean; version: number; cluster: string; unitDropIn: string }>(__dirname, "cluster-delete.sh.hbs");
+const clusterTemplate = template<{
+  seed: string;
+  prelude: string;
+  version: number;
+  cluster: string;
+  port: number;
+  unit: string;
+  writeDropIn: string;
+}>(__dirname, "cluster.sh.hbs");
+const clusterDeleteTemplate = template<{ dropData: boolean; version: number; cluster: string; unitDropIn: string }>(
+  __dirname,
+  "cluster-delete.sh.hbs",
+);
 const confDeleteTemplate = template<{ prelude: string; path: string; unit: string }>(__dirname, "conf-delete.sh.hbs");
-const rolesTemplate = template<{ roles: { ident: string; literal: string; createdb: string; password: string }[] }>(__dirname, "roles.sql.hbs");
-const databasesTemplate = template<{ databases: { ident: string; literal: string; owner: string; extensions: string[] }[] }>(__dirname, "databases.sql.hbs");
+const rolesTemplate = template<{ roles: { ident: string; literal: string; createdb: string; password: string }[] }>(
+  __dirname,
+  "roles.sql.hbs",
+);
+const databasesTemplate = template<{ databases: { ident: string; literal: string; owner: string; extensions: string[] }[] }>(
+  __dirname,
+  "databases.sql.hbs",
+);
 const sqlScriptTemplate = template<{ prelude: string; what: string; done: string }>(__dirname, "sql.sh.hbs");
 
 /** conf.d/90-openclaw.conf: where it listens, SCRAM for new passwords, the tuned settings. */
@@ -83,8 +100,14 @@ export function renderHba(s: PostgresSettings, withPeers = true): string {
     { line: hbaLine("host", "all", "all", "::1/128", "scram-sha-256") },
   ];
   const type = s.ssl === "require" ? "hostssl" : "host";
-  const peerRules = withPeers ? s.peers.flatMap((peer) => s.databases.map((db) => hbaLine(type, db.name, db.owner, `${peer}/32`, "scram-sha-256"))) : [];
-  peerRules.forEach((line, i) => rules.push(i === 0 ? { comment: "Peers of the topology: each database, as its owner, from each peer's private address.", line } : { line }));
+  const peerRules = withPeers
+    ? s.peers.flatMap((peer) => s.databases.map((db) => hbaLine(type, db.name, db.owner, `${peer}/32`, "scram-sha-256")))
+    : [];
+  peerRules.forEach((line, i) =>
+    rules.push(
+      i === 0 ? { comment: "Peers of the topology: each database, as its owner, from each peer's private address.", line } : { line },
+    ),
+  );
   return hbaTemplate({ rules });
 }
 
@@ -111,7 +134,11 @@ export function dropInSpec(): UnitSpec {
       ],
     },
     // LLVM JIT needs writable+executable pages; the ssl-cert group gives access to the TLS key.
-    hardening: hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] }),
+    hardening: hardening({
+      jit: true,
+      supplementaryGroups: true,
+      extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]],
+    }),
   };
 }
 
@@ -218,14 +245,23 @@ export function sqlFactsScript(s: PostgresSettings, what: "roles" | "databases")
   const list = (names: string[]) => names.map(sqlLiteral).join(", ");
   const queries =
     what === "roles"
-      ? [`[ "$(sql -d postgres -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname IN (${list(s.roles.map((r) => r.name))})`)})" = ${s.roles.length} ]`]
+      ? [
+          `[ "$(sql -d postgres -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname IN (${list(s.roles.map((r) => r.name))})`)})" = ${s.roles.length} ]`,
+        ]
       : [
           `[ "$(sql -d postgres -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_database WHERE datname IN (${list(s.databases.map((d) => d.name))})`)})" = ${s.databases.length} ]`,
           ...s.databases
             .filter((db) => db.extensions.length > 0)
-            .map((db) => `[ "$(sql -d ${sh(db.name)} -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_extension WHERE extname IN (${list(db.extensions)})`)})" = ${db.extensions.length} ]`),
+            .map(
+              (db) =>
+                `[ "$(sql -d ${sh(db.name)} -tAc ${sh(`SELECT count(*) FROM pg_catalog.pg_extension WHERE extname IN (${list(db.extensions)})`)})" = ${db.extensions.length} ]`,
+            ),
         ];
-  return script(prelude(s.version), `cat >/dev/null`, `if ${queries.join(" && ")} 2>/dev/null; then echo ${what}=present; else echo ${what}=missing; fi`);
+  return script(
+    prelude(s.version),
+    `cat >/dev/null`,
+    `if ${queries.join(" && ")} 2>/dev/null; then echo ${what}=present; else echo ${what}=missing; fi`,
+  );
 }
 
 /** Roles and their passwords: secret, sent on stdin only. */

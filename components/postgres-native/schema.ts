@@ -10,9 +10,7 @@ export const PGDG_KEY_URL = "https://www.postgresql.org/media/keys/ACCC4CF8.asc"
 export const PGDG_URL = "https://apt.postgresql.org/pub/repos/apt";
 
 /** Role and database names: plain lowercase identifiers, so they never need quoting tricks. */
-const identifier = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier (a-z, 0-9, _; at most 63 characters)");
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier (a-z, 0-9, _; at most 63 characters)");
 /** Extension names as in pg_available_extensions: "vector", "pg_trgm", "uuid-ossp". */
 const extensionName = z.string().regex(/^[a-z_][a-z0-9_-]{0,62}$/, "must be an extension name like vector or pg_trgm");
 /** A PostgreSQL memory size; units are case-sensitive in postgresql.conf. */
@@ -78,12 +76,20 @@ export const postgresOptionsSchema = z
   .strict()
   .superRefine((o, ctx) => {
     if (o.source === "distribution" && o.version !== 17) {
-      ctx.addIssue({ code: "custom", path: ["version"], message: `source: distribution installs PostgreSQL 17 (Debian 13); use source: pgdg for ${o.version}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["version"],
+        message: `source: distribution installs PostgreSQL 17 (Debian 13); use source: pgdg for ${o.version}`,
+      });
     }
     const roles = new Set<string>();
     o.roles.forEach((role, i) => {
       if (role.name === "postgres" || role.name.startsWith("pg_")) {
-        ctx.addIssue({ code: "custom", path: ["roles", i, "name"], message: "is reserved: postgres and pg_* roles belong to PostgreSQL (postgres is reached by peer authentication only)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles", i, "name"],
+          message: "is reserved: postgres and pg_* roles belong to PostgreSQL (postgres is reached by peer authentication only)",
+        });
       } else if (roles.has(role.name)) {
         ctx.addIssue({ code: "custom", path: ["roles", i, "name"], message: `'${role.name}' is declared twice` });
       }
@@ -92,14 +98,22 @@ export const postgresOptionsSchema = z
     const databases = new Set<string>();
     o.databases.forEach((db, i) => {
       if (RESERVED_DATABASES.includes(db.name)) {
-        ctx.addIssue({ code: "custom", path: ["databases", i, "name"], message: `is reserved (${RESERVED_DATABASES.join(", ")} belong to the cluster)` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["databases", i, "name"],
+          message: `is reserved (${RESERVED_DATABASES.join(", ")} belong to the cluster)`,
+        });
       } else if (databases.has(db.name)) {
         ctx.addIssue({ code: "custom", path: ["databases", i, "name"], message: `'${db.name}' is declared twice` });
       }
       databases.add(db.name);
       if (!roles.has(db.owner)) {
         const declared = [...roles].join(", ") || "none";
-        ctx.addIssue({ code: "custom", path: ["databases", i, "owner"], message: `'${db.owner}' is not a declared role (roles: ${declared})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["databases", i, "owner"],
+          message: `'${db.owner}' is not a declared role (roles: ${declared})`,
+        });
       }
     });
   });
@@ -116,17 +130,27 @@ export const postgresArgsSchema = postgresOptionsSchema
     /** URL of the PGDG signing key; its fingerprint must be PGDG_KEY_FINGERPRINT. */
     pgdgKeyUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(PGDG_KEY_URL),
     /** Debian release of the host, for the PGDG suite (<codename>-pgdg). */
-    debianCodename: z.string().regex(/^[a-z]+$/, "must be a Debian codename like trixie").default("trixie"),
+    debianCodename: z
+      .string()
+      .regex(/^[a-z]+$/, "must be a Debian codename like trixie")
+      .default("trixie"),
     /** WAL archiving (a backup tool's archive command, with %p for the segment), off when absent. */
     archive: z
-      .object({ command: z.string().regex(/^[^'\n]*%p[^'\n]*$/, "must be one line with %p and no single quote"), timeoutSeconds: z.number().int().min(10) })
+      .object({
+        command: z.string().regex(/^[^'\n]*%p[^'\n]*$/, "must be one line with %p and no single quote"),
+        timeoutSeconds: z.number().int().min(10),
+      })
       .optional(),
   })
   .superRefine((a, ctx) => {
     const seen = new Set<string>();
     a.peers.forEach((peer, i) => {
       if (peer === a.privateAddress) {
-        ctx.addIssue({ code: "custom", path: ["peers", i], message: "is this host's own private address (local clients use the socket or localhost)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["peers", i],
+          message: "is this host's own private address (local clients use the socket or localhost)",
+        });
       } else if (seen.has(peer)) {
         ctx.addIssue({ code: "custom", path: ["peers", i], message: `${peer} is listed twice` });
       }
@@ -151,10 +175,12 @@ export const postgresSecretsSchema = z
 export function passwordProblems(roles: string[], passwords: Record<string, string>): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];
   for (const role of roles) {
-    if (!(role in passwords)) problems.push({ path: ["passwords", role], message: "is required: every declared role logs in with a password" });
+    if (!(role in passwords))
+      problems.push({ path: ["passwords", role], message: "is required: every declared role logs in with a password" });
   }
   for (const role of Object.keys(passwords)) {
-    if (!roles.includes(role)) problems.push({ path: ["passwords", role], message: `'${role}' is not a declared role (roles: ${roles.join(", ") || "none"})` });
+    if (!roles.includes(role))
+      problems.push({ path: ["passwords", role], message: `'${role}' is not a declared role (roles: ${roles.join(", ") || "none"})` });
   }
   return problems;
 }

@@ -14,7 +14,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { packagedService } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
-import { baseUrl, configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, renderRules, rulesFileSpec, STOCK_DEFAULTS } from "./render";
+import {
+  baseUrl,
+  configFileSpec,
+  dropInSpec,
+  healthCheck,
+  PATHS,
+  renderConfig,
+  renderFlags,
+  renderRules,
+  rulesFileSpec,
+  STOCK_DEFAULTS,
+} from "./render";
 import { PrometheusArgsOptions, prometheusArgsSchema } from "./schema";
 
 export * from "./schema";

@@ -28,7 +28,6 @@ export const PATHS = {
   dropIn: "10-openclaw",
 } as const;
 
-
 export function baseUrl(s: Pick<PrometheusSettings, "listenAddress" | "port">): string {
   return `http://${s.listenAddress}:${s.port}`;
 }
@@ -68,7 +67,9 @@ export function prometheusConfig(s: PrometheusSettings) {
 }
 
 export function renderConfig(s: PrometheusSettings): string {
-  return renderYamlFile(prometheusConfig(s), { header: ["Scrape jobs derived from the topology and the registry (src/registry.ts scrapeJobs)."] });
+  return renderYamlFile(prometheusConfig(s), {
+    header: ["Scrape jobs derived from the topology and the registry (src/registry.ts scrapeJobs)."],
+  });
 }
 
 export function renderRules(s: PrometheusSettings): string {
@@ -106,7 +107,10 @@ export function dropInSpec(s: PrometheusSettings): UnitSpec {
   return packagedDropIn(PATHS, {
     argsHold: "listen address, retention, OTLP receiver",
     service: s.hardening
-      ? [{ comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." }, ["ReadWritePaths", PATHS.stateDir]]
+      ? [
+          { comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." },
+          ["ReadWritePaths", PATHS.stateDir],
+        ]
       : [],
     hardening: s.hardening ? hardening() : [],
   });

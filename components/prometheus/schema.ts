@@ -40,7 +40,10 @@ export const alertRulesSchema = z
     /** Available fraction of the memory below which MemoryLow fires. */
     memoryAvailableRatio: z.number().gt(0).lt(1).default(0.1),
     /** GatewayRestarting: this many changes of the /health probe's result within window. */
-    gatewayRestarts: z.object({ count: z.number().int().min(2).default(4), window: durationSchema.default("15m") }).strict().prefault({}),
+    gatewayRestarts: z
+      .object({ count: z.number().int().min(2).default(4), window: durationSchema.default("15m") })
+      .strict()
+      .prefault({}),
     /** BackupTooOld: no successful backup of a host's data for this long (a daily schedule plus slack). */
     backupMaxAge: durationSchema.default("26h"),
   })

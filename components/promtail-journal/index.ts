@@ -54,10 +54,18 @@ export class PromtailJournal extends pulumi.ComponentResource {
     // The installed version: the release, or the package version apt reports.
     const installed = install.result.apply((r) => (s.from === "apt" ? installedVersion(r, s.agent) : (r ?? "")));
 
-    const user = systemUser(`${name}-user`, { connection, user: p.user, home: p.stateDir, groups: ["systemd-journal"] }, { ...parent, dependsOn: [install] });
+    const user = systemUser(
+      `${name}-user`,
+      { connection, user: p.user, home: p.stateDir, groups: ["systemd-journal"] },
+      { ...parent, dependsOn: [install] },
+    );
 
     const configContent = renderConfig(s);
-    const config = checkedFile(`${name}-config`, { connection, ...configFileSpec(s), content: configContent }, { ...parent, dependsOn: [install, user] });
+    const config = checkedFile(
+      `${name}-config`,
+      { connection, ...configFileSpec(s), content: configContent },
+      { ...parent, dependsOn: [install, user] },
+    );
 
     const unit = systemdUnit(
       `${name}-unit`,

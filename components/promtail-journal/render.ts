@@ -13,9 +13,20 @@ type Agent = PromtailSettings["agent"];
 
 /** Where each agent's pieces live. The unit names match Grafana's packages, so ours take precedence. */
 export function paths(agent: Agent) {
-  const common = { user: agent, stateDir: `/var/lib/${agent}`, unit: `${agent}.service`, link: `/usr/local/bin/${agent}`, installRoot: `/opt/${agent}` };
+  const common = {
+    user: agent,
+    stateDir: `/var/lib/${agent}`,
+    unit: `${agent}.service`,
+    link: `/usr/local/bin/${agent}`,
+    installRoot: `/opt/${agent}`,
+  };
   return agent === "promtail"
-    ? { ...common, config: "/etc/promtail/journal.yaml", readyPath: "/ready", documentation: "https://grafana.com/docs/loki/latest/send-data/promtail/" }
+    ? {
+        ...common,
+        config: "/etc/promtail/journal.yaml",
+        readyPath: "/ready",
+        documentation: "https://grafana.com/docs/loki/latest/send-data/promtail/",
+      }
     : { ...common, config: "/etc/alloy/journal.alloy", readyPath: "/-/ready", documentation: "https://grafana.com/docs/alloy/latest/" };
 }
 
@@ -33,7 +44,6 @@ export function unitsRegex(units: string[]): string | null {
   if (units.length === 0) return null;
   return units.map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
 }
-
 
 /** When Loki is addressed by IP, the unit may talk to it and to localhost only. */
 export function ipAllowList(lokiUrl: string): string | null {
@@ -53,7 +63,14 @@ interface ConfigValues {
 }
 
 function configValues(s: PromtailSettings): ConfigValues {
-  return { lokiUrl: s.lokiUrl, retryMaxBackoff: s.retryMaxBackoff, maxAge: s.maxAge, job: s.job, host: s.hostLabel, unitsRegex: unitsRegex(s.units) };
+  return {
+    lokiUrl: s.lokiUrl,
+    retryMaxBackoff: s.retryMaxBackoff,
+    maxAge: s.maxAge,
+    job: s.job,
+    host: s.hostLabel,
+    unitsRegex: unitsRegex(s.units),
+  };
 }
 
 /** promtail's configuration as an object, its keys in the order the file lists them. */
@@ -102,7 +119,12 @@ export function unitSpec(s: PromtailSettings): UnitSpec {
       : `${bin} run --server.http.listen-addr=${s.listenAddress}:${s.port} --storage.path=${p.stateDir} --disable-reporting ${p.config}`;
   const allow = ipAllowList(s.lokiUrl);
   // Talks to Loki only: when its address is known, nothing else is reachable.
-  const extra: Directive[] = allow ? [["IPAddressDeny", "any"], ["IPAddressAllow", allow]] : [];
+  const extra: Directive[] = allow
+    ? [
+        ["IPAddressDeny", "any"],
+        ["IPAddressAllow", allow],
+      ]
+    : [];
   return serviceUnit({
     description: s.agent === "promtail" ? "Promtail: the systemd journal to Loki" : "Grafana Alloy: the systemd journal to Loki",
     documentation: p.documentation,
@@ -136,8 +158,24 @@ export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
   const p = paths(s.agent);
   const bin = sh(binaryPath(s));
   return s.agent === "promtail"
-    ? { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".yaml", checkerName: "promtail -check-syntax", checker: `${bin} -config.file="$candidate" -check-syntax` }
-    : { path: p.config, owner: "root", group: p.user, mode: "0640", suffix: ".alloy", checkerName: "alloy validate", checker: `${bin} validate "$candidate"` };
+    ? {
+        path: p.config,
+        owner: "root",
+        group: p.user,
+        mode: "0640",
+        suffix: ".yaml",
+        checkerName: "promtail -check-syntax",
+        checker: `${bin} -config.file="$candidate" -check-syntax`,
+      }
+    : {
+        path: p.config,
+        owner: "root",
+        group: p.user,
+        mode: "0640",
+        suffix: ".alloy",
+        checkerName: "alloy validate",
+        checker: `${bin} validate "$candidate"`,
+      };
 }
 
 /** Each agent's releases: Grafana's linux-amd64 zip, holding the binary under the zip's name without .zip. */
@@ -167,7 +205,9 @@ export function archiveInstallSpec(s: PromtailSettings): VersionedInstallSpec {
     fetch: script(
       `curl -fsSL --retry 3 -o "$work/download" ${sh(url)}`,
       `echo ${sh(sha256)}"  $work/download" | sha256sum --check --quiet`,
-      member ? `unzip -q "$work/download" ${sh(member)} -d "$work" && mv "$work/"${sh(member)} "$work/binary"` : `mv "$work/download" "$work/binary"`,
+      member
+        ? `unzip -q "$work/download" ${sh(member)} -d "$work" && mv "$work/"${sh(member)} "$work/binary"`
+        : `mv "$work/download" "$work/binary"`,
       `install -m 0755 "$work/binary" "$partial/"${sh(s.agent)}`,
     ),
     binary: s.agent,

@@ -60,7 +60,14 @@ export const promtailOptionsSchema = z
       .default("systemd-journal"),
     /** Only these units are shipped; empty ships the whole journal. */
     units: z
-      .array(z.string().regex(/^[A-Za-z0-9@._:-]+\.(service|socket|timer|mount|scope|slice|target)$/, "must be a systemd unit name like openclaw-gateway.service"))
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9@._:-]+\.(service|socket|timer|mount|scope|slice|target)$/,
+            "must be a systemd unit name like openclaw-gateway.service",
+          ),
+      )
       .default([]),
     /** Oldest journal entries read when no position is stored yet. */
     maxAge: z
@@ -87,11 +94,18 @@ export const promtailOptionsSchema = z
   .strict()
   .superRefine((o, ctx) => {
     if (o.from === "archive") {
-      if (!o.version) ctx.addIssue({ code: "custom", path: ["version"], message: "is required with from: archive (the release to download)" });
-      else if (!/^\d+\.\d+\.\d+$/.test(o.version)) ctx.addIssue({ code: "custom", path: ["version"], message: "must be a release like 3.6.4 with from: archive" });
-      if (!o.sha256) ctx.addIssue({ code: "custom", path: ["sha256"], message: "is required with from: archive (the download is checked against it)" });
+      if (!o.version)
+        ctx.addIssue({ code: "custom", path: ["version"], message: "is required with from: archive (the release to download)" });
+      else if (!/^\d+\.\d+\.\d+$/.test(o.version))
+        ctx.addIssue({ code: "custom", path: ["version"], message: "must be a release like 3.6.4 with from: archive" });
+      if (!o.sha256)
+        ctx.addIssue({ code: "custom", path: ["sha256"], message: "is required with from: archive (the download is checked against it)" });
     } else if (o.sha256) {
-      ctx.addIssue({ code: "custom", path: ["sha256"], message: "only applies to from: archive (apt checks packages by their signed repository)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["sha256"],
+        message: "only applies to from: archive (apt checks packages by their signed repository)",
+      });
     }
     const seen = new Set<string>();
     o.units.forEach((unit, i) => {
@@ -108,7 +122,10 @@ export const promtailArgsSchema = promtailOptionsSchema.safeExtend({
    * Where the agent's HTTP server (readiness, metrics; nothing writable) listens: the host's
    * private address, so that Prometheus on the observability host scrapes its push errors.
    */
-  listenAddress: z.ipv4().refine((a) => a !== "0.0.0.0", "must be one address of the host, not 0.0.0.0").default("127.0.0.1"),
+  listenAddress: z
+    .ipv4()
+    .refine((a) => a !== "0.0.0.0", "must be one address of the host, not 0.0.0.0")
+    .default("127.0.0.1"),
   /** Value of the `host` label: the topology's host name. */
   hostLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a host name like vps1"),
   /** Base URL of Grafana's apt repository (a mirror works). */

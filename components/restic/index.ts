@@ -79,8 +79,14 @@ export class ResticBackup extends pulumi.ComponentResource {
       },
       this,
     );
-    const passwordContent = pulumi.secret(pulumi.output(password).apply((p) => `${parseOrThrow(resticPasswordSchema, p, `${label}password: `)}\n`));
-    const passwordFile = remoteFile(`${name}-password`, { connection, path: PATHS.password, content: passwordContent, mode: "0600" }, parent);
+    const passwordContent = pulumi.secret(
+      pulumi.output(password).apply((p) => `${parseOrThrow(resticPasswordSchema, p, `${label}password: `)}\n`),
+    );
+    const passwordFile = remoteFile(
+      `${name}-password`,
+      { connection, path: PATHS.password, content: passwordContent, mode: "0600" },
+      parent,
+    );
 
     const init = new RemoteCommand(
       `${name}-init`,

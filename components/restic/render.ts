@@ -151,7 +151,12 @@ const beforeUpgradeTemplate = template<{ stateDir: string; unit: string; version
 
 /** The job's script: a consistent copy of the state, backed up, then forget + prune. */
 export function renderBackupScript(s: ResticSettings, at: Place = place(s)): string {
-  return backupTemplate({ ...common(s, at, "credentials"), header: MANAGED_HEADER, retentionDays: s.retentionDays, busyTimeoutMs: at.busyTimeoutMs });
+  return backupTemplate({
+    ...common(s, at, "credentials"),
+    header: MANAGED_HEADER,
+    retentionDays: s.retentionDays,
+    busyTimeoutMs: at.busyTimeoutMs,
+  });
 }
 
 /** The deploy step that makes the repository when it does not exist yet, and fails when it cannot be opened. */
@@ -161,7 +166,10 @@ export function renderInitScript(s: ResticSettings, at: Place = place(s)): strin
 
 /** Facts of that step: the repository opens with the password. */
 export function renderInitFacts(s: ResticSettings, at: Place = place(s)): string {
-  return script(resticFunction(at.repository, at.files).trimEnd(), `if restic_ cat config >/dev/null 2>&1; then echo repository=ready; else echo repository=unreadable; fi`);
+  return script(
+    resticFunction(at.repository, at.files).trimEnd(),
+    `if restic_ cat config >/dev/null 2>&1; then echo repository=ready; else echo repository=unreadable; fi`,
+  );
 }
 
 /** Run by GatewayService on a blank host, before the gateway first starts: the latest snapshot fills the (empty) state directory. */

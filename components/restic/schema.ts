@@ -21,7 +21,10 @@ export const resticOptionsSchema = z
   .strict();
 
 /** The secret: the repository's password (restic encrypts everything with a key it unlocks). */
-export const resticPasswordSchema = z.string().min(20, "must be at least 20 characters").regex(/^[^\s]+$/, "must not contain whitespace");
+export const resticPasswordSchema = z
+  .string()
+  .min(20, "must be at least 20 characters")
+  .regex(/^[^\s]+$/, "must not contain whitespace");
 
 const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "must be an absolute path of letters, digits, . _ - and /");
 const systemName = z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a system user name");

@@ -72,7 +72,9 @@ export function aptPackages(name: string, args: PackagesArgs, opts?: pulumi.Cust
         `  echo "unchanged: ${names.join(" ")} installed"`,
         `else`,
         `  ${APT_LOCK}`,
-        APT_UPDATE.split("\n").map((l) => `  ${l}`).join("\n"),
+        APT_UPDATE.split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n"),
         `  ${APT_GET} install -y -q --no-install-recommends $needed`,
         `fi`,
         `dpkg-query -W -f='\${Package}=\${Version} ' ${names.map(sh).join(" ")}; echo`,

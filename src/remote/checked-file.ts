@@ -47,7 +47,11 @@ export function checkedFileScript(s: CheckedFileSpec): string {
   const owner = s.owner ?? "root";
   const group = s.group ?? "root";
   const mode = s.mode ?? "0644";
-  const refuse = [`  echo ${sh(`${s.checkerName} rejects the new ${s.path}; the current one stays:`)} >&2`, `  echo "$out" >&2`, `  exit 1`];
+  const refuse = [
+    `  echo ${sh(`${s.checkerName} rejects the new ${s.path}; the current one stays:`)} >&2`,
+    `  echo "$out" >&2`,
+    `  exit 1`,
+  ];
   return script(
     s.prelude?.trimEnd(),
     `dest=${sh(s.path)}`,

@@ -158,7 +158,9 @@ const loader: Pick<pulumi.dynamic.ResourceProvider, "configure"> = {
       return (loaded = require(file).remoteCommandProvider((key: string) => req.config.get(key)));
     };
     const same = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
-      [...Object.keys(olds), ...Object.keys(news)].every((k) => k === "check" || k === "result" || JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+      [...Object.keys(olds), ...Object.keys(news)].every(
+        (k) => k === "check" || k === "result" || JSON.stringify(olds[k]) === JSON.stringify(news[k]),
+      );
     const methods: Provider = {
       diff: async (id, olds, news) => (same(olds, news) ? { changes: false } : provider().diff(id, olds, news)),
       create: (inputs) => provider().create(inputs),
@@ -176,9 +178,16 @@ export class RemoteCommand extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RemoteCommandInputs, opts?: pulumi.CustomResourceOptions) {
     // The loader has `create` and the rest once `configure` ran, which the SDK does first.
-    super(loader as pulumi.dynamic.ResourceProvider, name, { ...args, result: undefined }, {
-      ...opts,
-      additionalSecretOutputs: ["stdin"],
-    }, "openclaw", "RemoteCommand");
+    super(
+      loader as pulumi.dynamic.ResourceProvider,
+      name,
+      { ...args, result: undefined },
+      {
+        ...opts,
+        additionalSecretOutputs: ["stdin"],
+      },
+      "openclaw",
+      "RemoteCommand",
+    );
   }
 }

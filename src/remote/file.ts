@@ -125,7 +125,11 @@ export function remoteDirectory(name: string, args: DirectoryArgs, opts?: pulumi
     {
       connection: args.connection,
       label: `directory ${args.path}`,
-      create: script(`install -d -m ${sh(mode)} ${sh(args.path)}`, `chmod ${sh(mode)} ${sh(args.path)}`, `chown ${sh(owner)} ${sh(args.path)}`),
+      create: script(
+        `install -d -m ${sh(mode)} ${sh(args.path)}`,
+        `chmod ${sh(mode)} ${sh(args.path)}`,
+        `chown ${sh(owner)} ${sh(args.path)}`,
+      ),
       delete: `rmdir --ignore-fail-on-non-empty ${sh(args.path)} 2>/dev/null || true\n`,
       check: directoryFactsScript(args.path),
       observed: `mode=${statMode(mode)}\nowner=${owner}`,

@@ -129,7 +129,10 @@ export function installScript(s: VersionedInstallSpec): string {
     `  rm -rf "$partial" && install -d -m 0755 "$partial"`,
     `  (`,
     `    work=$(mktemp -d); trap 'rm -rf "$work"' EXIT`,
-    ...s.fetch.trimEnd().split("\n").map((l) => `    ${l}`),
+    ...s.fetch
+      .trimEnd()
+      .split("\n")
+      .map((l) => `    ${l}`),
     `  )`,
     `  [ -x "$partial/"${sh(s.binary)} ] || { echo ${sh(`${s.tool} ${s.version}: ${s.binary} is missing from the release`)} >&2; exit 1; }`,
     `  touch "$partial/${MARK}"`,

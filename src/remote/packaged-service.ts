@@ -157,8 +157,7 @@ function argsAndDropIn(name: string, a: ArgsAndDropInArgs, opts: pulumi.CustomRe
  * `checked` (a config), written plain otherwise (a credential: secret content on stdin).
  */
 export type ServiceFile = { step: string; content: pulumi.Input<string> } & (
-  | { checked: CheckedFileSpec }
-  | { plain: Omit<FileArgs, "connection" | "content"> }
+  { checked: CheckedFileSpec } | { plain: Omit<FileArgs, "connection" | "content"> }
 );
 
 export interface PackagedServiceArgs extends Omit<ArgsAndDropInArgs, "files"> {
@@ -186,4 +185,3 @@ export function packagedService(name: string, a: PackagedServiceArgs, parent: pu
   const reads = [...files.map((f) => ({ path: "checked" in f ? f.checked.path : f.plain.path, content: f.content })), ...alsoReads];
   return argsAndDropIn(name, { ...rest, files: reads }, { parent, dependsOn: [previous, ...after] });
 }
-

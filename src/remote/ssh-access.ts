@@ -79,7 +79,8 @@ export interface SftpAccountArgs {
 /** The line in authorized_keys: no shell, no forwarding, only sftp-server. */
 export function authorizedLine(publicKey: string): string {
   const key = publicKey.trim().split(/\s+/).slice(0, 3).join(" ");
-  if (!/^ssh-ed25519 [A-Za-z0-9+/=]+( \S+)?$/.test(key)) throw new Error(`sftp account: '${key.slice(0, 40)}' is not an ed25519 public key line`);
+  if (!/^ssh-ed25519 [A-Za-z0-9+/=]+( \S+)?$/.test(key))
+    throw new Error(`sftp account: '${key.slice(0, 40)}' is not an ed25519 public key line`);
   return `restrict,command="/usr/lib/openssh/sftp-server" ${key}`;
 }
 
@@ -158,7 +159,14 @@ export function repositoryClient(name: string, args: RepositoryClientArgs, paren
   const { path, group } = args.knownHosts;
   const knownHosts = remoteFile(
     `${name}-known-hosts`,
-    { connection: args.connection, path, content: knownHostsLine(args.repository), owner: "root", group: group ?? "root", mode: group ? "0640" : "0644" },
+    {
+      connection: args.connection,
+      path,
+      content: knownHostsLine(args.repository),
+      owner: "root",
+      group: group ?? "root",
+      mode: group ? "0640" : "0644",
+    },
     { parent, dependsOn: [key] },
   );
   return { account, knownHosts };

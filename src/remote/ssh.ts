@@ -52,7 +52,9 @@ export const SSH_DEFAULTS = { user: "root", privateKeyPath: "~/.ssh/id_ed25519",
  */
 const MAX_CHANNELS = 8;
 /** Pauses before each retry of a refused channel open (ms): about 20 s in all, then the refusal is the error. */
-const CHANNEL_RETRY_MS = [20, 50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
+const CHANNEL_RETRY_MS = [
+  20, 50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
+];
 /**
  * A connection unused this long is closed, so an idle pool keeps no process alive (the engine
  * stops the provider at the end of a deployment anyway). Long enough to span the pauses
@@ -164,7 +166,10 @@ function pool(): Map<string, Pooled> {
 export function closeConnections(): void {
   for (const entry of pool().values()) {
     clearTimeout(entry.idle);
-    entry.client?.then((c) => c.end(), () => undefined);
+    entry.client?.then(
+      (c) => c.end(),
+      () => undefined,
+    );
     entry.client = undefined;
   }
   pool().clear();
@@ -191,7 +196,10 @@ function release(entry: Pooled): void {
   entry.idle = setTimeout(() => {
     const client = entry.client;
     entry.client = undefined;
-    client?.then((c) => c.end(), () => undefined);
+    client?.then(
+      (c) => c.end(),
+      () => undefined,
+    );
   }, IDLE_MS);
   entry.idle.unref();
 }
@@ -264,7 +272,14 @@ function connect(conn: Connection, auth: SshAuth, onClose: () => void): Promise<
 /** Why a script did not run to its end: `refused` and `notStarted` mean it never started. */
 type ExecError = Error & { refused?: boolean; notStarted?: boolean };
 
-function execOnce(client: Client, channels: { open: number }, conn: Connection, label: string, command: string, stdin?: string): Promise<RemoteResult> {
+function execOnce(
+  client: Client,
+  channels: { open: number },
+  conn: Connection,
+  label: string,
+  command: string,
+  stdin?: string,
+): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
     const started = (err: Error | undefined, stream: ClientChannel) => {
       // sshd refused the channel (MaxSessions): nothing ran, so it may be asked again.
@@ -327,7 +342,14 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
  * Runs the command on the entry's connection. A connection found dead before the script was
  * sent is replaced once; a script that may have started is never sent again.
  */
-async function runOnPooled(entry: Pooled, conn: Connection, auth: SshAuth, label: string, command: string, stdin?: string): Promise<RemoteResult> {
+async function runOnPooled(
+  entry: Pooled,
+  conn: Connection,
+  auth: SshAuth,
+  label: string,
+  command: string,
+  stdin?: string,
+): Promise<RemoteResult> {
   for (let replaced = false; ; replaced = true) {
     const pending = connection(entry, conn, auth);
     const client = await pending.catch((err: Error) => {

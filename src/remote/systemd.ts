@@ -201,7 +201,8 @@ export function unitScripts(args: Pick<UnitArgs, "name" | "healthCheck" | "start
   const reads = args.reads ?? [];
   const unit = sh(args.name);
   const start = args.start ?? true;
-  if (start !== true && args.healthCheck) throw new Error(`unit ${args.name}: a unit that is not started (start: ${start}) has no health to wait for`);
+  if (start !== true && args.healthCheck)
+    throw new Error(`unit ${args.name}: a unit that is not started (start: ${start}) has no health to wait for`);
   const write = verifiedWriteScript(args.name, args.name, path, start === false);
   if (start === "by-timer") {
     return {

@@ -47,7 +47,9 @@ function deploySteps(stack: SandboxStack): Step[] {
 function oneSession(steps: Step[]): string {
   const b64 = (text: string) => Buffer.from(text).toString("base64");
   const lines = steps.map(
-    (s) => `echo ${JSON.stringify(`floor: ${s.label}`)} >&2\n` + `bash -euo pipefail -c "$(printf %s ${b64(s.create)} | base64 -d)" < <(printf %s ${b64(s.stdin ?? "")} | base64 -d)`,
+    (s) =>
+      `echo ${JSON.stringify(`floor: ${s.label}`)} >&2\n` +
+      `bash -euo pipefail -c "$(printf %s ${b64(s.create)} | base64 -d)" < <(printf %s ${b64(s.stdin ?? "")} | base64 -d)`,
   );
   return ["set -euo pipefail", ...lines].join("\n") + "\n";
 }
@@ -88,12 +90,30 @@ function main(): void {
     // the order the stacks deploy (vps1's gateway reads vps2's database).
     sandbox("reset", "all");
     const rows: string[][] = [
-      ["host", "steps", "fresh up", "floor: same scripts, 1 ssh session", "fresh / floor", "no-op up (median)", "baseline: 1 ssh session/step", "no-op / baseline"],
+      [
+        "host",
+        "steps",
+        "fresh up",
+        "floor: same scripts, 1 ssh session",
+        "fresh / floor",
+        "no-op up (median)",
+        "baseline: 1 ssh session/step",
+        "no-op / baseline",
+      ],
     ];
     for (const m of measured) {
       const f = floor(m.host, m.steps);
       const noop = median(m.noops.seconds["no-op up"]);
-      rows.push([m.host, String(m.steps.length), seconds(m.fresh), seconds(f), (m.fresh / f).toFixed(2), seconds(noop), seconds(m.baseline), (noop / m.baseline).toFixed(2)]);
+      rows.push([
+        m.host,
+        String(m.steps.length),
+        seconds(m.fresh),
+        seconds(f),
+        (m.fresh / f).toFixed(2),
+        seconds(noop),
+        seconds(m.baseline),
+        (noop / m.baseline).toFixed(2),
+      ]);
     }
     console.log(`fresh up:\n${table(rows)}`);
   } finally {

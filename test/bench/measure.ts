@@ -32,7 +32,8 @@ export interface Timings {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const seconds = (s: number) => `${s.toFixed(1)} s`;
 const spread = (xs: number[], failed: number) =>
-  (xs.length ? `${seconds(median(xs))} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})` : "-") + (failed ? `, ${failed} failed` : "");
+  (xs.length ? `${seconds(median(xs))} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})` : "-") +
+  (failed ? `, ${failed} failed` : "");
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** A pulumi run that must succeed and, for `up`, change nothing. */
@@ -54,7 +55,11 @@ function stateOf(exported: string): { resources: number; stateBytes: number } {
  * Node processes written to <dir>/<name> <measure>/ (read them with profile.ts) and the engine's
  * log (-v=9, timestamped) to <dir>/<name> <measure>.log.
  */
-function timeEach(name: string, env: NodeJS.ProcessEnv, runMeasure: (m: Measure, extra?: string[]) => Run): Pick<Timings, "seconds" | "failed"> {
+function timeEach(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  runMeasure: (m: Measure, extra?: string[]) => Run,
+): Pick<Timings, "seconds" | "failed"> {
   const timings = Object.fromEntries(MEASURES.map((m) => [m, [] as number[]])) as Record<Measure, number[]>;
   const failed = Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<Measure, number>;
   for (let round = 0; round < ROUNDS; round++) {
@@ -117,7 +122,10 @@ export function measureFloor(resources: number): Timings {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-floor-"));
   try {
     fs.mkdirSync(path.join(dir, "state"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: bench-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+    );
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-floor", private: true }));
     const compilerOptions = { target: "es2022", module: "commonjs", moduleResolution: "node", types: ["node"], strict: true };
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
@@ -127,7 +135,8 @@ export function measureFloor(resources: number): Timings {
     const pulumi = (args: string[]) => run("pulumi", [...args, "--stack", "floor", "--non-interactive"], { cwd: dir, env });
     const ok = (args: string[]) => {
       const r = pulumi(args);
-      if (r.code !== 0) throw new Error(`floor: pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+      if (r.code !== 0)
+        throw new Error(`floor: pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
       return r;
     };
     ok(["stack", "init"]);
@@ -155,7 +164,14 @@ export function floors(): (resources: number) => Timings {
 export function noopRows(label: string, ours: Timings, floor: Timings): string[][] {
   const rows = MEASURES.map((m) => {
     const ratio = median(ours.seconds[m]) / median(floor.seconds[m]);
-    return [label, String(ours.resources), m, spread(ours.seconds[m], ours.failed[m]), spread(floor.seconds[m], floor.failed[m]), ratio.toFixed(2)];
+    return [
+      label,
+      String(ours.resources),
+      m,
+      spread(ours.seconds[m], ours.failed[m]),
+      spread(floor.seconds[m], floor.failed[m]),
+      ratio.toFixed(2),
+    ];
   });
   const perResource = (t: Timings) => t.stateBytes / t.resources;
   const state = [kilobytes(perResource(ours)), kilobytes(perResource(floor)), (perResource(ours) / perResource(floor)).toFixed(1)];
@@ -171,5 +187,10 @@ export function table(rows: string[][]): string {
 
 /** The deploy's SSH logins (root's) a host has accepted so far, this check's own included. */
 export function sshLogins(host: string): number {
-  return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey for root ' || true").stdout.trim());
+  return Number(
+    onHost(
+      host,
+      "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey for root ' || true",
+    ).stdout.trim(),
+  );
 }

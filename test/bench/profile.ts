@@ -75,11 +75,16 @@ export function summarize(file: string): string {
     parts.set(part, (parts.get(part) ?? 0) + delta);
     for (const f of frames) urls.add(f.callFrame.url);
     for (const [phase, fn, url] of PHASES) {
-      if (frames.some((f) => f.callFrame.functionName === fn && url.test(f.callFrame.url))) phases.set(phase, (phases.get(phase) ?? 0) + delta);
+      if (frames.some((f) => f.callFrame.functionName === fn && url.test(f.callFrame.url)))
+        phases.set(phase, (phases.get(phase) ?? 0) + delta);
     }
   });
   const all = [...urls];
-  const kind = all.some((u) => u.includes("cmd/dynamic-provider")) ? "dynamic-provider process" : all.some((u) => u.includes("@pulumi/pulumi/cmd/run/")) ? "program" : "other node";
+  const kind = all.some((u) => u.includes("cmd/dynamic-provider"))
+    ? "dynamic-provider process"
+    : all.some((u) => u.includes("@pulumi/pulumi/cmd/run/"))
+      ? "program"
+      : "other node";
   const lines = [`${path.basename(file)}: ${kind}, ${ms(profile.endTime - profile.startTime)} from profiler start to exit`];
   for (const [part, us] of [...parts].sort((a, b) => b[1] - a[1])) lines.push(`  ${part.padEnd(44)} ${ms(us).padStart(8)}`);
   for (const [phase, us] of phases) lines.push(`  phase, inclusive: ${phase.padEnd(44)} ${ms(us).padStart(8)}`);
@@ -131,7 +136,9 @@ export function timeline(file: string): string {
   if (took.length) {
     took.sort((a, b) => a - b);
     const total = took.reduce((a, b) => a + b, 0);
-    out.push(`  reads: ${took.length}, median ${took[Math.floor(took.length / 2)].toFixed(2)} s, max ${took[took.length - 1].toFixed(2)} s, sum ${total.toFixed(1)} s, at most ${most} at once`);
+    out.push(
+      `  reads: ${took.length}, median ${took[Math.floor(took.length / 2)].toFixed(2)} s, max ${took[took.length - 1].toFixed(2)} s, sum ${total.toFixed(1)} s, at most ${most} at once`,
+    );
   }
   const last = [...lines].reverse().find((l) => /ResourceMonitor\.RegisterResource received/.test(l.msg ?? ""));
   if (last) out.push(`  ${at(last).toFixed(2).padStart(6)} s  program registers its last resource`);
@@ -146,7 +153,11 @@ if (require.main === module) {
     if (entry.endsWith(".log")) console.log(timeline(at));
     else if (fs.statSync(at).isDirectory()) {
       console.log(`== ${entry}`);
-      for (const f of fs.readdirSync(at).filter((f) => f.endsWith(".cpuprofile")).sort()) console.log(summarize(path.join(at, f)));
+      for (const f of fs
+        .readdirSync(at)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .sort())
+        console.log(summarize(path.join(at, f)));
     }
   }
 }

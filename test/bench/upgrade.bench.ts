@@ -25,7 +25,8 @@ function upgrade(stack: SandboxStack): string {
   const plan = JSON.parse(stack.ok(["preview", "--json"]).stdout) as { steps?: { op: string; urn: string }[] };
   const ops = (plan.steps ?? []).map((s) => s.op);
   const touching = (plan.steps ?? []).filter((s) => !UPGRADE_OPS.has(s.op));
-  if (touching.length > 0) throw new Error(`${stack.host}: the upgrade's preview plans ${touching.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
+  if (touching.length > 0)
+    throw new Error(`${stack.host}: the upgrade's preview plans ${touching.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
   const up = stack.up();
   const changed = Object.keys(changeSummary(up.stdout)).filter((k) => k !== "updated" && k !== "unchanged");
   if (changed.length > 0) throw new Error(`${stack.host}: the upgrade's up did more than update:\n${up.stdout.slice(-3000)}`);
@@ -52,12 +53,15 @@ function main(): void {
       stack.ok(["up", "--yes", "--skip-preview", "--cwd", previous]);
     }
     const floorOf = floors();
-    const rows = (label: string, timings: Timings[]) => stacks.flatMap((s, i) => noopRows(`${s.host} ${label}`, timings[i], floorOf(timings[i].resources)));
+    const rows = (label: string, timings: Timings[]) =>
+      stacks.flatMap((s, i) => noopRows(`${s.host} ${label}`, timings[i], floorOf(timings[i].resources)));
     const before = stacks.map((stack) => measureStack(stack, previous));
     console.log(`no-op cost before (${ref}), ${ROUNDS} runs each:\n${table([NOOP_HEADER, ...rows(ref, before)])}\n`);
     for (const stack of stacks) console.log(upgrade(stack));
     const after = stacks.map((stack) => measureStack(stack));
-    console.log(`\nno-op cost before (${ref}) and after (this checkout), ${ROUNDS} runs each:\n${table([NOOP_HEADER, ...rows(ref, before), ...rows("after", after)])}`);
+    console.log(
+      `\nno-op cost before (${ref}) and after (this checkout), ${ROUNDS} runs each:\n${table([NOOP_HEADER, ...rows(ref, before), ...rows("after", after)])}`,
+    );
   } finally {
     git(["worktree", "remove", "--force", previous]);
     fs.rmSync(path.dirname(previous), { recursive: true, force: true });

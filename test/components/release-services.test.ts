@@ -18,7 +18,10 @@ const tempo = (name: string, opts?: pulumi.ComponentResourceOptions) =>
 beforeAll(() => {
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.inputs.captureResult ? { result: "9.9.9" } : {}) } }),
+      newResource: (args) => ({
+        id: `${args.name}-id`,
+        state: { ...args.inputs, ...(args.inputs.captureResult ? { result: "9.9.9" } : {}) },
+      }),
       call: () => ({}),
     },
     "openclaw-infra",
@@ -30,18 +33,26 @@ beforeAll(() => {
 const SERVICES = [
   {
     tool: "loki",
-    make: (opts: pulumi.ComponentResourceOptions) => new Loki("vps2-loki", { connection: CONNECTION, listenAddress: "10.0.0.2", sha256: "d".repeat(64) }, opts),
+    make: (opts: pulumi.ComponentResourceOptions) =>
+      new Loki("vps2-loki", { connection: CONNECTION, listenAddress: "10.0.0.2", sha256: "d".repeat(64) }, opts),
     checker: "-verify-config",
     url: "http://10.0.0.2:3100",
   },
-  { tool: "tempo", make: (opts: pulumi.ComponentResourceOptions) => tempo("vps2-tempo", opts), checker: "-config.verify=true", url: "http://10.0.0.2:3200" },
+  {
+    tool: "tempo",
+    make: (opts: pulumi.ComponentResourceOptions) => tempo("vps2-tempo", opts),
+    checker: "-config.verify=true",
+    url: "http://10.0.0.2:3200",
+  },
 ];
 
 describe.each(SERVICES)("$tool graph", ({ tool, make, checker, url }) => {
   it("tools, release, user, checked configuration, then the unit waiting for /ready", async () => {
     const { recorded, opts } = recorder();
     const service = make(opts);
-    expect(recorded.filter((r) => !r.type.startsWith("openclaw:")).map((r) => r.name)).toEqual(["tools", "install", "user", "config", "unit"].map((s) => `vps2-${tool}-${s}`));
+    expect(recorded.filter((r) => !r.type.startsWith("openclaw:")).map((r) => r.name)).toEqual(
+      ["tools", "install", "user", "config", "unit"].map((s) => `vps2-${tool}-${s}`),
+    );
     const unit = byName(recorded, `vps2-${tool}-unit`);
     expect(unit.dependsOn).toEqual(expect.arrayContaining([`vps2-${tool}-install`, `vps2-${tool}-user`, `vps2-${tool}-config`]));
     expect(await value(unit.props.create)).toContain(`${url}/ready`);

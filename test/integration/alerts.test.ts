@@ -70,7 +70,11 @@ async function activeTargets(): Promise<Target[]> {
 
 /** The first GatewayUnhealthy notification with this status received after `since` (one from the deploy, before vps1 existed, does not count). */
 const gatewayNotification = (status: Notification["status"], since: number) => () =>
-  Promise.resolve(received.find((n) => n.at >= since && n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status)));
+  Promise.resolve(
+    received.find(
+      (n) => n.at >= since && n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status),
+    ),
+  );
 
 beforeAll(async () => {
   const deployment = await sharedDeployment();
@@ -83,7 +87,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log("\nalerts figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nalerts figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
   receiver?.close();
 });
 
@@ -97,7 +106,9 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       "every derived target up",
       90,
       async () => {
-        const up = new Set((await activeTargets()).filter((t) => t.health === "up").map((t) => `${t.labels.job} ${t.labels.instance} host=${t.labels.host}`));
+        const up = new Set(
+          (await activeTargets()).filter((t) => t.health === "up").map((t) => `${t.labels.job} ${t.labels.instance} host=${t.labels.host}`),
+        );
         return expected.every((e) => up.has(e)) ? true : undefined;
       },
       async () => {
@@ -116,28 +127,53 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     // A GatewayUnhealthy still active from the deploy (a probe before the gateway answered)
     // would swallow the one this test causes: Alertmanager notifies an alert it already has
     // only after repeat_interval. Wait until it has none.
-    await waitFor("no active GatewayUnhealthy at Alertmanager before the stop", 180, async () => {
-      const r = await fetch(`${prometheusUrl.replace(":9090", ":9093")}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`);
-      return r.ok && ((await r.json()) as unknown[]).length === 0 ? true : undefined;
-    }, async () => "Alertmanager still has it active");
+    await waitFor(
+      "no active GatewayUnhealthy at Alertmanager before the stop",
+      180,
+      async () => {
+        const r = await fetch(
+          `${prometheusUrl.replace(":9090", ":9093")}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`,
+        );
+        return r.ok && ((await r.json()) as unknown[]).length === 0 ? true : undefined;
+      },
+      async () => "Alertmanager still has it active",
+    );
     expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
     const stopped = Date.now();
     try {
-      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayNotification("firing", stopped), async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`);
+      const firing = await waitFor(
+        "GatewayUnhealthy firing at the webhook",
+        180,
+        gatewayNotification("firing", stopped),
+        async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`,
+      );
       figures["gateway stopped -> firing at the webhook"] = `${((firing.at - stopped) / 1000).toFixed(0)} s`;
-      expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")?.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
+      expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")?.labels).toMatchObject({
+        host: "vps1",
+        job: "gateway",
+        severity: "critical",
+      });
       expect(firing.authorization).toBe(`Bearer ${webhookToken}`);
     } finally {
       expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
     }
     const back = Date.now();
-    const resolved = await waitFor("GatewayUnhealthy resolved at the webhook", 180, gatewayNotification("resolved", back), async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`);
+    const resolved = await waitFor(
+      "GatewayUnhealthy resolved at the webhook",
+      180,
+      gatewayNotification("resolved", back),
+      async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`,
+    );
     figures["gateway started -> resolved at the webhook"] = `${((resolved.at - back) / 1000).toFixed(0)} s`;
   });
 
   it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {
     const secrets = [webhookToken, exporterPassword];
-    const readable = onHost("vps2", "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true", secrets.join("\n") + "\n").stdout.trim();
+    const readable = onHost(
+      "vps2",
+      "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true",
+      secrets.join("\n") + "\n",
+    ).stdout.trim();
     expect(readable).toBe("");
     for (const file of ["/etc/prometheus/alertmanager-webhook-token", "/etc/prometheus/postgres-exporter.password"]) {
       expect(onHost("vps2", `stat -c '%U:%G %a' ${file}`).stdout.trim()).toBe("root:prometheus 640");

@@ -53,7 +53,12 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log("\nbackup figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nbackup figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
 });
 
 describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {
@@ -63,12 +68,15 @@ describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {
     expect(info[0].backup.map((b: { type: string }) => b.type)).toContain("full");
     expect(info[0].cipher).toBe("aes-256-cbc");
     const full = info[0].backup[0];
-    figures["first full backup: size (database / in the repository)"] = `${(full.info.size / 1e6).toFixed(1)} MB / ${(full.info.repository.delta / 1e6).toFixed(1)} MB`;
+    figures["first full backup: size (database / in the repository)"] =
+      `${(full.info.size / 1e6).toFixed(1)} MB / ${(full.info.repository.delta / 1e6).toFixed(1)} MB`;
     figures["first full backup: duration"] = `${full.timestamp.stop - full.timestamp.start} s`;
     expect(runMetric("vps2", "full")).toBe("1");
     // On vps1: the repository belongs to the SFTP-only account; its key may do nothing else.
     expect(must("vps1", "stat -c '%U %a' /srv/backups/pgbackrest/vps2")).toBe("pgbackrest-repo 700");
-    expect(must("vps1", "cat /srv/backups/pgbackrest/.ssh/authorized_keys")).toMatch(/^restrict,command="\/usr\/lib\/openssh\/sftp-server" ssh-ed25519 \S+ pgbackrest@vps2$/);
+    expect(must("vps1", "cat /srv/backups/pgbackrest/.ssh/authorized_keys")).toMatch(
+      /^restrict,command="\/usr\/lib\/openssh\/sftp-server" ssh-ed25519 \S+ pgbackrest@vps2$/,
+    );
     // The configuration holding the passphrase: root and the postgres group only.
     expect(must("vps2", "stat -c '%U:%G %a' /etc/pgbackrest.conf")).toBe("root:postgres 640");
     // The exporter reports the repository.
@@ -78,7 +86,12 @@ describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {
 
   it("fails a backup whose repository connection is killed, visibly, and the next one succeeds and verifies", async () => {
     // Enough data that the backup takes a while: ~200 MB that compresses poorly.
-    must("vps2", SQL("CREATE TABLE IF NOT EXISTS bulk AS SELECT g, md5(g::text) || md5(random()::text) || md5(random()::text) AS v FROM generate_series(1, 2000000) g"));
+    must(
+      "vps2",
+      SQL(
+        "CREATE TABLE IF NOT EXISTS bulk AS SELECT g, md5(g::text) || md5(random()::text) || md5(random()::text) AS v FROM generate_series(1, 2000000) g",
+      ),
+    );
     // On vps1: once the backup's SFTP session has run for a second, kill it.
     const killer = onHostAsync(
       "vps1",
@@ -102,10 +115,13 @@ describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {
     const t3 = Date.now();
     must("vps2", "systemctl start pgbackrest-verify.service");
     figures["pgbackrest verify"] = seconds((Date.now() - t3) / 1000);
-    expect(must("vps2", "journalctl -u pgbackrest-verify.service --since=-5min --no-pager -o cat")).toMatch(/verify command end: completed successfully/);
+    expect(must("vps2", "journalctl -u pgbackrest-verify.service --since=-5min --no-pager -o cat")).toMatch(
+      /verify command end: completed successfully/,
+    );
     const info = JSON.parse(must("vps2", `${PGBR} --log-level-console=error info --output=json`));
     const last = info[0].backup.at(-1);
-    figures["repository after the ~200 MB full backup"] = `${(last.info.repository.size / 1e6).toFixed(1)} MB (database ${(last.info.size / 1e6).toFixed(1)} MB)`;
+    figures["repository after the ~200 MB full backup"] =
+      `${(last.info.repository.size / 1e6).toFixed(1)} MB (database ${(last.info.size / 1e6).toFixed(1)} MB)`;
     must("vps2", SQL("DROP TABLE bulk"));
   });
 
@@ -148,7 +164,9 @@ describe("the drill", () => {
     const steps = (JSON.parse(again.stdout).steps ?? []).filter((s: { op: string }) => s.op !== "same" && s.op !== "read");
     expect(steps).toEqual([]);
     // vps1's repository of the gateway's state was on vps2 too: vps1's stack makes it again.
-    figures["vps1's up --refresh after vps2 was lost (its repository there made again)"] = seconds(vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds);
+    figures["vps1's up --refresh after vps2 was lost (its repository there made again)"] = seconds(
+      vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds,
+    );
   });
 
   it("vps1: the gateway's state wiped, rebuilt by up --refresh with its state from vps2 (restic)", () => {
@@ -159,10 +177,14 @@ describe("the drill", () => {
     figures["drill vps1: state backup"] = seconds(r.backupSeconds);
     expect(r.knownEntryRestored).toBe(true);
     must("vps1", "systemctl start restic-state-backup.service");
-    const steps = (JSON.parse(vps1.ok(["preview", "--json"]).stdout).steps ?? []).filter((s: { op: string }) => s.op !== "same" && s.op !== "read");
+    const steps = (JSON.parse(vps1.ok(["preview", "--json"]).stdout).steps ?? []).filter(
+      (s: { op: string }) => s.op !== "same" && s.op !== "read",
+    );
     expect(steps).toEqual([]);
     // The same the other way round: vps2's PostgreSQL repository was on vps1.
-    figures["vps2's up --refresh after vps1 was lost (its repository there made again)"] = seconds(vps2.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds);
+    figures["vps2's up --refresh after vps1 was lost (its repository there made again)"] = seconds(
+      vps2.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds,
+    );
     must("vps2", "systemctl start pgbackrest-diff.service");
   });
 
@@ -173,7 +195,10 @@ describe("the drill", () => {
       const pass = where[host];
       expect(pass).toBeTruthy();
       expect(must(host, "ps -eo args")).not.toContain(pass);
-      const readable = onHost(host, `grep -rlF -- "$(cat)" /etc /var/lib /srv /tmp /run 2>/dev/null | xargs -r stat -c '%n %U:%G %a'`, pass).stdout.trim().split("\n").filter(Boolean);
+      const readable = onHost(host, `grep -rlF -- "$(cat)" /etc /var/lib /srv /tmp /run 2>/dev/null | xargs -r stat -c '%n %U:%G %a'`, pass)
+        .stdout.trim()
+        .split("\n")
+        .filter(Boolean);
       expect(readable).toEqual(files[host]);
       for (const text of [...vps2.transcript, ...vps1.transcript]) expect(text).not.toContain(pass);
     }

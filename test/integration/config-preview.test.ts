@@ -57,7 +57,11 @@ const keyPath = (name: string) => () => path.join(backend, name);
 const noAgent = "and no ssh-agent is running (SSH_AUTH_SOCK unset)";
 
 const CASES: Case[] = [
-  { name: "a misspelled key", set: [{ path: "gatway.port", value: "18790" }], line: "openclaw-infra:gatway: unknown setting (misspelled?)" },
+  {
+    name: "a misspelled key",
+    set: [{ path: "gatway.port", value: "18790" }],
+    line: "openclaw-infra:gatway: unknown setting (misspelled?)",
+  },
   {
     name: "an openclaw release the npm registry does not have",
     set: [{ path: "gateway.version", value: "2099.1.1" }],

@@ -75,7 +75,14 @@ beforeAll(async () => {
   // gateway is configured with, gives the traces panel what the plugin would.
   const tracesUrl = JSON.parse(onHost("vps1", "cat /etc/openclaw/openclaw.json").stdout).diagnostics.otel.tracesEndpoint;
   const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
-  const span = { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), name: "dashboards-test", kind: 1, startTimeUnixNano: nowNs, endTimeUnixNano: nowNs };
+  const span = {
+    traceId: randomBytes(16).toString("hex"),
+    spanId: randomBytes(8).toString("hex"),
+    name: "dashboards-test",
+    kind: 1,
+    startTimeUnixNano: nowNs,
+    endTimeUnixNano: nowNs,
+  };
   const resource = { attributes: [{ key: "service.name", value: { stringValue: "openclaw-gateway" } }] };
   const post = onHost(
     "vps1",
@@ -86,7 +93,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log("\ndashboards figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\ndashboards figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
 });
 
 describe("Grafana, switched off in the sandbox", () => {
@@ -95,7 +107,8 @@ describe("Grafana, switched off in the sandbox", () => {
     expect(onHost("vps2", `systemctl is-active ${PATHS.unit} || true`).stdout.trim()).toBe("inactive");
     expect(onHost("vps2", `stat -c %U:%G:%a ${PATHS.adminPassword}`).stdout.trim()).toBe("root:grafana:640");
     const files = onHost("vps2", `ls ${PATHS.dashboards} ${PATHS.datasources} ${PATHS.ini}`).stdout;
-    for (const f of ["hosts.json", "gateway.json", "postgres.json", "logs.json", "openclaw.yaml", "grafana.ini"]) expect(files).toContain(f);
+    for (const f of ["hosts.json", "gateway.json", "postgres.json", "logs.json", "openclaw.yaml", "grafana.ini"])
+      expect(files).toContain(f);
     expect(onHost("vps2", `cat ${PATHS.ini}`).stdout).not.toContain(grafanaPassword);
   });
 });
@@ -111,7 +124,10 @@ describe("every dashboard panel's query returns data from the sandbox's backends
         last = await run(q);
       }
       figures[`${q.dashboard}/${q.panel}/${q.refId}`] = `${last.count} result(s) after ${((Date.now() - started) / 1000).toFixed(0)} s`;
-      expect(last.count, `no data for panel "${q.panel}" of dashboard ${q.dashboard}: ${last.url}\n${JSON.stringify(last.body).slice(0, 500)}`).toBeGreaterThan(0);
+      expect(
+        last.count,
+        `no data for panel "${q.panel}" of dashboard ${q.dashboard}: ${last.url}\n${JSON.stringify(last.body).slice(0, 500)}`,
+      ).toBeGreaterThan(0);
     });
   }
 });

@@ -155,7 +155,8 @@ export class SandboxStack extends LocalStack {
     const secrets: Record<string, string> = {};
     this.create((file) => {
       configure(file);
-      for (const secretPath of secretPaths(readStackConfig(file))) secrets[secretPath] = given[secretPath] ?? randomBytes(24).toString("base64url");
+      for (const secretPath of secretPaths(readStackConfig(file)))
+        secrets[secretPath] = given[secretPath] ?? randomBytes(24).toString("base64url");
     }, {});
     for (const [key, value] of Object.entries(secrets)) this.ok(["config", "set", "--secret", "--path", key], value);
     return secrets;

@@ -26,7 +26,12 @@ interface Stream {
 /** LogQL over the last `minutes`, every stream with its lines. */
 async function query(logql: string, minutes = 15): Promise<Stream[]> {
   const now = Date.now();
-  const params = new URLSearchParams({ query: logql, start: String((now - minutes * 60_000) * 1e6), end: String((now + 60_000) * 1e6), limit: "5000" });
+  const params = new URLSearchParams({
+    query: logql,
+    start: String((now - minutes * 60_000) * 1e6),
+    end: String((now + 60_000) * 1e6),
+    limit: "5000",
+  });
   const r = await fetch(`${loki}/loki/api/v1/query_range?${params}`);
   if (!r.ok) throw new Error(`Loki refused ${logql}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { data: { result: Stream[] } }).data.result;
@@ -53,7 +58,12 @@ beforeAll(async () => {
 afterAll(() => {
   // Loki back on, whatever failed.
   onHost("vps2", "systemctl start loki");
-  console.log("\nlogs figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nlogs figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
 });
 
 describe("logs in Loki", () => {
@@ -65,7 +75,9 @@ describe("logs in Loki", () => {
       const r = onHost(host, `systemd-run -q --wait --unit=${unit} logger -t logs-it '${line}'`);
       expect(r.code, r.stderr).toBe(0);
       // Loki logs the queries it answers, this one's text included: its own lines are not the writer's.
-      const found = await waitFor(30, async () => (await query(`{host="${host}", unit!="loki.service"} |= "${line}"`)).find((s) => s.values.length > 0));
+      const found = await waitFor(30, async () =>
+        (await query(`{host="${host}", unit!="loki.service"} |= "${line}"`)).find((s) => s.values.length > 0),
+      );
       figures[`logger line from ${host} found in Loki after`] = seconds(found.waited);
       expect(found.value, `"${line}" not in Loki after ${found.waited} s`).toBeDefined();
       // `unit` is the writer's: journald names logger's own unit when it still sees the process,
@@ -113,9 +125,15 @@ describe("traces in Tempo", () => {
       endTimeUnixNano: String(now),
     };
     const body = {
-      resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "logs-it" } }] }, scopeSpans: [{ spans: [span] }] }],
+      resourceSpans: [
+        { resource: { attributes: [{ key: "service.name", value: { stringValue: "logs-it" } }] }, scopeSpans: [{ spans: [span] }] },
+      ],
     };
-    const post = await fetch(`${tempo.otlp}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = await fetch(`${tempo.otlp}/v1/traces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(post.status, await post.text()).toBe(200);
     const found = await waitFor(60, async () => ((await fetch(`${tempo.api}/api/traces/${traceId}`)).ok ? true : undefined));
     figures["trace found in Tempo after"] = seconds(found.waited);

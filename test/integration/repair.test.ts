@@ -55,7 +55,12 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log("\nrepair figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nrepair figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 

@@ -61,7 +61,11 @@ function deployedOtlp(): GatewayOtlp {
 
 /** POSTs OTLP/JSON from vps1 to `url`; the HTTP status and body. */
 function postFromVps1(url: string, payload: object): { status: string; body: string } {
-  const r = onHost("vps1", `curl -sS --max-time 10 -o /dev/stderr -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- '${url}'`, JSON.stringify(payload));
+  const r = onHost(
+    "vps1",
+    `curl -sS --max-time 10 -o /dev/stderr -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- '${url}'`,
+    JSON.stringify(payload),
+  );
   return { status: r.stdout.trim(), body: r.stderr.trim() };
 }
 
@@ -92,7 +96,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log("\ntelemetry figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\ntelemetry figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
 });
 
 describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
@@ -129,21 +138,61 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
     const scope = { name: "openclaw-infra.telemetry-test" };
     const payloads: Record<Signal, object> = {
       traces: {
-        resourceSpans: [{ resource, scopeSpans: [{ scope, spans: [
-          { traceId, spanId: randomBytes(8).toString("hex"), name: `otlp-route-${id}`, kind: 1, startTimeUnixNano: nowNs, endTimeUnixNano: nowNs },
-        ] }] }],
+        resourceSpans: [
+          {
+            resource,
+            scopeSpans: [
+              {
+                scope,
+                spans: [
+                  {
+                    traceId,
+                    spanId: randomBytes(8).toString("hex"),
+                    name: `otlp-route-${id}`,
+                    kind: 1,
+                    startTimeUnixNano: nowNs,
+                    endTimeUnixNano: nowNs,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       },
       metrics: {
-        resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics: [
-          { name: "openclaw_infra.otlp_route.probe", gauge: { dataPoints: [
-            { timeUnixNano: nowNs, asDouble: 42, attributes: [{ key: "probe_id", value: { stringValue: id } }] },
-          ] } },
-        ] }] }],
+        resourceMetrics: [
+          {
+            resource,
+            scopeMetrics: [
+              {
+                scope,
+                metrics: [
+                  {
+                    name: "openclaw_infra.otlp_route.probe",
+                    gauge: {
+                      dataPoints: [{ timeUnixNano: nowNs, asDouble: 42, attributes: [{ key: "probe_id", value: { stringValue: id } }] }],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       },
       logs: {
-        resourceLogs: [{ resource, scopeLogs: [{ scope, logRecords: [
-          { timeUnixNano: nowNs, severityNumber: 9, severityText: "INFO", body: { stringValue: `otlp route probe ${id}` } },
-        ] }] }],
+        resourceLogs: [
+          {
+            resource,
+            scopeLogs: [
+              {
+                scope,
+                logRecords: [
+                  { timeUnixNano: nowNs, severityNumber: 9, severityText: "INFO", body: { stringValue: `otlp route probe ${id}` } },
+                ],
+              },
+            ],
+          },
+        ],
       },
     };
     for (const signal of SIGNALS) {

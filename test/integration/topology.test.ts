@@ -38,7 +38,12 @@ const health = () => curl(`http://${address.vps1}:18789/health`);
 
 /** The deploy's SSH logins (root's) a host has accepted so far, this check's own included; the backup tools' SFTP accounts log in too. */
 function sshLogins(host: string): number {
-  return Number(onHost(host, "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey for root ' || true").stdout.trim());
+  return Number(
+    onHost(
+      host,
+      "journalctl -q --no-pager -o cat _COMM=sshd-session _COMM=sshd | grep -c 'Accepted publickey for root ' || true",
+    ).stdout.trim(),
+  );
 }
 
 /** A private ssh-agent holding `keyPath`; stop() kills it. */
@@ -100,7 +105,12 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log("\nintegration figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nintegration figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
@@ -140,15 +150,26 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       expect(Object.keys(changeSummary(refresh.stdout)), refresh.stdout).toEqual(["unchanged"]);
     }
     const managed: Record<string, string[]> = {
-      vps1: ["/etc/systemd/system/openclaw-gateway.service", "/etc/openclaw/gateway.env", "/etc/openclaw/openclaw.json", "/etc/promtail/journal.yaml"],
+      vps1: [
+        "/etc/systemd/system/openclaw-gateway.service",
+        "/etc/openclaw/gateway.env",
+        "/etc/openclaw/openclaw.json",
+        "/etc/promtail/journal.yaml",
+      ],
       vps2: ["/etc/postgresql/17/main/pg_hba.conf"],
     };
-    const snapshot = (host: string) => onHost(host, `sha256sum ${managed[host].join(" ")} && stat -c '%n %a %U:%G' ${managed[host].join(" ")}`).stdout;
+    const snapshot = (host: string) =>
+      onHost(host, `sha256sum ${managed[host].join(" ")} && stat -c '%n %a %U:%G' ${managed[host].join(" ")}`).stdout;
     const before = { vps1: snapshot("vps1"), vps2: snapshot("vps2") };
 
     const since = { vps1: hostNow("vps1"), vps2: hostNow("vps2") };
     const pgTimes = () => {
-      const [started, loaded] = onHost("vps2", `runuser -u postgres -- psql -XtA -F'|' -c 'SELECT pg_postmaster_start_time(), pg_conf_load_time()'`).stdout.trim().split("|");
+      const [started, loaded] = onHost(
+        "vps2",
+        `runuser -u postgres -- psql -XtA -F'|' -c 'SELECT pg_postmaster_start_time(), pg_conf_load_time()'`,
+      )
+        .stdout.trim()
+        .split("|");
       return { started, loaded };
     };
     const pgBefore = pgTimes();
@@ -169,7 +190,14 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     console.log(`preview --refresh after the hand edits:\n${JSON.stringify(planned, null, 1)}`);
     // The edited files, and the units now running stale configuration or stopped.
     expect(planned.vps1).toEqual(
-      ["vps1-gateway-config", "vps1-gateway-env", "vps1-gateway-unit", "vps1-logs-config", "vps1-logs-unit", "vps1-node-exporter-drop-in"].map((name) => ({ op: "update", name })),
+      [
+        "vps1-gateway-config",
+        "vps1-gateway-env",
+        "vps1-gateway-unit",
+        "vps1-logs-config",
+        "vps1-logs-unit",
+        "vps1-node-exporter-drop-in",
+      ].map((name) => ({ op: "update", name })),
     );
     expect(planned.vps2).toEqual([{ op: "update", name: "vps2-postgres-hba" }]);
 
@@ -199,7 +227,9 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   });
 
   it("psql from vps1 reaches the gateway database and pgvector; the host machine is refused", () => {
-    expect(onHost("vps1", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client >/dev/null && echo ok").stdout.trim()).toBe("ok");
+    expect(
+      onHost("vps1", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client >/dev/null && echo ok").stdout.trim(),
+    ).toBe("ok");
     const r = psqlFromVps1("SELECT extversion FROM pg_extension WHERE extname='vector'");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -383,7 +413,8 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   it("keeps a row across destroy and up of vps2", () => {
     const write = psqlFromVps1("CREATE TABLE IF NOT EXISTS survival (note text); INSERT INTO survival VALUES ('written before destroy')");
     expect(write.code, write.stderr).toBe(0);
-    const timeline = () => onHost("vps2", `runuser -u postgres -- psql -XtAc "SELECT timeline_id FROM pg_control_checkpoint()"`).stdout.trim();
+    const timeline = () =>
+      onHost("vps2", `runuser -u postgres -- psql -XtAc "SELECT timeline_id FROM pg_control_checkpoint()"`).stdout.trim();
     const timelineBefore = timeline();
     expect(timelineBefore).toMatch(/^\d+$/);
     const destroy = vps2.ok(["destroy", "--yes", "--skip-preview"]);
@@ -401,7 +432,10 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     vps1.ok(["destroy", "--yes", "--skip-preview"]);
     const status = onHost("vps1", `systemctl status ${GATEWAY} 2>&1; echo "exit=$?"`);
     expect(status.stdout).toMatch(/could not be found/);
-    const ls = onHost("vps1", "ls -d /etc/openclaw /opt/openclaw /etc/systemd/system/openclaw-gateway.service /opt/node-v* /etc/cloudflared 2>&1 || true");
+    const ls = onHost(
+      "vps1",
+      "ls -d /etc/openclaw /opt/openclaw /etc/systemd/system/openclaw-gateway.service /opt/node-v* /etc/cloudflared 2>&1 || true",
+    );
     for (const gone of ["/etc/openclaw", "/opt/openclaw", "openclaw-gateway.service", "/opt/node-v\\*", "/etc/cloudflared"]) {
       expect(ls.stdout).toMatch(new RegExp(`${gone}': No such file`));
     }

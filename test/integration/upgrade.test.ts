@@ -51,7 +51,8 @@ const sh = (command: string) => onHost("vps1", command).stdout.trim();
 const hostNow = () => sh("date '+%Y-%m-%d %H:%M:%S'");
 
 /** How often the gateway was started on vps1 since `since` (host time). */
-const startsSince = (since: string) => Number(sh(`journalctl -q --no-pager -o cat -u ${GATEWAY} --since '${since}' | grep -c '^Started ' || true`));
+const startsSince = (since: string) =>
+  Number(sh(`journalctl -q --no-pager -o cat -u ${GATEWAY} --since '${since}' | grep -c '^Started ' || true`));
 
 /**
  * Publishes openclaw@BROKEN to the sandbox's verdaccio unless it is there already: a user of
@@ -69,7 +70,10 @@ async function publishBrokenRelease(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-broken-"));
   try {
     const others = (before ?? "").split("\n").filter((l) => l && !l.startsWith(`${user}:`));
-    fs.writeFileSync(htpasswd, [...others, `${user}:{SHA}${createHash("sha1").update(password).digest("base64")}:upgrade.test.ts`, ""].join("\n"));
+    fs.writeFileSync(
+      htpasswd,
+      [...others, `${user}:{SHA}${createHash("sha1").update(password).digest("base64")}:upgrade.test.ts`, ""].join("\n"),
+    );
     const pkg = path.join(dir, "package");
     fs.mkdirSync(pkg);
     fs.writeFileSync(
@@ -87,11 +91,18 @@ async function publishBrokenRelease(): Promise<string> {
         2,
       ),
     );
-    fs.writeFileSync(path.join(pkg, "openclaw.sh"), `#!/bin/sh\necho "openclaw ${BROKEN}: a build made to fail at start" >&2\nexit 1\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(pkg, "openclaw.sh"), `#!/bin/sh\necho "openclaw ${BROKEN}: a build made to fail at start" >&2\nexit 1\n`, {
+      mode: 0o755,
+    });
     const npmrc = path.join(dir, "npmrc");
-    fs.writeFileSync(npmrc, `${registry.replace(/^https?:/, "")}:_auth=${Buffer.from(`${user}:${password}`).toString("base64")}\n`, { mode: 0o600 });
+    fs.writeFileSync(npmrc, `${registry.replace(/^https?:/, "")}:_auth=${Buffer.from(`${user}:${password}`).toString("base64")}\n`, {
+      mode: 0o600,
+    });
     // A prerelease needs a tag of its own; `latest` stays where the upstream registry has it.
-    const r = spawnSync("npm", ["publish", pkg, "--registry", registry, "--tag", "upgrade-it", "--userconfig", npmrc], { encoding: "utf8", cwd: dir });
+    const r = spawnSync("npm", ["publish", pkg, "--registry", registry, "--tag", "upgrade-it", "--userconfig", npmrc], {
+      encoding: "utf8",
+      cwd: dir,
+    });
     if (r.status !== 0) throw new Error(`npm publish openclaw@${BROKEN} to ${registry} failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     if (before === undefined) fs.rmSync(htpasswd, { force: true });
@@ -118,7 +129,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log("\nupgrade figures:\n" + Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+  console.log(
+    "\nupgrade figures:\n" +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 

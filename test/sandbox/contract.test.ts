@@ -33,9 +33,17 @@ describe("the sandbox contract", () => {
   });
 
   it("says what to run when hosts.json is missing, malformed, or from other hosts than versions.env", () => {
-    expect(() => readSandbox("/nonexistent/hosts.json")).toThrow("the sandbox is not up (/nonexistent/hosts.json missing): run `npm run sandbox -- up` first");
-    withHostsJson({ ...HOSTS_JSON, npmRegistry: "nope" }, (file) => expect(() => readSandbox(file)).toThrow(`${file}: npmRegistry: Invalid URL`));
+    expect(() => readSandbox("/nonexistent/hosts.json")).toThrow(
+      "the sandbox is not up (/nonexistent/hosts.json missing): run `npm run sandbox -- up` first",
+    );
+    withHostsJson({ ...HOSTS_JSON, npmRegistry: "nope" }, (file) =>
+      expect(() => readSandbox(file)).toThrow(`${file}: npmRegistry: Invalid URL`),
+    );
     const moved = { ...HOSTS_JSON, hosts: { ...HOSTS_JSON.hosts, vps2: { address: "10.231.0.13", hostKey: HOST_KEY_2 } } };
-    withHostsJson(moved, (file) => expect(() => readSandbox(file)).toThrow(/has hosts vps1=10.231.0.11,vps2=10.231.0.13 but .* declares vps1=10.231.0.11,vps2=10.231.0.12/));
+    withHostsJson(moved, (file) =>
+      expect(() => readSandbox(file)).toThrow(
+        /has hosts vps1=10.231.0.11,vps2=10.231.0.13 but .* declares vps1=10.231.0.11,vps2=10.231.0.12/,
+      ),
+    );
   });
 });

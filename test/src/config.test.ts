@@ -49,34 +49,98 @@ describe("stack config", () => {
     ["host name shape", (c) => (c.host = "VPS_1"), ["openclaw-infra:host: must be a lowercase host name"]],
     ["topology missing", (c) => delete c.topology, ["openclaw-infra:topology: Invalid input: expected object, received undefined"]],
     ["no hosts", (c) => (c.topology.hosts = {}), ["openclaw-infra:topology.hosts: must declare at least one host"]],
-    ["bad address", (c) => (c.topology.hosts.vps1.address = "not an address!"), ["openclaw-infra:topology.hosts.vps1.address: must be an IPv4 address or a DNS name"]],
-    ["bad private address", (c) => (c.topology.hosts.vps1.privateAddress = "10.0.0.300"), ["openclaw-infra:topology.hosts.vps1.privateAddress: must be an IPv4 address"]],
-    ["duplicate private address", (c) => (c.topology.hosts.vps2.privateAddress = "10.0.0.1"), ["openclaw-infra:topology.hosts.vps2.privateAddress: is also the private address of vps1"]],
-    ["host key missing", (c) => delete c.topology.hosts.vps1.hostKey, ["openclaw-infra:topology.hosts.vps1.hostKey: Invalid input: expected string, received undefined"]],
-    ["host key shape", (c) => (c.topology.hosts.vps1.hostKey = "AAAA"), ["openclaw-infra:topology.hosts.vps1.hostKey: must be an SSH public host key: '<type> <base64>'"]],
-    ["unknown role", (c) => (c.topology.hosts.vps1.roles = ["mail"]), [`openclaw-infra:topology.hosts.vps1.roles.0: Invalid option: expected one of "gateway"|"observability"|"database"`]],
+    [
+      "bad address",
+      (c) => (c.topology.hosts.vps1.address = "not an address!"),
+      ["openclaw-infra:topology.hosts.vps1.address: must be an IPv4 address or a DNS name"],
+    ],
+    [
+      "bad private address",
+      (c) => (c.topology.hosts.vps1.privateAddress = "10.0.0.300"),
+      ["openclaw-infra:topology.hosts.vps1.privateAddress: must be an IPv4 address"],
+    ],
+    [
+      "duplicate private address",
+      (c) => (c.topology.hosts.vps2.privateAddress = "10.0.0.1"),
+      ["openclaw-infra:topology.hosts.vps2.privateAddress: is also the private address of vps1"],
+    ],
+    [
+      "host key missing",
+      (c) => delete c.topology.hosts.vps1.hostKey,
+      ["openclaw-infra:topology.hosts.vps1.hostKey: Invalid input: expected string, received undefined"],
+    ],
+    [
+      "host key shape",
+      (c) => (c.topology.hosts.vps1.hostKey = "AAAA"),
+      ["openclaw-infra:topology.hosts.vps1.hostKey: must be an SSH public host key: '<type> <base64>'"],
+    ],
+    [
+      "unknown role",
+      (c) => (c.topology.hosts.vps1.roles = ["mail"]),
+      [`openclaw-infra:topology.hosts.vps1.roles.0: Invalid option: expected one of "gateway"|"observability"|"database"`],
+    ],
     ["no roles", (c) => (c.topology.hosts.vps1.roles = []), ["openclaw-infra:topology.hosts.vps1.roles: must list at least one role"]],
-    ["ssh port", (c) => (c.topology.hosts.vps1.sshPort = 0), ["openclaw-infra:topology.hosts.vps1.sshPort: Too small: expected number to be >=1"]],
+    [
+      "ssh port",
+      (c) => (c.topology.hosts.vps1.sshPort = 0),
+      ["openclaw-infra:topology.hosts.vps1.sshPort: Too small: expected number to be >=1"],
+    ],
     ["ssh user", (c) => (c.ssh = { user: "Root Admin" }), ["openclaw-infra:ssh.user: must be a login name"]],
-    ["misspelled key", (c) => (c.ssh = { privateKeyFile: "~/.ssh/x" }), ["openclaw-infra:ssh.privateKeyFile: unknown setting (misspelled?)"]],
+    [
+      "misspelled key",
+      (c) => (c.ssh = { privateKeyFile: "~/.ssh/x" }),
+      ["openclaw-infra:ssh.privateKeyFile: unknown setting (misspelled?)"],
+    ],
     ["unknown top-level key", (c) => (c.gatway = {}), ["openclaw-infra:gatway: unknown setting (misspelled?)"]],
     ["registry URL", (c) => (c.sources.npmRegistry = "ftp://x"), ["openclaw-infra:sources.npmRegistry: must be an http(s) URL"]],
     ["node major", (c) => (c.node = { major: 12 }), ["openclaw-infra:node.major: Too small: expected number to be >=18"]],
     ["node version shape", (c) => (c.node = { version: "22" }), ["openclaw-infra:node.version: must be an exact version like 22.23.3"]],
-    ["node version vs major", (c) => (c.node = { major: 22, version: "24.16.0" }), ["openclaw-infra:node.version: 24.16.0 is not a 22.x release"]],
-    ["nodesource needs version", (c) => (c.node = { from: "nodesource" }), ["openclaw-infra:node.version: is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)"]],
-    ["node source", (c) => (c.node = { from: "nvm" }), [`openclaw-infra:node.from: Invalid option: expected one of "tarball"|"nodesource"`]],
-    ["gateway version", (c) => (c.gateway = { version: "latest" }), ["openclaw-infra:gateway.version: must be an exact version like 2026.6.11"]],
+    [
+      "node version vs major",
+      (c) => (c.node = { major: 22, version: "24.16.0" }),
+      ["openclaw-infra:node.version: 24.16.0 is not a 22.x release"],
+    ],
+    [
+      "nodesource needs version",
+      (c) => (c.node = { from: "nodesource" }),
+      ["openclaw-infra:node.version: is required with from: nodesource (apt pins nodejs=<version>-1nodesource1)"],
+    ],
+    [
+      "node source",
+      (c) => (c.node = { from: "nvm" }),
+      [`openclaw-infra:node.from: Invalid option: expected one of "tarball"|"nodesource"`],
+    ],
+    [
+      "gateway version",
+      (c) => (c.gateway = { version: "latest" }),
+      ["openclaw-infra:gateway.version: must be an exact version like 2026.6.11"],
+    ],
     ["gateway port", (c) => (c.gateway = { port: 80 }), ["openclaw-infra:gateway.port: Too small: expected number to be >=1024"]],
     // A port opened twice on one host: one line naming both settings, whatever the addresses (loopback here, private there).
     ["gateway port taken", (c) => (c.gateway = { port: 9100 }), ["openclaw-infra:gateway.port: 9100 is also nodeExporter.port on vps1"]],
-    ["port taken on vps2", (c) => ((c.host = "vps2"), (c.prometheus = { port: 3100 })), ["openclaw-infra:prometheus.port: 3100 is also loki.port on vps2"]],
-    ["two ports taken, sshd's too", (c) => ((c.topology.hosts.vps1.sshPort = 9115), (c.gateway = { port: 9080 })), [
-      "openclaw-infra:gateway.port: 9080 is also logs.port on vps1",
-      "openclaw-infra:blackbox.port: 9115 is also topology.hosts.vps1.sshPort on vps1",
-    ]],
-    ["gateway bind", (c) => (c.gateway = { bind: "0.0.0.0" }), [`openclaw-infra:gateway.bind: Invalid option: expected one of "loopback"|"lan"`]],
-    ["gateway env name", (c) => (c.gateway = { env: { "bad-name": "x" } }), ["openclaw-infra:gateway.env.bad-name: must be an environment variable name (A-Z, 0-9, _)"]],
+    [
+      "port taken on vps2",
+      (c) => ((c.host = "vps2"), (c.prometheus = { port: 3100 })),
+      ["openclaw-infra:prometheus.port: 3100 is also loki.port on vps2"],
+    ],
+    [
+      "two ports taken, sshd's too",
+      (c) => ((c.topology.hosts.vps1.sshPort = 9115), (c.gateway = { port: 9080 })),
+      [
+        "openclaw-infra:gateway.port: 9080 is also logs.port on vps1",
+        "openclaw-infra:blackbox.port: 9115 is also topology.hosts.vps1.sshPort on vps1",
+      ],
+    ],
+    [
+      "gateway bind",
+      (c) => (c.gateway = { bind: "0.0.0.0" }),
+      [`openclaw-infra:gateway.bind: Invalid option: expected one of "loopback"|"lan"`],
+    ],
+    [
+      "gateway env name",
+      (c) => (c.gateway = { env: { "bad-name": "x" } }),
+      ["openclaw-infra:gateway.env.bad-name: must be an environment variable name (A-Z, 0-9, _)"],
+    ],
     ["gateway env value", (c) => (c.gateway = { env: { A: "two\nlines" } }), ["openclaw-infra:gateway.env.A: must be a single line"]],
     ["allowed origin", (c) => (c.gateway = { allowedOrigins: ["example.com"] }), ["openclaw-infra:gateway.allowedOrigins.0: Invalid URL"]],
     ["memory limit", (c) => (c.gateway = { memoryMax: "lots" }), ["openclaw-infra:gateway.memoryMax: must be a size like 2G"]],
@@ -89,17 +153,42 @@ describe("stack config", () => {
     [
       "tunnel and cloudflared both",
       (c) => {
-        c.tunnel = { hostname: "claw.example.com", accountId: "a".repeat(32), zoneId: "b".repeat(32), install: { from: "apt", keyFingerprint: "C".repeat(40) } };
+        c.tunnel = {
+          hostname: "claw.example.com",
+          accountId: "a".repeat(32),
+          zoneId: "b".repeat(32),
+          install: { from: "apt", keyFingerprint: "C".repeat(40) },
+        };
         c.cloudflared = { run: false };
       },
       ["openclaw-infra:cloudflared: set either tunnel (managed through the Cloudflare API) or cloudflared (host side only), not both"],
     ],
     ["postgres option", (c) => (c.postgres = { version: 12 }), ["openclaw-infra:postgres.version: Too small: expected number to be >=13"]],
-    ["state backup restore", (c) => (c.stateBackup = { restore: "yes" }), [`openclaw-infra:stateBackup.restore: Invalid option: expected one of "latest"|"none"`]],
-    ["state backup schedule", (c) => (c.stateBackup = { schedule: "daily; reboot" }), ["openclaw-infra:stateBackup.schedule: must be a systemd calendar expression like 'Sun *-*-* 01:00:00'"]],
-    ["state backup retention", (c) => (c.stateBackup = { retentionDays: 0 }), ["openclaw-infra:stateBackup.retentionDays: Too small: expected number to be >=1"]],
-    ["state backup misspelled", (c) => (c.stateBackup = { retention: 30 }), ["openclaw-infra:stateBackup.retention: unknown setting (misspelled?)"]],
-    ["log agent", (c) => (c.logs = { agent: "fluentd" }), [`openclaw-infra:logs.agent: Invalid option: expected one of "promtail"|"alloy"`]],
+    [
+      "state backup restore",
+      (c) => (c.stateBackup = { restore: "yes" }),
+      [`openclaw-infra:stateBackup.restore: Invalid option: expected one of "latest"|"none"`],
+    ],
+    [
+      "state backup schedule",
+      (c) => (c.stateBackup = { schedule: "daily; reboot" }),
+      ["openclaw-infra:stateBackup.schedule: must be a systemd calendar expression like 'Sun *-*-* 01:00:00'"],
+    ],
+    [
+      "state backup retention",
+      (c) => (c.stateBackup = { retentionDays: 0 }),
+      ["openclaw-infra:stateBackup.retentionDays: Too small: expected number to be >=1"],
+    ],
+    [
+      "state backup misspelled",
+      (c) => (c.stateBackup = { retention: 30 }),
+      ["openclaw-infra:stateBackup.retention: unknown setting (misspelled?)"],
+    ],
+    [
+      "log agent",
+      (c) => (c.logs = { agent: "fluentd" }),
+      [`openclaw-infra:logs.agent: Invalid option: expected one of "promtail"|"alloy"`],
+    ],
     ["stack names", (c) => (c.stacks = { vps2: "" }), ["openclaw-infra:stacks.vps2: Too small: expected string to have >=1 characters"]],
   ];
   it.each(cases)("rejects %s", (_name, mutate, expected) => {
@@ -118,8 +207,16 @@ describe("stack config", () => {
 describe("secrets", () => {
   it("requires what the host's roles need", () => {
     expect(requiredSecrets(parseStackConfig(validConfig()))).toEqual(["resticPassword", "gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual(["tunnelToken", "resticPassword", "gatewayToken"]);
-    expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual(["pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword"]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), cloudflared: { run: false } }))).toEqual([
+      "tunnelToken",
+      "resticPassword",
+      "gatewayToken",
+    ]);
+    expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual([
+      "pgBackRestCipherPass",
+      "postgresPasswords",
+      "postgresExporterPassword",
+    ]);
   });
   it("never echoes a secret value in its error", () => {
     try {
@@ -169,7 +266,12 @@ describe("loading the stack's config", () => {
     );
     fs.rmSync(dir, { recursive: true });
     expect(config.host).toBe("vps1");
-    expect(await value(secrets)).toEqual({ gatewayToken: TOKEN, gatewayEnv: { A: "1" }, resticPassword: RESTIC_PASSWORD, postgresPasswords: { openclaw: "p".repeat(20) } });
+    expect(await value(secrets)).toEqual({
+      gatewayToken: TOKEN,
+      gatewayEnv: { A: "1" },
+      resticPassword: RESTIC_PASSWORD,
+      postgresPasswords: { openclaw: "p".repeat(20) },
+    });
   });
 
   // Point 4 of issue 6: each refused in one line naming the key.
@@ -183,7 +285,9 @@ describe("loading the stack's config", () => {
       ["short-token", "must be at least 24 characters"],
       ["a token with spaces in it, long enough", "must not contain whitespace"],
     ]) {
-      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: token, resticPassword: RESTIC_PASSWORD })));
+      const message = await failure(() =>
+        loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: token, resticPassword: RESTIC_PASSWORD })),
+      );
       expect(message).toBe(`openclaw-infra:gatewayToken: ${why}`);
     }
   });
@@ -193,7 +297,9 @@ describe("loading the stack's config", () => {
       ["short-password", "must be at least 20 characters"],
       ["a password with spaces in it, long enough", "must not contain whitespace"],
     ]) {
-      const message = await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: TOKEN, resticPassword: password })));
+      const message = await failure(() =>
+        loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: TOKEN, resticPassword: password })),
+      );
       expect(message).toBe(`openclaw-infra:resticPassword: ${why}`);
     }
   });
@@ -212,7 +318,9 @@ describe("preflight", () => {
   it("refuses an openclaw release the npm registry does not have", async () => {
     const config = parseStackConfig({ ...validConfig(), gateway: { version: "2099.1.1" } });
     vi.stubGlobal("fetch", fakeFetch());
-    expect(await failure(() => preflight(config))).toBe("openclaw-infra:gateway.version: openclaw@2099.1.1 is not on the npm registry http://registry.test/");
+    expect(await failure(() => preflight(config))).toBe(
+      "openclaw-infra:gateway.version: openclaw@2099.1.1 is not on the npm registry http://registry.test/",
+    );
     vi.unstubAllGlobals();
   });
 

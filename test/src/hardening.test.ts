@@ -6,7 +6,8 @@ const keys = (d: [string, string][]) => d.map(([k]) => k);
 describe("hardening", () => {
   it("turns everything on by default", () => {
     const all = keys(hardening());
-    for (const k of ["MemoryDenyWriteExecute", "PrivateUsers", "ProcSubset", "CapabilityBoundingSet", "SystemCallFilter"]) expect(all).toContain(k);
+    for (const k of ["MemoryDenyWriteExecute", "PrivateUsers", "ProcSubset", "CapabilityBoundingSet", "SystemCallFilter"])
+      expect(all).toContain(k);
   });
   it("drops only what a JIT needs", () => {
     expect(keys(hardening()).filter((k) => !keys(hardening({ jit: true })).includes(k))).toEqual(["MemoryDenyWriteExecute"]);

@@ -50,7 +50,10 @@ beforeAll(() => {
       newResource: (args) => {
         if (args.type === "pulumi:pulumi:StackReference") {
           stackRefs.push(args.inputs.name);
-          const outputs = { database: { port: 5432, database: "openclaw", user: "openclaw", ssl: "require" }, databasePassword: DB_PASSWORD };
+          const outputs = {
+            database: { port: 5432, database: "openclaw", user: "openclaw", ssl: "require" },
+            databasePassword: DB_PASSWORD,
+          };
           return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["databasePassword"] } };
         }
         const state: Record<string, unknown> = { ...args.inputs };
@@ -84,9 +87,19 @@ describe("vps1 (gateway) program", () => {
       `${REMOTE} vps1-node-base`,
       `${REMOTE} vps1-node-install`,
       "openclaw:backup:ResticBackup vps1-state-backup",
-      ...["package", "key", "repository", "known-hosts", "password", "init", "script", "run-metric", "service", "timer", "before-upgrade"].map(
-        (step) => `${REMOTE} vps1-state-backup-${step}`,
-      ),
+      ...[
+        "package",
+        "key",
+        "repository",
+        "known-hosts",
+        "password",
+        "init",
+        "script",
+        "run-metric",
+        "service",
+        "timer",
+        "before-upgrade",
+      ].map((step) => `${REMOTE} vps1-state-backup-${step}`),
       "openclaw:gateway:GatewayService vps1-gateway",
       `${REMOTE} vps1-gateway-user`,
       `${REMOTE} vps1-gateway-config-dir`,
@@ -106,8 +119,19 @@ describe("vps1 (gateway) program", () => {
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
     // A blank host's state is restored before anything starts the gateway, after the backup
     // before an upgrade (which finds nothing to back up there).
-    expect(deps["vps1-gateway-seed"]).toEqual(["vps1-gateway-user", "vps1-state-backup-before-upgrade", "vps1-state-backup-package", "vps1-state-backup-init"]);
-    expect(deps["vps1-gateway-install"]).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config", "vps1-gateway-seed"]);
+    expect(deps["vps1-gateway-seed"]).toEqual([
+      "vps1-gateway-user",
+      "vps1-state-backup-before-upgrade",
+      "vps1-state-backup-package",
+      "vps1-state-backup-init",
+    ]);
+    expect(deps["vps1-gateway-install"]).toEqual([
+      "vps1-node-install",
+      "vps1-gateway-user",
+      "vps1-gateway-env",
+      "vps1-gateway-config",
+      "vps1-gateway-seed",
+    ]);
     expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
     expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
@@ -125,7 +149,9 @@ describe("vps1 (gateway) program", () => {
     expect(triggers).toHaveLength(2);
     expect(triggers).not.toContain("2026.6.11");
     // A `current` switched after the gateway started (an activation cut short) shows as stale on refresh.
-    expect(await value<string>(unit.check)).toContain("for f in '/etc/openclaw/gateway.env' '/etc/openclaw/openclaw.json' '/opt/openclaw/current'; do");
+    expect(await value<string>(unit.check)).toContain(
+      "for f in '/etc/openclaw/gateway.env' '/etc/openclaw/openclaw.json' '/opt/openclaw/current'; do",
+    );
   });
 
   it("connects with the pinned host key of the topology", async () => {
@@ -213,7 +239,8 @@ describe("vps1's state backup (restic)", () => {
     // The repository is opened again when the password changes: by a digest, secret too.
     expect(await pulumi.isSecret(pulumi.output(find("vps1-state-backup-init").props.triggers))).toBe(true);
     const holders: string[] = [];
-    for (const r of recorded.filter((r) => r.type === REMOTE)) if (String(await value(r.props.stdin)).includes(RESTIC_PASSWORD)) holders.push(r.name);
+    for (const r of recorded.filter((r) => r.type === REMOTE))
+      if (String(await value(r.props.stdin)).includes(RESTIC_PASSWORD)) holders.push(r.name);
     expect(holders).toEqual(["vps1-state-backup-password"]);
   });
 
@@ -221,10 +248,16 @@ describe("vps1's state backup (restic)", () => {
     const { find } = deploy();
     const account = find("vps1-state-backup-repository").props;
     expect((await value<{ host: string }>(account.connection)).host).toBe("192.0.2.12");
-    expect(await value(account.stdin)).toBe(`restrict,command="/usr/lib/openssh/sftp-server" ssh-ed25519 ${"A".repeat(68)} vps1-state-backup-key`);
-    expect(await value<string>(account.create)).toContain("install -d -m 0700 -o 'restic-repo' -g 'restic-repo' '/srv/backups/restic/vps1'");
+    expect(await value(account.stdin)).toBe(
+      `restrict,command="/usr/lib/openssh/sftp-server" ssh-ed25519 ${"A".repeat(68)} vps1-state-backup-key`,
+    );
+    expect(await value<string>(account.create)).toContain(
+      "install -d -m 0700 -o 'restic-repo' -g 'restic-repo' '/srv/backups/restic/vps1'",
+    );
     expect(await value(find("vps1-state-backup-known-hosts").props.stdin)).toBe(`10.0.0.2 ${validConfig().topology.hosts.vps2.hostKey}\n`);
-    expect(await value<string>(find("vps1-state-backup-script").props.stdin)).toContain("restic --repo 'sftp:restic-repo@10.0.0.2:/srv/backups/restic/vps1'");
+    expect(await value<string>(find("vps1-state-backup-script").props.stdin)).toContain(
+      "restic --repo 'sftp:restic-repo@10.0.0.2:/srv/backups/restic/vps1'",
+    );
   });
 
   it("backs up before a new gateway version is installed: the step's trigger is the version", async () => {
@@ -239,14 +272,22 @@ describe("vps1's state backup (restic)", () => {
   it("restores nothing with restore: none, and still backs up before an upgrade", () => {
     const { recorded, find } = deploy("vps1", { stateBackup: { restore: "none" } });
     expect(recorded.map((r) => r.name)).not.toContain("vps1-gateway-seed");
-    expect(find("vps1-gateway-install").dependsOn).toEqual(["vps1-node-install", "vps1-gateway-user", "vps1-gateway-env", "vps1-gateway-config", "vps1-state-backup-before-upgrade"]);
+    expect(find("vps1-gateway-install").dependsOn).toEqual([
+      "vps1-node-install",
+      "vps1-gateway-user",
+      "vps1-gateway-env",
+      "vps1-gateway-config",
+      "vps1-state-backup-before-upgrade",
+    ]);
   });
 
   it("refuses a repository on this host or on a host the topology does not have", () => {
     expect(() => deploy("vps1", { stateBackup: { repositoryHost: "vps1" } })).toThrow(
       "openclaw-infra:stateBackup.repositoryHost: 'vps1' is this host; backups go to another host, so losing one never loses both",
     );
-    expect(() => deploy("vps1", { stateBackup: { repositoryHost: "vps7" } })).toThrow("openclaw-infra:stateBackup.repositoryHost: 'vps7' is not a host of the topology (hosts: vps1, vps2)");
+    expect(() => deploy("vps1", { stateBackup: { repositoryHost: "vps7" } })).toThrow(
+      "openclaw-infra:stateBackup.repositoryHost: 'vps7' is not a host of the topology (hosts: vps1, vps2)",
+    );
   });
 });
 
@@ -264,7 +305,10 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
     const config = JSON.parse(await value<string>(find("vps1-gateway-config").props.stdin));
     expect(config.gateway.controlUi.allowedOrigins).toEqual(["https://claw.example.com"]);
     const ingress = await value<{ ingresses: object[] }>(find("vps1-tunnel-ingress").props.config);
-    expect(ingress.ingresses).toEqual([{ hostname: "claw.example.com", service: "http://127.0.0.1:18789" }, { service: "http_status:404" }]);
+    expect(ingress.ingresses).toEqual([
+      { hostname: "claw.example.com", service: "http://127.0.0.1:18789" },
+      { service: "http_status:404" },
+    ]);
   });
 
   it("sends the tunnel to the gateway's port, as configured", async () => {
@@ -312,12 +356,20 @@ describe("vps2 (observability + database) program", () => {
 
   it("backs PostgreSQL up to vps1: WAL archiving on, the restore before the cluster's first start, the account made on vps1", async () => {
     const { recorded } = deploy("vps2");
-    const step = (name: string) => must(recorded.find((r) => r.name === name), name);
-    expect(await value<string>(step("vps2-postgres-conf").props.stdin)).toContain("archive_command = '/usr/bin/pgbackrest --stanza=main archive-push %p'");
+    const step = (name: string) =>
+      must(
+        recorded.find((r) => r.name === name),
+        name,
+      );
+    expect(await value<string>(step("vps2-postgres-conf").props.stdin)).toContain(
+      "archive_command = '/usr/bin/pgbackrest --stanza=main archive-push %p'",
+    );
     const cluster = await value<string>(step("vps2-postgres-cluster").props.create);
     expect(cluster.indexOf("restoring backup")).toBeGreaterThan(cluster.indexOf("pg_createcluster"));
     expect(cluster.indexOf("restoring backup")).toBeLessThan(cluster.indexOf('systemctl "$start"'));
-    expect(step("vps2-postgres-cluster").dependsOn).toEqual(expect.arrayContaining(["vps2-pgbackrest-config", "vps2-pgbackrest-known-hosts", "vps2-pgbackrest-repository"]));
+    expect(step("vps2-postgres-cluster").dependsOn).toEqual(
+      expect.arrayContaining(["vps2-pgbackrest-config", "vps2-pgbackrest-known-hosts", "vps2-pgbackrest-repository"]),
+    );
     // vps2's stack makes the repository's account on vps1, reached as the operator reaches vps1.
     expect(await value(step("vps2-pgbackrest-repository").props.connection)).toMatchObject({ host: "192.0.2.11", hostKey: HOST_KEY_1 });
     expect(step("vps2-pgbackrest-stanza").dependsOn).toContain("vps2-postgres-databases");
@@ -342,7 +394,10 @@ describe("a port set once, in the project config both stacks read, moves every u
     const vps1 = deploy("vps1", { loki });
     const vps2 = deploy("vps2", { loki, grafana: { run: false } });
     expect(await written(vps2.recorded, "vps2-loki-")).toContain("http_listen_port: 3110");
-    for (const [host, { recorded }] of [["vps1", vps1], ["vps2", vps2]] as const) {
+    for (const [host, { recorded }] of [
+      ["vps1", vps1],
+      ["vps2", vps2],
+    ] as const) {
       const agent = await written(recorded, `${host}-logs-`);
       expect(agent).toContain("http://10.0.0.2:3110/loki/api/v1/push");
       expect(agent).not.toContain(":3100");
@@ -370,6 +425,8 @@ describe("stack names", () => {
   });
   it("takes an explicit name, and says when it needs one", () => {
     expect(stackOf(cfg({ vps2: "prod-db" }), "vps2", "prod")).toBe("prod-db");
-    expect(() => stackOf(cfg(), "vps2", "prod")).toThrow("openclaw-infra:stacks.vps2: required, since stack 'prod' does not contain 'vps1' to derive it from");
+    expect(() => stackOf(cfg(), "vps2", "prod")).toThrow(
+      "openclaw-infra:stacks.vps2: required, since stack 'prod' does not contain 'vps1' to derive it from",
+    );
   });
 });

@@ -35,7 +35,19 @@ describe("the registry", () => {
   it("gives the secrets schema each entry's secrets", () => {
     // The stack's own secret (the SSH key's passphrase) first, then each entry's.
     expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", "pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword", "tunnelToken", "resticPassword", "gatewayToken", "gatewayEnv", "alertmanagerWebhookToken", "alertmanagerSmtpPassword", "grafanaAdminPassword"]);
+    expect(Object.keys(secretsSchema.shape)).toEqual([
+      "sshKeyPassphrase",
+      "pgBackRestCipherPass",
+      "postgresPasswords",
+      "postgresExporterPassword",
+      "tunnelToken",
+      "resticPassword",
+      "gatewayToken",
+      "gatewayEnv",
+      "alertmanagerWebhookToken",
+      "alertmanagerSmtpPassword",
+      "grafanaAdminPassword",
+    ]);
   });
 
   it("places units by the hosts' roles", () => {
@@ -95,9 +107,20 @@ describe("the registry", () => {
   });
 
   it("lists every entry's units on the hosts that deploy it: each component but NodeRuntime and journald's limits ships one", () => {
-    const tunnel = { hostname: "claw.example.com", accountId: "a".repeat(32), zoneId: "b".repeat(32), install: { from: "apt", keyFingerprint: "C".repeat(40) } };
-    const all = [config({ cloudflared: { run: false } }), config({ tunnel, gateway: { port: 18800 } }), config({ host: "vps2", grafana: { run: false } })].flatMap(hostUnits);
-    expect(new Set(all.map((u) => u.component))).toEqual(new Set(entries.map((e) => e.key).filter((key) => key !== "node" && key !== "journald")));
+    const tunnel = {
+      hostname: "claw.example.com",
+      accountId: "a".repeat(32),
+      zoneId: "b".repeat(32),
+      install: { from: "apt", keyFingerprint: "C".repeat(40) },
+    };
+    const all = [
+      config({ cloudflared: { run: false } }),
+      config({ tunnel, gateway: { port: 18800 } }),
+      config({ host: "vps2", grafana: { run: false } }),
+    ].flatMap(hostUnits);
+    expect(new Set(all.map((u) => u.component))).toEqual(
+      new Set(entries.map((e) => e.key).filter((key) => key !== "node" && key !== "journald")),
+    );
     // The tunnel's origin follows the gateway's port.
     expect(all.find((u) => u.component === "tunnel")).toEqual({
       host: "vps1",
@@ -122,17 +145,31 @@ describe("the registry", () => {
       ["prometheus", ["vps2 10.0.0.2:9090"]],
     ]);
     // The gateway's /health on loopback, probed by blackbox on its own host.
-    expect(jobs.find((j) => j.job === "gateway")).toMatchObject({ metricsPath: "/probe", params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] } });
+    expect(jobs.find((j) => j.job === "gateway")).toMatchObject({
+      metricsPath: "/probe",
+      params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] },
+    });
     // The same from either host's stack; a port set for both moves the targets. cloudflared's
     // metrics listen on loopback, out of reach of a Prometheus on another host: not scraped.
     expect(scrapeJobs(config())).toEqual(jobs);
     expect(scrapeJobs(config({ nodeExporter: { port: 9200 } }))[0].groups[0].targets).toEqual(["10.0.0.1:9200"]);
-    expect(scrapeJobs(config({ cloudflared: { run: true, install: { from: "apt", keyFingerprint: "C".repeat(40) } } })).map((j) => j.job)).not.toContain("cloudflared");
+    expect(
+      scrapeJobs(config({ cloudflared: { run: true, install: { from: "apt", keyFingerprint: "C".repeat(40) } } })).map((j) => j.job),
+    ).not.toContain("cloudflared");
   });
 
   it("names the secrets each host needs set", () => {
-    const alerting = { webhook: { url: "https://hooks.example.com/x", bearerToken: true }, email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" } };
-    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual(["pgBackRestCipherPass", "postgresPasswords.openclaw", "postgresExporterPassword", "alertmanagerWebhookToken", "alertmanagerSmtpPassword"]);
+    const alerting = {
+      webhook: { url: "https://hooks.example.com/x", bearerToken: true },
+      email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" },
+    };
+    expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual([
+      "pgBackRestCipherPass",
+      "postgresPasswords.openclaw",
+      "postgresExporterPassword",
+      "alertmanagerWebhookToken",
+      "alertmanagerSmtpPassword",
+    ]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "resticPassword", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
       "pgBackRestCipherPass",
@@ -170,7 +207,10 @@ describe("the sandbox stacks", () => {
   });
 
   it("set each component's sandbox options on the hosts that deploy it, over what the stack file has", () => {
-    const existing = { "openclaw-infra:gateway": { env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "loopback" }, "openclaw-infra:gatewayToken": { secure: "x" } };
+    const existing = {
+      "openclaw-infra:gateway": { env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "loopback" },
+      "openclaw-infra:gatewayToken": { secure: "x" },
+    };
     const vps1 = sandboxStackConfig("vps1", SANDBOX, existing);
     expect(vps1["openclaw-infra:gateway"]).toEqual({ env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "lan", version: "2026.6.11" });
     expect(vps1["openclaw-infra:gatewayToken"]).toEqual({ secure: "x" });
@@ -178,12 +218,33 @@ describe("the sandbox stacks", () => {
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });
     expect(vps1["openclaw-infra:postgres"]).toBeUndefined();
     const vps2 = sandboxStackConfig("vps2", SANDBOX);
-    expect(Object.keys(vps2)).toEqual(["openclaw-infra:host", "openclaw-infra:topology", "openclaw-infra:ssh", "openclaw-infra:sources", "openclaw-infra:logs", "openclaw-infra:loki", "openclaw-infra:tempo", "openclaw-infra:otelCollector", "openclaw-infra:postgres", "openclaw-infra:grafana"]);
+    expect(Object.keys(vps2)).toEqual([
+      "openclaw-infra:host",
+      "openclaw-infra:topology",
+      "openclaw-infra:ssh",
+      "openclaw-infra:sources",
+      "openclaw-infra:logs",
+      "openclaw-infra:loki",
+      "openclaw-infra:tempo",
+      "openclaw-infra:otelCollector",
+      "openclaw-infra:postgres",
+      "openclaw-infra:grafana",
+    ]);
     expect(vps2["openclaw-infra:grafana"]).toEqual({ run: false });
     expect(parseStackConfig(unprefixed(vps2)).postgres.source).toBe("distribution");
     // Loki, Tempo and the collector: the releases on the sandbox's mirror.
-    expect(vps2["openclaw-infra:loki"]).toEqual({ version: "3.6.4", sha256: "d".repeat(64), releaseUrl: "http://10.231.0.1:8081/loki", asset: "loki-linux-amd64.zip" });
-    expect(vps2["openclaw-infra:tempo"]).toEqual({ version: "2.9.0", sha256: "e".repeat(64), releaseUrl: "http://10.231.0.1:8081/tempo", asset: "tempo_2.9.0_linux_amd64.tar.gz" });
+    expect(vps2["openclaw-infra:loki"]).toEqual({
+      version: "3.6.4",
+      sha256: "d".repeat(64),
+      releaseUrl: "http://10.231.0.1:8081/loki",
+      asset: "loki-linux-amd64.zip",
+    });
+    expect(vps2["openclaw-infra:tempo"]).toEqual({
+      version: "2.9.0",
+      sha256: "e".repeat(64),
+      releaseUrl: "http://10.231.0.1:8081/tempo",
+      asset: "tempo_2.9.0_linux_amd64.tar.gz",
+    });
     expect(vps2["openclaw-infra:otelCollector"]).toEqual({
       version: "0.162.0",
       sha256: "f".repeat(64),

@@ -63,8 +63,13 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
       "",
     ].join("\n"),
   );
-  write("curl", ['#!/bin/bash', 'release=$(cat "$FAKE/running" 2>/dev/null) || exit 7', 'exec "$FAKE_ROOT/$release/$FAKE_BINARY" health', ""].join("\n"));
-  write("journalctl", ['#!/bin/bash', 'tail -n 40 "$FAKE/journal" 2>/dev/null || true', ""].join("\n"));
+  write(
+    "curl",
+    ["#!/bin/bash", 'release=$(cat "$FAKE/running" 2>/dev/null) || exit 7', 'exec "$FAKE_ROOT/$release/$FAKE_BINARY" health', ""].join(
+      "\n",
+    ),
+  );
+  write("journalctl", ["#!/bin/bash", 'tail -n 40 "$FAKE/journal" 2>/dev/null || true', ""].join("\n"));
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE: dir, FAKE_ROOT: root, FAKE_BINARY: binary };
   const log = path.join(dir, "systemctl.log");
   const readlink = (p: string) => (fs.existsSync(p) || isLink(p) ? fs.readlinkSync(p) : "");

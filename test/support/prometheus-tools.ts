@@ -10,7 +10,9 @@ const cache = process.env.OPENCLAW_CACHE ?? "/var/cache/openclaw-infra";
 export function prometheusTool(name: "promtool" | "amtool"): string {
   const bin = path.join(cache, "toolchain", "prometheus", "usr", "bin", name);
   if (!fs.existsSync(bin)) {
-    throw new Error(`${bin} is missing: run scripts/prometheus-tools.sh (it unpacks Debian's prometheus and prometheus-alertmanager packages there)`);
+    throw new Error(
+      `${bin} is missing: run scripts/prometheus-tools.sh (it unpacks Debian's prometheus and prometheus-alertmanager packages there)`,
+    );
   }
   return bin;
 }

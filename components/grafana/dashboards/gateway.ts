@@ -42,7 +42,15 @@ export function gatewayDashboard() {
     },
     {
       h: 12,
-      panels: [[new logs.PanelBuilder().title("Gateway logs").showTime(true).withTarget(lokiRange("A", `{unit="${GATEWAY_UNIT}"}`)), 24]],
+      panels: [
+        [
+          new logs.PanelBuilder()
+            .title("Gateway logs")
+            .showTime(true)
+            .withTarget(lokiRange("A", `{unit="${GATEWAY_UNIT}"}`)),
+          24,
+        ],
+      ],
     },
     {
       h: 8,

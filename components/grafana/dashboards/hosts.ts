@@ -36,8 +36,12 @@ export function hostsDashboard() {
         ],
         [
           series("Network", "Bps")
-            .withTarget(promRange("A", `sum by (host) (rate(node_network_receive_bytes_total{device!="lo"}[$__rate_interval]))`, "{{host}} in"))
-            .withTarget(promRange("B", `-sum by (host) (rate(node_network_transmit_bytes_total{device!="lo"}[$__rate_interval]))`, "{{host}} out")),
+            .withTarget(
+              promRange("A", `sum by (host) (rate(node_network_receive_bytes_total{device!="lo"}[$__rate_interval]))`, "{{host}} in"),
+            )
+            .withTarget(
+              promRange("B", `-sum by (host) (rate(node_network_transmit_bytes_total{device!="lo"}[$__rate_interval]))`, "{{host}} out"),
+            ),
           12,
         ],
       ],

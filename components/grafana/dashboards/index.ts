@@ -59,9 +59,11 @@ export function panelQueries(boards: Record<string, Dashboard> = dashboards()): 
       return targets.map((t) => {
         const q = t as unknown as Record<string, unknown> & { datasource?: { type?: string; uid?: string } };
         const type = q.datasource?.type ?? "";
-        if (!BACKENDS.includes(type) || !q.datasource?.uid) throw new Error(`dashboard ${name}, panel "${panel.title}": query ${String(q.refId)} has no known datasource`);
+        if (!BACKENDS.includes(type) || !q.datasource?.uid)
+          throw new Error(`dashboard ${name}, panel "${panel.title}": query ${String(q.refId)} has no known datasource`);
         const expr = type === "tempo" ? q.query : q.expr;
-        if (typeof expr !== "string" || expr === "") throw new Error(`dashboard ${name}, panel "${panel.title}": query ${String(q.refId)} has no expression`);
+        if (typeof expr !== "string" || expr === "")
+          throw new Error(`dashboard ${name}, panel "${panel.title}": query ${String(q.refId)} has no expression`);
         return {
           dashboard: name,
           panel: panel.title ?? "",

@@ -21,14 +21,24 @@ export function logsDashboard() {
         [
           new timeseries.PanelBuilder()
             .title("Error lines by host and unit")
-            .withTarget(lokiRange("A", `sum by (host, unit) (count_over_time(${JOURNAL} ${ERROR_FILTER} [$__interval]))`, "{{host}} {{unit}}")),
+            .withTarget(
+              lokiRange("A", `sum by (host, unit) (count_over_time(${JOURNAL} ${ERROR_FILTER} [$__interval]))`, "{{host}} {{unit}}"),
+            ),
           12,
         ],
       ],
     },
     {
       h: 12,
-      panels: [[new logs.PanelBuilder().title("Error lines").showTime(true).withTarget(lokiRange("A", `${JOURNAL} ${ERROR_FILTER}`)), 24]],
+      panels: [
+        [
+          new logs.PanelBuilder()
+            .title("Error lines")
+            .showTime(true)
+            .withTarget(lokiRange("A", `${JOURNAL} ${ERROR_FILTER}`)),
+          24,
+        ],
+      ],
     },
   ]);
 }

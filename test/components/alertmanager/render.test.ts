@@ -14,7 +14,12 @@ const bare = alertmanagerArgsSchema.parse({ listenAddress: "10.0.0.2" });
 const full = alertmanagerArgsSchema.parse({
   listenAddress: "10.0.0.2",
   webhook: { url: "https://hooks.example.com/openclaw", bearerToken: true },
-  email: { to: ["ops@example.com", "oncall@example.com"], from: "alerts@example.com", smarthost: "smtp.example.com:587", username: "alerts" },
+  email: {
+    to: ["ops@example.com", "oncall@example.com"],
+    from: "alerts@example.com",
+    smarthost: "smtp.example.com:587",
+    username: "alerts",
+  },
 });
 
 describe("alertmanager rendering (golden files)", () => {

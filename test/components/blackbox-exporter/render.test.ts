@@ -1,6 +1,14 @@
 // BlackboxExporter's rendered files: golden files, the command line, who may reach it.
 import { describe, expect, it } from "vitest";
-import { blackboxConfig, dropInSpec, healthCheck, PATHS, renderConfig, renderDropIn, renderFlags } from "../../../components/blackbox-exporter/render";
+import {
+  blackboxConfig,
+  dropInSpec,
+  healthCheck,
+  PATHS,
+  renderConfig,
+  renderDropIn,
+  renderFlags,
+} from "../../../components/blackbox-exporter/render";
 import { blackboxArgsSchema } from "../../../components/blackbox-exporter/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { configFileSpec } from "../../../components/blackbox-exporter/render";
@@ -21,8 +29,15 @@ describe("blackbox-exporter settings", () => {
   it("listens on the private address, answers only Prometheus and probes over IPv4 within the timeout", () => {
     expect(renderFlags(s)).toEqual(["--config.file=/etc/prometheus/blackbox-openclaw.yml", "--web.listen-address=10.0.0.1:9115"]);
     expect(dropInSpec(s).sections.Service).toContainEqual(["IPAddressAllow", "localhost 10.0.0.1 10.0.0.2"]);
-    expect(dropInSpec(blackboxArgsSchema.parse({ listenAddress: "10.0.0.1" })).sections.Service).not.toContainEqual(["IPAddressDeny", "any"]);
-    expect(blackboxConfig(s).modules.http_2xx).toEqual({ prober: "http", timeout: "5s", http: { preferred_ip_protocol: "ip4", ip_protocol_fallback: false } });
+    expect(dropInSpec(blackboxArgsSchema.parse({ listenAddress: "10.0.0.1" })).sections.Service).not.toContainEqual([
+      "IPAddressDeny",
+      "any",
+    ]);
+    expect(blackboxConfig(s).modules.http_2xx).toEqual({
+      prober: "http",
+      timeout: "5s",
+      http: { preferred_ip_protocol: "ip4", ip_protocol_fallback: false },
+    });
     expect(healthCheck(s).url).toBe("http://10.0.0.1:9115/metrics");
     expect(blackboxArgsSchema.safeParse({ listenAddress: "0.0.0.0" }).success).toBe(false);
   });

@@ -7,7 +7,9 @@ export const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
 export const TUNNEL_ID = "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415";
 export const KEY_FINGERPRINT = "0123456789ABCDEF0123456789ABCDEF01234567";
 /** Shaped like a real token (base64 of {"a":account,"t":tunnel,"s":secret}), but made up. */
-export const TOKEN = Buffer.from(JSON.stringify({ a: ACCOUNT_ID, t: TUNNEL_ID, s: "c2VjcmV0LXRlc3QtdHVubmVsLXNlY3JldC0wMDAwMDAwMA==" })).toString("base64");
+export const TOKEN = Buffer.from(
+  JSON.stringify({ a: ACCOUNT_ID, t: TUNNEL_ID, s: "c2VjcmV0LXRlc3QtdHVubmVsLXNlY3JldC0wMDAwMDAwMA==" }),
+).toString("base64");
 export const BINARY_SHA = "d".repeat(64);
 
 export const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };

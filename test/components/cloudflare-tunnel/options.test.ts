@@ -78,22 +78,46 @@ describe("CloudflareTunnel options", () => {
 
   const cases: [string, (o: Record<string, unknown>) => void, string[]][] = [
     ["hostname missing", (o) => delete o.hostname, [`${P}hostname: is required: the public hostname, e.g. claw.example.com`]],
-    ["hostname with a scheme", (o) => (o.hostname = "https://claw.example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
+    [
+      "hostname with a scheme",
+      (o) => (o.hostname = "https://claw.example.com"),
+      [`${P}hostname: must be a lowercase DNS name like claw.example.com`],
+    ],
     ["hostname uppercase", (o) => (o.hostname = "Claw.Example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
     ["hostname wildcard", (o) => (o.hostname = "*.example.com"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
     ["hostname single label", (o) => (o.hostname = "claw"), [`${P}hostname: must be a lowercase DNS name like claw.example.com`]],
-    ["hostname too long", (o) => (o.hostname = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.example.com`), [`${P}hostname: must be at most 253 characters`]],
-    ["account ID missing", (o) => delete o.accountId, [`${P}accountId: is required: the Cloudflare account ID (32 hex digits, from the dashboard)`]],
+    [
+      "hostname too long",
+      (o) => (o.hostname = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.example.com`),
+      [`${P}hostname: must be at most 253 characters`],
+    ],
+    [
+      "account ID missing",
+      (o) => delete o.accountId,
+      [`${P}accountId: is required: the Cloudflare account ID (32 hex digits, from the dashboard)`],
+    ],
     ["account ID shape", (o) => (o.accountId = "my-account"), [`${P}accountId: must be a Cloudflare account ID: 32 lowercase hex digits`]],
     ["zone ID missing", (o) => delete o.zoneId, [`${P}zoneId: is required: the Cloudflare zone ID (32 hex digits, from the dashboard)`]],
     ["zone ID shape", (o) => (o.zoneId = "A".repeat(32)), [`${P}zoneId: must be a Cloudflare zone ID: 32 lowercase hex digits`]],
     ["tunnel name shape", (o) => (o.tunnelName = "my tunnel"), [`${P}tunnelName: must be 1-63 letters, digits, '.', '_' or '-'`]],
-    ["origin off loopback", (o) => (o.origin = "http://10.0.0.1:18789"), [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`]],
-    ["origin not a URL", (o) => (o.origin = "127.0.0.1:18789"), [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`]],
+    [
+      "origin off loopback",
+      (o) => (o.origin = "http://10.0.0.1:18789"),
+      [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`],
+    ],
+    [
+      "origin not a URL",
+      (o) => (o.origin = "127.0.0.1:18789"),
+      [`${P}origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`],
+    ],
     ["install missing (apt needs the key fingerprint)", (o) => delete o.install, [`${P}install.keyFingerprint: ${fingerprintRequired}`]],
     ["install method unknown", (o) => (o.install = { from: "snap" }), [`${P}install.from: must be apt or binary`]],
     ["install method missing", (o) => (o.install = {}), [`${P}install.from: must be apt or binary`]],
-    ["install not an object", (o) => (o.install = "apt"), [`${P}install: must be { from: apt, keyFingerprint } or { from: binary, url, sha256 }`]],
+    [
+      "install not an object",
+      (o) => (o.install = "apt"),
+      [`${P}install: must be { from: apt, keyFingerprint } or { from: binary, url, sha256 }`],
+    ],
     ["apt without fingerprint", (o) => (o.install = { from: "apt" }), [`${P}install.keyFingerprint: ${fingerprintRequired}`]],
     [
       "apt fingerprint with spaces",
@@ -124,9 +148,21 @@ describe("CloudflareTunnel options", () => {
       (o) => (o.install = { ...binary, url: "file:///tmp/cloudflared" }),
       [`${P}install.url: is required with from: binary: the http(s) URL of a linux cloudflared binary`],
     ],
-    ["binary without sha256", (o) => (o.install = { from: "binary", url: binary.url }), [`${P}install.sha256: is required with from: binary: the sha256 of the binary at url`]],
-    ["binary sha256 shape", (o) => (o.install = { ...binary, sha256: "abc" }), [`${P}install.sha256: must be a sha256 digest: 64 lowercase hex digits`]],
-    ["binary unknown setting", (o) => (o.install = { ...binary, keyFingerprint: KEY_FINGERPRINT }), [`${P}install.keyFingerprint: unknown setting (misspelled?)`]],
+    [
+      "binary without sha256",
+      (o) => (o.install = { from: "binary", url: binary.url }),
+      [`${P}install.sha256: is required with from: binary: the sha256 of the binary at url`],
+    ],
+    [
+      "binary sha256 shape",
+      (o) => (o.install = { ...binary, sha256: "abc" }),
+      [`${P}install.sha256: must be a sha256 digest: 64 lowercase hex digits`],
+    ],
+    [
+      "binary unknown setting",
+      (o) => (o.install = { ...binary, keyFingerprint: KEY_FINGERPRINT }),
+      [`${P}install.keyFingerprint: unknown setting (misspelled?)`],
+    ],
     ["metrics port", (o) => (o.metricsPort = 80), [`${P}metricsPort: Too small: expected number to be >=1024`]],
     ["metrics port not an integer", (o) => (o.metricsPort = 20241.5), [`${P}metricsPort: Invalid input: expected int, received number`]],
     ["protocol", (o) => (o.protocol = "h2mux"), [`${P}protocol: Invalid option: expected one of "auto"|"quic"|"http2"`]],
@@ -136,7 +172,11 @@ describe("CloudflareTunnel options", () => {
     ["hardening", (o) => (o.hardening = "yes"), [`${P}hardening: Invalid input: expected boolean, received string`]],
     ["misspelled setting", (o) => (o.waitForReaddy = false), [`${P}waitForReaddy: unknown setting (misspelled?)`]],
     ["run", (o) => (o.run = "no"), [`${P}run: Invalid input: expected boolean, received string`]],
-    ["a readiness wait for a cloudflared that is not started", (o) => Object.assign(o, { run: false, waitForReady: true }), [`${P}waitForReady: ${NOT_RUN_NOT_READY}`]],
+    [
+      "a readiness wait for a cloudflared that is not started",
+      (o) => Object.assign(o, { run: false, waitForReady: true }),
+      [`${P}waitForReady: ${NOT_RUN_NOT_READY}`],
+    ],
   ];
   it.each(cases)("rejects %s", (_name, mutate, expected) => {
     const options = validOptions();
@@ -174,9 +214,9 @@ describe("the switched-off mode (run: false)", () => {
   });
 
   it("still checks an install method that is given", () => {
-    expect(cloudflaredOptionsSchema.safeParse({ run: false, install: { from: "apt" } }).error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
-      ["install.keyFingerprint", fingerprintRequired],
-    ]);
+    expect(
+      cloudflaredOptionsSchema.safeParse({ run: false, install: { from: "apt" } }).error?.issues.map((i) => [i.path.join("."), i.message]),
+    ).toEqual([["install.keyFingerprint", fingerprintRequired]]);
   });
 
   it("refuses waitForReady: true, for the tunnel and for the connector alone", () => {
@@ -202,8 +242,12 @@ describe("CloudflaredConnector options", () => {
       const args = { connection, token: TOKEN, ...options } as CloudflaredConnectorArgs;
       return rejection(() => new CloudflaredConnector("vps1-cloudflared", args))?.problems ?? [];
     };
-    expect(attempt({ install: binary, hostname: "claw.example.com" })).toEqual(["CloudflaredConnector vps1-cloudflared: hostname: unknown setting (misspelled?)"]);
-    expect(attempt({ install: { from: "apt" } })).toEqual([`CloudflaredConnector vps1-cloudflared: install.keyFingerprint: ${fingerprintRequired}`]);
+    expect(attempt({ install: binary, hostname: "claw.example.com" })).toEqual([
+      "CloudflaredConnector vps1-cloudflared: hostname: unknown setting (misspelled?)",
+    ]);
+    expect(attempt({ install: { from: "apt" } })).toEqual([
+      `CloudflaredConnector vps1-cloudflared: install.keyFingerprint: ${fingerprintRequired}`,
+    ]);
     expect(attempt({ install: binary, waitForReady: false })).toEqual([]);
   });
 

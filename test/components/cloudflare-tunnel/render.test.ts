@@ -27,7 +27,9 @@ describe("cloudflared rendering (golden files)", () => {
     await expect(renderUnit(apt)).toMatchFileSnapshot("golden/cloudflared.service");
   });
   it("renders the binary install with its version check", async () => {
-    const script = renderInstallBinary({ url: "http://mirror.test/cloudflared-linux-amd64", sha256: BINARY_SHA }) + renderCheckVersion("/usr/local/bin/cloudflared");
+    const script =
+      renderInstallBinary({ url: "http://mirror.test/cloudflared-linux-amd64", sha256: BINARY_SHA }) +
+      renderCheckVersion("/usr/local/bin/cloudflared");
     await expect(script).toMatchFileSnapshot("golden/install-cloudflared.sh");
   });
   it("renders the version check with a pin", async () => {
@@ -66,7 +68,13 @@ describe("cloudflared unit", () => {
   it("hardens by default and only drops hardening when asked", () => {
     const hardened = renderUnit(apt);
     for (const [key, value] of hardening()) expect(hardened).toContain(`\n${key}=${value}\n`);
-    for (const line of ["ProtectSystem=strict", "CapabilityBoundingSet=", "MemoryDenyWriteExecute=yes", "PrivateUsers=yes", "SystemCallFilter=~@privileged @resources"]) {
+    for (const line of [
+      "ProtectSystem=strict",
+      "CapabilityBoundingSet=",
+      "MemoryDenyWriteExecute=yes",
+      "PrivateUsers=yes",
+      "SystemCallFilter=~@privileged @resources",
+    ]) {
       expect(hardened).toContain(`\n${line}\n`);
     }
     const open = renderUnit(cloudflaredOptionsSchema.parse({ ...apt, hardening: false }));

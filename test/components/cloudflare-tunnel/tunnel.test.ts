@@ -15,8 +15,6 @@ import { unitScripts } from "../../../src/remote/systemd";
 
 const TOKEN_FUNCTION = "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken";
 
-
-
 let invokes: { token: string; inputs: Record<string, unknown> }[] = [];
 
 beforeAll(() => {
@@ -39,7 +37,6 @@ beforeAll(() => {
     false,
   );
 });
-
 
 function deploy(overrides: Record<string, unknown> = {}) {
   invokes = [];
@@ -188,7 +185,9 @@ describe("CloudflareTunnel", () => {
     const unit = find("vps1-tunnel-cloudflared-unit");
     expect(await value(unit.props.label)).toBe("unit cloudflared.service");
     const content = await value<string>(unit.props.stdin);
-    expect(content).toContain("ExecStart=/usr/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20241 run --token-file ${CREDENTIALS_DIRECTORY}/token\n");
+    expect(content).toContain(
+      "ExecStart=/usr/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20241 run --token-file ${CREDENTIALS_DIRECTORY}/token\n",
+    );
     const create = await value<string>(unit.props.create);
     expect(create).toContain("curl -fsS --max-time 2 'http://127.0.0.1:20241/ready'");
     expect(create).toContain(`grep -Eq '"readyConnections": ?[1-9]'`);
@@ -210,7 +209,9 @@ describe("the sandbox mode: host side for real, no edge", () => {
       "vps1-tunnel-cloudflared-unit",
     ]);
     const install = find("vps1-tunnel-cloudflared-install").props;
-    expect(await value(install.create)).toContain("curl -fsSL --retry 3 -o \"$work/cloudflared\" 'http://10.231.0.1/cloudflared/cloudflared-linux-amd64'");
+    expect(await value(install.create)).toContain(
+      "curl -fsSL --retry 3 -o \"$work/cloudflared\" 'http://10.231.0.1/cloudflared/cloudflared-linux-amd64'",
+    );
     expect(await value(install.delete)).toContain(`echo '${BINARY_SHA}'"  $bin" | sha256sum --check --status`);
     const unit = find("vps1-tunnel-cloudflared-unit").props;
     expect(await value<string>(unit.stdin)).toContain("ExecStart=/usr/local/bin/cloudflared tunnel");
@@ -234,7 +235,14 @@ describe("the sandbox mode: host side for real, no edge", () => {
     );
     expect(await value(connector.version)).toBe("2025.11.1");
     expect(connector.readyUrl).toBe("http://127.0.0.1:20241/ready");
-    expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-base", "vps1-cloudflared-install", "vps1-cloudflared-token-dir", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
+    expect(recorded.map((r) => r.name)).toEqual([
+      "vps1-cloudflared",
+      "vps1-cloudflared-base",
+      "vps1-cloudflared-install",
+      "vps1-cloudflared-token-dir",
+      "vps1-cloudflared-token",
+      "vps1-cloudflared-unit",
+    ]);
     const file = find("vps1-cloudflared-token");
     expect(await isSecret(file.props.stdin)).toBe(true);
     expect(await value(file.props.stdin)).toBe(TOKEN);
@@ -251,7 +259,12 @@ describe("switched off (run: false): nothing installed, the unit written but not
 
   it("registers only the token file and the unit", async () => {
     const { c, recorded, find } = connector();
-    expect(recorded.map((r) => `${r.name} <- ${r.dependsOn.join(",")}`)).toEqual(["vps1-cloudflared <- ", "vps1-cloudflared-token-dir <- ", "vps1-cloudflared-token <- vps1-cloudflared-token-dir", "vps1-cloudflared-unit <- vps1-cloudflared-token"]);
+    expect(recorded.map((r) => `${r.name} <- ${r.dependsOn.join(",")}`)).toEqual([
+      "vps1-cloudflared <- ",
+      "vps1-cloudflared-token-dir <- ",
+      "vps1-cloudflared-token <- vps1-cloudflared-token-dir",
+      "vps1-cloudflared-unit <- vps1-cloudflared-token",
+    ]);
     expect(c.running).toBe(false);
     expect(await value(c.version)).toBe("");
     const token = find("vps1-cloudflared-token").props;
@@ -272,14 +285,23 @@ describe("switched off (run: false): nothing installed, the unit written but not
     expect(await value(unit.delete)).toBe(unitScripts({ name: "cloudflared.service" }).delete);
     expect(unit.triggers).toBeUndefined();
     const content = await value<string>(unit.stdin);
-    expect(content).toContain("ExecStart=/usr/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20241 run --token-file ${CREDENTIALS_DIRECTORY}/token\n");
+    expect(content).toContain(
+      "ExecStart=/usr/bin/cloudflared tunnel --no-autoupdate --metrics 127.0.0.1:20241 run --token-file ${CREDENTIALS_DIRECTORY}/token\n",
+    );
     expect(content).toContain("\nLoadCredential=token:/etc/cloudflared/token\n");
     expect(content).toContain("\nProtectSystem=strict\n");
   });
 
   it("names the binary of a given install method without installing it", async () => {
-    const { recorded, find } = connector({ install: { from: "binary", url: "http://10.231.0.1/cloudflared/cloudflared-linux-amd64", sha256: BINARY_SHA } });
-    expect(recorded.map((r) => r.name)).toEqual(["vps1-cloudflared", "vps1-cloudflared-token-dir", "vps1-cloudflared-token", "vps1-cloudflared-unit"]);
+    const { recorded, find } = connector({
+      install: { from: "binary", url: "http://10.231.0.1/cloudflared/cloudflared-linux-amd64", sha256: BINARY_SHA },
+    });
+    expect(recorded.map((r) => r.name)).toEqual([
+      "vps1-cloudflared",
+      "vps1-cloudflared-token-dir",
+      "vps1-cloudflared-token",
+      "vps1-cloudflared-unit",
+    ]);
     expect(await value<string>(find("vps1-cloudflared-unit").props.stdin)).toContain("ExecStart=/usr/local/bin/cloudflared tunnel");
   });
 

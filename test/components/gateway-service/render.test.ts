@@ -3,7 +3,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installSpec, renderConfig, renderEnv, renderSeedFacts, renderSeedScript, renderUnit } from "../../../components/gateway-service/render";
+import {
+  installSpec,
+  renderConfig,
+  renderEnv,
+  renderSeedFacts,
+  renderSeedScript,
+  renderUnit,
+} from "../../../components/gateway-service/render";
 import { restartIfEnabledScript } from "../../../src/remote/systemd";
 import { installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
@@ -11,7 +18,11 @@ import { FakeHost, fakeHost } from "../../support/fake-host";
 
 const defaults = gatewayOptionsSchema.parse({});
 /** Each signal at its store on the observability host, as the registry derives them from the listeners. */
-const otlpSignals = { traces: "http://10.0.0.2:4318/v1/traces", metrics: "http://10.0.0.2:4319/v1/metrics", logs: "http://10.0.0.2:3100/otlp/v1/logs" };
+const otlpSignals = {
+  traces: "http://10.0.0.2:4318/v1/traces",
+  metrics: "http://10.0.0.2:4319/v1/metrics",
+  logs: "http://10.0.0.2:3100/otlp/v1/logs",
+};
 
 describe("gateway rendering (golden files)", () => {
   it("renders the hardened unit", async () => {
@@ -28,10 +39,24 @@ describe("gateway rendering (golden files)", () => {
     const cfg = renderConfig(s, { otlpEndpoint: "http://10.0.0.2:4318", extraOrigins: ["https://b.example", "https://claw.example.com"] });
     expect(cfg).toBe(JSON.stringify(JSON.parse(cfg), null, 2) + "\n");
     expect(JSON.parse(cfg)).toEqual({
-      gateway: { mode: "local", bind: "lan", port: 18800, auth: { mode: "token" }, controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] } },
+      gateway: {
+        mode: "local",
+        bind: "lan",
+        port: 18800,
+        auth: { mode: "token" },
+        controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] },
+      },
       diagnostics: {
         enabled: true,
-        otel: { enabled: true, endpoint: "http://10.0.0.2:4318", protocol: "http/protobuf", serviceName: "openclaw-gateway", traces: true, metrics: false, logs: true },
+        otel: {
+          enabled: true,
+          endpoint: "http://10.0.0.2:4318",
+          protocol: "http/protobuf",
+          serviceName: "openclaw-gateway",
+          traces: true,
+          metrics: false,
+          logs: true,
+        },
       },
     });
     expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["mode", "bind", "port", "auth", "controlUi"]);
@@ -45,7 +70,18 @@ describe("gateway rendering (golden files)", () => {
       "http://10.0.0.2:3100/otlp/v1/logs",
     ]);
     expect(otel.metrics, "metrics on once they have their own URL").toBe(true);
-    expect(Object.keys(otel)).toEqual(["enabled", "endpoint", "tracesEndpoint", "metricsEndpoint", "logsEndpoint", "protocol", "serviceName", "traces", "metrics", "logs"]);
+    expect(Object.keys(otel)).toEqual([
+      "enabled",
+      "endpoint",
+      "tracesEndpoint",
+      "metricsEndpoint",
+      "logsEndpoint",
+      "protocol",
+      "serviceName",
+      "traces",
+      "metrics",
+      "logs",
+    ]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {
     await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
@@ -53,14 +89,22 @@ describe("gateway rendering (golden files)", () => {
   it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its own /health", () => {
     const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/");
     expect(spec.activate).toEqual({
-      script: restartIfEnabledScript("openclaw-gateway.service", { url: "http://127.0.0.1:18800/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" }),
+      script: restartIfEnabledScript("openclaw-gateway.service", {
+        url: "http://127.0.0.1:18800/health",
+        expect: '"ok": ?true',
+        unit: "openclaw-gateway.service",
+      }),
       answers: "/health",
     });
     expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /health'`);
   });
   it("renders gateway.env sorted and quoted for systemd", async () => {
     const env = renderEnv({ ZED: 'say "hi"', OPENCLAW_GATEWAY_TOKEN: "tok\\en", A: "1" });
-    expect(env.split("\n").filter((l) => !l.startsWith("#") && l)).toEqual(['A="1"', 'OPENCLAW_GATEWAY_TOKEN="tok\\\\en"', 'ZED="say \\"hi\\""']);
+    expect(env.split("\n").filter((l) => !l.startsWith("#") && l)).toEqual([
+      'A="1"',
+      'OPENCLAW_GATEWAY_TOKEN="tok\\\\en"',
+      'ZED="say \\"hi\\""',
+    ]);
   });
 });
 
@@ -78,7 +122,13 @@ describe("gateway unit", () => {
   });
   it("hardens by default and only drops hardening when asked", () => {
     const hardened = renderUnit(defaults);
-    for (const line of ["ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "SystemCallFilter=@system-service", "PrivateUsers=yes"]) {
+    for (const line of [
+      "ProtectSystem=strict",
+      "NoNewPrivileges=yes",
+      "CapabilityBoundingSet=",
+      "SystemCallFilter=@system-service",
+      "PrivateUsers=yes",
+    ]) {
       expect(hardened).toContain(`${line}\n`);
     }
     expect(hardened).not.toContain("MemoryDenyWriteExecute");
@@ -99,7 +149,13 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
   });
   afterEach(() => host.cleanup());
   const install = (version: string, broken = false) =>
-    host.run(installScript({ ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"), root: host.root, fetch: host.release(version, { broken }) }));
+    host.run(
+      installScript({
+        ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"),
+        root: host.root,
+        fetch: host.release(version, { broken }),
+      }),
+    );
 
   it("restarts the gateway onto a healthy release", () => {
     expect(install("2026.6.11").status).toBe(0);
@@ -135,7 +191,10 @@ describe("the seed step: a backup tool's restore on a blank host (under real bas
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const SEED = 'echo "restoring into $state"\necho data > "$state/restored"';
   const run = (script: string) =>
-    spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: { PATH: `${dir}/bin:${process.env.PATH}`, SHLVL: "1" } });
+    spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+      encoding: "utf8",
+      env: { PATH: `${dir}/bin:${process.env.PATH}`, SHLVL: "1" },
+    });
   const facts = () => run(renderSeedFacts(at)).stdout;
 
   it("renders the step's script", async () => {

@@ -11,7 +11,11 @@ const BACKENDS = { prometheusUrl: "http://10.0.0.2:9090", lokiUrl: "http://10.0.
 
 function deploy(extra: Partial<GrafanaArgs> = {}) {
   const { recorded, find, opts } = recorder();
-  new Grafana("vps2-grafana", { connection: CONNECTION, listenAddress: "10.0.0.2", backends: BACKENDS, adminPassword: PASSWORD, ...extra }, opts);
+  new Grafana(
+    "vps2-grafana",
+    { connection: CONNECTION, listenAddress: "10.0.0.2", backends: BACKENDS, adminPassword: PASSWORD, ...extra },
+    opts,
+  );
   return { recorded, find };
 }
 
@@ -70,5 +74,4 @@ describe("Grafana graph", () => {
       }
     }
   });
-
 });

@@ -41,7 +41,11 @@ describe("Grafana rendering", () => {
   });
   it("links traces to logs and writes a literal $ as $$ (Grafana expands $ in provisioning files)", () => {
     const ds = parse(renderDatasources(backends)).datasources;
-    expect(ds.map((d: { uid: string; url: string }) => `${d.uid} ${d.url}`)).toEqual(["prometheus http://10.0.0.2:9090", "loki http://10.0.0.2:3100", "tempo http://10.0.0.2:3200"]);
+    expect(ds.map((d: { uid: string; url: string }) => `${d.uid} ${d.url}`)).toEqual([
+      "prometheus http://10.0.0.2:9090",
+      "loki http://10.0.0.2:3100",
+      "tempo http://10.0.0.2:3200",
+    ]);
     expect(ds[2].jsonData.tracesToLogsV2.datasourceUid).toBe("loki");
     expect(ds[1].jsonData.derivedFields[0].url).toBe("$${__value.raw}");
   });
@@ -84,6 +88,8 @@ describe("panelQueries", () => {
     expect(() => panelQueries({ broken })).toThrow('dashboard broken, panel "CPU busy": query A has no known datasource');
   });
   it("replaces Grafana's interval variables for the HTTP APIs", () => {
-    expect(expandVariables("rate(x[$__rate_interval]) + count_over_time({a=\"b\"}[$__interval])")).toBe('rate(x[2m]) + count_over_time({a="b"}[2m])');
+    expect(expandVariables('rate(x[$__rate_interval]) + count_over_time({a="b"}[$__interval])')).toBe(
+      'rate(x[2m]) + count_over_time({a="b"}[2m])',
+    );
   });
 });

@@ -9,12 +9,24 @@ import { recorder, value } from "../../support/mocks";
 const defaults = journaldOptionsSchema.parse({});
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
+  pulumi.runtime.setMocks(
+    { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) },
+    "openclaw-infra",
+    "vps1",
+    false,
+  );
 });
 
 describe("journald options", () => {
   it("default to a persistent journal of at most 1G, kept 30 days", () => {
-    expect(defaults).toEqual({ storage: "persistent", systemMaxUse: "1G", systemKeepFree: "2G", systemMaxFileSize: "128M", maxRetentionDays: 30, compress: true });
+    expect(defaults).toEqual({
+      storage: "persistent",
+      systemMaxUse: "1G",
+      systemKeepFree: "2G",
+      systemMaxFileSize: "128M",
+      maxRetentionDays: 30,
+      compress: true,
+    });
   });
   it("refuse a size without its unit and unknown keys", () => {
     expect(journaldOptionsSchema.safeParse({ systemMaxUse: "1000" }).error?.issues[0].message).toBe("must be a size like 1G");
@@ -27,7 +39,9 @@ describe("journald drop-in", () => {
     await expect(renderDropIn(defaults)).toMatchFileSnapshot("golden/60-openclaw.conf");
   });
   it("follows the options", () => {
-    expect(renderDropIn(journaldOptionsSchema.parse({ maxRetentionDays: 7, compress: false }))).toMatch(/^MaxRetentionSec=7day\nCompress=no$/m);
+    expect(renderDropIn(journaldOptionsSchema.parse({ maxRetentionDays: 7, compress: false }))).toMatch(
+      /^MaxRetentionSec=7day\nCompress=no$/m,
+    );
   });
   it("restarts journald after writing it, and after removing it", () => {
     expect(applyScript().indexOf("systemctl restart 'systemd-journald.service'")).toBeGreaterThan(applyScript().indexOf("cat >"));

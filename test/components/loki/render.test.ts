@@ -15,7 +15,12 @@ import { renderUnitFile } from "../../../src/remote/unit-file";
 import { toolchainBinary } from "../../support/toolchain";
 
 const settings = lokiArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "d".repeat(64) });
-const mirror = lokiArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "d".repeat(64), releaseUrl: "http://10.231.0.1:8081/loki/", retentionDays: 7 });
+const mirror = lokiArgsSchema.parse({
+  listenAddress: "10.0.0.2",
+  sha256: "d".repeat(64),
+  releaseUrl: "http://10.231.0.1:8081/loki/",
+  retentionDays: 7,
+});
 
 describe("Loki files (golden)", () => {
   it("configuration", async () => {

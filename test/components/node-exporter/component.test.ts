@@ -17,7 +17,12 @@ const renderDefaults = (s: Parameters<typeof renderFlags>[0]) => defaultsFile(PA
 const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
+  pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) },
+    "openclaw-infra",
+    "vps1",
+    false,
+  );
 });
 
 function deploy(options: Partial<NodeExporterArgsOptions> = {}) {
@@ -57,7 +62,9 @@ describe("NodeExporter", () => {
     const s = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.1", disableCollectors: ["zfs"] });
     const { find } = deploy({ disableCollectors: ["zfs"] });
     const args = find("vps1-node-exporter-args").props;
-    expect(await value(args.label)).toBe("write /etc/default/prometheus-node-exporter (checked by /usr/bin/prometheus-node-exporter --help)");
+    expect(await value(args.label)).toBe(
+      "write /etc/default/prometheus-node-exporter (checked by /usr/bin/prometheus-node-exporter --help)",
+    );
     expect(await value(args.create)).toBe(checkedFileScript(argsFileSpec(PATHS, renderFlags(s))));
     expect(await value(args.delete)).toBe(renderArgsDelete(PATHS, STOCK_DEFAULTS));
     expect(await value(args.stdin)).toBe(renderDefaults(s));
@@ -72,7 +79,18 @@ describe("NodeExporter", () => {
     expect(await value(dropIn.stdin)).toBe(renderDropIn(s));
     expect(await value(dropIn.triggers)).toEqual([await value(digest(renderDefaults(s)))]);
     const create = await value<string>(dropIn.create);
-    expect(create).toBe(dropInScripts({ unit: "prometheus-node-exporter.service", name: "10-openclaw", reads: ["/etc/default/prometheus-node-exporter"], healthCheck: { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" } }).create);
+    expect(create).toBe(
+      dropInScripts({
+        unit: "prometheus-node-exporter.service",
+        name: "10-openclaw",
+        reads: ["/etc/default/prometheus-node-exporter"],
+        healthCheck: {
+          url: "http://10.0.0.1:9100/metrics",
+          expect: "^node_exporter_build_info\\{",
+          unit: "prometheus-node-exporter.service",
+        },
+      }).create,
+    );
     expect(create).toContain("curl -fsS --max-time 2 'http://10.0.0.1:9100/metrics'");
     expect(create).toContain("grep -Eq '^node_exporter_build_info\\{'");
   });

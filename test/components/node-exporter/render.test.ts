@@ -30,7 +30,12 @@ const renderArgsScript = (s: Settings) => checkedFileScript(argsFileSpec(PATHS, 
 const argsDelete = () => renderArgsDelete(PATHS, STOCK_DEFAULTS);
 
 const plain = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.1" });
-const tuned = nodeExporterArgsSchema.parse({ listenAddress: "10.0.0.2", port: 9200, disableCollectors: ["zfs", "nfsd"], allowFrom: ["10.0.0.1", "10.0.1.0/24"] });
+const tuned = nodeExporterArgsSchema.parse({
+  listenAddress: "10.0.0.2",
+  port: 9200,
+  disableCollectors: ["zfs", "nfsd"],
+  allowFrom: ["10.0.0.1", "10.0.1.0/24"],
+});
 
 describe("node-exporter rendering (golden files)", () => {
   it("renders the defaults file", async () => {
@@ -54,7 +59,11 @@ describe("node-exporter arguments", () => {
   });
   it("is scraped and health-checked at /metrics on that address", () => {
     expect(metricsUrl(plain)).toBe("http://10.0.0.1:9100/metrics");
-    expect(healthCheck(tuned)).toEqual({ url: "http://10.0.0.2:9200/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" });
+    expect(healthCheck(tuned)).toEqual({
+      url: "http://10.0.0.2:9200/metrics",
+      expect: "^node_exporter_build_info\\{",
+      unit: "prometheus-node-exporter.service",
+    });
   });
 });
 
@@ -62,7 +71,12 @@ describe("node-exporter drop-in", () => {
   it("relaxes only what reading host-wide metrics needs, and says so in render.ts", () => {
     const shared = hardening().map(([k, v]) => `${k}=${v}`);
     const ours = exporterHardening().map(([k, v]) => `${k}=${v}`);
-    expect(shared.filter((d) => !ours.includes(d))).toEqual(["ProtectHome=yes", "ProtectClock=yes", "ProtectProc=invisible", "ProcSubset=pid"]);
+    expect(shared.filter((d) => !ours.includes(d))).toEqual([
+      "ProtectHome=yes",
+      "ProtectClock=yes",
+      "ProtectProc=invisible",
+      "ProcSubset=pid",
+    ]);
     expect(ours.filter((d) => !shared.includes(d))).toEqual(["ProtectHome=read-only", "SystemCallFilter=adjtimex"]);
   });
 
@@ -117,7 +131,11 @@ describe.skipIf(!isRoot)("the defaults-file scripts run by bash (as root: the fi
     return script.split(PATHS.defaults).join(`${dir}/default`).split(PATHS.binary).join(`${dir}/bin/node-exporter`);
   }
   function run(script: string, stdin = "") {
-    const r = spawnSync("bash", ["-euo", "pipefail", "-c", local(script)], { input: stdin, encoding: "utf8", env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH}` } });
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", local(script)], {
+      input: stdin,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH}` },
+    });
     const log = path.join(dir, "systemctl.log");
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
     fs.rmSync(log, { force: true });

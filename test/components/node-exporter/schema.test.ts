@@ -9,7 +9,12 @@ import { HOST_KEY_1 } from "../../fixtures/config";
 const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: HOST_KEY_1 };
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
+  pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) },
+    "openclaw-infra",
+    "vps1",
+    false,
+  );
 });
 
 function problems(options: Record<string, unknown>): string[] {
@@ -61,14 +66,26 @@ describe("NodeExporter options", () => {
       { listenAddress: "10.0.0.1", disableCollectors: ["zfs", "nfs d"] },
       [`${P}disableCollectors.1: must be a collector name like zfs (prometheus-node-exporter --help lists them)`],
     ],
-    ["a collector twice", { listenAddress: "10.0.0.1", disableCollectors: ["zfs", "nfs", "zfs"] }, [`${P}disableCollectors.2: zfs is listed twice`]],
+    [
+      "a collector twice",
+      { listenAddress: "10.0.0.1", disableCollectors: ["zfs", "nfs", "zfs"] },
+      [`${P}disableCollectors.2: zfs is listed twice`],
+    ],
     [
       "a peer that is not an address",
       { listenAddress: "10.0.0.1", allowFrom: ["10.0.0.2", "prometheus"] },
       [`${P}allowFrom.1: must be an IPv4 address or range like 10.0.0.2 or 10.0.0.0/24`],
     ],
-    ["a peer range without its length", { listenAddress: "10.0.0.1", allowFrom: ["10.0.0.0/"] }, [`${P}allowFrom.0: must be an IPv4 address or range like 10.0.0.2 or 10.0.0.0/24`]],
-    ["hardening as text", { listenAddress: "10.0.0.1", hardening: "yes" }, [`${P}hardening: Invalid input: expected boolean, received string`]],
+    [
+      "a peer range without its length",
+      { listenAddress: "10.0.0.1", allowFrom: ["10.0.0.0/"] },
+      [`${P}allowFrom.0: must be an IPv4 address or range like 10.0.0.2 or 10.0.0.0/24`],
+    ],
+    [
+      "hardening as text",
+      { listenAddress: "10.0.0.1", hardening: "yes" },
+      [`${P}hardening: Invalid input: expected boolean, received string`],
+    ],
     ["a misspelled setting", { listenAddress: "10.0.0.1", listenAdress: "10.0.0.1" }, [`${P}listenAdress: unknown setting (misspelled?)`]],
   ];
   it.each(cases)("rejects %s", (_name, options, expected) => {

@@ -32,7 +32,11 @@ describe("Node release resolution", () => {
   });
 
   it("fails with the URL when the mirror lacks a release", async () => {
-    await expect(resolveRelease("http://dist.test", 22, "22.1.0", fakeFetch())).rejects.toThrow("GET http://dist.test/v22.1.0/SHASUMS256.txt: HTTP 404");
-    await expect(resolveRelease("http://dist.test", 26, undefined, fakeFetch())).rejects.toThrow("no Node.js 26.x release listed in http://dist.test/index.json");
+    await expect(resolveRelease("http://dist.test", 22, "22.1.0", fakeFetch())).rejects.toThrow(
+      "GET http://dist.test/v22.1.0/SHASUMS256.txt: HTTP 404",
+    );
+    await expect(resolveRelease("http://dist.test", 26, undefined, fakeFetch())).rejects.toThrow(
+      "no Node.js 26.x release listed in http://dist.test/index.json",
+    );
   });
 });

@@ -44,7 +44,9 @@ describe("OpenTelemetry Collector configuration", () => {
     expect(collectorConfig(settings).processors.memory_limiter).toMatchObject({ limit_mib: 204, spike_limit_mib: 51 });
     expect(collectorConfig(mirror).processors.memory_limiter).toMatchObject({ limit_mib: 819, spike_limit_mib: 204 });
     expect(readyUrl(settings)).toBe("http://127.0.0.1:13133/");
-    expect(collectorConfig(settings).service.telemetry.metrics.readers).toEqual([{ pull: { exporter: { prometheus: { host: "10.0.0.2", port: 8888 } } } }]);
+    expect(collectorConfig(settings).service.telemetry.metrics.readers).toEqual([
+      { pull: { exporter: { prometheus: { host: "10.0.0.2", port: 8888 } } } },
+    ]);
   });
   it("runs as otelcol-contrib --config=, not Grafana's -config.file=", () => {
     const unit = renderUnitFile(releaseServiceUnit(OTEL_COLLECTOR, settings));

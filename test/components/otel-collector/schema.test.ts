@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { otelCollectorArgsSchema, otelCollectorOptionsSchema } from "../../../components/otel-collector/schema";
 
-const messages = (raw: unknown) => (otelCollectorOptionsSchema.safeParse(raw).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
+const messages = (raw: unknown) =>
+  (otelCollectorOptionsSchema.safeParse(raw).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
 const args = { listenAddress: "10.0.0.2", otlpHttpPort: 4319, remoteWriteUrl: "http://10.0.0.2:9090/api/v1/write" };
 
 describe("OpenTelemetry Collector options", () => {

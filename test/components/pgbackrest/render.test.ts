@@ -35,7 +35,9 @@ describe("pgbackrest rendering (golden files)", () => {
   it("renders the configuration, the job units and timers, the scripts and the exporter's ARGS", async () => {
     await expect(renderConfig(s, PASS)).toMatchFileSnapshot("golden/pgbackrest.conf");
     await expect(knownHostsLine(s.repository)).toMatchFileSnapshot("golden/known_hosts");
-    await expect(renderUnitFile(jobServiceSpec(s, "diff", "postgresql@17-main.service"))).toMatchFileSnapshot("golden/pgbackrest-diff.service");
+    await expect(renderUnitFile(jobServiceSpec(s, "diff", "postgresql@17-main.service"))).toMatchFileSnapshot(
+      "golden/pgbackrest-diff.service",
+    );
     await expect(renderUnitFile(jobTimerSpec(s, "diff"))).toMatchFileSnapshot("golden/pgbackrest-diff.timer");
     await expect(renderStanzaScript()).toMatchFileSnapshot("golden/stanza.sh");
     await expect(renderRestoreScript(s)).toMatchFileSnapshot("golden/restore.sh");
@@ -45,7 +47,10 @@ describe("pgbackrest rendering (golden files)", () => {
 
 describe("pgbackrest settings", () => {
   it("encrypts the repository, keeps it on the other host over SFTP with its key pinned, for the days asked", () => {
-    const conf = renderConfig(pgBackRestArgsSchema.parse({ ...s, retentionDays: 14, repository: { ...s.repository, sshPort: 2222 } }), PASS);
+    const conf = renderConfig(
+      pgBackRestArgsSchema.parse({ ...s, retentionDays: 14, repository: { ...s.repository, sshPort: 2222 } }),
+      PASS,
+    );
     expect(conf).toContain("repo1-cipher-type=aes-256-cbc\nrepo1-cipher-pass=cipher-pass-example-0123456789");
     expect(conf).toContain("repo1-type=sftp\nrepo1-path=/srv/backups/pgbackrest/vps2\nrepo1-sftp-host=10.0.0.1\nrepo1-sftp-host-port=2222");
     expect(conf).toContain("repo1-sftp-host-key-check-type=strict");
@@ -74,7 +79,9 @@ describe("pgbackrest settings", () => {
 
 describe("the repository account's key line", () => {
   it("allows only sftp-server, and refuses what is not an ed25519 public key", () => {
-    expect(authorizedLine(`ssh-ed25519 AAAAC3Nza pgbackrest@vps2\n`)).toBe('restrict,command="/usr/lib/openssh/sftp-server" ssh-ed25519 AAAAC3Nza pgbackrest@vps2');
+    expect(authorizedLine(`ssh-ed25519 AAAAC3Nza pgbackrest@vps2\n`)).toBe(
+      'restrict,command="/usr/lib/openssh/sftp-server" ssh-ed25519 AAAAC3Nza pgbackrest@vps2',
+    );
     expect(() => authorizedLine("2026.6.11")).toThrow(/not an ed25519 public key/);
     expect(() => authorizedLine('command="sh" ssh-ed25519 AAAA')).toThrow(/not an ed25519 public key/);
   });
@@ -90,7 +97,8 @@ describe("backup-run-metric (under real sh)", () => {
     const file = path.join(dir, "textfile", "openclaw-backup-pgbackrest-diff.prom");
     return { status: r.status, output: r.stdout + r.stderr, metrics: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "" };
   }
-  const value = (metrics: string, name: string) => metrics.match(new RegExp(`^${name}\\{tool="pgbackrest",backup="diff"\\} (\\d+)$`, "m"))?.[1];
+  const value = (metrics: string, name: string) =>
+    metrics.match(new RegExp(`^${name}\\{tool="pgbackrest",backup="diff"\\} (\\d+)$`, "m"))?.[1];
 
   it("records a success with its time, then a failure that keeps the last success", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "run-metric-"));

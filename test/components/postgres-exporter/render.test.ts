@@ -1,7 +1,16 @@
 // PostgresExporter's rendered files and scripts: golden files, and the password kept out of
 // its command line and environment (a file named by DATA_SOURCE_PASS_FILE).
 import { describe, expect, it } from "vitest";
-import { connectionEnvironment, dropInSpec, PATHS, renderDropIn, renderFlags, renderRoleCheck, renderRoleScript, renderRoleSql } from "../../../components/postgres-exporter/render";
+import {
+  connectionEnvironment,
+  dropInSpec,
+  PATHS,
+  renderDropIn,
+  renderFlags,
+  renderRoleCheck,
+  renderRoleScript,
+  renderRoleSql,
+} from "../../../components/postgres-exporter/render";
 import { postgresExporterArgsSchema, postgresExporterOptionsSchema } from "../../../components/postgres-exporter/schema";
 import { renderDefaults } from "../../../src/remote/packaged-service";
 

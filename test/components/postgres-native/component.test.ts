@@ -9,8 +9,6 @@ const PASSWORD = "pg-" + "s3cr3t".repeat(4);
 const MEMORY_PASSWORD = "mem-" + "p4ss".repeat(5);
 const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 
-
-
 function deploy(extra: Partial<PostgresNativeArgs> = {}, secrets: PostgresSecrets = { passwords: { openclaw: PASSWORD } }) {
   const { recorded, opts } = recorder();
   const db = new PostgresNative(
@@ -72,7 +70,9 @@ describe("PostgresNative graph", () => {
     const { recorded } = deploy({ source: "distribution" });
     expect(recorded.map((r) => r.name)).not.toContain("vps2-postgres-repo");
     expect(byName(recorded, "vps2-postgres-packages").dependsOn).toEqual(["vps2-postgres-createcluster"]);
-    expect(await value(byName(recorded, "vps2-postgres-packages").props.create)).toContain("for spec in 'postgresql-17' 'postgresql-17-pgvector'; do");
+    expect(await value(byName(recorded, "vps2-postgres-packages").props.create)).toContain(
+      "for spec in 'postgresql-17' 'postgresql-17-pgvector'; do",
+    );
   });
 
   it("pins the PGDG signing key by fingerprint in a deb822 source for the host's release", async () => {
@@ -121,13 +121,21 @@ describe("PostgresNative secrets", () => {
 
   it("gives a secret, percent-encoded connection URL for a database, as its owner by default", async () => {
     const { db } = deploy(
-      { roles: [{ name: "openclaw" }, { name: "memory" }], databases: [{ name: "openclaw", owner: "openclaw" }, { name: "memory", owner: "memory" }] },
+      {
+        roles: [{ name: "openclaw" }, { name: "memory" }],
+        databases: [
+          { name: "openclaw", owner: "openclaw" },
+          { name: "memory", owner: "memory" },
+        ],
+      },
       { passwords: { openclaw: PASSWORD, memory: MEMORY_PASSWORD } },
     );
     const url = db.connectionUrl("openclaw");
     expect(await pulumi.isSecret(url)).toBe(true);
     expect(await value(url)).toBe(`postgresql://openclaw:${PASSWORD}@10.0.0.2:5432/openclaw?sslmode=require`);
-    expect(await value(db.connectionUrl("memory", "memory"))).toBe(`postgresql://memory:${MEMORY_PASSWORD}@10.0.0.2:5432/memory?sslmode=require`);
+    expect(await value(db.connectionUrl("memory", "memory"))).toBe(
+      `postgresql://memory:${MEMORY_PASSWORD}@10.0.0.2:5432/memory?sslmode=require`,
+    );
     expect(db.host).toBe("10.0.0.2");
     expect(db.port).toBe(5432);
     expect(db.databases).toEqual(["openclaw", "memory"]);
@@ -135,8 +143,12 @@ describe("PostgresNative secrets", () => {
 
   it("refuses a URL for an unknown database or role, naming both lists", () => {
     const { db } = deploy();
-    expect(() => db.connectionUrl("opencalw")).toThrow("PostgresNative vps2-postgres: connectionUrl: 'opencalw' is not a managed database (databases: openclaw)");
-    expect(() => db.connectionUrl("openclaw", "admin")).toThrow("PostgresNative vps2-postgres: connectionUrl: 'admin' is not a declared role (roles: openclaw)");
+    expect(() => db.connectionUrl("opencalw")).toThrow(
+      "PostgresNative vps2-postgres: connectionUrl: 'opencalw' is not a managed database (databases: openclaw)",
+    );
+    expect(() => db.connectionUrl("openclaw", "admin")).toThrow(
+      "PostgresNative vps2-postgres: connectionUrl: 'admin' is not a declared role (roles: openclaw)",
+    );
   });
 
   it("validates the secrets when they resolve, naming the field", () => {

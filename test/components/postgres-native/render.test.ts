@@ -33,7 +33,7 @@ const s = postgresArgsSchema.parse({
     { name: "memory", owner: "memory", extensions: ["vector", "pg_trgm"] },
   ],
 });
-const PASSWORDS = { openclaw: "pw-openclaw-0123456789", memory: "it's a \"quoted\" pw" };
+const PASSWORDS = { openclaw: "pw-openclaw-0123456789", memory: 'it\'s a "quoted" pw' };
 
 describe("PostgresNative files (golden)", () => {
   it("renders the conf.d drop-in", async () => {
@@ -83,8 +83,17 @@ describe("PostgresNative scripts (golden)", () => {
 describe("PostgresNative rendering rules", () => {
   it("runs the server as postgres from the start, the shared policy merged in through spec.hardening", () => {
     const spec = dropInSpec();
-    expect(spec.sections.Service.filter((line) => !("comment" in line))).toEqual([["User", "postgres"], ["Group", "postgres"]]);
-    expect(spec.hardening).toEqual(hardening({ jit: true, supplementaryGroups: true, extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]] }));
+    expect(spec.sections.Service.filter((line) => !("comment" in line))).toEqual([
+      ["User", "postgres"],
+      ["Group", "postgres"],
+    ]);
+    expect(spec.hardening).toEqual(
+      hardening({
+        jit: true,
+        supplementaryGroups: true,
+        extra: [["ReadWritePaths", "/var/lib/postgresql /run/postgresql /var/log/postgresql"]],
+      }),
+    );
     expect(renderUnitDropIn()).not.toMatch(/PrivateUsers|MemoryDenyWriteExecute/);
   });
   it("listens on localhost and the private address, SCRAM for passwords", () => {
@@ -94,7 +103,11 @@ describe("PostgresNative rendering rules", () => {
     expect(conf).toContain("port = 5432\n");
   });
   it("lets a peer into each database as its owner only, over TLS unless ssl: disable", () => {
-    const lines = (text: string) => text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/).join(" "));
+    const lines = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => l.split(/\s+/).join(" "));
     expect(lines(renderHba(s))).toEqual([
       "local all postgres peer",
       "host all all 127.0.0.1/32 scram-sha-256",
@@ -112,13 +125,22 @@ describe("PostgresNative rendering rules", () => {
     expect(renderHba(s, false)).not.toMatch(/^hostssl /m);
   });
   it("never drops a database or the data unless dropDataOnDestroy is set", () => {
-    const all = [renderClusterScript(s), renderClusterDelete(s), renderConfDelete(s), renderHba(s, false), renderDatabasesSql(s), renderRolesSql(s, PASSWORDS)].join("\n");
+    const all = [
+      renderClusterScript(s),
+      renderClusterDelete(s),
+      renderConfDelete(s),
+      renderHba(s, false),
+      renderDatabasesSql(s),
+      renderRolesSql(s, PASSWORDS),
+    ].join("\n");
     expect(all).not.toMatch(/DROP |pg_dropcluster|rm -rf \/var\/lib\/postgresql/);
     expect(renderClusterDelete({ ...s, dropDataOnDestroy: true })).toContain("pg_dropcluster --stop 17 main");
   });
   it("creates only what is missing, so it can run again over existing data", () => {
     const sql = renderRolesSql(s, PASSWORDS) + renderDatabasesSql(s);
-    expect(sql).toContain(`SELECT 'CREATE ROLE "openclaw"' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'openclaw')\\gexec`);
+    expect(sql).toContain(
+      `SELECT 'CREATE ROLE "openclaw"' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'openclaw')\\gexec`,
+    );
     expect(sql).toContain(`CREATE EXTENSION IF NOT EXISTS "vector";`);
     expect(sql).not.toMatch(/^CREATE (ROLE|DATABASE)/m);
   });
@@ -135,8 +157,12 @@ describe("PostgresNative rendering rules", () => {
   });
   it("builds a percent-encoded connection URL for the private address", () => {
     const to = { host: s.privateAddress, port: s.port, ssl: s.ssl };
-    expect(connectionUrl(to, "openclaw", "openclaw", "p@ss:w/rd?#")).toBe("postgresql://openclaw:p%40ss%3Aw%2Frd%3F%23@10.0.0.2:5432/openclaw?sslmode=require");
-    expect(connectionUrl({ ...to, ssl: "disable", port: 5433 }, "memory", "memory", "x")).toBe("postgresql://memory:x@10.0.0.2:5433/memory?sslmode=disable");
+    expect(connectionUrl(to, "openclaw", "openclaw", "p@ss:w/rd?#")).toBe(
+      "postgresql://openclaw:p%40ss%3Aw%2Frd%3F%23@10.0.0.2:5432/openclaw?sslmode=require",
+    );
+    expect(connectionUrl({ ...to, ssl: "disable", port: 5433 }, "memory", "memory", "x")).toBe(
+      "postgresql://memory:x@10.0.0.2:5433/memory?sslmode=disable",
+    );
   });
   it("refuses to start a second major version on the port another one uses", () => {
     expect(renderClusterScript(s)).toContain(`awk -v v=17 -v p=5432 '$1 != v && $3 == p {print $1 "/" $2}'`);
@@ -148,7 +174,9 @@ describe("PostgresNative rendering rules", () => {
       return script.slice(script.indexOf("  set +e\n"), script.indexOf(end) + end.length);
     };
     const run = (seed: string) =>
-      spawnSync("bash", ["-euo", "pipefail", "-c", `pg_dropcluster() { echo "dropped $*"; }\n${seedBlock(seed)}echo "went on"`], { encoding: "utf8" });
+      spawnSync("bash", ["-euo", "pipefail", "-c", `pg_dropcluster() { echo "dropped $*"; }\n${seedBlock(seed)}echo "went on"`], {
+        encoding: "utf8",
+      });
     const failed = run("false\necho restored");
     expect(failed.status).toBe(1);
     expect(failed.stdout).toBe("dropped 17 main\n");

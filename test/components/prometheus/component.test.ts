@@ -14,7 +14,12 @@ const connection = { host: "192.0.2.12", port: 22, user: "root", hostKey: HOST_K
 const jobs = [{ job: "node", groups: [{ targets: ["10.0.0.1:9100"], labels: { host: "vps1" } }] }];
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps2", false);
+  pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) },
+    "openclaw-infra",
+    "vps2",
+    false,
+  );
 });
 
 function deploy(options: Partial<PrometheusArgsOptions> = {}) {
@@ -40,13 +45,23 @@ describe("Prometheus", () => {
   it("checks each file with promtool or the binary, and restarts when any of them changes", async () => {
     const s = prometheusArgsSchema.parse({ listenAddress: "10.0.0.2", jobs });
     const { find } = deploy();
-    expect(await value(find("vps2-prometheus-rules").props.label)).toBe("write /etc/prometheus/rules/openclaw-infra.yml (checked by promtool check rules)");
-    expect(await value(find("vps2-prometheus-config").props.label)).toBe("write /etc/prometheus/prometheus.yml (checked by promtool check config)");
+    expect(await value(find("vps2-prometheus-rules").props.label)).toBe(
+      "write /etc/prometheus/rules/openclaw-infra.yml (checked by promtool check rules)",
+    );
+    expect(await value(find("vps2-prometheus-config").props.label)).toBe(
+      "write /etc/prometheus/prometheus.yml (checked by promtool check config)",
+    );
     expect(await value(find("vps2-prometheus-config").props.stdin)).toBe(renderConfig(s));
     expect(await value(find("vps2-prometheus-args").props.stdin)).toBe(renderDefaults(PATHS, renderFlags(s)));
     const triggers = await value(find("vps2-prometheus-drop-in").props.triggers);
-    expect(triggers).toEqual(await Promise.all([digest(renderDefaults(PATHS, renderFlags(s))), digest(renderRules(s)), digest(renderConfig(s))].map((d) => value(d))));
-    expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain("curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'");
+    expect(triggers).toEqual(
+      await Promise.all(
+        [digest(renderDefaults(PATHS, renderFlags(s))), digest(renderRules(s)), digest(renderConfig(s))].map((d) => value(d)),
+      ),
+    );
+    expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain(
+      "curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'",
+    );
   });
 
   it("a shorter `for:` changes the rules and restarts it", async () => {

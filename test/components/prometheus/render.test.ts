@@ -66,7 +66,9 @@ describe("prometheus settings", () => {
   });
   it("accepts remote write only when told (a collector on the host writes there)", () => {
     expect(renderFlags(plain)).not.toContain("--web.enable-remote-write-receiver");
-    expect(renderFlags(prometheusArgsSchema.parse({ listenAddress: "10.0.0.2", remoteWriteReceiver: true }))).toContain("--web.enable-remote-write-receiver");
+    expect(renderFlags(prometheusArgsSchema.parse({ listenAddress: "10.0.0.2", remoteWriteReceiver: true }))).toContain(
+      "--web.enable-remote-write-receiver",
+    );
   });
   it("sends alerts to Alertmanager only when there is one", () => {
     expect(prometheusConfig(plain)).not.toHaveProperty("alerting");

@@ -25,7 +25,10 @@ function withRules(rules: object, tests: object[]): { status: number | null; out
 }
 
 const node = { job: "node", host: "vps2", instance: "10.0.0.2:9100" };
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`;
 const rootFs = { ...node, device: "/dev/vda1", fstype: "ext4", mountpoint: "/" };
 const gw = { job: "gateway", host: "vps1", instance: "10.0.0.1:9115" };
 const pg = { job: "postgres", host: "vps2", instance: "10.0.0.2:9187" };
@@ -33,7 +36,11 @@ const promtail = { job: "promtail", host: "vps1", instance: "10.0.0.1:9080" };
 
 /** One alert expected at `at` with its labels (the series' plus the rule's) and summary. */
 function alert(name: string, at: string, exp: { labels: Record<string, string>; summary: string }[]) {
-  return { eval_time: at, alertname: name, exp_alerts: exp.map((e) => ({ exp_labels: e.labels, exp_annotations: { summary: e.summary } })) };
+  return {
+    eval_time: at,
+    alertname: name,
+    exp_alerts: exp.map((e) => ({ exp_labels: e.labels, exp_annotations: { summary: e.summary } })),
+  };
 }
 
 describe("alert rules", () => {
@@ -64,9 +71,13 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           alert("HostDown", "2m", []),
-          alert("HostDown", "3m", [{ labels: { ...node, severity: "critical" }, summary: "vps2 does not answer on the private network (node-exporter down)" }]),
+          alert("HostDown", "3m", [
+            { labels: { ...node, severity: "critical" }, summary: "vps2 does not answer on the private network (node-exporter down)" },
+          ]),
           alert("TargetDown", "4m", []),
-          alert("TargetDown", "5m", [{ labels: { ...pg, severity: "warning" }, summary: "postgres on vps2 (10.0.0.2:9187) cannot be scraped" }]),
+          alert("TargetDown", "5m", [
+            { labels: { ...pg, severity: "warning" }, summary: "postgres on vps2 (10.0.0.2:9187) cannot be scraped" },
+          ]),
         ],
       },
       {
@@ -81,7 +92,9 @@ describe("alert rules", () => {
         alert_rule_test: [
           alert("DiskAlmostFull", "15m", [{ labels: { ...rootFs, severity: "critical" }, summary: "/ on vps2 has less than 10% free" }]),
           alert("MemoryLow", "9m", []),
-          alert("MemoryLow", "10m", [{ labels: { ...node, severity: "warning" }, summary: "vps2 has less than 10% of its memory available" }]),
+          alert("MemoryLow", "10m", [
+            { labels: { ...node, severity: "warning" }, summary: "vps2 has less than 10% of its memory available" },
+          ]),
         ],
       },
       {
@@ -92,7 +105,9 @@ describe("alert rules", () => {
           { series: `node_filesystem_readonly${labels(rootFs)}`, values: "0x600" },
         ],
         alert_rule_test: [
-          alert("DiskFillingUp", "8h", [{ labels: { ...rootFs, severity: "warning" }, summary: "/ on vps2 fills up within 24 hours at the rate of the last 6" }]),
+          alert("DiskFillingUp", "8h", [
+            { labels: { ...rootFs, severity: "warning" }, summary: "/ on vps2 fills up within 24 hours at the rate of the last 6" },
+          ]),
           alert("DiskAlmostFull", "2h", []),
         ],
       },
@@ -104,7 +119,9 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           alert("GatewayUnhealthy", "4m", []),
-          alert("GatewayUnhealthy", "5m", [{ labels: { ...gw, severity: "critical" }, summary: "the gateway on vps1 does not answer /health" }]),
+          alert("GatewayUnhealthy", "5m", [
+            { labels: { ...gw, severity: "critical" }, summary: "the gateway on vps1 does not answer /health" },
+          ]),
           alert("GatewayRestarting", "7m", []),
         ],
       },
@@ -113,7 +130,9 @@ describe("alert rules", () => {
         input_series: [{ series: `probe_success${labels(gw)}`, values: "1 0 1 0 1 1 1 1" }],
         alert_rule_test: [
           alert("GatewayRestarting", "2m", []),
-          alert("GatewayRestarting", "4m", [{ labels: { ...gw, severity: "warning" }, summary: "the gateway on vps1 went down and up again repeatedly in 15m" }]),
+          alert("GatewayRestarting", "4m", [
+            { labels: { ...gw, severity: "warning" }, summary: "the gateway on vps1 went down and up again repeatedly in 15m" },
+          ]),
         ],
       },
       {
@@ -126,11 +145,17 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           alert("PostgresDown", "1m", []),
-          alert("PostgresDown", "2m", [{ labels: { ...pg, severity: "critical" }, summary: "PostgreSQL on vps2 refuses postgres-exporter" }]),
+          alert("PostgresDown", "2m", [
+            { labels: { ...pg, severity: "critical" }, summary: "PostgreSQL on vps2 refuses postgres-exporter" },
+          ]),
           alert("LogAgentPushFailing", "10m", []),
-          alert("LogAgentPushFailing", "25m", [{ labels: { host: "vps1", severity: "warning" }, summary: "the log agent on vps1 cannot push to Loki" }]),
+          alert("LogAgentPushFailing", "25m", [
+            { labels: { host: "vps1", severity: "warning" }, summary: "the log agent on vps1 cannot push to Loki" },
+          ]),
           alert("LogAgentDroppingLines", "19m", []),
-          alert("LogAgentDroppingLines", "22m", [{ labels: { host: "vps1", severity: "critical" }, summary: "the log agent on vps1 dropped log lines" }]),
+          alert("LogAgentDroppingLines", "22m", [
+            { labels: { host: "vps1", severity: "critical" }, summary: "the log agent on vps1 dropped log lines" },
+          ]),
         ],
       },
     ];
@@ -147,7 +172,9 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           alert("BackupFailing", "1m", []),
-          alert("BackupFailing", "2m", [{ labels: { ...pgDiff, severity: "critical" }, summary: "the last pgbackrest diff run on vps2 failed" }]),
+          alert("BackupFailing", "2m", [
+            { labels: { ...pgDiff, severity: "critical" }, summary: "the last pgbackrest diff run on vps2 failed" },
+          ]),
         ],
       },
       {
@@ -159,7 +186,12 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           alert("BackupTooOld", "26h", []),
-          alert("BackupTooOld", "27h", [{ labels: { host: "vps2", tool: "pgbackrest", severity: "critical" }, summary: "no successful pgbackrest backup on vps2 for more than 26h" }]),
+          alert("BackupTooOld", "27h", [
+            {
+              labels: { host: "vps2", tool: "pgbackrest", severity: "critical" },
+              summary: "no successful pgbackrest backup on vps2 for more than 26h",
+            },
+          ]),
         ],
       },
     );

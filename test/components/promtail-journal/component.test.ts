@@ -7,8 +7,6 @@ import { Recorded, recorder, value } from "../../support/mocks";
 
 const CONNECTION = { host: "192.0.2.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 
-
-
 function deploy(extra: Partial<PromtailJournalArgs> = {}) {
   const { recorded, opts } = recorder();
   const logs = new PromtailJournal(
@@ -72,7 +70,14 @@ describe("PromtailJournal graph", () => {
 
   it("from a release download: base packages, install, user, checked config, then the unit", () => {
     const { recorded } = deploy(ARCHIVE);
-    expect(recorded.map((r) => r.name)).toEqual(["vps1-logs", "vps1-logs-base", "vps1-logs-install", "vps1-logs-user", "vps1-logs-config", "vps1-logs-unit"]);
+    expect(recorded.map((r) => r.name)).toEqual([
+      "vps1-logs",
+      "vps1-logs-base",
+      "vps1-logs-install",
+      "vps1-logs-user",
+      "vps1-logs-config",
+      "vps1-logs-unit",
+    ]);
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-logs-install"]).toEqual(["vps1-logs-base"]);
     expect(deps["vps1-logs-unit"]).toEqual(["vps1-logs-install", "vps1-logs-user", "vps1-logs-config"]);
@@ -84,7 +89,9 @@ describe("PromtailJournal graph", () => {
     const create = await value<string>(repo.props.create);
     expect(create).toContain("curl -fsSL 'https://apt.grafana.com/gpg-full.key'");
     expect(create).toContain("'B53AE77BADB630A683046005963FA27710458545'");
-    expect(await value(repo.props.stdin)).toBe("Types: deb\nURIs: https://apt.grafana.com\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/grafana.asc\n");
+    expect(await value(repo.props.stdin)).toBe(
+      "Types: deb\nURIs: https://apt.grafana.com\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/grafana.asc\n",
+    );
   });
 
   it("pins the package when a version is given", async () => {

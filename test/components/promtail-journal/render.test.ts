@@ -25,7 +25,13 @@ const base = { lokiUrl: "http://10.0.0.2:3100/loki/api/v1/push", hostLabel: "vps
 const promtail = promtailArgsSchema.parse(base);
 const promtailUnits = promtailArgsSchema.parse({ ...base, units: ["openclaw-gateway.service", "cloudflared.service"] });
 const alloy = promtailArgsSchema.parse({ ...base, agent: "alloy", units: ["openclaw-gateway.service"] });
-const archive = promtailArgsSchema.parse({ ...base, from: "archive", version: "3.6.4", sha256: "c".repeat(64), releaseUrl: "http://10.231.0.1:8082/promtail/" });
+const archive = promtailArgsSchema.parse({
+  ...base,
+  from: "archive",
+  version: "3.6.4",
+  sha256: "c".repeat(64),
+  releaseUrl: "http://10.231.0.1:8082/promtail/",
+});
 
 describe("PromtailJournal files (golden)", () => {
   it("promtail configuration", async () => {
@@ -75,7 +81,9 @@ describe("PromtailJournal rendering rules", () => {
       server: { http_listen_address: "127.0.0.1", http_listen_port: 9080, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
       positions: { filename: "/var/lib/promtail/positions.yaml" },
       // Retries without a limit: nothing is dropped while Loki is down.
-      clients: [{ url: "http://10.0.0.2:3100/loki/api/v1/push", backoff_config: { min_period: "500ms", max_period: "30s", max_retries: 0 } }],
+      clients: [
+        { url: "http://10.0.0.2:3100/loki/api/v1/push", backoff_config: { min_period: "500ms", max_period: "30s", max_retries: 0 } },
+      ],
       scrape_configs: [
         {
           job_name: "journal",
@@ -96,7 +104,11 @@ describe("PromtailJournal rendering rules", () => {
     expect(unitsRegex([])).toBeNull();
     expect(unitsRegex(["openclaw-gateway.service", "a@b.service"])).toBe("openclaw-gateway\\.service|a@b\\.service");
     const rules = parse(renderConfig(promtailUnits)).scrape_configs[0].relabel_configs;
-    expect(rules[1]).toEqual({ source_labels: ["__journal__systemd_unit"], regex: "openclaw-gateway\\.service|cloudflared\\.service", action: "keep" });
+    expect(rules[1]).toEqual({
+      source_labels: ["__journal__systemd_unit"],
+      regex: "openclaw-gateway\\.service|cloudflared\\.service",
+      action: "keep",
+    });
   });
   it("keeps a label YAML 1.1 would read as a boolean or a number a string, and writes no anchors", () => {
     for (const hostLabel of ["on", "yes", "0755", "1e3"]) {
@@ -107,7 +119,17 @@ describe("PromtailJournal rendering rules", () => {
   });
   it("runs the agent in the systemd-journal group under its own user, hardened by default", () => {
     const unit = renderUnit(promtail);
-    for (const line of ["User=promtail", "SupplementaryGroups=systemd-journal", "StateDirectory=promtail", "ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "MemoryDenyWriteExecute=yes", "IPAddressDeny=any", "IPAddressAllow=localhost 10.0.0.2"]) {
+    for (const line of [
+      "User=promtail",
+      "SupplementaryGroups=systemd-journal",
+      "StateDirectory=promtail",
+      "ProtectSystem=strict",
+      "NoNewPrivileges=yes",
+      "CapabilityBoundingSet=",
+      "MemoryDenyWriteExecute=yes",
+      "IPAddressDeny=any",
+      "IPAddressAllow=localhost 10.0.0.2",
+    ]) {
       expect(unit).toContain(`${line}\n`);
     }
     const open = renderUnit({ ...promtail, hardening: false });
@@ -115,7 +137,15 @@ describe("PromtailJournal rendering rules", () => {
     expect(open).toContain("SupplementaryGroups=systemd-journal\n");
   });
   it("merges the shared policy through spec.hardening, for a journal reader", () => {
-    expect(unitSpec(promtail).hardening).toEqual(hardening({ readsJournal: true, extra: [["IPAddressDeny", "any"], ["IPAddressAllow", "localhost 10.0.0.2"]] }));
+    expect(unitSpec(promtail).hardening).toEqual(
+      hardening({
+        readsJournal: true,
+        extra: [
+          ["IPAddressDeny", "any"],
+          ["IPAddressAllow", "localhost 10.0.0.2"],
+        ],
+      }),
+    );
     expect(unitSpec({ ...promtail, hardening: false }).hardening).toEqual([]);
   });
   it("restricts network peers only when Loki is addressed by IP", () => {
@@ -133,7 +163,10 @@ describe("PromtailJournal rendering rules", () => {
     expect(readyUrl(alloy)).toBe("http://127.0.0.1:9080/-/ready");
   });
   it("downloads <base>/v<version>/<asset>, a zip by default or a bare binary", () => {
-    expect(releaseDownload(archive)).toEqual({ url: "http://10.231.0.1:8082/promtail/v3.6.4/promtail-linux-amd64.zip", asset: "promtail-linux-amd64.zip" });
+    expect(releaseDownload(archive)).toEqual({
+      url: "http://10.231.0.1:8082/promtail/v3.6.4/promtail-linux-amd64.zip",
+      asset: "promtail-linux-amd64.zip",
+    });
     const alloyRelease = promtailArgsSchema.parse({ ...base, agent: "alloy", from: "archive", version: "1.10.2", sha256: "d".repeat(64) });
     expect(releaseDownload(alloyRelease).url).toBe("https://github.com/grafana/alloy/releases/download/v1.10.2/alloy-linux-amd64.zip");
     const bare = renderInstallArchive({ ...archive, releaseAsset: "promtail" });

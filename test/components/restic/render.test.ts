@@ -43,7 +43,8 @@ describe("restic rendering (golden files)", () => {
 });
 
 describe("restic settings", () => {
-  const all = (t: ResticSettings) => [renderBackupScript(t), renderInitScript(t), renderInitFacts(t), renderRestoreScript(t), renderUnitFile(serviceSpec(t))].join("\n");
+  const all = (t: ResticSettings) =>
+    [renderBackupScript(t), renderInitScript(t), renderInitFacts(t), renderRestoreScript(t), renderUnitFile(serviceSpec(t))].join("\n");
 
   it("keeps the repository on the other host over SFTP, ssh told the key and the pinned host key only", () => {
     const at2222 = resticArgsSchema.parse({ ...s, repository: { ...s.repository, sshPort: 2222 } });
@@ -52,7 +53,9 @@ describe("restic settings", () => {
     expect(script).toContain(
       '-o "sftp.args=-F /dev/null -p 2222 -i $key -o IdentitiesOnly=yes -o UserKnownHostsFile=$known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes',
     );
-    expect(renderRestoreScript(s)).toContain("password='/etc/restic/password' key='/etc/restic/ssh/id_ed25519' known_hosts='/etc/restic/ssh/known_hosts'");
+    expect(renderRestoreScript(s)).toContain(
+      "password='/etc/restic/password' key='/etc/restic/ssh/id_ed25519' known_hosts='/etc/restic/ssh/known_hosts'",
+    );
   });
 
   it("gives restic its password as a file: never an argument, the environment or the unit", () => {
@@ -73,7 +76,14 @@ describe("restic settings", () => {
 
   it("runs the job as the state's owner, sandboxed, with the state writable and only the repository host reachable", () => {
     const unit = renderUnitFile(serviceSpec(s));
-    for (const line of ["User=openclaw", "CapabilityBoundingSet=", "ProtectSystem=strict", "ReadWritePaths=-/var/lib/openclaw", "IPAddressDeny=any", "IPAddressAllow=10.0.0.2"]) {
+    for (const line of [
+      "User=openclaw",
+      "CapabilityBoundingSet=",
+      "ProtectSystem=strict",
+      "ReadWritePaths=-/var/lib/openclaw",
+      "IPAddressDeny=any",
+      "IPAddressAllow=10.0.0.2",
+    ]) {
       expect(unit).toContain(`${line}\n`);
     }
     expect(unit).toContain("ExecStopPost=+/usr/local/libexec/openclaw-infra/backup-run-metric restic state\n");
@@ -87,7 +97,10 @@ describe("restic settings", () => {
     expect(path({ restore: "yes" })).toEqual(["restore"]);
     expect(path({ schedule: "daily; rm -rf /" })).toEqual(["schedule"]);
     expect(path({ retentionDays: 0 })).toEqual(["retentionDays"]);
-    expect(resticOptionsSchema.safeParse({ retention: 30 }).error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["retention"] });
+    expect(resticOptionsSchema.safeParse({ retention: 30 }).error?.issues[0]).toMatchObject({
+      code: "unrecognized_keys",
+      keys: ["retention"],
+    });
     expect(resticOptionsSchema.parse({})).toEqual({ schedule: "*-*-* 02:00:00", retentionDays: 30, restore: "latest", hardening: true });
     expect(resticPasswordSchema.safeParse("short").error?.issues[0].message).toBe("must be at least 20 characters");
     expect(resticPasswordSchema.safeParse("has a space in it, twenty+").error?.issues[0].message).toBe("must not contain whitespace");
@@ -260,7 +273,9 @@ function seedStep(l: Lab): string {
 /** systemctl and journalctl stand-ins: `start` runs the job as its unit would. */
 function fakeSystemd(l: Lab, opts: { installed: boolean }): void {
   const bin = path.join(l.dir, "bin");
-  const job = ROOT ? `setpriv --reuid=nobody --regid=nogroup --clear-groups -- bash "$FAKE/restic-state-backup"` : `bash "$FAKE/restic-state-backup"`;
+  const job = ROOT
+    ? `setpriv --reuid=nobody --regid=nogroup --clear-groups -- bash "$FAKE/restic-state-backup"`
+    : `bash "$FAKE/restic-state-backup"`;
   fs.writeFileSync(
     path.join(bin, "systemctl"),
     [
@@ -282,7 +297,10 @@ function fakeSystemd(l: Lab, opts: { installed: boolean }): void {
 describe("the backup job, the init and the restore (real bash, restic, sqlite3)", () => {
   beforeAll(() => {
     const missing = ["restic", "sqlite3"].filter((tool) => !has(tool));
-    if (missing.length) throw new Error(`${missing.join(" and ")} missing on this machine: scripts/backup-tools.sh installs them (npm run test:unit and setup run it)`);
+    if (missing.length)
+      throw new Error(
+        `${missing.join(" and ")} missing on this machine: scripts/backup-tools.sh installs them (npm run test:unit and setup run it)`,
+      );
   });
   it("makes the repository once, and refuses one its password does not open", () => {
     const l = initialized(newLab());
@@ -302,7 +320,8 @@ describe("the backup job, the init and the restore (real bash, restic, sqlite3)"
     fs.mkdirSync(old);
     fs.writeFileSync(path.join(old, "old"), "old\n");
     if (ROOT) spawnSync("chown", ["-R", "nobody:", old]);
-    for (const host of ["vps1", "vps9"]) expect(l.restic("backup", "--host", host, "--tag", "openclaw-state", "--time", "2020-01-01 00:00:00", old).status).toBe(0);
+    for (const host of ["vps1", "vps9"])
+      expect(l.restic("backup", "--host", host, "--tag", "openclaw-state", "--time", "2020-01-01 00:00:00", old).status).toBe(0);
     fs.rmSync(old, { recursive: true });
     fillState(l);
     const before = fs.readdirSync(l.state, { recursive: true }).map(String).sort();
@@ -435,7 +454,9 @@ describe("the backup job, the init and the restore (real bash, restic, sqlite3)"
     expect(unreadable.status).toBe(1);
     expect(unreadable.stderr).toContain(`cannot read the restic repository ${l.repo} to look for a snapshot of ${l.state}:`);
     expect(unreadable.stderr).toContain("wrong password");
-    expect(unreadable.stderr).toContain("fix the repository host, or set stateBackup.restore: none to start the gateway with an empty state\n");
+    expect(unreadable.stderr).toContain(
+      "fix the repository host, or set stateBackup.restore: none to start the gateway with an empty state\n",
+    );
     expect(fs.readdirSync(l.state)).toEqual([]);
   });
 

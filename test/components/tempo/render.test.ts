@@ -14,7 +14,12 @@ import { renderUnitFile } from "../../../src/remote/unit-file";
 import { toolchainBinary } from "../../support/toolchain";
 
 const settings = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".repeat(64) });
-const mirror = tempoArgsSchema.parse({ listenAddress: "10.0.0.2", sha256: "e".repeat(64), releaseUrl: "http://10.231.0.1:8081/tempo", retentionDays: 2 });
+const mirror = tempoArgsSchema.parse({
+  listenAddress: "10.0.0.2",
+  sha256: "e".repeat(64),
+  releaseUrl: "http://10.231.0.1:8081/tempo",
+  retentionDays: 2,
+});
 
 describe("Tempo files (golden)", () => {
   it("configuration", async () => {
@@ -35,7 +40,12 @@ describe("Tempo configuration", () => {
   it("receives OTLP on the private address, answers queries there, gRPC on loopback", () => {
     const c = tempoConfig(settings);
     expect(c.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "10.0.0.2:4317" }, http: { endpoint: "10.0.0.2:4318" } });
-    expect(c.server).toMatchObject({ http_listen_address: "10.0.0.2", http_listen_port: 3200, grpc_listen_address: "127.0.0.1", grpc_listen_port: 9096 });
+    expect(c.server).toMatchObject({
+      http_listen_address: "10.0.0.2",
+      http_listen_port: 3200,
+      grpc_listen_address: "127.0.0.1",
+      grpc_listen_port: 9096,
+    });
   });
   it("keeps memberlist on loopback", () => {
     expect(tempoConfig(settings).memberlist).toEqual({ bind_addr: ["127.0.0.1"], advertise_addr: "127.0.0.1" });

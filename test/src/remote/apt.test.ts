@@ -18,12 +18,17 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, "gnupg"), { mode: 0o700 });
   for (const who of ["old signing key <old@test>", "current signing key <new@test>"]) {
     gpg("--passphrase", "", "--quick-gen-key", who, "ed25519", "sign", "never");
-    const fprLine = gpg("--with-colons", "--list-keys", who).split("\n").find((l) => l.startsWith("fpr"));
+    const fprLine = gpg("--with-colons", "--list-keys", who)
+      .split("\n")
+      .find((l) => l.startsWith("fpr"));
     if (!fprLine) throw new Error(`gpg listed no fingerprint for ${who}`);
     fingerprints.push(fprLine.split(":")[9]);
   }
   // What a vendor may serve: both keys in one binary file, the old one first.
-  fs.writeFileSync(path.join(dir, "both.gpg"), execFileSync("gpg", ["--homedir", path.join(dir, "gnupg"), "--batch", "--export", ...fingerprints]));
+  fs.writeFileSync(
+    path.join(dir, "both.gpg"),
+    execFileSync("gpg", ["--homedir", path.join(dir, "gnupg"), "--batch", "--export", ...fingerprints]),
+  );
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -38,8 +43,14 @@ describe("pinnedKeyScript", () => {
     expect(r.status, r.stderr).toBe(0);
     const installed = fs.readFileSync(dest, "utf8");
     expect(installed).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
-    const listed = execFileSync("gpg", ["--show-keys", "--with-colons", dest], { encoding: "utf8", env: { ...process.env, GNUPGHOME: path.join(dir, "gnupg") } });
-    const fprs = listed.split("\n").filter((l) => l.startsWith("fpr")).map((l) => l.split(":")[9]);
+    const listed = execFileSync("gpg", ["--show-keys", "--with-colons", dest], {
+      encoding: "utf8",
+      env: { ...process.env, GNUPGHOME: path.join(dir, "gnupg") },
+    });
+    const fprs = listed
+      .split("\n")
+      .filter((l) => l.startsWith("fpr"))
+      .map((l) => l.split(":")[9]);
     expect(fprs[0]).toBe(fingerprints[1]);
     expect(fprs).not.toContain(fingerprints[0]);
   });
@@ -56,7 +67,9 @@ describe("pinnedKeyScript", () => {
 
 describe("renderAptSources", () => {
   it("renders a deb822 source with its own signed-by keyring", () => {
-    expect(renderAptSources({ name: "nodesource", uris: "https://deb.nodesource.com/node_22.x", suites: "nodistro", components: "main" })).toBe(
+    expect(
+      renderAptSources({ name: "nodesource", uris: "https://deb.nodesource.com/node_22.x", suites: "nodistro", components: "main" }),
+    ).toBe(
       "Types: deb\nURIs: https://deb.nodesource.com/node_22.x\nSuites: nodistro\nComponents: main\nSigned-By: /etc/apt/keyrings/nodesource.asc\n",
     );
   });

@@ -22,7 +22,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const run = (script: string, stdin: string) => spawnSync("bash", ["-euo", "pipefail", "-c", script], { input: stdin, encoding: "utf8" });
 const isRoot = process.getuid?.() === 0;
 const owner = isRoot ? "root" : os.userInfo().username;
-const group = isRoot ? "root" : (spawnSync("id", ["-gn"], { encoding: "utf8" }).stdout.trim());
+const group = isRoot ? "root" : spawnSync("id", ["-gn"], { encoding: "utf8" }).stdout.trim();
 
 /** A checker like the programs' own: refuses any candidate containing "bad". */
 function spec(extra: Partial<CheckedFileSpec> = {}): CheckedFileSpec {

@@ -30,7 +30,11 @@ describe("RemoteCommand change detection", () => {
 
 describe("RemoteCommand plan", () => {
   it("updates in place when a script or payload changed", () => {
-    expect(planChange(base, { ...base, create: "cat > /etc/x && sync" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(planChange(base, { ...base, create: "cat > /etc/x && sync" })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
   });
   it("replaces, deleting first, when the host changed", () => {
     expect(planChange(base, { ...base, connection: { ...conn, host: "10.0.0.9" } })).toEqual({

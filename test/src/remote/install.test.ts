@@ -29,13 +29,18 @@ function spec(version: string, fetch?: string): VersionedInstallSpec {
     tool: "tool",
     version,
     root: root(),
-    fetch: fetch ?? `mkdir -p "$partial/bin" && printf '#!/bin/sh\\necho ${version}\\n' > "$partial/bin/tool" && chmod 0755 "$partial/bin/tool"`,
+    fetch:
+      fetch ?? `mkdir -p "$partial/bin" && printf '#!/bin/sh\\necho ${version}\\n' > "$partial/bin/tool" && chmod 0755 "$partial/bin/tool"`,
     binary: "bin/tool",
     links: { [link()]: "bin/tool" },
     report: `${link()}`,
   };
 }
-const ls = () => fs.readdirSync(root()).filter((f) => !f.startsWith(".")).sort();
+const ls = () =>
+  fs
+    .readdirSync(root())
+    .filter((f) => !f.startsWith("."))
+    .sort();
 const current = () => fs.readlinkSync(path.join(root(), "current"));
 
 describe("versioned install", () => {
@@ -72,7 +77,9 @@ describe("versioned install", () => {
     expect(fs.existsSync(path.join(root(), ".partial-2.0.0"))).toBe(true);
     expect(run(installFactsScript(spec("2.0.0"))).stdout).toBe("installed=no\ncurrent=no\nlinks=ok\n");
     // A release without its binary is refused too.
-    expect(run(installScript(spec("2.0.0", `mkdir -p "$partial/bin"`))).stderr).toContain("tool 2.0.0: bin/tool is missing from the release");
+    expect(run(installScript(spec("2.0.0", `mkdir -p "$partial/bin"`))).stderr).toContain(
+      "tool 2.0.0: bin/tool is missing from the release",
+    );
     expect(current()).toBe("1.0.0");
     // The next good run installs and removes the leftovers.
     expect(run(installScript(spec("2.0.0"))).status).toBe(0);
@@ -140,7 +147,7 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\n");
-    expect(r.stdout).toContain("current tool: 2.0.0 (previous: 1.0.0)\nrestarted demo.service\nhealthy after 1s: {\"ok\": true}\n");
+    expect(r.stdout).toContain('current tool: 2.0.0 (previous: 1.0.0)\nrestarted demo.service\nhealthy after 1s: {"ok": true}\n');
     expect(r.stdout).not.toContain("again");
     expect(r.stdout.trim().split("\n").pop()).toBe("2.0.0");
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2.0.0", "1.0.0", "2.0.0"]);
@@ -156,7 +163,9 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     expect(r.stderr).toContain("3.0.0: cannot start (a broken build)\n");
     expect(r.stderr.split("\n").length).toBeLessThanOrEqual(30);
     expect(r.stdout).toContain("current tool: 2.0.0 again (3.0.0 failed its health check)\n");
-    expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\nshow -p ActiveState --value demo.service\nis-enabled --quiet demo.service\nrestart demo.service\n");
+    expect(host.calls()).toBe(
+      "is-enabled --quiet demo.service\nrestart demo.service\nshow -p ActiveState --value demo.service\nis-enabled --quiet demo.service\nrestart demo.service\n",
+    );
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2.0.0", "1.0.0", "2.0.0"]);
     // Nothing pruned: the failed release stays for the next try, the older one stays too.
     expect(host.releases()).toEqual(["1.0.0", "2.0.0", "3.0.0"]);
@@ -199,7 +208,9 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     const r = host.run(installScript(spec("1.0.0", true)));
     expect(r.status).toBe(1);
     expect(firstLine(r.stderr)).toBe("tool 1.0.0 failed its health check; there is no earlier release to roll back to");
-    expect(r.stderr).toContain("demo.service is not healthy at http://127.0.0.1:18789/health after 1s; last journal lines:\n1.0.0: cannot start (a broken build)\n");
+    expect(r.stderr).toContain(
+      "demo.service is not healthy at http://127.0.0.1:18789/health after 1s; last journal lines:\n1.0.0: cannot start (a broken build)\n",
+    );
     expect(r.stderr).not.toContain("rolled back");
     expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\nshow -p ActiveState --value demo.service\n");
     expect([host.link("current"), host.link("previous")]).toEqual(["1.0.0", ""]);
@@ -244,7 +255,10 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     expect(lines[0]).toBe("tool 3.0.0 failed its health check; rolled back to 2.0.0, which does not answer /health either");
     expect(lines).toContain("3.0.0:");
     expect(lines).toContain("3.0.0: cannot start (a broken build)");
-    expect(lines.slice(lines.indexOf("2.0.0:"))).toEqual(["2.0.0:", "Job for demo.service failed because the control process exited with error code."]);
+    expect(lines.slice(lines.indexOf("2.0.0:"))).toEqual([
+      "2.0.0:",
+      "Job for demo.service failed because the control process exited with error code.",
+    ]);
     expect(lines.length).toBeLessThanOrEqual(30);
     // The links are back all the same: the release that ran before is what a fixed host starts.
     expect([host.link("current"), host.link("previous")]).toEqual(["2.0.0", "1.0.0"]);

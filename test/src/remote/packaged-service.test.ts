@@ -84,7 +84,11 @@ describe("packagedService", () => {
   });
 
   it("renders the shared drop-in: network-online ordering, calm restarts, then the component's lines", () => {
-    const spec = packagedDropIn(PATHS, { argsHold: "listen address", service: [["Environment", "A=1"]], hardening: [["NoNewPrivileges", "yes"]] });
+    const spec = packagedDropIn(PATHS, {
+      argsHold: "listen address",
+      service: [["Environment", "A=1"]],
+      hardening: [["NoNewPrivileges", "yes"]],
+    });
     const text = renderUnitFile(spec);
     expect(text).toContain(`# Its arguments (listen address) are ARGS in ${PATHS.defaults}.\n`);
     expect(text).toContain(

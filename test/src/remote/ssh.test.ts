@@ -154,7 +154,9 @@ describe("runRemote: one connection per host", () => {
     const lost = runRemote(conn, plain(), "long step", "sleep 2");
     await until(() => running > 0);
     clients[0].end();
-    await expect(lost).rejects.toThrow("long step failed on 127.0.0.1 (the connection was lost before it finished; it may have run in part)");
+    await expect(lost).rejects.toThrow(
+      "long step failed on 127.0.0.1 (the connection was lost before it finished; it may have run in part)",
+    );
     expect(execs.filter((c) => c.includes("sleep 2"))).toHaveLength(1);
   });
 
@@ -184,8 +186,12 @@ describe("runRemote: logins", () => {
     const locked = path.join(dir, "locked");
     const noPassphrase = `openclaw-infra:ssh.privateKeyPath: ${locked} is passphrase-protected: set openclaw-infra:sshKeyPassphrase (pulumi config set --secret sshKeyPassphrase) or load the key into ssh-agent`;
     expect(sshAuthProblem({ privateKeyPath: locked })).toBe(noPassphrase);
-    expect(sshAuthProblem({ privateKeyPath: locked, passphrase: "wrong" })).toBe(`openclaw-infra:sshKeyPassphrase: does not decrypt ${locked} (wrong passphrase?)`);
-    await expect(runRemote(conn, { privateKeyPath: locked }, "probe", "true")).rejects.toThrow(`probe: cannot reach deploy@127.0.0.1:${conn.port}: ${noPassphrase}`);
+    expect(sshAuthProblem({ privateKeyPath: locked, passphrase: "wrong" })).toBe(
+      `openclaw-infra:sshKeyPassphrase: does not decrypt ${locked} (wrong passphrase?)`,
+    );
+    await expect(runRemote(conn, { privateKeyPath: locked }, "probe", "true")).rejects.toThrow(
+      `probe: cannot reach deploy@127.0.0.1:${conn.port}: ${noPassphrase}`,
+    );
     expect(connections).toBe(0);
   });
 
@@ -218,11 +224,16 @@ describe("sshAuthFromConfig", () => {
     expect(sshAuthFromConfig(config({}), env)).toEqual({ privateKeyPath: "/home/op/.ssh/id_ed25519", agentSocket: "/run/agent.sock" });
   });
   it("reads the key path, the passphrase secret and agent: false", () => {
-    const get = config({ "openclaw-infra:ssh": JSON.stringify({ user: "admin", privateKeyPath: "~/keys/deploy", agent: false }), "openclaw-infra:sshKeyPassphrase": "pw" });
+    const get = config({
+      "openclaw-infra:ssh": JSON.stringify({ user: "admin", privateKeyPath: "~/keys/deploy", agent: false }),
+      "openclaw-infra:sshKeyPassphrase": "pw",
+    });
     expect(sshAuthFromConfig(get, env)).toEqual({ privateKeyPath: "/home/op/keys/deploy", passphrase: "pw", agentDisabled: true });
   });
   it("uses no agent when SSH_AUTH_SOCK is unset", () => {
-    expect(sshAuthFromConfig(config({ "openclaw-infra:ssh": JSON.stringify({ privateKeyPath: "/k" }) }), { HOME: "/h" })).toEqual({ privateKeyPath: "/k" });
+    expect(sshAuthFromConfig(config({ "openclaw-infra:ssh": JSON.stringify({ privateKeyPath: "/k" }) }), { HOME: "/h" })).toEqual({
+      privateKeyPath: "/k",
+    });
   });
 });
 
@@ -233,7 +244,9 @@ describe("loadStackConfig: the SSH login is checked at preview", () => {
     for (const [k, v] of Object.entries({ ...validConfig(), ssh })) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
     pulumi.runtime.setAllConfig(
       Object.fromEntries(Object.entries(raw).map(([k, v]) => [`openclaw-infra:${k}`, v])),
-      Object.keys(secrets).map((k) => `openclaw-infra:${k}`).concat("openclaw-infra:gatewayToken", "openclaw-infra:resticPassword"),
+      Object.keys(secrets)
+        .map((k) => `openclaw-infra:${k}`)
+        .concat("openclaw-infra:gatewayToken", "openclaw-infra:resticPassword"),
     );
     try {
       loadStackConfig();
@@ -255,17 +268,23 @@ describe("loadStackConfig: the SSH login is checked at preview", () => {
   it("fails in one line naming the key file", () => {
     vi.stubEnv("SSH_AUTH_SOCK", "");
     vi.stubEnv("HOME", dir);
-    expect(load({})).toBe(`openclaw-infra:ssh.privateKeyPath: ${dir}/.ssh/id_ed25519 does not exist and no ssh-agent is running (SSH_AUTH_SOCK unset)`);
+    expect(load({})).toBe(
+      `openclaw-infra:ssh.privateKeyPath: ${dir}/.ssh/id_ed25519 does not exist and no ssh-agent is running (SSH_AUTH_SOCK unset)`,
+    );
   });
   it("does not use the agent with agent: false", () => {
     vi.stubEnv("SSH_AUTH_SOCK", agentSocket);
     const key = path.join(dir, "agentonly");
-    expect(load({ privateKeyPath: key, agent: false })).toBe(`openclaw-infra:ssh.privateKeyPath: ${key} does not exist and openclaw-infra:ssh.agent is false`);
+    expect(load({ privateKeyPath: key, agent: false })).toBe(
+      `openclaw-infra:ssh.privateKeyPath: ${key} does not exist and openclaw-infra:ssh.agent is false`,
+    );
   });
   it("fails in one line naming the passphrase secret", () => {
     vi.stubEnv("SSH_AUTH_SOCK", "");
     const key = path.join(dir, "locked");
-    expect(load({ privateKeyPath: key }, { sshKeyPassphrase: "wrong" })).toBe(`openclaw-infra:sshKeyPassphrase: does not decrypt ${key} (wrong passphrase?)`);
+    expect(load({ privateKeyPath: key }, { sshKeyPassphrase: "wrong" })).toBe(
+      `openclaw-infra:sshKeyPassphrase: does not decrypt ${key} (wrong passphrase?)`,
+    );
     expect(load({ privateKeyPath: key }, { sshKeyPassphrase: PASSPHRASE })).toBe("ok");
   });
 });

@@ -94,11 +94,17 @@ afterAll(() => {
 describe("runRemote against OpenSSH's sshd", () => {
   // sshd frees a session after the client saw its channel close: with the pool's 8 channels
   // and MaxSessions 8, every script after the eighth was refused before the pool retried.
-  it.each([10, 8])("runs 200 short concurrent scripts through one pooled connection (MaxSessions %i)", async (maxSessions) => {
-    const { conn } = await startSshd(maxSessions);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => runRemote(conn, auth, `step ${i}`, `cat; echo " ${i}"`, `in`)));
-    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 200 }, (_, i) => `in ${i}\n`));
-  }, 120_000);
+  it.each([10, 8])(
+    "runs 200 short concurrent scripts through one pooled connection (MaxSessions %i)",
+    async (maxSessions) => {
+      const { conn } = await startSshd(maxSessions);
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => runRemote(conn, auth, `step ${i}`, `cat; echo " ${i}"`, `in`)),
+      );
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 200 }, (_, i) => `in ${i}\n`));
+    },
+    120_000,
+  );
 
   it("learns a MaxSessions below its own limit and runs every script", async () => {
     const { conn } = await startSshd(3);

@@ -15,10 +15,19 @@ import { recorder, value } from "../../support/mocks";
 const connection = { host: "192.0.2.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 const spec: UnitSpec = { sections: { Unit: [["Description", "demo"]] } };
 const gatewayHealth = { url: "http://127.0.0.1:18789/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" };
-const exporterHealth = { url: "http://10.0.0.1:9100/metrics", expect: "^node_exporter_build_info\\{", unit: "prometheus-node-exporter.service" };
+const exporterHealth = {
+  url: "http://10.0.0.1:9100/metrics",
+  expect: "^node_exporter_build_info\\{",
+  unit: "prometheus-node-exporter.service",
+};
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "openclaw-infra", "vps1", false);
+  pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) },
+    "openclaw-infra",
+    "vps1",
+    false,
+  );
 });
 
 describe("systemdUnit", () => {
@@ -53,7 +62,9 @@ describe("systemdUnit", () => {
     expect(() => unitScripts({ name: "cloudflared.service", start: false, healthCheck: gatewayHealth })).toThrow(
       "unit cloudflared.service: a unit that is not started (start: false) has no health to wait for",
     );
-    expect(() => unitScripts({ name: "cloudflared" })).toThrow("'cloudflared' is not a systemd unit name with its suffix, like foo.service");
+    expect(() => unitScripts({ name: "cloudflared" })).toThrow(
+      "'cloudflared' is not a systemd unit name with its suffix, like foo.service",
+    );
   });
 });
 
@@ -62,7 +73,11 @@ describe("restartIfEnabledScript (a new release taking over: versionedInstall's 
     const s = restartIfEnabledScript("openclaw-gateway.service", gatewayHealth);
     await expect(s).toMatchFileSnapshot("golden/systemd/restart-if-enabled.sh");
     // The unit step's own tail after `systemctl enable`, indented under the is-enabled check.
-    const unitTail = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth }).create.split("systemctl enable")[1].trimEnd().split("\n").slice(1);
+    const unitTail = unitScripts({ name: "openclaw-gateway.service", healthCheck: gatewayHealth })
+      .create.split("systemctl enable")[1]
+      .trimEnd()
+      .split("\n")
+      .slice(1);
     expect(s.split("\n").slice(1, 1 + unitTail.length)).toEqual(unitTail.map((l) => `  ${l}`));
     expect(() => restartIfEnabledScript("gateway")).toThrow("'gateway' is not a systemd unit name with its suffix, like foo.service");
   });
@@ -78,13 +93,21 @@ describe("systemdDropIn", () => {
   });
 
   it("ends like systemdUnit: the same restart and health wait", () => {
-    const unitTail = unitScripts({ name: "prometheus-node-exporter.service", healthCheck: exporterHealth }).create.split("systemctl enable")[1].split("\n").slice(1).join("\n");
+    const unitTail = unitScripts({ name: "prometheus-node-exporter.service", healthCheck: exporterHealth })
+      .create.split("systemctl enable")[1]
+      .split("\n")
+      .slice(1)
+      .join("\n");
     expect(dropInScripts(args).create.endsWith(unitTail)).toBe(true);
   });
 
   it("registers the scripts, the content on stdin and the restart triggers", async () => {
     const { opts, find } = recorder();
-    systemdDropIn("d", { connection, ...args, spec: { sections: { Service: [["ProtectSystem", "strict"]] } }, restartTriggers: ["digest"] }, opts);
+    systemdDropIn(
+      "d",
+      { connection, ...args, spec: { sections: { Service: [["ProtectSystem", "strict"]] } }, restartTriggers: ["digest"] },
+      opts,
+    );
     const p = find("d").props;
     expect(await value(p.label)).toBe("drop-in /etc/systemd/system/prometheus-node-exporter.service.d/10-openclaw.conf");
     expect(await value(p.create)).toBe(dropInScripts(args).create);
@@ -221,7 +244,9 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     run(s.create, "[Service]\nExecStart=/bin/true\n");
     const refused = run(s.create, "[Service]\nBogus=1\n");
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/^systemd-analyze verify rejects .*\/demo\.service; the current one stays:\n.*\/demo\.service:2: Unknown key 'Bogus' in section \[Service\], ignoring\.\n$/);
+    expect(refused.stderr).toMatch(
+      /^systemd-analyze verify rejects .*\/demo\.service; the current one stays:\n.*\/demo\.service:2: Unknown key 'Bogus' in section \[Service\], ignoring\.\n$/,
+    );
     // Only the look at whether it is masked: no reload, no restart.
     expect(refused.calls).toBe("is-enabled demo.service\n");
     expect(fs.readFileSync(path.join(units(), "demo.service"), "utf8")).toBe("[Service]\nExecStart=/bin/true\n");
@@ -248,7 +273,13 @@ describe.skipIf(!isRoot)("the scripts run by bash (as root: files are root-owned
     setState("is-enabled", "masked");
     const r = run(s.create, content);
     expect(r.status, r.stderr).toBe(0);
-    const calls = ["is-enabled demo.service", "unmask --quiet demo.service", "daemon-reload", "enable --quiet demo.service", "restart demo.service"];
+    const calls = [
+      "is-enabled demo.service",
+      "unmask --quiet demo.service",
+      "daemon-reload",
+      "enable --quiet demo.service",
+      "restart demo.service",
+    ];
     expect(r.calls).toBe(calls.map((c) => `${c}\n`).join(""));
     expect(r.stdout).toContain("unmasked demo.service\n");
     setState("is-enabled", "masked-runtime");

@@ -8,7 +8,11 @@ describe("renderUnitFile", () => {
       header: [MANAGED_HEADER, "On top of the package's unit."],
       sections: {
         Unit: [{ comment: "Why it waits:\nthe address comes up late." }, ["After", "network-online.target"]],
-        Service: [["Environment", "A=1"], ["Environment", "B=2"], ["CapabilityBoundingSet", ""]],
+        Service: [
+          ["Environment", "A=1"],
+          ["Environment", "B=2"],
+          ["CapabilityBoundingSet", ""],
+        ],
       },
       hardening: [["NoNewPrivileges", "yes"]],
     });
@@ -20,11 +24,15 @@ describe("renderUnitFile", () => {
 
   it("refuses hardening without a [Service] section, and a value that would start another line", () => {
     expect(() => renderUnitFile({ sections: { Unit: [] }, hardening: [["NoNewPrivileges", "yes"]] })).toThrow("needs a [Service] section");
-    expect(() => renderUnitFile({ sections: { Service: [["MemoryMax", "1G\nUser=root"]] } })).toThrow("[Service] MemoryMax= has a line break");
+    expect(() => renderUnitFile({ sections: { Service: [["MemoryMax", "1G\nUser=root"]] } })).toThrow(
+      "[Service] MemoryMax= has a line break",
+    );
   });
 
   it("gives a service the shared skeleton: network-online ordering, Type=exec first, started at boot", () => {
-    const text = renderUnitFile(serviceUnit({ description: "D", documentation: "https://d.example", service: [["ExecStart", "/bin/true"]] }));
+    const text = renderUnitFile(
+      serviceUnit({ description: "D", documentation: "https://d.example", service: [["ExecStart", "/bin/true"]] }),
+    );
     expect(text).toBe(
       `# ${MANAGED_HEADER}\n[Unit]\nDescription=D\nDocumentation=https://d.example\nAfter=network-online.target\nWants=network-online.target\n\n` +
         "[Service]\nType=exec\nExecStart=/bin/true\n\n[Install]\nWantedBy=multi-user.target\n",
