@@ -5,11 +5,11 @@
 // run in the one dynamic-provider process), at most MAX_CHANNELS at a time, so a fresh up
 // logs in once per host instead of once per resource.
 //
-// This module is serialized into the dynamic provider, so it requires its dependencies inside
-// the functions that use them instead of importing them at the top, and keeps its connections
-// on globalThis: module-level state may exist once per serialized function. Type-only imports
-// are erased, so they are fine.
+// ssh2 is required inside the functions that use it (its types come from a type-only import),
+// and the pool lives on globalThis, so the provider process keeps one connection per host
+// however often this module is loaded.
 import type { Client, ClientChannel, ParsedKey } from "ssh2";
+import { sh } from "./shell";
 
 export interface Connection {
   host: string;
@@ -315,8 +315,8 @@ function execOnce(
 }
 
 export async function runRemote(conn: Connection, auth: SshAuth, label: string, script: string, stdin?: string): Promise<RemoteResult> {
-  // bash -c with the script as one argument: quoting with single quotes keeps it literal.
-  const command = `bash -euo pipefail -c '${script.replace(/'/g, `'\\''`)}'`;
+  // bash -c with the script as one argument, quoted so it stays literal.
+  const command = `bash -euo pipefail -c ${sh(script)}`;
   // One connection per login: a connection authenticated one way is not reused for another.
   const key = JSON.stringify([conn.host, conn.port, conn.user, conn.hostKey, auth.privateKeyPath, auth.agentSocket]);
   let entry = pool().get(key);

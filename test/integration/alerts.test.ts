@@ -9,7 +9,7 @@ import * as http from "http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../sandbox/stack";
 import { scrapeJobs } from "../../src/registry";
-import { onHost, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 const GATEWAY = "openclaw-gateway.service";
@@ -87,12 +87,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(
-    "\nalerts figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("alerts", figures);
   receiver?.close();
 });
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
 import { mustOnHost } from "../../sandbox/host";
-import { onHost, REPO, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 let backend: string;
 let vps1: SandboxStack;
@@ -53,12 +53,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log(
-    "\nbackup figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("backup", figures);
 });
 
 describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {

@@ -11,7 +11,7 @@ import { readSandbox } from "../../sandbox/contract";
 import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig } from "../../src/config";
 import { hostListeners } from "../../src/registry";
-import { onHost, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 let grafanaPassword: string;
@@ -93,12 +93,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log(
-    "\ndashboards figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("dashboards", figures);
 });
 
 describe("Grafana, switched off in the sandbox", () => {

@@ -36,6 +36,16 @@ export function sandbox(...args: string[]): Run {
 }
 
 /** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
+/** A file's measured figures, printed together at its end: "<name> figures:" then one line each. */
+export function printFigures(name: string, figures: Record<string, string>): void {
+  console.log(
+    `\n${name} figures:\n` +
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+  );
+}
+
 export function sandboxInfo(): SandboxContract {
   return readSandbox().contract;
 }

@@ -5,7 +5,7 @@
 // ready and taking an OTLP/HTTP trace.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
 const RUN = randomBytes(4).toString("hex");
@@ -58,12 +58,7 @@ beforeAll(async () => {
 afterAll(() => {
   // Loki back on, whatever failed.
   onHost("vps2", "systemctl start loki");
-  console.log(
-    "\nlogs figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("logs", figures);
 });
 
 describe("logs in Loki", () => {

@@ -6,7 +6,7 @@
 // The changes of each host touch different components, so each host takes one up for all.
 import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, sandbox, SandboxStack, tempBackend } from "./harness";
+import { onHost, printFigures, sandbox, SandboxStack, tempBackend } from "./harness";
 
 let backend: string;
 let vps1: SandboxStack;
@@ -55,12 +55,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log(
-    "\nrepair figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("repair", figures);
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 

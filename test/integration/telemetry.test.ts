@@ -10,7 +10,7 @@
 // gateway sends nothing, with or without model traffic. The first test shows that on vps1.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost } from "./harness";
+import { onHost, printFigures } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
 const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
@@ -96,12 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log(
-    "\ntelemetry figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("telemetry", figures);
 });
 
 describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {

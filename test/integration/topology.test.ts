@@ -6,7 +6,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "path";
-import { changeSummary, onHost, REPO, sandbox, sandboxInfo, SandboxStack, sandboxUnits, tempBackend } from "./harness";
+import { changeSummary, onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, sandboxUnits, tempBackend } from "./harness";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
@@ -105,12 +105,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  console.log(
-    "\nintegration figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("integration", figures);
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 

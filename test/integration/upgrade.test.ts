@@ -21,7 +21,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { HOSTS_JSON, readVersions } from "../../sandbox/contract";
-import { changeSummary, onHost, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
@@ -129,12 +129,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log(
-    "\nupgrade figures:\n" +
-      Object.entries(figures)
-        .map(([k, v]) => `  ${k}: ${v}`)
-        .join("\n"),
-  );
+  printFigures("upgrade", figures);
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
