@@ -16,7 +16,7 @@ const GATEWAY = "openclaw-gateway.service";
 
 interface Notification {
   status: "firing" | "resolved";
-  alerts: { status: string; labels: Record<string, string> }[];
+  alerts: { status: string; labels: Record<string, string>; startsAt: string; endsAt: string }[];
   authorization?: string;
   at: number;
 }
@@ -68,13 +68,35 @@ async function activeTargets(): Promise<Target[]> {
   return ((await r.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
 }
 
-/** The first GatewayUnhealthy notification with this status received after `since` (one from the deploy, before vps1 existed, does not count). */
-const gatewayNotification = (status: Notification["status"], since: number) => () =>
-  Promise.resolve(
-    received.find(
-      (n) => n.at >= since && n.status === status && n.alerts.some((a) => a.labels.alertname === "GatewayUnhealthy" && a.status === status),
-    ),
+/**
+ * The GatewayUnhealthy alert of a notification received after `since`, if it has `status` and
+ * started after `startedAfter`. Alertmanager retries a webhook that failed (the deploy's alert,
+ * from before vps1's gateway answered, went out before this file's receiver listened), so a
+ * late delivery of an older alert must not pass for the one this test causes: the alert's own
+ * startsAt tells them apart.
+ */
+function gatewayAlert(status: Notification["status"], since: number, startedAfter: number) {
+  return () =>
+    Promise.resolve(
+      received
+        .filter((n) => n.at >= since && n.status === status)
+        .flatMap((n) => n.alerts.map((alert) => ({ notification: n, alert })))
+        .find(
+          ({ alert }) =>
+            alert.labels.alertname === "GatewayUnhealthy" && alert.status === status && Date.parse(alert.startsAt) >= startedAfter,
+        ),
+    );
+}
+
+/** Every notification so far, with its alerts and when it came relative to `marks`, for a failure message. */
+function receivedLog(marks: Record<string, number>): string {
+  const times = Object.entries(marks).map(([name, at]) => `${name} at ${new Date(at).toISOString()}`);
+  const lines = received.map(
+    (n) =>
+      `${new Date(n.at).toISOString()} ${n.status}: ${n.alerts.map((a) => `${a.labels.alertname}@${a.labels.host} ${a.status} ${a.startsAt}..${a.endsAt}`).join(", ")}`,
   );
+  return `${times.join(", ")}; received:\n${lines.join("\n")}`;
+}
 
 beforeAll(async () => {
   const deployment = await sharedDeployment();
@@ -133,33 +155,29 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       },
       async () => "Alertmanager still has it active",
     );
+    const stopping = Date.now();
     expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
-    const stopped = Date.now();
+    let starting = Date.now();
     try {
-      const firing = await waitFor(
-        "GatewayUnhealthy firing at the webhook",
-        180,
-        gatewayNotification("firing", stopped),
-        async () => `Received: ${JSON.stringify(received.map((n) => [n.status, n.alerts.map((a) => a.labels.alertname)]))}`,
+      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayAlert("firing", stopping, stopping), async () =>
+        receivedLog({ stopping }),
       );
-      figures["gateway stopped -> firing at the webhook"] = `${((firing.at - stopped) / 1000).toFixed(0)} s`;
-      expect(firing.alerts.find((a) => a.labels.alertname === "GatewayUnhealthy")?.labels).toMatchObject({
-        host: "vps1",
-        job: "gateway",
-        severity: "critical",
-      });
-      expect(firing.authorization).toBe(`Bearer ${webhookToken}`);
+      figures["gateway stopped -> firing at the webhook"] = `${((firing.notification.at - stopping) / 1000).toFixed(0)} s`;
+      expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
+      expect(firing.notification.authorization).toBe(`Bearer ${webhookToken}`);
     } finally {
+      // Marked before the start: the start blocks this process until systemd is done, and a
+      // notification Alertmanager sent meanwhile is stamped when it is read, after it.
+      starting = Date.now();
       expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
     }
-    const back = Date.now();
     const resolved = await waitFor(
       "GatewayUnhealthy resolved at the webhook",
       180,
-      gatewayNotification("resolved", back),
-      async () => `Received: ${JSON.stringify(received.map((n) => n.status))}`,
+      gatewayAlert("resolved", starting, stopping),
+      async () => receivedLog({ stopping, starting }),
     );
-    figures["gateway started -> resolved at the webhook"] = `${((resolved.at - back) / 1000).toFixed(0)} s`;
+    figures["gateway started -> resolved at the webhook"] = `${((resolved.notification.at - starting) / 1000).toFixed(0)} s`;
   });
 
   it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {
