@@ -5,6 +5,28 @@ import { z } from "zod";
 import type { ComponentShape } from "../src/registry";
 import { Sandbox } from "./contract";
 
+/** SecretRef to a variable of gateway.env (the secret gatewayEnv). */
+const secretRef = (id: string) => ({ source: "env", provider: "default", id });
+
+const SANDBOX_GATEWAY_SETTINGS = {
+  agents: {
+    defaults: { workspace: "/var/lib/openclaw/workspace", model: { primary: "sandbox-llm/fake-model" } },
+    list: [{ id: "main", default: true }],
+  },
+  models: {
+    providers: {
+      // An OpenAI-compatible endpoint nothing listens on: the key is what is tested, not a reply.
+      "sandbox-llm": {
+        baseUrl: "http://127.0.0.1:9/v1",
+        api: "openai-completions",
+        apiKey: secretRef("SANDBOX_LLM_API_KEY"),
+        models: [{ id: "fake-model", name: "Fake model" }],
+      },
+    },
+  },
+  channels: { telegram: { enabled: false, botToken: secretRef("TELEGRAM_BOT_TOKEN"), dmPolicy: "pairing" } },
+};
+
 type SandboxOptions = { [K in keyof ComponentShape]?: (sandbox: Sandbox) => NonNullable<z.input<ComponentShape[K]>> };
 
 export const SANDBOX_OPTIONS: SandboxOptions = {
@@ -20,8 +42,10 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   node: ({ versions }) => ({ major: Number(versions.node.split(".")[0]), version: versions.node }),
   // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
   cloudflared: () => ({ run: false }),
-  // Listen on the bridge too, so /health answers from the machine running the sandbox.
-  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw }),
+  // Listen on the bridge too, so /health answers from the machine running the sandbox. The
+  // assistant as code: an agent, a model provider and a channel whose credentials are secrets
+  // (random values the stack's secrets get; nothing here reaches a real provider or Telegram).
+  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw, settings: SANDBOX_GATEWAY_SETTINGS }),
   // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
   grafana: () => ({ run: false }),
 };

@@ -5,7 +5,16 @@
 // one is refused instead of ignored.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { componentShape, componentsOn, exclusions, portClashes, requiredSecretKeys, secretsShape, StackConfig } from "./registry";
+import {
+  componentShape,
+  componentsOn,
+  exclusions,
+  portClashes,
+  requiredSecretKeys,
+  secretChecks,
+  secretsShape,
+  StackConfig,
+} from "./registry";
 import { sshAuthFromConfig, sshAuthProblem } from "./remote/ssh";
 import { coreSecretsShape, coreShape, PROJECT } from "./settings";
 import { hostName } from "./topology";
@@ -81,6 +90,9 @@ export function loadStackConfig(all: Record<string, string> = pulumi.runtime.all
   if (missing.length)
     throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
   const secrets = parseSecrets(rawSecrets);
+  const checked = secretChecks(config, secrets);
+  if (checked.problems.length) throw new ValidationError(checked.problems.map((p) => `${PROJECT}:${p.key}: ${p.message}`));
+  for (const w of checked.warnings) void pulumi.log.warn(`${PROJECT}:${w.key}: ${w.message}`);
   const local = localProblems(all);
   if (local.length) throw new ValidationError(local);
   return { config, secrets: pulumi.secret(secrets) };

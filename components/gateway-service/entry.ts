@@ -14,7 +14,11 @@ import { tempoTracesUrl } from "../tempo/entry";
 import { GatewayService } from ".";
 import { lookUpRelease } from "./engines";
 import { PATHS } from "./render";
-import { gatewayOptionsSchema, gatewayTokenSchema } from "./schema";
+import { gatewayOptionsSchema, GatewaySettings, gatewayTokenSchema } from "./schema";
+import { checkSecretRefs, envRefs } from "./settings";
+
+/** Variables gateway.env always has, beside the operator's: settings may reference them. */
+const DERIVED_ENV = ["OPENCLAW_GATEWAY_TOKEN", "DATABASE_URL"];
 
 /** The gateway's user and state directory: the state backup reads them. */
 export { PATHS as GATEWAY_PATHS } from "./render";
@@ -27,6 +31,17 @@ function otlpSignals({ listener }: Pick<HostContext, "listener">): OtlpSignalEnd
   return traces && metrics && logs
     ? { traces: tempoTracesUrl(traces), metrics: collectorMetricsUrl(metrics), logs: lokiOtlpLogsUrl(logs) }
     : undefined;
+}
+
+/**
+ * Origins the control UI is opened from beside the operator's: the tunnel's public URL; else,
+ * bound beyond loopback with none given, the host's own address (the release's audit refuses a
+ * UI on the network with no allowed origin at all).
+ */
+function extraOrigins(ctx: Pick<HostContext<GatewaySettings, {}>, "options" | "address">, publicUrl: string | undefined): string[] {
+  if (publicUrl) return [publicUrl];
+  const { bind, allowedOrigins, port } = ctx.options;
+  return bind === "lan" && allowedOrigins.length === 0 ? [`http://${ctx.address}:${port}`] : [];
 }
 
 export const gateway = component({
@@ -48,6 +63,23 @@ export const gateway = component({
       return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
     return [];
   },
+  // The token, and each variable settings reference that the topology does not derive.
+  secretPaths: ({ options }) => [
+    "gatewayToken",
+    ...envRefs(options.settings)
+      .filter((name) => !DERIVED_ENV.includes(name) && !(name in options.env))
+      .map((name) => `gatewayEnv.${name}`),
+  ],
+  secretChecks: ({ options }, secrets) => {
+    const { problems, unused } = checkSecretRefs(options.settings, Object.keys(secrets.gatewayEnv ?? {}), [
+      ...DERIVED_ENV,
+      ...Object.keys(options.env),
+    ]);
+    return {
+      problems: problems.map((p) => ({ key: `gateway.settings.${p.path}`, message: p.message })),
+      warnings: unused.map((name) => ({ key: `gatewayEnv.${name}`, message: "is set but no gateway.settings value references it" })),
+    };
+  },
   build: (ctx) => {
     const publicUrl = ctx.built(tunnel)?.publicUrl;
     const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.listener("postgres", "postgresql")?.ip);
@@ -60,7 +92,7 @@ export const gateway = component({
         runtime: ctx.need(node),
         registry: ctx.config.sources.npmRegistry,
         ...ctx.options,
-        peers: { otlpEndpoint: traces && httpAt(traces), otlpSignals: otlpSignals(ctx), extraOrigins: publicUrl ? [publicUrl] : [] },
+        peers: { otlpEndpoint: traces && httpAt(traces), otlpSignals: otlpSignals(ctx), extraOrigins: extraOrigins(ctx, publicUrl) },
         secrets: pulumi.all([ctx.secrets, databaseUrl]).apply(([s, url]) => ({
           token: s.gatewayToken,
           env: { ...s.gatewayEnv, ...(url ? { DATABASE_URL: url } : {}) },

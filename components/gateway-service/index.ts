@@ -6,6 +6,7 @@
 // satisfy fails preview.
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "../../src/remote/command";
+import { checkedFile } from "../../src/remote/checked-file";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
 import { versionedInstall } from "../../src/remote/install";
 import { Connection } from "../../src/remote/ssh";
@@ -15,6 +16,7 @@ import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
 import {
+  configFileSpec,
   CURRENT,
   GatewayPeers,
   healthCheck,
@@ -67,7 +69,9 @@ export class GatewayService extends pulumi.ComponentResource {
 
     const user = systemUser(`${name}-user`, { connection, user: PATHS.user, home: PATHS.stateDir }, parent);
 
-    // root-owned, group openclaw: the service may read openclaw.json but never write it.
+    // root-owned, group openclaw: the service reads its files here but cannot add or replace
+    // one. openclaw.json is its own, 0600 (the release's audit wants no group access); the
+    // unit's ProtectSystem=strict and the read-only config mode keep it from writing it.
     const configDir = remoteDirectory(
       `${name}-config-dir`,
       { connection, path: PATHS.configDir, owner: "root", group: PATHS.user, mode: "0750" },
@@ -87,9 +91,9 @@ export class GatewayService extends pulumi.ComponentResource {
     );
 
     const configContent = renderConfig(s, peers);
-    const configFile = remoteFile(
+    const configFile = checkedFile(
       `${name}-config`,
-      { connection, path: PATHS.configFile, content: configContent, owner: "root", group: PATHS.user, mode: "0640" },
+      { connection, content: configContent, ...configFileSpec(s) },
       { ...parent, dependsOn: [configDir] },
     );
 

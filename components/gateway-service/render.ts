@@ -1,13 +1,16 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
 import { hardening } from "../../src/hardening";
 import { HttpHealthCheck } from "../../src/remote/health";
-import { currentPrefix, VersionedInstallSpec } from "../../src/remote/install";
+import { CheckedFileSpec } from "../../src/remote/checked-file";
+import { currentPrefix, releasePrefix, VersionedInstallSpec } from "../../src/remote/install";
 import { script, sh } from "../../src/remote/shell";
 import { restartIfEnabledScript } from "../../src/remote/systemd";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { OtlpSignalEndpoints } from "../../src/topology";
+import semver from "semver";
 import { GatewaySettings } from "./schema";
+import { deepMerge, JsonObject, sortKeys } from "./settings";
 
 export const PATHS = {
   configDir: "/etc/openclaw",
@@ -30,6 +33,26 @@ export function healthCheck(s: GatewaySettings): HttpHealthCheck {
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
 const seedTemplate = template<{ seed: string; stateDir: string; user: string; unit: string }>(__dirname, "seed.sh.hbs");
 
+/**
+ * The release's managed-config mode, so neither the gateway nor `openclaw doctor` rewrites the
+ * file this program owns (a rewrite would be drift on every refresh): OPENCLAW_CONFIG_READONLY
+ * from 2026.9, OPENCLAW_NIX_MODE (the managed-install mode nix-openclaw uses) before it.
+ */
+export function readOnlyConfigEnv(version: string): string {
+  return semver.gte(semver.coerce(version) ?? "0.0.0", "2026.9.0") ? "OPENCLAW_CONFIG_READONLY=1" : "OPENCLAW_NIX_MODE=1";
+}
+
+/** The variables the unit sets beside gateway.env: the gateway and its own checkers run with these. */
+export function unitEnvironment(s: GatewaySettings): string[] {
+  return [
+    `HOME=${PATHS.stateDir}`,
+    `OPENCLAW_STATE_DIR=${PATHS.stateDir}`,
+    `OPENCLAW_CONFIG_PATH=${PATHS.configFile}`,
+    "NODE_ENV=production",
+    readOnlyConfigEnv(s.version),
+  ];
+}
+
 export function unitSpec(s: GatewaySettings): UnitSpec {
   return serviceUnit({
     description: "OpenClaw Gateway",
@@ -38,10 +61,7 @@ export function unitSpec(s: GatewaySettings): UnitSpec {
       ["User", PATHS.user],
       ["Group", PATHS.user],
       ["EnvironmentFile", PATHS.envFile],
-      ["Environment", `HOME=${PATHS.stateDir}`],
-      ["Environment", `OPENCLAW_STATE_DIR=${PATHS.stateDir}`],
-      ["Environment", `OPENCLAW_CONFIG_PATH=${PATHS.configFile}`],
-      ["Environment", "NODE_ENV=production"],
+      ...unitEnvironment(s).map((v): [string, string] => ["Environment", v]),
       ["WorkingDirectory", PATHS.stateDir],
       ["StateDirectory", "openclaw"],
       ["StateDirectoryMode", "0700"],
@@ -80,8 +100,27 @@ export interface GatewayPeers {
   extraOrigins?: string[];
 }
 
-/** openclaw.json as an object, its keys in the order the file lists them. */
-export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
+/**
+ * openclaw.json as an object: safe defaults, the operator's settings over them, the derived keys
+ * over both (the schema refuses settings that set one); keys sorted at every level, so the same
+ * settings make the same file whatever their order in stack config.
+ */
+export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}): JsonObject {
+  return sortKeys(deepMerge(deepMerge(safeDefaults(s), s.settings), derivedConfig(s, peers))) as JsonObject;
+}
+
+/**
+ * What the release's security audit asks for that it does not default, under the operator's
+ * settings (which may change it): bound beyond loopback, failed logins are rate limited per
+ * client (10 in a minute, then 5 minutes locked out).
+ */
+function safeDefaults(s: GatewaySettings): JsonObject {
+  if (s.bind === "loopback") return {};
+  return { gateway: { auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 } } } };
+}
+
+/** The keys the topology derives (settings.ts, DERIVED_KEYS); never changed by settings. */
+function derivedConfig(s: GatewaySettings, peers: GatewayPeers): JsonObject {
   const allowedOrigins = [...new Set([...s.allowedOrigins, ...(peers.extraOrigins ?? [])])].sort();
   const gateway = { mode: "local", bind: s.bind, port: s.port, auth: { mode: "token" }, controlUi: { allowedOrigins } };
   if (!peers.otlpEndpoint) return { gateway };
@@ -105,6 +144,31 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}) {
 
 export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
   return JSON.stringify(gatewayConfig(s, peers), null, 2) + "\n";
+}
+
+/**
+ * openclaw.json's step: the release being deployed checks the candidate with its own
+ * `openclaw config validate`, as the gateway's user with the unit's variables, before it
+ * replaces the file; a refused one leaves the running configuration alone. Before that release
+ * is installed (a new host, an upgrade) there is nothing to check with: the install's health
+ * check judges the first start instead.
+ */
+export function configFileSpec(s: GatewaySettings): CheckedFileSpec {
+  const openclaw = `${releasePrefix(PATHS.installRoot, s.version)}/bin/openclaw`;
+  const env = unitEnvironment(s).map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH="$candidate"` : sh(v)));
+  return {
+    path: PATHS.configFile,
+    owner: PATHS.user,
+    group: PATHS.user,
+    mode: "0600",
+    checkerName: `openclaw ${s.version} config validate`,
+    suffix: ".json",
+    checker: [
+      `if [ -x ${sh(openclaw)} ]; then`,
+      `  runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} config validate --json`,
+      `else echo "openclaw ${s.version} is not installed yet: its first start checks the file"; fi`,
+    ].join("\n"),
+  };
 }
 
 /** systemd EnvironmentFile: double-quoted values with \ and " escaped; sorted for stable diffs. */

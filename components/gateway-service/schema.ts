@@ -1,5 +1,6 @@
 // GatewayService's options. Hardening is on by default; turning a setting off is explicit.
 import { z } from "zod";
+import { derivedConflicts, settingsSchema } from "./settings";
 
 /** Variables for gateway.env: names a shell would accept, one-line values (systemd EnvironmentFile). */
 const envVars = z.record(z.string(), z.string().regex(/^[^\n\r]*$/, "must be a single line")).superRefine((vars, ctx) => {
@@ -36,8 +37,18 @@ export const gatewayOptionsSchema = z
       .default("200%"),
     /** Sandboxing of the unit. Only turn off while debugging a crash you suspect it causes. */
     hardening: z.boolean().default(true),
+    /**
+     * The gateway's own configuration, any key of the release's openclaw.json (agents, models,
+     * channels, tools, session, security, ...), merged under the keys the topology derives
+     * (settings.ts, DERIVED_KEYS). Credentials are SecretRefs to the secret gatewayEnv. Default: {}.
+     */
+    settings: settingsSchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    for (const p of derivedConflicts(options.settings))
+      ctx.addIssue({ code: "custom", path: ["settings", ...p.path.split(".")], message: p.message });
+  });
 
 /**
  * The gateway's auth token (OPENCLAW_GATEWAY_TOKEN): what the gateway accepts. The one rule,

@@ -117,6 +117,14 @@ export interface Problem {
   message: string;
 }
 
+/** What an entry finds comparing its options with its secrets (their names, never their values). */
+export interface SecretChecks {
+  /** Each refuses the stack at preview. */
+  problems: Problem[];
+  /** Each is a Pulumi warning. */
+  warnings: Problem[];
+}
+
 /**
  * A registry entry as the walkers (config, program, sandbox, summary) see it. Hooks are
  * methods, so that each entry's narrower hooks (typed by its own schemas, see Component) still
@@ -144,6 +152,8 @@ export interface SomeComponent<R = unknown> {
   secretPaths?(ctx: HostContext<{}, {}>): string[];
   /** Checks that need the network, run once before any resource is registered (fast, one line each). */
   preflight?(ctx: HostContext<{}, {}>): Promise<Problem[]>;
+  /** Checks of its options against its secrets, e.g. a reference to a secret that is not set. */
+  secretChecks?(ctx: HostContext<{}, {}>, secrets: Record<string, unknown>): SecretChecks;
   build(ctx: BuildContext<{}, {}, {}>): R;
   /** Stack outputs (the database stack's are read by the gateway stack). */
   outputs?(built: R, ctx: HostContext<{}, {}>): object;
@@ -178,6 +188,7 @@ export interface Component<
   secrets?: Sec;
   secretPaths?(ctx: HostContext<Options<S>, Parsed<Rd>>): string[];
   preflight?(ctx: HostContext<Options<S>, Parsed<Rd>>): Promise<Problem[]>;
+  secretChecks?(ctx: HostContext<Options<S>, Parsed<Rd>>, secrets: Parsed<Sec>): SecretChecks;
   build(ctx: BuildContext<Options<S>, Parsed<Rd>, Parsed<Sec>>): R;
   outputs?(built: R, ctx: HostContext<Options<S>, Parsed<Rd>>): O;
   listeners?(ctx: HostContext<Options<S>, Parsed<Rd>>): Listener[];

@@ -9,7 +9,18 @@ import { z } from "zod";
 import { coreShape } from "../settings";
 import { hostWithRole, Role } from "../topology";
 import { REGISTRY } from "./list";
-import { HostContext, HostListener, Listener, Peer, Problem, ScrapeJob, SomeComponent, TopologyScrapeJob, UnitLine } from "./types";
+import {
+  HostContext,
+  HostListener,
+  Listener,
+  Peer,
+  Problem,
+  ScrapeJob,
+  SecretChecks,
+  SomeComponent,
+  TopologyScrapeJob,
+  UnitLine,
+} from "./types";
 
 type Entry = (typeof REGISTRY)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -107,6 +118,12 @@ export function componentsOn(config: StackConfig): { entry: SomeComponent; ctx: 
 function onHost(config: StackConfig, component: string, listener: Listener): HostListener {
   const ip = listener.address === "loopback" ? "127.0.0.1" : config.topology.hosts[config.host].privateAddress;
   return { ...listener, host: config.host, component, ip };
+}
+
+/** Each deployed entry's options against the stack's secrets (secretChecks), together. */
+export function secretChecks(config: StackConfig, secrets: Record<string, unknown>): SecretChecks {
+  const found = componentsOn(config).map(({ entry, ctx }) => entry.secretChecks?.(ctx, secrets) ?? { problems: [], warnings: [] });
+  return { problems: found.flatMap((f) => f.problems), warnings: found.flatMap((f) => f.warnings) };
 }
 
 /** sshd on `host`, where the topology says: the operator deploys through it, backups go through it. */

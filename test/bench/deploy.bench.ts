@@ -7,12 +7,15 @@
 // - no-op up vs one SSH session per managed step doing nothing (`true`): the least a tool that
 //   checks each step on the host (a runbook, Ansible, pyinfra) pays when nothing changed; our
 //   no-op `up` decides locally and opens none.
+// - the drift check run over and over: BENCH_REFRESH_RUNS (20) consecutive `preview --refresh`
+//   runs of each stack, each of which must end without an error (an SSH channel refused, say).
 // Run: npm run bench (sandbox up first; it resets both hosts, twice). BENCH_ROUNDS=n runs each
 // measure n times (3).
 import * as fs from "fs";
 import { onHost, sandbox, SandboxStack, tempBackend } from "../integration/harness";
 import { floors, measureStack, NOOP_HEADER, noopRows, ROUNDS, seconds, table } from "./measure";
 
+const REFRESH_RUNS = Number(process.env.BENCH_REFRESH_RUNS ?? 20);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A value from `stack export --show-secrets`: secret ones are {plaintext: <JSON>}. */
@@ -37,6 +40,18 @@ function deploySteps(stack: SandboxStack): Step[] {
     .filter((r) => r.type.includes("RemoteCommand"))
     .map((r) => ({ ...r.inputs, ...r.outputs }))
     .map((v) => ({ label: reveal(v.label) ?? "", create: reveal(v.create) ?? "", stdin: reveal(v.stdin) }));
+}
+
+/** REFRESH_RUNS `preview --refresh --expect-no-changes` of a deployed stack: how many failed, and their times. */
+function refreshRuns(stack: SandboxStack): { failed: string[]; seconds: number[] } {
+  const failed: string[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < REFRESH_RUNS; i++) {
+    const r = stack.pulumi(["preview", "--refresh", "--expect-no-changes"], undefined, false);
+    times.push(r.seconds);
+    if (r.code !== 0) failed.push(`run ${i + 1}: ${(r.stderr + r.stdout).trim().split("\n").slice(-3).join(" | ")}`);
+  }
+  return { failed, seconds: times };
 }
 
 /**
@@ -85,6 +100,21 @@ function main(): void {
     const floorOf = floors();
     const noopTable = [NOOP_HEADER, ...measured.flatMap((m) => noopRows(m.host, m.noops, floorOf(m.noops.resources)))];
     console.log(`no-op cost, ${ROUNDS} runs each:\n${table(noopTable)}\n`);
+
+    const refreshTable = [["stack", "preview --refresh runs", "failed", "median", "max"]];
+    const failures: string[] = [];
+    for (const stack of [vps2, vps1]) {
+      const runs = refreshRuns(stack);
+      refreshTable.push([
+        stack.host,
+        String(REFRESH_RUNS),
+        String(runs.failed.length),
+        seconds(median(runs.seconds)),
+        seconds(Math.max(...runs.seconds)),
+      ]);
+      failures.push(...runs.failed.map((f) => `${stack.host} ${f}`));
+    }
+    console.log(`the drift check, run back to back:\n${table(refreshTable)}\n${failures.join("\n")}\n`);
 
     // The floor of a fresh up: blank hosts again, then each host's scripts in one session, in
     // the order the stacks deploy (vps1's gateway reads vps2's database).

@@ -5,13 +5,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
-import { onHost, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
+import { mustOnHost, onHost, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 import { RUN_FOLDER_VARIABLE } from "./global-setup";
 
 export const REPO = path.resolve(__dirname, "../..");
-export { onHost };
+export { mustOnHost, onHost };
 export type { Run };
 
 /**

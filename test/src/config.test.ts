@@ -144,6 +144,23 @@ describe("stack config", () => {
     ["gateway env value", (c) => (c.gateway = { env: { A: "two\nlines" } }), ["openclaw-infra:gateway.env.A: must be a single line"]],
     ["allowed origin", (c) => (c.gateway = { allowedOrigins: ["example.com"] }), ["openclaw-infra:gateway.allowedOrigins.0: Invalid URL"]],
     ["memory limit", (c) => (c.gateway = { memoryMax: "lots" }), ["openclaw-infra:gateway.memoryMax: must be a size like 2G"]],
+    [
+      "a derived key in gateway settings",
+      (c) => (c.gateway = { settings: { gateway: { port: 18800, auth: { rateLimit: { maxAttempts: 5 } } } } }),
+      ["openclaw-infra:gateway.settings.gateway.port: is derived: set by the option gateway.port, not in gateway.settings"],
+    ],
+    [
+      "gateway settings shadowing derived keys",
+      (c) => (c.gateway = { settings: { diagnostics: true } }),
+      [
+        "openclaw-infra:gateway.settings.diagnostics: is derived: set by the topology's OTLP receivers (tempo, otelCollector, loki), not in gateway.settings",
+      ],
+    ],
+    [
+      "gateway settings of the wrong type",
+      (c) => (c.gateway = { settings: ["agents"] }),
+      ["openclaw-infra:gateway.settings: Invalid input: expected record, received array"],
+    ],
     ["cpu quota", (c) => (c.gateway = { cpuQuota: "2" }), ["openclaw-infra:gateway.cpuQuota: must be a percentage like 200%"]],
     [
       "a role on two hosts",
@@ -302,6 +319,22 @@ describe("loading the stack's config", () => {
       );
       expect(message).toBe(`openclaw-infra:resticPassword: ${why}`);
     }
+  });
+
+  it("refuses a settings reference to a gateway secret that is not set, and a credential in plaintext, naming the path", async () => {
+    const apiKey = { source: "env", provider: "default", id: "ANTHROPIC_API_KEY" };
+    const withSettings = (settings: object, gatewayEnv: object) =>
+      stackConfig({ ...validConfig(), gateway: { settings }, gatewayToken: TOKEN, gatewayEnv, resticPassword: RESTIC_PASSWORD });
+    expect(await failure(() => loadStackConfig(withSettings({ models: { providers: { anthropic: { apiKey } } } }, { OTHER: "x" })))).toBe(
+      "openclaw-infra:gateway.settings.models.providers.anthropic.apiKey: references ANTHROPIC_API_KEY, which is not set: add it to the secret gatewayEnv",
+    );
+    expect(await failure(() => loadStackConfig(withSettings({ channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}" } } }, {})))).toBe(
+      "openclaw-infra:gateway.settings.channels.telegram.botToken: references TELEGRAM_BOT_TOKEN, which is not set: add it to the secret gatewayEnv",
+    );
+    expect(await failure(() => loadStackConfig(withSettings({ channels: { telegram: { botToken: "123456:plain-token" } } }, {})))).toBe(
+      "openclaw-infra:gateway.settings.channels.telegram.botToken: looks like a credential in plaintext: put it in the secret gatewayEnv " +
+        'and reference it as {source: "env", provider: "default", id: "<NAME>"}',
+    );
   });
 
   it("says which secret a host cannot do without", async () => {

@@ -212,7 +212,8 @@ describe("the sandbox stacks", () => {
       "openclaw-infra:gatewayToken": { secure: "x" },
     };
     const vps1 = sandboxStackConfig("vps1", SANDBOX, existing);
-    expect(vps1["openclaw-infra:gateway"]).toEqual({ env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "lan", version: "2026.6.11" });
+    expect(vps1["openclaw-infra:gateway"]).toMatchObject({ env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "lan", version: "2026.6.11" });
+    expect(Object.keys(vps1["openclaw-infra:gateway"] as object).sort()).toEqual(["bind", "env", "settings", "version"]);
     expect(vps1["openclaw-infra:gatewayToken"]).toEqual({ secure: "x" });
     expect(vps1["openclaw-infra:cloudflared"]).toEqual({ run: false });
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });

@@ -43,7 +43,7 @@ describe("gateway rendering (golden files)", () => {
         mode: "local",
         bind: "lan",
         port: 18800,
-        auth: { mode: "token" },
+        auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, mode: "token" },
         controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] },
       },
       diagnostics: {
@@ -59,7 +59,7 @@ describe("gateway rendering (golden files)", () => {
         },
       },
     });
-    expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["mode", "bind", "port", "auth", "controlUi"]);
+    expect(Object.keys(JSON.parse(cfg).gateway)).toEqual(["auth", "bind", "controlUi", "mode", "port"]);
     expect(JSON.parse(renderConfig(s))).not.toHaveProperty("diagnostics");
   });
   it("gives diagnostics-otel one URL per signal, each ending in /v1/<signal> so it is used as it is", () => {
@@ -73,14 +73,14 @@ describe("gateway rendering (golden files)", () => {
     expect(Object.keys(otel)).toEqual([
       "enabled",
       "endpoint",
-      "tracesEndpoint",
-      "metricsEndpoint",
+      "logs",
       "logsEndpoint",
+      "metrics",
+      "metricsEndpoint",
       "protocol",
       "serviceName",
       "traces",
-      "metrics",
-      "logs",
+      "tracesEndpoint",
     ]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {

@@ -1,0 +1,85 @@
+// The gateway's own configuration as code, on the shared deployment (shared-deployment.ts): the
+// sandbox's vps1 declares an agent, a model provider whose API key is a secret and a channel
+// whose token is a secret (sandbox/options.ts). On the host: the release's own validator and
+// security audit, run as the unit runs the gateway, accept what was deployed; the secrets are
+// only in gateway.env (0600), openclaw.json holds references; and neither the gateway nor
+// `openclaw doctor` rewrites the file this program owns.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unitEnvironment } from "../../components/gateway-service/render";
+import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
+import { readStackConfig } from "../../sandbox/stack";
+import { mustOnHost, onHost, printFigures } from "./harness";
+import { SharedDeployment, sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
+
+const CONFIG = "/etc/openclaw/openclaw.json";
+const figures: Record<string, string> = {};
+let deployment: SharedDeployment;
+let openclaw: (args: string) => string;
+
+/** The release's CLI on vps1 as the unit runs the gateway: its user, gateway.env and the unit's variables. */
+function openclawOnVps1(version: string): (args: string) => string {
+  const env = unitEnvironment(gatewayOptionsSchema.parse({ version })).join(" ");
+  return (args) =>
+    mustOnHost(
+      "vps1",
+      `set -a; . /etc/openclaw/gateway.env; set +a; cd /var/lib/openclaw; ` +
+        `runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin ${env} /opt/openclaw/current/bin/openclaw ${args} 2>/dev/null`,
+      `openclaw ${args}`,
+    );
+}
+
+beforeAll(async () => {
+  const made = await sharedDeployment();
+  deployment = made;
+  figures["shared deployment"] = sharedDeploymentFigure(made);
+  openclaw = openclawOnVps1(readStackConfig(deployment.stacks.vps1.configFile).gateway.version);
+});
+
+afterAll(() => printFigures("gateway config", figures));
+
+describe("the gateway's configuration on vps1", () => {
+  it("declares the sandbox's agent, model provider and channel, credentials as SecretRefs, and the release's validator accepts it", () => {
+    const config = JSON.parse(mustOnHost("vps1", `cat ${CONFIG}`));
+    expect(config.agents.list).toEqual([{ default: true, id: "main" }]);
+    expect(config.models.providers["sandbox-llm"].apiKey).toEqual({ id: "SANDBOX_LLM_API_KEY", provider: "default", source: "env" });
+    expect(config.channels.telegram.botToken).toEqual({ id: "TELEGRAM_BOT_TOKEN", provider: "default", source: "env" });
+    expect(mustOnHost("vps1", `stat -c '%U:%G %a' ${CONFIG} /etc/openclaw/gateway.env`).trim().split("\n")).toEqual([
+      "openclaw:openclaw 600",
+      "root:root 600",
+    ]);
+    const started = Date.now();
+    expect(JSON.parse(openclaw("config validate --json"))).toMatchObject({ valid: true, path: CONFIG });
+    figures["openclaw config validate"] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  });
+
+  it("keeps the provider key and the channel token in gateway.env alone", () => {
+    const secrets = ["gatewayEnv.SANDBOX_LLM_API_KEY", "gatewayEnv.TELEGRAM_BOT_TOKEN"].map((p) => sharedSecret(deployment, "vps1", p));
+    const holding = onHost(
+      "vps1",
+      "grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev --exclude-dir=run / || true",
+      secrets.join("\n") + "\n",
+    ).stdout.trim();
+    expect(holding).toBe("/etc/openclaw/gateway.env");
+  });
+
+  it("passes the release's security audit: no critical finding and no warning", () => {
+    const started = Date.now();
+    const audit = JSON.parse(openclaw("security audit --json")) as {
+      summary: { critical: number; warn: number };
+      findings: { checkId: string; severity: string }[];
+    };
+    figures["openclaw security audit"] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    expect(audit.findings.filter((f) => f.severity !== "info").map((f) => `${f.severity} ${f.checkId}`)).toEqual([]);
+    expect(audit.summary).toMatchObject({ critical: 0, warn: 0 });
+  });
+
+  it("is not rewritten by the gateway across a restart, nor by `openclaw doctor`", () => {
+    const sha = () => mustOnHost("vps1", `sha256sum ${CONFIG}`).split(" ")[0];
+    const before = sha();
+    mustOnHost("vps1", "systemctl restart openclaw-gateway.service");
+    const up = onHost("vps1", "for i in $(seq 60); do curl -fsS http://127.0.0.1:18789/health && exit 0; sleep 1; done; exit 1");
+    expect(up.code, "the gateway answers /health after the restart").toBe(0);
+    openclaw("doctor --non-interactive || true");
+    expect(sha()).toBe(before);
+  });
+});
