@@ -165,15 +165,19 @@ describe("a gateway upgrade whose release fails its health check", () => {
     expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-gateway-install" }]);
   });
 
-  it("back to the old release: only a state backup (its last one was before the failed release), nothing restarted", () => {
+  it("back to the old release: a state backup and a recheck of openclaw.json, nothing restarted", () => {
     vps1.ok(["config", "set", "--path", "gateway.version", GOOD]);
     // The backup before an upgrade ran for the failed release; going back is a change of
-    // version for it too. The gateway's install is where it was: nothing else to do.
-    expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-state-backup-before-upgrade" }]);
+    // version for it too, and openclaw.json is checked again by the release that runs it. The
+    // gateway's install is where it was and the file is the same: nothing to restart.
+    expect(vps1.previewSteps()).toEqual([
+      { op: "update", name: "vps1-gateway-config" },
+      { op: "update", name: "vps1-state-backup-before-upgrade" },
+    ]);
     const since = hostNow();
     const up = vps1.up();
     figures["up back on the old release"] = seconds(up.seconds);
-    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 1 });
+    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 2 });
     expect(startsSince(since)).toBe(0);
     expect(vps1.previewSteps()).toEqual([]);
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
