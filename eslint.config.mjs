@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts that run on a host under its Node (CommonJS, no bundler).
+    files: ["**/templates/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", console: "readonly" } },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [sandbox] }] },
   },

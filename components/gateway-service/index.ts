@@ -1,6 +1,8 @@
 // GatewayService: the OpenClaw gateway as a hardened system service under its own user.
-// It installs a pinned openclaw release, writes gateway.env (secrets, 0600) and openclaw.json,
-// and (re)starts the unit only when one of those or the unit itself changed, then waits for
+// It fetches a pinned openclaw release, has that release's security audit and validator judge
+// a new openclaw.json before it replaces the running one (a critical finding or a refused file
+// fails the deploy with the gateway untouched), writes gateway.env (secrets, 0600), switches to
+// the release, and (re)starts the unit only when one of those or the unit itself changed, then waits for
 // /health. A new release that fails /health is rolled back to the one that ran before, and the
 // deploy fails (see installSpec). An openclaw release whose engines.node the runtime does not
 // satisfy fails preview.
@@ -8,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RemoteCommand } from "../../src/remote/command";
 import { checkedFile } from "../../src/remote/checked-file";
 import { digest, remoteDirectory, remoteFile } from "../../src/remote/file";
-import { versionedInstall } from "../../src/remote/install";
+import { versionedFetch, versionedInstall } from "../../src/remote/install";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { systemUser } from "../../src/remote/user";
@@ -16,12 +18,14 @@ import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
 import {
+  auditWarnings,
   configFileSpec,
   CURRENT,
   GatewayPeers,
   healthCheck,
   installSpec,
   PATHS,
+  renderAuditScript,
   renderConfig,
   renderEnv,
   renderSeedFacts,
@@ -90,11 +94,36 @@ export class GatewayService extends pulumi.ComponentResource {
       { ...parent, dependsOn: [configDir] },
     );
 
+    // The release is fetched (not yet run) first, so its own checks judge the new openclaw.json
+    // before the file replaces the running one: the security audit, then the validator.
+    const spec = compatible.apply(() => installSpec(s, registry));
+    const release = versionedFetch(`${name}-release`, { connection, spec }, { ...parent, dependsOn: [runtime.ready] });
+
     const configContent = renderConfig(s, peers);
+    const audit = new RemoteCommand(
+      `${name}-audit`,
+      {
+        connection,
+        label: `openclaw ${s.version} security audit of the new ${PATHS.configFile}`,
+        create: renderAuditScript(s),
+        stdin: configContent,
+        // gateway.env is part of what the audit judges (the secrets the references resolve to).
+        triggers: [digest(envContent)],
+        captureResult: true,
+      },
+      { ...parent, dependsOn: [release, user, envFile] },
+    );
+    audit.result.apply((result) => {
+      for (const w of auditWarnings(result))
+        pulumi.log.warn(
+          `openclaw security audit: ${w.checkId}: ${w.title} (accept it with a reason: gateway.audit.accept.${w.checkId})`,
+          this,
+        );
+    });
     const configFile = checkedFile(
       `${name}-config`,
       { connection, content: configContent, ...configFileSpec(s) },
-      { ...parent, dependsOn: [configDir] },
+      { ...parent, dependsOn: [configDir, audit] },
     );
 
     // Before anything can start the gateway (the install step restarts an enabled unit, the unit
@@ -119,8 +148,8 @@ export class GatewayService extends pulumi.ComponentResource {
     // a host where the unit runs, it restarts the unit itself and rolls back on a failed /health.
     const install = versionedInstall(
       `${name}-install`,
-      { connection, spec: compatible.apply(() => installSpec(s, registry)) },
-      { ...parent, dependsOn: [runtime.ready, user, envFile, configFile, ...(seeded ? [seeded] : beforeInstall)] },
+      { connection, spec },
+      { ...parent, dependsOn: [release, user, envFile, configFile, ...(seeded ? [seeded] : beforeInstall)] },
     );
 
     const unit = systemdUnit(

@@ -1,4 +1,6 @@
 // Pure rendering of the gateway's files from its settings. Golden-file tested.
+import * as fs from "fs";
+import * as path from "path";
 import { hardening } from "../../src/hardening";
 import { HttpHealthCheck } from "../../src/remote/health";
 import { CheckedFileSpec } from "../../src/remote/checked-file";
@@ -123,7 +125,11 @@ function safeDefaults(s: GatewaySettings): JsonObject {
 function derivedConfig(s: GatewaySettings, peers: GatewayPeers): JsonObject {
   const allowedOrigins = [...new Set([...s.allowedOrigins, ...(peers.extraOrigins ?? [])])].sort();
   const gateway = { mode: "local", bind: s.bind, port: s.port, auth: { mode: "token" }, controlUi: { allowedOrigins } };
-  if (!peers.otlpEndpoint) return { gateway };
+  const accepted = Object.entries(s.audit.accept).sort(([a], [b]) => a.localeCompare(b));
+  const security = accepted.length > 0 && {
+    security: { audit: { suppressions: accepted.map(([checkId, reason]) => ({ checkId, reason })) } },
+  };
+  if (!peers.otlpEndpoint) return { gateway, ...security };
   const otel = {
     enabled: true,
     endpoint: peers.otlpEndpoint,
@@ -139,23 +145,26 @@ function derivedConfig(s: GatewaySettings, peers: GatewayPeers): JsonObject {
     metrics: Boolean(peers.otlpSignals),
     logs: true,
   };
-  return { gateway, diagnostics: { enabled: true, otel } };
+  return { gateway, ...security, diagnostics: { enabled: true, otel } };
 }
 
 export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
   return JSON.stringify(gatewayConfig(s, peers), null, 2) + "\n";
 }
 
+/** The release being deployed, as the unit runs the gateway: its user, the unit's variables, `config` for OPENCLAW_CONFIG_PATH. */
+function releaseCommand(s: GatewaySettings, config: string, args: string): string {
+  const openclaw = `${releasePrefix(PATHS.installRoot, s.version)}/bin/openclaw`;
+  const env = unitEnvironment(s).map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${config}` : sh(v)));
+  return `runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} ${args}`;
+}
+
 /**
- * openclaw.json's step: the release being deployed checks the candidate with its own
- * `openclaw config validate`, as the gateway's user with the unit's variables, before it
- * replaces the file; a refused one leaves the running configuration alone. Before that release
- * is installed (a new host, an upgrade) there is nothing to check with: the install's health
- * check judges the first start instead.
+ * openclaw.json's step: the release being deployed (fetched before, see the component) checks
+ * the candidate with its own `openclaw config validate`, as the gateway's user with the unit's
+ * variables, before it replaces the file; a refused one leaves the running configuration alone.
  */
 export function configFileSpec(s: GatewaySettings): CheckedFileSpec {
-  const openclaw = `${releasePrefix(PATHS.installRoot, s.version)}/bin/openclaw`;
-  const env = unitEnvironment(s).map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH="$candidate"` : sh(v)));
   return {
     path: PATHS.configFile,
     owner: PATHS.user,
@@ -163,19 +172,56 @@ export function configFileSpec(s: GatewaySettings): CheckedFileSpec {
     mode: "0600",
     checkerName: `openclaw ${s.version} config validate`,
     suffix: ".json",
-    checker: [
-      `if [ -x ${sh(openclaw)} ]; then`,
-      `  runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} config validate --json`,
-      `else echo "openclaw ${s.version} is not installed yet: its first start checks the file"; fi`,
-    ].join("\n"),
+    checker: releaseCommand(s, `"$candidate"`, "config validate --json"),
   };
 }
 
-/** systemd EnvironmentFile: double-quoted values with \ and " escaped; sorted for stable diffs. */
+const auditTemplate = template<{ stateDir: string; user: string; envFile: string; audit: string; judge: string }>(
+  __dirname,
+  "audit.sh.hbs",
+);
+const AUDIT_JUDGE = fs.readFileSync(path.join(__dirname, "templates", "audit-judge.js"), "utf8");
+
+/**
+ * The security audit step: the release being deployed audits the new openclaw.json (on stdin)
+ * with the unit's whole environment, gateway.env included, before the file replaces the
+ * running one. A critical finding fails the step naming its checkId and remediation; the last
+ * line printed is the warnings as JSON ({"warnings": [{checkId, title}]}).
+ */
+export function renderAuditScript(s: GatewaySettings): string {
+  return auditTemplate({
+    stateDir: PATHS.stateDir,
+    user: PATHS.user,
+    envFile: PATHS.envFile,
+    audit: releaseCommand(s, `"$work/config/openclaw.json"`, "security audit --json"),
+    judge: AUDIT_JUDGE,
+  });
+}
+
+/** An audit finding the deploy reports as a warning. */
+export interface AuditWarning {
+  checkId: string;
+  title: string;
+}
+
+/** The warnings of the audit step's last line; none when the step printed something else. */
+export function auditWarnings(result: string | undefined): AuditWarning[] {
+  try {
+    const parsed = JSON.parse(result ?? "") as { warnings?: AuditWarning[] };
+    return parsed.warnings ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * systemd EnvironmentFile: double-quoted values with \ " $ and ` escaped (systemd unescapes
+ * all four), so a shell that sources the file sees the same values; sorted for stable diffs.
+ */
 export function renderEnv(vars: Record<string, string>): string {
   const quoted = Object.keys(vars)
     .sort()
-    .map((key) => ({ key, value: `"${vars[key].replace(/[\\"]/g, (c) => `\\${c}`)}"` }));
+    .map((key) => ({ key, value: `"${vars[key].replace(/[\\"$`]/g, (c) => `\\${c}`)}"` }));
   return envTemplate({ vars: quoted });
 }
 

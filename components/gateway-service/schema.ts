@@ -43,6 +43,22 @@ export const gatewayOptionsSchema = z
      * (settings.ts, DERIVED_KEYS). Credentials are SecretRefs to the secret gatewayEnv. Default: {}.
      */
     settings: settingsSchema.default({}),
+    /**
+     * The release's security audit gates every deploy of a new openclaw.json: a critical
+     * finding fails it, a warning is a Pulumi warning. `accept` lists the findings the operator
+     * accepts, by checkId, each with its reason; they become the release's
+     * security.audit.suppressions. Default: none accepted.
+     */
+    audit: z
+      .object({
+        accept: z.record(z.string(), z.string().min(1, "must give the reason it is accepted")).superRefine((accepted, ctx) => {
+          for (const checkId of Object.keys(accepted))
+            if (!/^[a-z0-9_.-]+$/i.test(checkId))
+              ctx.addIssue({ code: "custom", path: [checkId], message: "must be an audit checkId like gateway.auth_no_rate_limit" });
+        }),
+      })
+      .strict()
+      .default({ accept: {} }),
   })
   .strict()
   .superRefine((options, ctx) => {

@@ -22,6 +22,7 @@ export const DERIVED_KEYS: Record<string, string> = {
   "gateway.controlUi.allowedOrigins": "the option gateway.allowedOrigins (and the tunnel's hostname)",
   "diagnostics.enabled": "the topology's OTLP receivers (tempo, otelCollector, loki)",
   "diagnostics.otel": "the topology's OTLP receivers (tempo, otelCollector, loki)",
+  "security.audit.suppressions": "the option gateway.audit.accept",
 };
 
 export interface SettingsProblem {

@@ -116,11 +116,10 @@ function activationScript(s: VersionedInstallSpec, a: Activation): string[] {
   ];
 }
 
-export function installScript(s: VersionedInstallSpec): string {
-  const prefix = releasePrefix(s.root, s.version);
-  const links = Object.entries(s.links ?? {});
-  return script(
-    `root=${sh(s.root)}; version=${sh(s.version)}; prefix=${sh(prefix)}`,
+/** The release into its own prefix, unless it is there already; nothing else changes. */
+function fetchLines(s: VersionedInstallSpec): string[] {
+  return [
+    `root=${sh(s.root)}; version=${sh(s.version)}; prefix=${sh(releasePrefix(s.root, s.version))}`,
     `if [ -f "$prefix/${MARK}" ] && [ -x "$prefix/"${sh(s.binary)} ]; then`,
     `  echo ${sh(`${s.tool} ${s.version} already installed`)}`,
     `else`,
@@ -139,6 +138,18 @@ export function installScript(s: VersionedInstallSpec): string {
     `  rm -rf "$prefix" && mv "$partial" "$prefix"`,
     `  echo "installed ${s.tool} ${s.version} in $prefix"`,
     `fi`,
+  ];
+}
+
+/** The fetch step's script: the release in its prefix, `current` and the links as they were. */
+export function fetchScript(s: VersionedInstallSpec): string {
+  return script(...fetchLines(s));
+}
+
+export function installScript(s: VersionedInstallSpec): string {
+  const links = Object.entries(s.links ?? {});
+  return script(
+    ...fetchLines(s),
     `was=$(readlink "$root/current" 2>/dev/null || true)`,
     s.activate && `had=$(readlink "$root/previous" 2>/dev/null || true)`,
     `if [ "$was" != "$version" ]; then`,
@@ -172,12 +183,17 @@ export function uninstallScript(s: VersionedInstallSpec): string {
   );
 }
 
+/** Prints installed=yes when the release is complete in its prefix. */
+function installedFact(s: VersionedInstallSpec): string {
+  const prefix = releasePrefix(s.root, s.version);
+  return `if [ -f ${sh(`${prefix}/${MARK}`)} ] && [ -x ${sh(`${prefix}/${s.binary}`)} ]; then echo installed=yes; else echo installed=no; fi`;
+}
+
 /** Facts: this release installed and current, every link in place. */
 export function installFactsScript(s: VersionedInstallSpec): string {
-  const prefix = releasePrefix(s.root, s.version);
   const links = Object.entries(s.links ?? {});
   return script(
-    `if [ -f ${sh(`${prefix}/${MARK}`)} ] && [ -x ${sh(`${prefix}/${s.binary}`)} ]; then echo installed=yes; else echo installed=no; fi`,
+    installedFact(s),
     `if [ "$(readlink ${sh(`${s.root}/current`)})" = ${sh(s.version)} ]; then echo current=yes; else echo current=no; fi`,
     `links=ok`,
     ...links.map(([link, target]) => `[ "$(readlink ${sh(link)})" = ${sh(`${s.root}/current/${target}`)} ] || links=missing`),
@@ -186,6 +202,26 @@ export function installFactsScript(s: VersionedInstallSpec): string {
 }
 
 export const INSTALL_FACTS = "installed=yes\ncurrent=yes\nlinks=ok";
+
+/**
+ * The release fetched into its prefix and nothing else (`current` stays): what runs the new
+ * release's own checks on its configuration before it is switched to. The install step then
+ * finds it in place; it is that step's delete that removes releases.
+ */
+export function versionedFetch(name: string, args: VersionedInstallArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
+  const spec = pulumi.output(args.spec);
+  return new RemoteCommand(
+    name,
+    {
+      connection: args.connection,
+      label: spec.apply((s) => `fetch ${s.tool} ${s.version}`),
+      create: spec.apply(fetchScript),
+      check: spec.apply((s) => script(installedFact(s))),
+      observed: "installed=yes",
+    },
+    opts,
+  );
+}
 
 /** The step's `result` is the installed version (the report's last line). */
 export function versionedInstall(name: string, args: VersionedInstallArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {

@@ -62,6 +62,11 @@ describe("the gateway's configuration on vps1", () => {
     expect(holding).toBe("/etc/openclaw/gateway.env");
   });
 
+  it("passes the release's secrets audit: no plaintext credential, every reference resolved", () => {
+    const report = JSON.parse(openclaw("secrets audit --check --json")) as { status: string };
+    expect(report.status).toBe("clean");
+  });
+
   it("passes the release's security audit: no critical finding and no warning", () => {
     const started = Date.now();
     const audit = JSON.parse(openclaw("security audit --json")) as {

@@ -263,7 +263,9 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
 
   it("one gateway.env value changed: preview shows only what it affects, up restarts the gateway once", () => {
     vps1.ok(["config", "set", "--path", "gateway.env.OPENCLAW_LOG_LEVEL", "debug"]);
+    // The security audit too: gateway.env is part of what it judges.
     expect(vps1.previewSteps()).toEqual([
+      { op: "update", name: "vps1-gateway-audit" },
       { op: "update", name: "vps1-gateway-env" },
       { op: "update", name: "vps1-gateway-unit" },
     ]);
@@ -275,6 +277,24 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim()).not.toBe(before);
     expect(onHost("vps1", "cat /etc/openclaw/gateway.env").stdout).toContain('OPENCLAW_LOG_LEVEL="debug"');
     expect(health().ok).toBe(true);
+  });
+
+  it("a settings change the release's security audit finds critical fails up naming the checkId; the running gateway and its file untouched", () => {
+    const sha = () => onHost("vps1", "sha256sum /etc/openclaw/openclaw.json").stdout.split(" ")[0];
+    const invocation = () => onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim();
+    const before = { sha: sha(), invocation: invocation() };
+    const key = "gateway.settings.gateway.controlUi.dangerouslyDisableDeviceAuth";
+    vps1.ok(["config", "set", "--path", key, "true"]);
+    const up = vps1.pulumi(["up", "--yes", "--skip-preview"]);
+    vps1.ok(["config", "rm", "--path", key]);
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    expect(out).toMatch(/critical gateway\.control_ui\.device_auth_disabled: .*\. Fix: /);
+    expect(out).toContain("the running openclaw.json stays");
+    expect({ sha: sha(), invocation: invocation() }).toEqual(before);
+    expect(health().ok).toBe(true);
+    // The refused step kept its old state: with the setting gone, nothing to do.
+    expect(vps1.previewSteps()).toEqual([]);
   });
 
   it("keeps every secret out of state, output, process lists and files others can read", () => {
@@ -346,13 +366,14 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     const planned = { vps1: vps1.previewSteps(), vps2: vps2.previewSteps() };
     for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, address.vps2]);
     console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
-    // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the gateway
-    // restarts; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
+    // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the security
+    // audit of both and a restart of the gateway; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
     // (only Prometheus's address may scrape it); the restic repository's address (the restore
     // seed, the init step, the pinned host line, the job's script and its IP allow-list).
     expect(planned.vps1).toEqual(
       [
         "vps1-blackbox-drop-in",
+        "vps1-gateway-audit",
         "vps1-gateway-config",
         "vps1-gateway-env",
         "vps1-gateway-seed",

@@ -26,7 +26,7 @@ import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
 const GOOD = readVersions().openclaw;
-const BROKEN = `${GOOD}-broken.1`;
+const BROKEN = `${GOOD}-broken.2`;
 /** verdaccio's config, as `sandbox up` writes it (its auth.htpasswd.file names the user file). */
 const VERDACCIO_CONFIG = path.join(path.dirname(HOSTS_JSON), "verdaccio", "config.yaml");
 
@@ -91,9 +91,19 @@ async function publishBrokenRelease(): Promise<string> {
         2,
       ),
     );
-    fs.writeFileSync(path.join(pkg, "openclaw.sh"), `#!/bin/sh\necho "openclaw ${BROKEN}: a build made to fail at start" >&2\nexit 1\n`, {
-      mode: 0o755,
-    });
+    // Its checks of a configuration pass (the deploy runs them before it switches releases);
+    // its start fails.
+    const script = [
+      "#!/bin/sh",
+      'case "$*" in',
+      `  "config validate --json") echo '{"valid":true}'; exit 0 ;;`,
+      `  "security audit --json") echo '{"summary":{"critical":0,"warn":0,"info":0},"findings":[]}'; exit 0 ;;`,
+      "esac",
+      `echo "openclaw ${BROKEN}: a build made to fail at start" >&2`,
+      "exit 1",
+      "",
+    ];
+    fs.writeFileSync(path.join(pkg, "openclaw.sh"), script.join("\n"), { mode: 0o755 });
     const npmrc = path.join(dir, "npmrc");
     fs.writeFileSync(npmrc, `${registry.replace(/^https?:/, "")}:_auth=${Buffer.from(`${user}:${password}`).toString("base64")}\n`, {
       mode: 0o600,
@@ -165,19 +175,22 @@ describe("a gateway upgrade whose release fails its health check", () => {
     expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-gateway-install" }]);
   });
 
-  it("back to the old release: a state backup and a recheck of openclaw.json, nothing restarted", () => {
+  it("back to the old release: a state backup and the old release's checks of openclaw.json, nothing restarted", () => {
     vps1.ok(["config", "set", "--path", "gateway.version", GOOD]);
     // The backup before an upgrade ran for the failed release; going back is a change of
-    // version for it too, and openclaw.json is checked again by the release that runs it. The
-    // gateway's install is where it was and the file is the same: nothing to restart.
+    // version for it too, and openclaw.json is audited and validated again by the release that
+    // runs it (already on disk). The install is where it was and the file is the same: nothing
+    // to restart.
     expect(vps1.previewSteps()).toEqual([
+      { op: "update", name: "vps1-gateway-audit" },
       { op: "update", name: "vps1-gateway-config" },
+      { op: "update", name: "vps1-gateway-release" },
       { op: "update", name: "vps1-state-backup-before-upgrade" },
     ]);
     const since = hostNow();
     const up = vps1.up();
     figures["up back on the old release"] = seconds(up.seconds);
-    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 2 });
+    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 4 });
     expect(startsSince(since)).toBe(0);
     expect(vps1.previewSteps()).toEqual([]);
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });

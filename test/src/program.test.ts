@@ -104,6 +104,8 @@ describe("vps1 (gateway) program", () => {
       `${REMOTE} vps1-gateway-user`,
       `${REMOTE} vps1-gateway-config-dir`,
       `${REMOTE} vps1-gateway-env`,
+      `${REMOTE} vps1-gateway-release`,
+      `${REMOTE} vps1-gateway-audit`,
       `${REMOTE} vps1-gateway-config`,
       `${REMOTE} vps1-gateway-seed`,
       `${REMOTE} vps1-gateway-install`,
@@ -113,7 +115,7 @@ describe("vps1 (gateway) program", () => {
     ]);
   });
 
-  it("orders the gateway's steps: node, user, files, the state's backup and restore, then the install (which restarts onto a new release), then the unit", () => {
+  it("orders the gateway's steps: node, user, the release fetched, files checked by it, the state's backup and restore, then the install (which restarts onto a new release), then the unit", () => {
     const { recorded } = deploy();
     const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
@@ -125,8 +127,13 @@ describe("vps1 (gateway) program", () => {
       "vps1-state-backup-package",
       "vps1-state-backup-init",
     ]);
+    // The release is fetched first: its audit and validator judge openclaw.json before the
+    // file replaces the running one and before the install switches to the release.
+    expect(deps["vps1-gateway-release"]).toEqual(["vps1-node-install"]);
+    expect(deps["vps1-gateway-audit"]).toEqual(["vps1-gateway-release", "vps1-gateway-user", "vps1-gateway-env"]);
+    expect(deps["vps1-gateway-config"]).toEqual(["vps1-gateway-config-dir", "vps1-gateway-audit"]);
     expect(deps["vps1-gateway-install"]).toEqual([
-      "vps1-node-install",
+      "vps1-gateway-release",
       "vps1-gateway-user",
       "vps1-gateway-env",
       "vps1-gateway-config",
@@ -273,7 +280,7 @@ describe("vps1's state backup (restic)", () => {
     const { recorded, find } = deploy("vps1", { stateBackup: { restore: "none" } });
     expect(recorded.map((r) => r.name)).not.toContain("vps1-gateway-seed");
     expect(find("vps1-gateway-install").dependsOn).toEqual([
-      "vps1-node-install",
+      "vps1-gateway-release",
       "vps1-gateway-user",
       "vps1-gateway-env",
       "vps1-gateway-config",

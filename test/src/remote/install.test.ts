@@ -8,7 +8,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { INSTALL_FACTS, installFactsScript, installScript, uninstallScript, VersionedInstallSpec } from "../../../src/remote/install";
+import {
+  fetchScript,
+  INSTALL_FACTS,
+  installFactsScript,
+  installScript,
+  uninstallScript,
+  VersionedInstallSpec,
+} from "../../../src/remote/install";
 import { restartIfEnabledScript } from "../../../src/remote/systemd";
 import { FakeHost, fakeHost } from "../../support/fake-host";
 
@@ -53,6 +60,20 @@ describe("versioned install", () => {
     const second = run(installScript(spec("1.0.0")));
     expect(second.stdout).toBe("tool 1.0.0 already installed\n1.0.0\n");
     expect(run(installFactsScript(spec("1.0.0"))).stdout.trim()).toBe(INSTALL_FACTS);
+  });
+
+  it("fetches a release beside the running one without switching to it; the install then finds it in place", () => {
+    expect(run(installScript(spec("1.0.0"))).status).toBe(0);
+    const fetched = run(fetchScript(spec("2.0.0")));
+    expect(fetched.status, fetched.stderr).toBe(0);
+    expect(fetched.stdout).toBe(`installed tool 2.0.0 in ${root()}/2.0.0\n`);
+    expect(ls()).toEqual(["1.0.0", "2.0.0", "current"]);
+    expect(current()).toBe("1.0.0");
+    expect(run(link()).stdout).toBe("1.0.0\n");
+    expect(run(fetchScript(spec("2.0.0"))).stdout).toBe("tool 2.0.0 already installed\n");
+    const installed = run(installScript(spec("2.0.0")));
+    expect(installed.stdout.split("\n")[0]).toBe("tool 2.0.0 already installed");
+    expect(current()).toBe("2.0.0");
   });
 
   it("keeps the previous release for a rollback and removes older ones", () => {
