@@ -7,6 +7,8 @@ PULUMI_VERSION=3.259.0
 export OPENCLAW_CACHE NODE_VERSION PULUMI_VERSION
 export PATH="$OPENCLAW_CACHE/node-$NODE_VERSION/bin:$OPENCLAW_CACHE/toolchain/bin:$PATH:/usr/local/go/bin"
 export PULUMI_HOME="$OPENCLAW_CACHE/pulumi-home"
+# The openclaw releases preview validates gateway.settings with (components/gateway-service/preview-validate.ts).
+export OPENCLAW_INFRA_CACHE="$OPENCLAW_CACHE/releases"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -13,7 +13,8 @@ import { stateBackup } from "../restic/entry";
 import { tempoTracesUrl } from "../tempo/entry";
 import { GatewayService } from ".";
 import { lookUpRelease } from "./engines";
-import { PATHS } from "./render";
+import { releaseCacheDir, validateLocally } from "./preview-validate";
+import { gatewayConfig, PATHS } from "./render";
 import { gatewayOptionsSchema, GatewaySettings, gatewayTokenSchema } from "./schema";
 import { checkSecretRefs, envRefs } from "./settings";
 
@@ -61,6 +62,11 @@ export const gateway = component({
       return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
     if (release !== "published")
       return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
+    const checked = validateLocally(gatewayConfig(options), options.settings, options.version, registry, () =>
+      pulumi.log.info(`caching openclaw@${options.version} in ${releaseCacheDir()} for the preview's config check (once per version)`),
+    );
+    if ("problems" in checked) return checked.problems;
+    pulumi.log.warn(`gateway.settings not checked at preview: ${checked.skipped}; the host checks the file before it is swapped in`);
     return [];
   },
   // The token, and each variable settings reference that the topology does not derive.

@@ -112,13 +112,15 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}): Jso
 }
 
 /**
- * What the release's security audit asks for that it does not default, under the operator's
- * settings (which may change it): bound beyond loopback, failed logins are rate limited per
- * client (10 in a minute, then 5 minutes locked out).
+ * Safer than the release's own defaults, under the operator's settings (which may change them):
+ * direct messages of different senders on different channels never share one session (the
+ * release's default shares one across every sender); bound beyond loopback, failed logins are
+ * rate limited per client (10 in a minute, then 5 minutes locked out), as its audit asks.
  */
 function safeDefaults(s: GatewaySettings): JsonObject {
-  if (s.bind === "loopback") return {};
-  return { gateway: { auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 } } } };
+  const session = { dmScope: "per-channel-peer" };
+  if (s.bind === "loopback") return { session };
+  return { session, gateway: { auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 } } } };
 }
 
 /** The keys the topology derives (settings.ts, DERIVED_KEYS); never changed by settings. */

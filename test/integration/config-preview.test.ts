@@ -7,11 +7,14 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
 import { readStackConfig } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 import { LocalStack, tempBackend } from "./harness";
 
 const TOKEN = randomBytes(24).toString("hex");
+/** The release the stack deploys by default: its validator checks gateway.settings at preview. */
+const OPENCLAW = gatewayOptionsSchema.parse({}).version;
 const SHORT_TOKEN = "sh0rt-" + randomBytes(4).toString("hex");
 
 let backend: string;
@@ -71,6 +74,22 @@ const CASES: Case[] = [
     name: "a gateway port node-exporter already listens on",
     set: [{ path: "gateway.port", value: "9100" }],
     line: "openclaw-infra:gateway.port: 9100 is also nodeExporter.port on vps1",
+  },
+  {
+    // The release's own validator, cached on this machine (the first preview of a version fetches it).
+    name: "a misspelled key in the gateway's own settings",
+    set: [{ path: "gateway.settings.agents.defaults.workspce", value: "/var/lib/openclaw/workspace" }],
+    line: `openclaw-infra:gateway.settings.agents.defaults.workspce: is not a key of openclaw ${OPENCLAW}'s configuration`,
+  },
+  {
+    name: "a wrong type in the gateway's own settings",
+    set: [{ path: "gateway.settings.agents.list", value: "main" }],
+    line: `openclaw-infra:gateway.settings.agents.list: Invalid input: expected array (openclaw ${OPENCLAW} config validate)`,
+  },
+  {
+    name: "a settings reference to a secret that is not set",
+    set: [{ path: "gateway.settings.models.providers.local.apiKey", value: "${LOCAL_LLM_API_KEY}" }],
+    line: "openclaw-infra:gateway.settings.models.providers.local.apiKey: references LOCAL_LLM_API_KEY, which is not set: add it to the secret gatewayEnv",
   },
   {
     name: "a gateway token the gateway would refuse",

@@ -46,6 +46,7 @@ describe("gateway rendering (golden files)", () => {
         auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, mode: "token" },
         controlUi: { allowedOrigins: ["https://b.example", "https://claw.example.com"] },
       },
+      session: { dmScope: "per-channel-peer" },
       diagnostics: {
         enabled: true,
         otel: {
