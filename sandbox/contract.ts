@@ -53,6 +53,7 @@ export function writeContract(file: string, contract: unknown): SandboxContract 
 export const versionsSchema = z
   .object({
     NODE_VERSION: version,
+    NODE_HOST_VERSION: version,
     NPM_VERSION: version,
     COREPACK_VERSION: version,
     VERDACCIO_VERSION: version,
@@ -66,6 +67,8 @@ export const versionsSchema = z
   .strict()
   .transform((v) => ({
     node: v.NODE_VERSION,
+    /** The Node the sandbox's gateway runs (node.version): the release's engines decide it. */
+    nodeHost: v.NODE_HOST_VERSION,
     npm: v.NPM_VERSION,
     corepack: v.COREPACK_VERSION,
     verdaccio: v.VERDACCIO_VERSION,

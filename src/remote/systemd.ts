@@ -92,13 +92,21 @@ function unmaskScript(unit: string): string[] {
 /**
  * Restarts `unit` when this host has it enabled, then waits for its health: how a new release
  * of the program it runs (through a `current` link) takes over, as versionedInstall's
- * `activate`. A unit not installed yet is left to its own step, which starts it.
+ * `activate`. A unit not installed yet is left to its own step, which starts it. With
+ * `whileStopped` (a release's own state migration), the unit is stopped, that shell runs, and
+ * the unit starts only when it succeeded.
  */
-export function restartIfEnabledScript(unit: string, healthCheck?: HttpHealthCheck): string {
+export function restartIfEnabledScript(unit: string, healthCheck?: HttpHealthCheck, whileStopped?: string): string {
   assertUnitName(unit);
-  const body = restartScript(unit, healthCheck)
-    .filter((l): l is string => typeof l === "string")
-    .flatMap((l) => l.trimEnd().split("\n"));
+  const restart = restartScript(unit, healthCheck);
+  const steps = whileStopped
+    ? [
+        `systemctl stop ${sh(unit)}`,
+        whileStopped,
+        ...restart.map((l) => (l === `systemctl restart ${sh(unit)}` ? `systemctl start ${sh(unit)}` : l)),
+      ]
+    : restart;
+  const body = steps.filter((l): l is string => typeof l === "string").flatMap((l) => l.trimEnd().split("\n"));
   return script(
     `if systemctl is-enabled --quiet ${sh(unit)} 2>/dev/null; then`,
     ...body.map((l) => `  ${l}`),

@@ -419,11 +419,13 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   });
 
   it("refuses at preview an openclaw release the runtime's Node cannot run", () => {
-    vps1.ok(["config", "set", "--path", "gateway.version", "2026.9.3"]);
+    vps1.ok(["config", "set", "--path", "gateway.version", "2026.9.6"]);
     const r = vps1.pulumi(["preview"]);
     vps1.ok(["config", "rm", "--path", "gateway.version"]);
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toContain("openclaw@2026.9.3 needs node >=24.16");
+    expect(r.stdout + r.stderr).toContain(
+      "openclaw@2026.9.6 needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs 22.23.3; set node.major: 24",
+    );
   });
 
   it("keeps a row across destroy and up of vps2", () => {

@@ -26,7 +26,7 @@ import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
 const GOOD = readVersions().openclaw;
-const BROKEN = `${GOOD}-broken.2`;
+const BROKEN = `${GOOD}-broken.3`;
 /** verdaccio's config, as `sandbox up` writes it (its auth.htpasswd.file names the user file). */
 const VERDACCIO_CONFIG = path.join(path.dirname(HOSTS_JSON), "verdaccio", "config.yaml");
 
@@ -91,13 +91,14 @@ async function publishBrokenRelease(): Promise<string> {
         2,
       ),
     );
-    // Its checks of a configuration pass (the deploy runs them before it switches releases);
-    // its start fails.
+    // Its checks of a configuration pass (the deploy runs them before it switches releases), and
+    // its migration; its start fails.
     const script = [
       "#!/bin/sh",
       'case "$*" in',
       `  "config validate --json") echo '{"valid":true}'; exit 0 ;;`,
       `  "security audit --json") echo '{"summary":{"critical":0,"warn":0,"info":0},"findings":[]}'; exit 0 ;;`,
+      `  "doctor --fix --non-interactive") echo "nothing to migrate"; exit 0 ;;`,
       "esac",
       `echo "openclaw ${BROKEN}: a build made to fail at start" >&2`,
       "exit 1",

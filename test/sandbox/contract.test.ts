@@ -20,7 +20,19 @@ function withHostsJson(content: unknown, run: (file: string) => void): void {
 describe("the sandbox contract", () => {
   it("reads every version and the hosts from versions.env, the file sandbox/sandbox sources", () => {
     const v = readVersions();
-    expect(Object.keys(v)).toEqual(["node", "npm", "corepack", "verdaccio", "promtail", "loki", "tempo", "otelcol", "openclaw", "hosts"]);
+    expect(Object.keys(v)).toEqual([
+      "node",
+      "nodeHost",
+      "npm",
+      "corepack",
+      "verdaccio",
+      "promtail",
+      "loki",
+      "tempo",
+      "otelcol",
+      "openclaw",
+      "hosts",
+    ]);
     expect(v.hosts).toEqual({ vps1: "10.231.0.11", vps2: "10.231.0.12" });
   });
 

@@ -15,6 +15,7 @@ const SANDBOX: Sandbox = {
   contract: SANDBOX_CONTRACT,
   versions: {
     node: "22.23.3",
+    nodeHost: "22.23.3",
     npm: "10.9.9",
     corepack: "0.36.0",
     verdaccio: "6.10.4",

@@ -2,10 +2,11 @@
 // stand-ins on PATH for systemctl, curl and journalctl, and releases that are shell scripts.
 // - A release <root>/<version> holds `binary`, a script answering `health` (with {"ok": true},
 //   or failing when the release has a file `broken`) and `start` (a journal line).
-// - systemctl: logs each call; is-enabled answers yes once `enable()` was called; restart runs
-//   the release `current` points to (failing like systemd when the release has a file
+// - systemctl: logs each call; is-enabled answers yes once `enable()` was called; restart (or
+//   start) runs the release `current` points to, stop stops it (failing like systemd when the release has a file
 //   `no-start`); show (ActiveState) says failed while the running release is unhealthy.
-// - curl: the running release's health; journalctl: the start lines so far.
+// - curl: the running release's health; journalctl: the start lines so far; runuser: the
+//   command as this user. A release's `doctor` logs its call (fails with `noMigrate`).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -18,9 +19,9 @@ export interface FakeHost {
   root: string;
   /**
    * Shell filling "$partial" with a release of `version` (a `fetch`): `broken` fails its
-   * health, `noStart` makes systemctl restart fail.
+   * health, `noStart` makes systemctl restart fail, `noMigrate` fails its `doctor`.
    */
-  release(version: string, opts?: { broken?: boolean; noStart?: boolean }): string;
+  release(version: string, opts?: { broken?: boolean; noStart?: boolean; noMigrate?: boolean }): string;
   /** Marks the unit as installed and enabled. */
   enable(): void;
   /** Runs a script as the SSH runner does (bash -euo pipefail) with the stand-ins first on PATH. */
@@ -35,6 +36,8 @@ export interface FakeHost {
   mark(version: string, marker: "broken" | "no-start", on?: boolean): void;
   /** Release folders on disk, sorted. */
   releases(): string[];
+  /** The `doctor` runs so far, one "<version>: doctor <args>" per line. */
+  doctors(): string;
   /** The versions fetched so far, one "fetched <version>" per line. */
   fetches(): string;
   cleanup(): void;
@@ -53,7 +56,8 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
       'echo "$*" >> "$FAKE/systemctl.log"',
       'case "$1" in',
       '  is-enabled) [ -e "$FAKE/enabled" ] ;;',
-      "  restart)",
+      '  stop) rm -f "$FAKE/running" ;;',
+      "  restart|start)",
       '    release=$(readlink "$FAKE_ROOT/current")',
       '    if [ -e "$FAKE_ROOT/$release/no-start" ]; then echo "Job for $2 failed because the control process exited with error code." >&2; exit 1; fi',
       '    echo "$release" > "$FAKE/running"',
@@ -69,6 +73,8 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
       "\n",
     ),
   );
+  // As root would: the command after `--`, as this user.
+  write("runuser", ["#!/bin/bash", 'while [ "$1" != "--" ]; do shift; done', "shift", 'exec "$@"', ""].join("\n"));
   write("journalctl", ["#!/bin/bash", 'tail -n 40 "$FAKE/journal" 2>/dev/null || true', ""].join("\n"));
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE: dir, FAKE_ROOT: root, FAKE_BINARY: binary };
   const log = path.join(dir, "systemctl.log");
@@ -84,6 +90,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
         'case "$1" in',
         `  health) [ ! -e "$here/broken" ] && echo '{"ok": true}' ;;`,
         `  start) if [ -e "$here/broken" ]; then echo '${version}: cannot start (a broken build)'; else echo '${version}: listening'; fi ;;`,
+        `  doctor) if [ -e "$here/no-migrate" ]; then echo '${version}: the state cannot be migrated' >&2; exit 1; fi; echo "${version}: doctor $*" >> "$FAKE/doctor" ;;`,
         `  *) echo '${version}' ;;`,
         "esac",
       ];
@@ -92,6 +99,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
         `printf '%s\\n' ${tool.map(sh).join(" ")} > "$partial/${binary}" && chmod 0755 "$partial/${binary}"`,
         opts.broken ? `touch "$partial/broken"` : "",
         opts.noStart ? `touch "$partial/no-start"` : "",
+        opts.noMigrate ? `touch "$partial/no-migrate"` : "",
         `echo "fetched ${version}" >> "$FAKE/fetches"`,
       ]
         .filter(Boolean)
@@ -119,6 +127,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
         .readdirSync(root)
         .filter((f) => !f.startsWith(".") && !isLink(path.join(root, f)))
         .sort(),
+    doctors: () => (fs.existsSync(path.join(dir, "doctor")) ? fs.readFileSync(path.join(dir, "doctor"), "utf8") : ""),
     fetches: () => (fs.existsSync(path.join(dir, "fetches")) ? fs.readFileSync(path.join(dir, "fetches"), "utf8") : ""),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };

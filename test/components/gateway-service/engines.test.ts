@@ -13,9 +13,11 @@ describe("engines.node check", () => {
   it("accepts a satisfying Node and refuses one that is too old", () => {
     expect(() => checkEngines("2026.6.11", ">=22.19.0", "22.23.3")).not.toThrow();
     expect(() => checkEngines("2026.6.11", ">=22.19.0", "22.9.0")).toThrow(
-      "gateway.version: openclaw@2026.6.11 needs node >=22.19.0, but NodeRuntime installs 22.9.0; raise node.major/node.version or pin an older gateway.version",
+      "gateway.version: openclaw@2026.6.11 needs node >=22.19.0, but NodeRuntime installs 22.9.0; set node.version to a 22.x it accepts (unset, the newest 22.x), or pin an older gateway.version",
     );
-    expect(() => checkEngines("2026.9.3", ">=24.16.0", "22.23.3")).toThrow("needs node >=24.16.0");
+    expect(() => checkEngines("2026.9.6", ">=24.16.0 <25 || >=26.1.0", "22.23.3")).toThrow(
+      "gateway.version: openclaw@2026.9.6 needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs 22.23.3; set node.major: 24, or pin an older gateway.version",
+    );
   });
 
   it("accepts any Node when the release declares no range", () => {

@@ -5,6 +5,7 @@ import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   installSpec,
+  migrationScript,
   renderConfig,
   renderEnv,
   renderSeedFacts,
@@ -90,11 +91,11 @@ describe("gateway rendering (golden files)", () => {
   it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its own /health", () => {
     const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/");
     expect(spec.activate).toEqual({
-      script: restartIfEnabledScript("openclaw-gateway.service", {
-        url: "http://127.0.0.1:18800/health",
-        expect: '"ok": ?true',
-        unit: "openclaw-gateway.service",
-      }),
+      script: restartIfEnabledScript(
+        "openclaw-gateway.service",
+        { url: "http://127.0.0.1:18800/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" },
+        migrationScript(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 })),
+      ),
       answers: "/health",
     });
     expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /health'`);
@@ -149,26 +150,54 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
     host.enable();
   });
   afterEach(() => host.cleanup());
-  const install = (version: string, broken = false) =>
-    host.run(
-      installScript({
-        ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"),
-        root: host.root,
-        fetch: host.release(version, { broken }),
-      }),
+  /** The gateway's install script with its host paths moved into the fake host. */
+  const install = (version: string, opts: { broken?: boolean; noMigrate?: boolean } = {}) => {
+    const env = path.join(host.dir, "gateway.env");
+    fs.writeFileSync(env, 'OPENCLAW_GATEWAY_TOKEN="t"\n');
+    const script = installScript({
+      ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"),
+      root: host.root,
+      fetch: host.release(version, opts),
+    });
+    return host.run(
+      script.replaceAll("/etc/openclaw/gateway.env", env).replaceAll("/var/lib/openclaw", host.dir).replaceAll("/opt/openclaw", host.root),
     );
+  };
 
-  it("restarts the gateway onto a healthy release", () => {
+  it("stops the gateway, has the new release migrate the state, then starts it on that release", () => {
     expect(install("2026.6.11").status).toBe(0);
+    host.calls();
     const r = install("2026.6.12");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain("restarted openclaw-gateway.service\nhealthy after 1s");
+    expect(r.stdout).toContain(
+      "openclaw 2026.6.12: state migrated (openclaw doctor --fix --non-interactive)\nrestarted openclaw-gateway.service\nhealthy after 1s",
+    );
+    expect(host.doctors()).toBe("2026.6.11: doctor doctor --fix --non-interactive\n2026.6.12: doctor doctor --fix --non-interactive\n");
+    expect(
+      host
+        .calls()
+        .split("\n")
+        .filter((c) => /^(stop|start|restart) /.test(c)),
+    ).toEqual(["stop openclaw-gateway.service", "start openclaw-gateway.service"]);
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.12", "2026.6.11", "2026.6.12"]);
+  });
+
+  it("rolls back a release whose migration fails, before it ever starts: the old release runs again", () => {
+    expect(install("2026.6.11").status).toBe(0);
+    const r = install("2026.6.12", { noMigrate: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").slice(0, 3)).toEqual([
+      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /health",
+      "openclaw 2026.6.12: its migration (openclaw doctor --fix --non-interactive) failed:",
+      "2026.6.12: the state cannot be migrated",
+    ]);
+    expect(host.running()).toBe("2026.6.11");
+    expect([host.link("current"), host.link("previous")]).toEqual(["2026.6.11", ""]);
   });
 
   it("rolls back a release that fails /health and fails with one line naming both, then the journal of the failed start", () => {
     expect(install("2026.6.11").status).toBe(0);
-    const r = install("2026.6.12", true);
+    const r = install("2026.6.12", { broken: true });
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 2)).toEqual([
       "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /health",

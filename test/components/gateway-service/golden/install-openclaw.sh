@@ -25,7 +25,16 @@ fi
 if [ "$was" != "$version" ]; then
   activate=$(cat <<'ACTIVATE'
 if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
-  systemctl restart 'openclaw-gateway.service'
+  systemctl stop 'openclaw-gateway.service'
+  migrated=$(mktemp)
+  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json 'NODE_ENV=production' 'OPENCLAW_NIX_MODE=1' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
+    echo "openclaw $(readlink '/opt/openclaw/current'): its migration (openclaw doctor --fix --non-interactive) failed:" >&2
+    tail -n 20 "$migrated" >&2; rm -f "$migrated"
+    exit 1
+  fi
+  rm -f "$migrated"
+  echo "openclaw $(readlink '/opt/openclaw/current'): state migrated (openclaw doctor --fix --non-interactive)"
+  systemctl start 'openclaw-gateway.service'
   echo "restarted openclaw-gateway.service"
   for i in $(seq 1 90); do
     if body=$(curl -fsS --max-time 2 'http://127.0.0.1:18789/health' 2>/dev/null) && grep -Eq '"ok": ?true' <<<"$body"; then
