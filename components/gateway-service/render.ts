@@ -27,10 +27,19 @@ export const PATHS = {
 /** What the unit runs: the release `current` points to, so an upgrade changes no unit file. */
 export const CURRENT = currentPrefix(PATHS.installRoot);
 
-/** /health on the host itself: what every (re)start of the gateway waits for. */
+/**
+ * What every (re)start of the gateway waits for, on the host itself: readiness (/readyz: started,
+ * agents admitted, channels checked) from 2026.3.1, the first release that has it; /health
+ * (the process answers) before.
+ */
 export function healthCheck(s: GatewaySettings): HttpHealthCheck {
+  if (semver.gte(semver.coerce(s.version) ?? "0.0.0", "2026.3.1"))
+    return { url: `http://127.0.0.1:${s.port}/readyz`, expect: '"ready": ?true', unit: PATHS.unit };
   return { url: `http://127.0.0.1:${s.port}/health`, expect: '"ok": ?true', unit: PATHS.unit };
 }
+
+/** The path healthCheck asks, for messages: "/readyz". */
+export const readinessPath = (s: GatewaySettings) => new URL(healthCheck(s).url).pathname;
 
 const envTemplate = template<{ vars: { key: string; value: string }[] }>(__dirname, "gateway.env.hbs");
 const seedTemplate = template<{ seed: string; stateDir: string; user: string; unit: string }>(__dirname, "seed.sh.hbs");
@@ -284,7 +293,7 @@ export function migrationScript(s: GatewaySettings): string {
 /**
  * openclaw@version from the npm registry into its own prefix under /opt/openclaw. Once it is
  * current, the running gateway is stopped, the release migrates the state, the gateway starts
- * on it and must answer /health; else the release that ran before is put back and started
+ * on it and must be ready (healthCheck); else the release that ran before is put back and started
  * again, and the step fails.
  */
 export function installSpec(s: GatewaySettings, registry: string): VersionedInstallSpec {
@@ -298,6 +307,6 @@ export function installSpec(s: GatewaySettings, registry: string): VersionedInst
       `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${version}`)}`,
     ),
     binary: "bin/openclaw",
-    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)), answers: "/health" },
+    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)), answers: readinessPath(s) },
   };
 }

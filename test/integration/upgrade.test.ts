@@ -157,7 +157,7 @@ describe("a gateway upgrade whose release fails its health check", () => {
     figures["failed up with its rollback"] = seconds(up.seconds);
     const out = up.stdout + up.stderr;
     expect(up.code, out).not.toBe(0);
-    expect(out).toContain(`openclaw ${BROKEN} failed its health check; rolled back to ${GOOD}, which answers /health`);
+    expect(out).toContain(`openclaw ${BROKEN} failed its health check; rolled back to ${GOOD}, which answers /readyz`);
     // Followed by the journal of the failed start.
     expect(out).toContain(`openclaw ${BROKEN}: a build made to fail at start`);
 

@@ -147,8 +147,9 @@ describe("vps1 (gateway) program", () => {
   it("restarts the gateway onto a new release from the install step, with a rollback: the unit file and its triggers hold no version", async () => {
     const { find } = deploy();
     const install = await value<string>(find("vps1-gateway-install").props.create);
-    expect(install).toContain("systemctl restart 'openclaw-gateway.service'");
-    expect(install).toContain(`'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /health'`);
+    expect(install).toContain("systemctl stop 'openclaw-gateway.service'");
+    expect(install).toContain("systemctl start 'openclaw-gateway.service'");
+    expect(install).toContain(`'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /readyz'`);
     const unit = find("vps1-gateway-unit").props;
     expect(await value<string>(unit.stdin)).toContain("ExecStart=/opt/openclaw/current/bin/openclaw gateway");
     expect(await value<string>(unit.stdin)).not.toContain("2026.6.11");

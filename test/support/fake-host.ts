@@ -88,7 +88,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
         "#!/bin/sh",
         'here=$(dirname "$0")/..',
         'case "$1" in',
-        `  health) [ ! -e "$here/broken" ] && echo '{"ok": true}' ;;`,
+        `  health) [ ! -e "$here/broken" ] && echo '{"ok": true, "ready": true}' ;;`,
         `  start) if [ -e "$here/broken" ]; then echo '${version}: cannot start (a broken build)'; else echo '${version}: listening'; fi ;;`,
         `  doctor) if [ -e "$here/no-migrate" ]; then echo '${version}: the state cannot be migrated' >&2; exit 1; fi; echo "${version}: doctor $*" >> "$FAKE/doctor" ;;`,
         `  *) echo '${version}' ;;`,

@@ -88,17 +88,20 @@ describe("gateway rendering (golden files)", () => {
   it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {
     await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
   });
-  it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its own /health", () => {
+  it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its readiness (/readyz from 2026.3.1, /health before)", () => {
     const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/");
     expect(spec.activate).toEqual({
       script: restartIfEnabledScript(
         "openclaw-gateway.service",
-        { url: "http://127.0.0.1:18800/health", expect: '"ok": ?true', unit: "openclaw-gateway.service" },
+        { url: "http://127.0.0.1:18800/readyz", expect: '"ready": ?true', unit: "openclaw-gateway.service" },
         migrationScript(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 })),
       ),
-      answers: "/health",
+      answers: "/readyz",
     });
-    expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /health'`);
+    expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /readyz'`);
+    const before = installSpec(gatewayOptionsSchema.parse({ version: "2026.2.26" }), "https://registry.npmjs.org/");
+    expect(before.activate?.answers).toBe("/health");
+    expect(before.activate?.script).toContain("http://127.0.0.1:18789/health");
   });
   it("renders gateway.env sorted and quoted for systemd", async () => {
     const env = renderEnv({ ZED: 'say "hi"', OPENCLAW_GATEWAY_TOKEN: "tok\\en", A: "1" });
@@ -187,7 +190,7 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
     const r = install("2026.6.12", { noMigrate: true });
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 3)).toEqual([
-      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /health",
+      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /readyz",
       "openclaw 2026.6.12: its migration (openclaw doctor --fix --non-interactive) failed:",
       "2026.6.12: the state cannot be migrated",
     ]);
@@ -200,8 +203,8 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
     const r = install("2026.6.12", { broken: true });
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 2)).toEqual([
-      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /health",
-      "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/health after 1s; last journal lines:",
+      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /readyz",
+      "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/readyz after 1s; last journal lines:",
     ]);
     expect(r.stderr).toContain("2026.6.12: cannot start (a broken build)\n");
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.11", "", "2026.6.11"]);

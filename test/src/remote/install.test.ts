@@ -168,7 +168,9 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\n");
-    expect(r.stdout).toContain('current tool: 2.0.0 (previous: 1.0.0)\nrestarted demo.service\nhealthy after 1s: {"ok": true}\n');
+    expect(r.stdout).toContain(
+      'current tool: 2.0.0 (previous: 1.0.0)\nrestarted demo.service\nhealthy after 1s: {"ok": true, "ready": true}\n',
+    );
     expect(r.stdout).not.toContain("again");
     expect(r.stdout.trim().split("\n").pop()).toBe("2.0.0");
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2.0.0", "1.0.0", "2.0.0"]);

@@ -37,11 +37,11 @@ if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
   systemctl start 'openclaw-gateway.service'
   echo "restarted openclaw-gateway.service"
   for i in $(seq 1 90); do
-    if body=$(curl -fsS --max-time 2 'http://127.0.0.1:18789/health' 2>/dev/null) && grep -Eq '"ok": ?true' <<<"$body"; then
+    if body=$(curl -fsS --max-time 2 'http://127.0.0.1:18789/readyz' 2>/dev/null) && grep -Eq '"ready": ?true' <<<"$body"; then
       echo "healthy after ${i}s: ${body:0:200}"; break
     fi
     if [ "$i" = 90 ] || [ "$(systemctl show -p ActiveState --value 'openclaw-gateway.service')" = failed ]; then
-      echo "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/health after ${i}s; last journal lines:" >&2
+      echo "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/readyz after ${i}s; last journal lines:" >&2
       journalctl -u 'openclaw-gateway.service' -n 40 --no-pager -o cat >&2
       exit 1
     fi
@@ -63,10 +63,10 @@ ACTIVATE
     if [ -n "$had" ]; then ln -sfn "$had" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; else rm -f "$root/previous"; fi
     echo "current openclaw: $was again (2026.6.11 failed its health check)"
     if bash -euo pipefail -c "$activate" 2>"$failed.back"; then
-      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /health' >&2
+      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
       tail -n 28 "$failed" >&2
     else
-      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which does not answer /health either' >&2
+      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which does not answer /readyz either' >&2
       echo '2026.6.11:' >&2; tail -n 13 "$failed" >&2
       echo "$was:" >&2; tail -n 13 "$failed.back" >&2
     fi
