@@ -8,7 +8,7 @@ import { Sandbox } from "./contract";
 /** SecretRef to a variable of gateway.env (the secret gatewayEnv). */
 const secretRef = (id: string) => ({ source: "env", provider: "default", id });
 
-const SANDBOX_GATEWAY_SETTINGS = {
+export const SANDBOX_GATEWAY_SETTINGS = {
   agents: {
     defaults: { workspace: "/var/lib/openclaw/workspace", model: { primary: "sandbox-llm/fake-model" } },
     list: [{ id: "main", default: true }],

