@@ -1,31 +1,41 @@
 // Each component's options in the sandbox stacks: what the sandbox cannot reach that production
 // does (GitHub, Grafana's and Cloudflare's repositories, PGDG), replaced by its own mirrors or
 // switched off. Keyed by registry entry; written over what the stack file already sets.
+import semver from "semver";
 import { z } from "zod";
+import type { JsonObject } from "../components/gateway-service/settings";
 import type { ComponentShape } from "../src/registry";
 import { Sandbox } from "./contract";
 
 /** SecretRef to a variable of gateway.env (the secret gatewayEnv). */
 const secretRef = (id: string) => ({ source: "env", provider: "default", id });
 
-export const SANDBOX_GATEWAY_SETTINGS = {
-  agents: {
-    defaults: { workspace: "/var/lib/openclaw/workspace", model: { primary: "sandbox-llm/fake-model" } },
-    list: [{ id: "main", default: true }],
-  },
-  models: {
-    providers: {
-      // An OpenAI-compatible endpoint nothing listens on: the key is what is tested, not a reply.
-      "sandbox-llm": {
-        baseUrl: "http://127.0.0.1:9/v1",
-        api: "openai-completions",
-        apiKey: secretRef("SANDBOX_LLM_API_KEY"),
-        models: [{ id: "fake-model", name: "Fake model" }],
+/**
+ * The sandbox's assistant for openclaw `version`: an agent, a model provider whose key is a
+ * secret, and a channel whose token is a secret (switched off: nothing reaches Telegram). The
+ * agents moved from `agents.list` to the keyed `agents.entries` in 2026.9.
+ */
+export function sandboxGatewaySettings(version: string): JsonObject {
+  const defaults = { workspace: "/var/lib/openclaw/workspace", model: { primary: "sandbox-llm/fake-model" } };
+  const agents: JsonObject = semver.gte(version, "2026.9.0")
+    ? { defaults, entries: { main: { name: "Main" } } }
+    : { defaults, list: [{ id: "main", default: true }] };
+  return {
+    agents,
+    models: {
+      providers: {
+        // An OpenAI-compatible endpoint nothing listens on: the key is what is tested, not a reply.
+        "sandbox-llm": {
+          baseUrl: "http://127.0.0.1:9/v1",
+          api: "openai-completions",
+          apiKey: secretRef("SANDBOX_LLM_API_KEY"),
+          models: [{ id: "fake-model", name: "Fake model" }],
+        },
       },
     },
-  },
-  channels: { telegram: { enabled: false, botToken: secretRef("TELEGRAM_BOT_TOKEN"), dmPolicy: "pairing" } },
-};
+    channels: { telegram: { enabled: false, botToken: secretRef("TELEGRAM_BOT_TOKEN"), dmPolicy: "pairing" } },
+  };
+}
 
 type SandboxOptions = { [K in keyof ComponentShape]?: (sandbox: Sandbox) => NonNullable<z.input<ComponentShape[K]>> };
 
@@ -45,7 +55,7 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   // Listen on the bridge too, so /health answers from the machine running the sandbox. The
   // assistant as code: an agent, a model provider and a channel whose credentials are secrets
   // (random values the stack's secrets get; nothing here reaches a real provider or Telegram).
-  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw, settings: SANDBOX_GATEWAY_SETTINGS }),
+  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw, settings: sandboxGatewaySettings(versions.openclaw) }),
   // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
   grafana: () => ({ run: false }),
 };

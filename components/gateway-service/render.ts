@@ -285,6 +285,8 @@ export function migrationScript(s: GatewaySettings): string {
     `  tail -n 20 "$migrated" >&2; rm -f "$migrated"`,
     `  exit 1`,
     `fi`,
+    // What it did, in the journal (tag openclaw-doctor): the deploy's own output keeps only failures.
+    `logger -t openclaw-doctor < "$migrated" || true`,
     `rm -f "$migrated"`,
     `echo "openclaw $(readlink ${sh(CURRENT)}): state migrated (openclaw doctor --fix --non-interactive)"`,
   );

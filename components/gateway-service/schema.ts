@@ -16,8 +16,8 @@ export const gatewayOptionsSchema = z
     /** openclaw npm package version. */
     version: z
       .string()
-      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be an exact version like 2026.6.11")
-      .default("2026.6.11"),
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be an exact version like 2026.9.6")
+      .default("2026.9.6"),
     port: z.number().int().min(1024).max(65535).default(18789),
     /** "loopback": only 127.0.0.1 (cloudflared or a local proxy in front); "lan": all interfaces. */
     bind: z.enum(["loopback", "lan"]).default("loopback"),

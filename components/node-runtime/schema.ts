@@ -7,7 +7,7 @@ export const NODESOURCE_KEY_FINGERPRINT = "6F71F525282841EEDAF851B42F59B5F99B1BE
 export const nodeOptionsSchema = z
   .object({
     /** Major release line. */
-    major: z.number().int().min(18).max(40).default(22),
+    major: z.number().int().min(18).max(40).default(24),
     /** Exact version, e.g. "22.23.3". Tarball: resolved to the newest of `major` when absent. */
     version: z
       .string()

@@ -83,8 +83,8 @@ const CASES: Case[] = [
   },
   {
     name: "a wrong type in the gateway's own settings",
-    set: [{ path: "gateway.settings.agents.list", value: "main" }],
-    line: `openclaw-infra:gateway.settings.agents.list: Invalid input: expected array (openclaw ${OPENCLAW} config validate)`,
+    set: [{ path: "gateway.settings.agents.defaults.workspace", value: "5" }],
+    line: `openclaw-infra:gateway.settings.agents.defaults.workspace: Invalid input: expected string, received number (openclaw ${OPENCLAW} config validate)`,
   },
   {
     name: "a settings reference to a secret that is not set",

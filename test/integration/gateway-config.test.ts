@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unitEnvironment } from "../../components/gateway-service/render";
 import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
+import { sandboxGatewaySettings } from "../../sandbox/options";
 import { readStackConfig } from "../../sandbox/stack";
 import { mustOnHost, onHost, printFigures } from "./harness";
 import { SharedDeployment, sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
@@ -40,7 +41,7 @@ afterAll(() => printFigures("gateway config", figures));
 describe("the gateway's configuration on vps1", () => {
   it("declares the sandbox's agent, model provider and channel, credentials as SecretRefs, and the release's validator accepts it", () => {
     const config = JSON.parse(mustOnHost("vps1", `cat ${CONFIG}`));
-    expect(config.agents.list).toEqual([{ default: true, id: "main" }]);
+    expect(config.agents).toEqual(sandboxGatewaySettings(readStackConfig(deployment.stacks.vps1.configFile).gateway.version).agents);
     expect(config.models.providers["sandbox-llm"].apiKey).toEqual({ id: "SANDBOX_LLM_API_KEY", provider: "default", source: "env" });
     expect(config.channels.telegram.botToken).toEqual({ id: "TELEGRAM_BOT_TOKEN", provider: "default", source: "env" });
     expect(mustOnHost("vps1", `stat -c '%U:%G %a' ${CONFIG} /etc/openclaw/gateway.env`).trim().split("\n")).toEqual([

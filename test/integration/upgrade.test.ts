@@ -1,13 +1,17 @@
-// A gateway upgrade that fails its health check rolls back (deploy-rs style), on the real
-// sandbox hosts with the real Pulumi engine: vps2 then vps1 with the sandbox's openclaw
-// release; then vps1 set to a release whose start fails, published for the test on the
-// sandbox's npm registry (verdaccio): the `up` fails naming both versions, the gateway answers
-// /health again on the old release, the state keeps the old release (the next `up` would try
-// again), and going back to the old release changes nothing.
+// Gateway upgrades on the real sandbox hosts with the real Pulumi engine: vps2, then vps1 on
+// the release line before the jump (openclaw 2026.6.11 on Node 22).
+// - The jump: one config change (node.major and node.version, gateway.version, and the agents
+//   in the release's new shape) upgrades to the sandbox's release on Node 24: the state is
+//   backed up, the gateway stopped, the new release migrates the state (openclaw doctor), and
+//   the gateway is ready on it with the state still there.
+// - Then a release whose start fails, published for the test on the sandbox's npm registry
+//   (verdaccio): the `up` fails naming both versions, the gateway answers again on the old
+//   release, the state keeps the old release (the next `up` would try again), and going back
+//   to the old release restarts nothing.
 //
-// The broken release: openclaw@<sandbox release>-broken.1, whose `openclaw` bin is a shell
-// script printing one line and exiting 1, engines.node ">=22" (the sandbox's Node satisfies
-// it, so preview's registry and engines checks pass). Verdaccio lets only a known user
+// The broken release: openclaw@<sandbox release>-broken.N, whose `openclaw` bin is a shell
+// script that passes the configuration's checks and the migration and fails at start,
+// engines.node ">=22". Verdaccio lets only a known user
 // publish and takes no new users (max_users: -1): the test adds a user of its own to the
 // htpasswd file named in verdaccio's config (it runs as root on the sandbox machine, as every
 // integration test does), publishes with it, and puts the file back as it was. A version
@@ -19,14 +23,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { HOSTS_JSON, readVersions } from "../../sandbox/contract";
+import { parse, stringify } from "yaml";
+import { HOSTS_JSON, readSandbox, readVersions } from "../../sandbox/contract";
+import { sandboxGatewaySettings } from "../../sandbox/options";
+import { writeSandboxStack } from "../../sandbox/stack";
 import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
 const GOOD = readVersions().openclaw;
 const BROKEN = `${GOOD}-broken.3`;
+/** The release line before the jump, on the Node it ran on (the tooling's, also on the sandbox's mirror). */
+const FROM = { openclaw: "2026.6.11", node: readVersions().node };
+const TO = { openclaw: GOOD, node: readVersions().nodeHost };
 /** verdaccio's config, as `sandbox up` writes it (its auth.htpasswd.file names the user file). */
 const VERDACCIO_CONFIG = path.join(path.dirname(HOSTS_JSON), "verdaccio", "config.yaml");
 
@@ -134,7 +143,15 @@ beforeAll(async () => {
   vps2 = new SandboxStack("vps2", backend);
   vps2.initWithSecrets();
   vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets();
+  // vps1 starts on the release line before the jump.
+  vps1.createWithSecrets((file) => {
+    writeSandboxStack("vps1", file, readSandbox());
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config["openclaw-infra:node"] = { major: Number(FROM.node.split(".")[0]), version: FROM.node };
+    const gateway = doc.config["openclaw-infra:gateway"];
+    doc.config["openclaw-infra:gateway"] = { ...gateway, version: FROM.openclaw, settings: sandboxGatewaySettings(FROM.openclaw) };
+    fs.writeFileSync(file, stringify(doc));
+  });
   for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
   figures[`openclaw@${BROKEN}`] = await publishBrokenRelease();
 });
@@ -142,6 +159,57 @@ beforeAll(async () => {
 afterAll(() => {
   printFigures("upgrade", figures);
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.openclaw} on Node ${TO.node}`, () => {
+  const NOTE = "/var/lib/openclaw/workspace/upgrade-note.md";
+
+  it("runs the old line with state of its own", () => {
+    expect(sh(`readlink ${ROOT}/current`)).toBe(FROM.openclaw);
+    expect(sh("/usr/local/bin/node --version")).toBe(`v${FROM.node}`);
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    sh(
+      `install -d -o openclaw -g openclaw /var/lib/openclaw/workspace && echo 'written on ${FROM.openclaw}' > ${NOTE} && chown openclaw: ${NOTE}`,
+    );
+    figures[`state on ${FROM.openclaw}`] = sh("cd /var/lib/openclaw && find . -type f | sort | tr '\\n' ' '");
+  });
+
+  it("is one config change: state backed up, then the gateway stopped, the state migrated by the new release, ready on it; the state still there", () => {
+    const since = hostNow();
+    vps1.ok(["config", "set", "--path", "node.major", TO.node.split(".")[0]]);
+    vps1.ok(["config", "set", "--path", "node.version", TO.node]);
+    vps1.ok(["config", "set", "--path", "gateway.version", TO.openclaw]);
+    // The release's own schema moved agents from a list to keyed entries: the settings move with it.
+    vps1.ok(["config", "rm", "--path", "gateway.settings.agents.list"]);
+    vps1.ok(["config", "set", "--path", "gateway.settings.agents.entries.main.name", "Main"]);
+    const up = vps1.up();
+    figures[`up ${FROM.openclaw} -> ${TO.openclaw}`] = seconds(up.seconds);
+
+    expect(sh(`readlink ${ROOT}/current`)).toBe(TO.openclaw);
+    expect(sh(`readlink ${ROOT}/previous`)).toBe(FROM.openclaw);
+    expect(sh("/usr/local/bin/node --version")).toBe(`v${TO.node}`);
+    expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
+    expect(curl(`http://${address}:18789/readyz`).body).toMatch(/"ready": ?true/);
+    expect(sh(`cat ${NOTE}`)).toBe(`written on ${FROM.openclaw}`);
+
+    // In the host's journal, in order: the state backup done, the gateway stopped, the new
+    // release's migration, the gateway started.
+    const journal = sh(
+      `journalctl -q --no-pager -o cat --since '${since}' -u restic-state-backup.service -u ${GATEWAY} -t openclaw-doctor | grep -n '' || true`,
+    );
+    const at = (pattern: RegExp) => journal.split("\n").findIndex((l) => pattern.test(l));
+    const backedUp = at(/Finished restic-state-backup\.service|restic-state-backup\.service: Deactivated successfully/);
+    const stopped = at(/Stopping openclaw-gateway\.service/);
+    const lines = journal.split("\n");
+    const started = Math.max(-1, ...lines.map((l, n) => (/Started openclaw-gateway\.service/.test(l) ? n : -1)));
+    expect(backedUp, journal).toBeGreaterThanOrEqual(0);
+    expect(stopped, journal).toBeGreaterThan(backedUp);
+    expect(started, journal).toBeGreaterThan(stopped);
+    const doctor = sh(`journalctl -q --no-pager -o cat --since '${since}' -t openclaw-doctor`);
+    figures["what the migration (openclaw doctor --fix --non-interactive) said"] = doctor.split("\n").slice(0, 12).join(" | ") || "nothing";
+    figures[`state on ${TO.openclaw}`] = sh("cd /var/lib/openclaw && find . -type f | sort | tr '\\n' ' '");
+    expect(vps1.previewSteps()).toEqual([]);
+  });
 });
 
 describe("a gateway upgrade whose release fails its health check", () => {

@@ -25,8 +25,8 @@ describe("stack config", () => {
   it("accepts a valid config and fills in defaults", () => {
     const cfg = parseStackConfig(validConfig());
     expect(cfg.ssh).toEqual({ user: "root", privateKeyPath: "~/.ssh/id_ed25519", agent: true });
-    expect(cfg.node).toEqual({ major: 22, from: "tarball", corepack: false });
-    expect(cfg.gateway.version).toBe("2026.6.11");
+    expect(cfg.node).toEqual({ major: 24, from: "tarball", corepack: false });
+    expect(cfg.gateway.version).toBe("2026.9.6");
     expect(cfg.gateway.port).toBe(18789);
     expect(cfg.gateway.hardening).toBe(true);
     expect(cfg.topology.hosts.vps1.sshPort).toBe(22);
@@ -94,7 +94,11 @@ describe("stack config", () => {
     ["unknown top-level key", (c) => (c.gatway = {}), ["openclaw-infra:gatway: unknown setting (misspelled?)"]],
     ["registry URL", (c) => (c.sources.npmRegistry = "ftp://x"), ["openclaw-infra:sources.npmRegistry: must be an http(s) URL"]],
     ["node major", (c) => (c.node = { major: 12 }), ["openclaw-infra:node.major: Too small: expected number to be >=18"]],
-    ["node version shape", (c) => (c.node = { version: "22" }), ["openclaw-infra:node.version: must be an exact version like 22.23.3"]],
+    [
+      "node version shape",
+      (c) => (c.node = { major: 22, version: "22" }),
+      ["openclaw-infra:node.version: must be an exact version like 22.23.3"],
+    ],
     [
       "node version vs major",
       (c) => (c.node = { major: 22, version: "24.16.0" }),
@@ -113,7 +117,7 @@ describe("stack config", () => {
     [
       "gateway version",
       (c) => (c.gateway = { version: "latest" }),
-      ["openclaw-infra:gateway.version: must be an exact version like 2026.6.11"],
+      ["openclaw-infra:gateway.version: must be an exact version like 2026.9.6"],
     ],
     ["gateway port", (c) => (c.gateway = { port: 80 }), ["openclaw-infra:gateway.port: Too small: expected number to be >=1024"]],
     // A port opened twice on one host: one line naming both settings, whatever the addresses (loopback here, private there).
@@ -363,7 +367,7 @@ describe("preflight", () => {
       throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 192.0.2.1:80") });
     });
     expect(await failure(() => preflight(config))).toBe(
-      "openclaw-infra:sources.npmRegistry: cannot look up openclaw@2026.6.11: GET http://registry.test/openclaw/2026.6.11: Error: connect ECONNREFUSED 192.0.2.1:80",
+      "openclaw-infra:sources.npmRegistry: cannot look up openclaw@2026.9.6: GET http://registry.test/openclaw/2026.9.6: Error: connect ECONNREFUSED 192.0.2.1:80",
     );
     vi.unstubAllGlobals();
   });

@@ -39,9 +39,9 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
 
 /** What a step that reports a result prints last on a host: a version, or a public key line. */
 function captured(name: string): string {
-  if (name.endsWith("node-install")) return "v22.23.3";
+  if (name.endsWith("node-install")) return "v24.22.3";
   if (name.endsWith("-key")) return `ssh-ed25519 ${"A".repeat(68)} ${name}`;
-  return "2026.6.11";
+  return "2026.9.6";
 }
 
 beforeAll(() => {
@@ -149,13 +149,13 @@ describe("vps1 (gateway) program", () => {
     const install = await value<string>(find("vps1-gateway-install").props.create);
     expect(install).toContain("systemctl stop 'openclaw-gateway.service'");
     expect(install).toContain("systemctl start 'openclaw-gateway.service'");
-    expect(install).toContain(`'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /readyz'`);
+    expect(install).toContain(`'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which answers /readyz'`);
     const unit = find("vps1-gateway-unit").props;
     expect(await value<string>(unit.stdin)).toContain("ExecStart=/opt/openclaw/current/bin/openclaw gateway");
-    expect(await value<string>(unit.stdin)).not.toContain("2026.6.11");
+    expect(await value<string>(unit.stdin)).not.toContain("2026.9.6");
     const triggers = await value<string[]>(unit.triggers);
     expect(triggers).toHaveLength(2);
-    expect(triggers).not.toContain("2026.6.11");
+    expect(triggers).not.toContain("2026.9.6");
     // A `current` switched after the gateway started (an activation cut short) shows as stale on refresh.
     expect(await value<string>(unit.check)).toContain(
       "for f in '/etc/openclaw/gateway.env' '/etc/openclaw/openclaw.json' '/opt/openclaw/current'; do",
@@ -223,9 +223,9 @@ describe("vps1 (gateway) program", () => {
   it("pins the planned Node release and its checksum in the install script", async () => {
     const { find, deployed } = deploy();
     const script = await value<string>(find("vps1-node-install").props.create);
-    expect(script).toContain("'http://dist.test/v22.23.3/node-v22.23.3-linux-x64.tar.xz'");
+    expect(script).toContain("'http://dist.test/v24.22.3/node-v24.22.3-linux-x64.tar.xz'");
     expect(script).toContain(`'${"a".repeat(64)}'"  $work/node.tar.xz" | sha256sum --check`);
-    expect(await value(must(deployed.nodeVersion, "nodeVersion"))).toBe("22.23.3");
+    expect(await value(must(deployed.nodeVersion, "nodeVersion"))).toBe("24.22.3");
   });
 
   it("deploys the tunnel's host side, switched off, with the token only on stdin", async () => {
@@ -271,8 +271,8 @@ describe("vps1's state backup (restic)", () => {
   it("backs up before a new gateway version is installed: the step's trigger is the version", async () => {
     const { find } = deploy();
     const step = find("vps1-state-backup-before-upgrade");
-    expect(await value(step.props.triggers)).toEqual(["2026.6.11"]);
-    expect(await value(step.props.label)).toBe("restic backup of /var/lib/openclaw before openclaw 2026.6.11");
+    expect(await value(step.props.triggers)).toEqual(["2026.9.6"]);
+    expect(await value(step.props.label)).toBe("restic backup of /var/lib/openclaw before openclaw 2026.9.6");
     expect(await value<string>(step.props.create)).toContain("systemctl start 'restic-state-backup.service'");
     expect(step.dependsOn).toEqual(["vps1-state-backup-service"]);
   });

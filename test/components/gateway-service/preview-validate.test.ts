@@ -71,6 +71,15 @@ describe("the validator's issues as keys of gateway.settings", () => {
       },
     ]);
   });
+  it("leaves the release's own words when they say what it expected (2026.9)", () => {
+    const issues = [{ path: "agents.defaults.workspace", message: "Invalid input: expected string, received number" }];
+    expect(settingsProblems(issues, { agents: { defaults: { workspace: 5 } } }, schema, "2026.9.6")).toEqual([
+      {
+        key: "gateway.settings.agents.defaults.workspace",
+        message: "Invalid input: expected string, received number (openclaw 2026.9.6 config validate)",
+      },
+    ]);
+  });
   it("names a missing key under the operator's settings as theirs, and anything else as the rendered file's", () => {
     const settings = { models: { providers: { local: { api: "openai-completions" } } } };
     const issues = [

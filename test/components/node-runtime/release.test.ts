@@ -5,7 +5,7 @@ import { fakeFetch, INDEX_JSON, NODE_SHA } from "../../fixtures/config";
 describe("Node release resolution", () => {
   it("picks the newest release of a major", () => {
     expect(newestOfMajor(INDEX_JSON, 22)).toBe("22.23.3");
-    expect(newestOfMajor(INDEX_JSON, 24)).toBe("24.16.0");
+    expect(newestOfMajor(INDEX_JSON, 24)).toBe("24.22.3");
     expect(newestOfMajor(INDEX_JSON, 21)).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
-root='/opt/openclaw'; version='2026.6.11'; prefix='/opt/openclaw/2026.6.11'
+root='/opt/openclaw'; version='2026.9.6'; prefix='/opt/openclaw/2026.9.6'
 if [ -f "$prefix/.openclaw-infra" ] && [ -x "$prefix/"'bin/openclaw' ]; then
-  echo 'openclaw 2026.6.11 already installed'
+  echo 'openclaw 2026.9.6 already installed'
 else
   install -d -m 0755 "$root"
   partial="$root/.partial-$version"
@@ -8,12 +8,12 @@ else
   (
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
     PATH=/usr/local/bin:$PATH npm install --global --prefix "$partial" --registry 'https://registry.npmjs.org/' \
-      --no-audit --no-fund --no-update-notifier --loglevel=error 'openclaw@2026.6.11'
+      --no-audit --no-fund --no-update-notifier --loglevel=error 'openclaw@2026.9.6'
   )
-  [ -x "$partial/"'bin/openclaw' ] || { echo 'openclaw 2026.6.11: bin/openclaw is missing from the release' >&2; exit 1; }
+  [ -x "$partial/"'bin/openclaw' ] || { echo 'openclaw 2026.9.6: bin/openclaw is missing from the release' >&2; exit 1; }
   touch "$partial/.openclaw-infra"
   rm -rf "$prefix" && mv "$partial" "$prefix"
-  echo "installed openclaw 2026.6.11 in $prefix"
+  echo "installed openclaw 2026.9.6 in $prefix"
 fi
 was=$(readlink "$root/current" 2>/dev/null || true)
 had=$(readlink "$root/previous" 2>/dev/null || true)
@@ -27,11 +27,12 @@ if [ "$was" != "$version" ]; then
 if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
   systemctl stop 'openclaw-gateway.service'
   migrated=$(mktemp)
-  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json 'NODE_ENV=production' 'OPENCLAW_NIX_MODE=1' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
+  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json 'NODE_ENV=production' 'OPENCLAW_CONFIG_READONLY=1' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
     echo "openclaw $(readlink '/opt/openclaw/current'): its migration (openclaw doctor --fix --non-interactive) failed:" >&2
     tail -n 20 "$migrated" >&2; rm -f "$migrated"
     exit 1
   fi
+  logger -t openclaw-doctor < "$migrated" || true
   rm -f "$migrated"
   echo "openclaw $(readlink '/opt/openclaw/current'): state migrated (openclaw doctor --fix --non-interactive)"
   systemctl start 'openclaw-gateway.service'
@@ -55,19 +56,19 @@ ACTIVATE
   failed=$(mktemp); trap 'rm -f "$failed" "$failed.back"' EXIT
   if ! bash -euo pipefail -c "$activate" 2>"$failed"; then
     if [ -z "$was" ] || [ ! -x "$root/$was/"'bin/openclaw' ]; then
-      echo 'openclaw 2026.6.11 failed its health check; there is no earlier release to roll back to' >&2
+      echo 'openclaw 2026.9.6 failed its health check; there is no earlier release to roll back to' >&2
       tail -n 28 "$failed" >&2
       exit 1
     fi
     ln -sfn "$was" "$root/.current.new" && mv -T "$root/.current.new" "$root/current"
     if [ -n "$had" ]; then ln -sfn "$had" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; else rm -f "$root/previous"; fi
-    echo "current openclaw: $was again (2026.6.11 failed its health check)"
+    echo "current openclaw: $was again (2026.9.6 failed its health check)"
     if bash -euo pipefail -c "$activate" 2>"$failed.back"; then
-      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
+      echo 'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
       tail -n 28 "$failed" >&2
     else
-      echo 'openclaw 2026.6.11 failed its health check; rolled back to '"$was"', which does not answer /readyz either' >&2
-      echo '2026.6.11:' >&2; tail -n 13 "$failed" >&2
+      echo 'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which does not answer /readyz either' >&2
+      echo '2026.9.6:' >&2; tail -n 13 "$failed" >&2
       echo "$was:" >&2; tail -n 13 "$failed.back" >&2
     fi
     exit 1
@@ -79,4 +80,4 @@ for old in "$root"/* "$root"/.partial-*; do
   case "${old##*/}" in "$version"|"$keep") continue ;; esac
   if [ -f "$old/.openclaw-infra" ] || [[ "${old##*/}" == .partial-* ]]; then rm -rf "$old"; echo "removed $old"; fi
 done
-echo '2026.6.11'
+echo '2026.9.6'
