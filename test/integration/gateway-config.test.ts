@@ -5,7 +5,7 @@
 // only in gateway.env (0600), openclaw.json holds references; and neither the gateway nor
 // `openclaw doctor` rewrites the file this program owns.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unitEnvironment } from "../../components/gateway-service/render";
+import { gatewayConfig, unitEnvironment } from "../../components/gateway-service/render";
 import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
 import { sandboxGatewaySettings } from "../../sandbox/options";
 import { readStackConfig } from "../../sandbox/stack";
@@ -15,25 +15,33 @@ import { SharedDeployment, sharedDeployment, sharedDeploymentFigure, sharedSecre
 const CONFIG = "/etc/openclaw/openclaw.json";
 const figures: Record<string, string> = {};
 let deployment: SharedDeployment;
-let openclaw: (args: string) => string;
+let openclaw: (args: string, config?: string) => string;
+let version: string;
 
-/** The release's CLI on vps1 as the unit runs the gateway: its user, gateway.env and the unit's variables. */
-function openclawOnVps1(version: string): (args: string) => string {
+/**
+ * The release's CLI on vps1 as the unit runs the gateway: its user, gateway.env and the unit's
+ * variables; `config` in place of the deployed openclaw.json when given.
+ */
+function openclawOnVps1(version: string): (args: string, config?: string) => string {
   const env = unitEnvironment(gatewayOptionsSchema.parse({ version })).join(" ");
-  return (args) =>
+  return (args, config) =>
     mustOnHost(
       "vps1",
       `set -a; . /etc/openclaw/gateway.env; set +a; cd /var/lib/openclaw; ` +
-        `runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin ${env} /opt/openclaw/current/bin/openclaw ${args} 2>/dev/null`,
+        `runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin ${env} ${config ? `OPENCLAW_CONFIG_PATH=${config}` : ""} ` +
+        `/opt/openclaw/current/bin/openclaw ${args} 2>/dev/null`,
       `openclaw ${args}`,
     );
 }
+
+type AuditReport = { summary: { critical: number; warn: number }; findings: { checkId: string; severity: string }[] };
 
 beforeAll(async () => {
   const made = await sharedDeployment();
   deployment = made;
   figures["shared deployment"] = sharedDeploymentFigure(made);
-  openclaw = openclawOnVps1(readStackConfig(deployment.stacks.vps1.configFile).gateway.version);
+  version = readStackConfig(deployment.stacks.vps1.configFile).gateway.version;
+  openclaw = openclawOnVps1(version);
 });
 
 afterAll(() => printFigures("gateway config", figures));
@@ -70,13 +78,27 @@ describe("the gateway's configuration on vps1", () => {
 
   it("passes the release's security audit: no critical finding and no warning", () => {
     const started = Date.now();
-    const audit = JSON.parse(openclaw("security audit --json")) as {
-      summary: { critical: number; warn: number };
-      findings: { checkId: string; severity: string }[];
-    };
+    const audit = JSON.parse(openclaw("security audit --json")) as AuditReport;
     figures["openclaw security audit"] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
     expect(audit.findings.filter((f) => f.severity !== "info").map((f) => `${f.severity} ${f.checkId}`)).toEqual([]);
     expect(audit.summary).toMatchObject({ critical: 0, warn: 0 });
+  });
+
+  it("passes it as a production stack renders it too: bound to loopback, the tunnel's hostname the allowed origin", () => {
+    const production = gatewayOptionsSchema.parse({ version, settings: sandboxGatewaySettings(version) });
+    const file = "/run/openclaw-audit/openclaw.json";
+    const copied = onHost(
+      "vps1",
+      `install -d -m 0700 -o openclaw -g openclaw /run/openclaw-audit && (umask 077; cat > ${file}) && chown openclaw: ${file}`,
+      JSON.stringify(gatewayConfig(production, { extraOrigins: ["https://claw.example.com"] }), null, 2),
+    );
+    expect(copied.code, copied.stderr).toBe(0);
+    try {
+      const audit = JSON.parse(openclaw("security audit --json", file)) as AuditReport;
+      expect(audit.findings.filter((f) => f.severity !== "info").map((f) => `${f.severity} ${f.checkId}`)).toEqual([]);
+    } finally {
+      onHost("vps1", "rm -rf /run/openclaw-audit");
+    }
   });
 
   it("is not rewritten by the gateway across a restart, nor by `openclaw doctor`", () => {
