@@ -18,6 +18,13 @@ export interface HardeningNeeds {
    * RemoveIPC= would remove that service's IPC objects (semaphores, shared memory) when it ends.
    */
   sharesUser?: boolean;
+  /**
+   * Opens files with openat2 and has no fallback (OpenClaw 2026.9's state lock, "openat2 beneath
+   * root"): RestrictSUIDSGID's seccomp filter cannot inspect openat2's arguments, so it answers
+   * every openat2 with ENOSYS; it stays off. NoNewPrivileges and the empty capability set still
+   * keep a set-uid file from granting anything.
+   */
+  openat2?: boolean;
   /** Directives appended after the common ones (e.g. IPAddressAllow=). */
   extra?: Directive[];
 }
@@ -43,7 +50,7 @@ export function hardening(needs: HardeningNeeds = {}): Directive[] {
     ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK"],
     ["RestrictNamespaces", "yes"],
     ["RestrictRealtime", "yes"],
-    ["RestrictSUIDSGID", "yes"],
+    !needs.openat2 && ["RestrictSUIDSGID", "yes"],
     ["LockPersonality", "yes"],
     !needs.jit && ["MemoryDenyWriteExecute", "yes"],
     !needs.sharesUser && ["RemoveIPC", "yes"],

