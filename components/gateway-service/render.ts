@@ -123,12 +123,15 @@ export function gatewayConfig(s: GatewaySettings, peers: GatewayPeers = {}): Jso
 /**
  * Safer than the release's own defaults, under the operator's settings (which may change them):
  * direct messages of different senders on different channels never share one session (the
- * release's default shares one across every sender); bound beyond loopback, failed logins are
- * rate limited per client (10 in a minute, then 5 minutes locked out), as its audit asks.
+ * release's default shares one across every sender); bound to loopback, the proxy in front is
+ * trusted; bound beyond it, failed logins are rate limited per client (10 in a minute, then 5
+ * minutes locked out). Each as the release's audit asks.
  */
 function safeDefaults(s: GatewaySettings): JsonObject {
   const session = { dmScope: "per-channel-peer" };
-  if (s.bind === "loopback") return { session };
+  // Bound to loopback, what reaches it is a proxy on this host (cloudflared, a local reverse
+  // proxy): its X-Forwarded-For is trusted, so a client is told apart by its own address.
+  if (s.bind === "loopback") return { session, gateway: { trustedProxies: ["127.0.0.1", "::1"] } };
   return { session, gateway: { auth: { rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 } } } };
 }
 
