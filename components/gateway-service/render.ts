@@ -170,9 +170,17 @@ export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): stri
  * The release being deployed (or the one at `prefix`), as the unit runs the gateway: its user,
  * the unit's variables, `config` for OPENCLAW_CONFIG_PATH.
  */
-function releaseCommand(s: GatewaySettings, config: string, args: string, prefix = releasePrefix(PATHS.installRoot, s.version)): string {
+function releaseCommand(
+  s: GatewaySettings,
+  config: string,
+  args: string,
+  prefix = releasePrefix(PATHS.installRoot, s.version),
+  readOnlyConfig = true,
+): string {
   const openclaw = `${prefix}/bin/openclaw`;
-  const env = unitEnvironment(s).map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${config}` : sh(v)));
+  const env = unitEnvironment(s)
+    .filter((v) => readOnlyConfig || v !== readOnlyConfigEnv(s.version))
+    .map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${config}` : sh(v)));
   return `runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} ${args}`;
 }
 
@@ -275,22 +283,27 @@ export function renderSeedFacts(at: StateDir = { stateDir: PATHS.stateDir, user:
 /**
  * The release's own migration of the state before its first start, with the gateway stopped:
  * `openclaw doctor --fix --non-interactive`, the repair path the release's updater runs before
- * it accepts a new version (the read-only config mode keeps it off openclaw.json). Run through
- * `current`, so a rollback runs the old release's. A failed migration fails the activation,
- * which rolls back like a failed health check.
+ * it accepts a new version. It reads a writable copy of openclaw.json: in the read-only config
+ * mode 2026.9's doctor refuses to run at all, and whatever it would change in the file stays in
+ * the copy (the file is this program's). Run through `current`, so a rollback runs the old
+ * release's. A failed migration fails the activation, which rolls back like a failed health
+ * check.
  */
 export function migrationScript(s: GatewaySettings): string {
-  const doctor = releaseCommand(s, PATHS.configFile, "doctor --fix --non-interactive", CURRENT);
+  const doctor = releaseCommand(s, `"$copy/openclaw.json"`, "doctor --fix --non-interactive", CURRENT, false);
   return script(
     `migrated=$(mktemp)`,
+    `copy=$(mktemp -d /run/openclaw-migrate.XXXXXX)`,
+    `install -m 0600 -o ${PATHS.user} -g ${PATHS.user} ${sh(PATHS.configFile)} "$copy/openclaw.json"`,
+    `chown ${PATHS.user}: "$copy"`,
     `if ! (set -a; . ${sh(PATHS.envFile)}; set +a; cd ${sh(PATHS.stateDir)}; ${doctor}) > "$migrated" 2>&1; then`,
     `  echo "openclaw $(readlink ${sh(CURRENT)}): its migration (openclaw doctor --fix --non-interactive) failed:" >&2`,
-    `  tail -n 20 "$migrated" >&2; rm -f "$migrated"`,
+    `  tail -n 20 "$migrated" >&2; rm -rf "$migrated" "$copy"`,
     `  exit 1`,
     `fi`,
     // What it did, in the journal (tag openclaw-doctor): the deploy's own output keeps only failures.
     `logger -t openclaw-doctor < "$migrated" || true`,
-    `rm -f "$migrated"`,
+    `rm -rf "$migrated" "$copy"`,
     `echo "openclaw $(readlink ${sh(CURRENT)}): state migrated (openclaw doctor --fix --non-interactive)"`,
   );
 }

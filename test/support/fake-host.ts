@@ -6,7 +6,7 @@
 //   start) runs the release `current` points to, stop stops it (failing like systemd when the release has a file
 //   `no-start`); show (ActiveState) says failed while the running release is unhealthy.
 // - curl: the running release's health; journalctl: the start lines so far; runuser: the
-//   command as this user; logger: appends to a file. A release's `doctor` logs its call (fails with `noMigrate`).
+//   command as this user; logger: appends to a file; chown: does nothing. A release's `doctor` logs its call (fails with `noMigrate`).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -74,6 +74,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
     ),
   );
   write("logger", ["#!/bin/bash", 'cat >> "$FAKE/logger"', ""].join("\n"));
+  write("chown", ["#!/bin/bash", "true", ""].join("\n"));
   // As root would: the command after `--`, as this user.
   write("runuser", ["#!/bin/bash", 'while [ "$1" != "--" ]; do shift; done', "shift", 'exec "$@"', ""].join("\n"));
   write("journalctl", ["#!/bin/bash", 'tail -n 40 "$FAKE/journal" 2>/dev/null || true', ""].join("\n"));

@@ -157,14 +157,22 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
   const install = (version: string, opts: { broken?: boolean; noMigrate?: boolean } = {}) => {
     const env = path.join(host.dir, "gateway.env");
     fs.writeFileSync(env, 'OPENCLAW_GATEWAY_TOKEN="t"\n');
+    const config = path.join(host.dir, "openclaw.json");
+    fs.writeFileSync(config, "{}\n");
     const script = installScript({
       ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"),
       root: host.root,
       fetch: host.release(version, opts),
     });
-    return host.run(
-      script.replaceAll("/etc/openclaw/gateway.env", env).replaceAll("/var/lib/openclaw", host.dir).replaceAll("/opt/openclaw", host.root),
-    );
+    const moved = script
+      .replaceAll("/etc/openclaw/gateway.env", env)
+      .replaceAll("/etc/openclaw/openclaw.json", config)
+      .replaceAll("/run/openclaw-migrate", path.join(host.dir, "openclaw-migrate"))
+      .replaceAll("/var/lib/openclaw", host.dir)
+      .replaceAll("/opt/openclaw", host.root)
+      // The fake host has no user openclaw: files stay this user's (chown is a stand-in).
+      .replaceAll("-o openclaw -g openclaw ", "");
+    return host.run(moved);
   };
 
   it("stops the gateway, has the new release migrate the state, then starts it on that release", () => {

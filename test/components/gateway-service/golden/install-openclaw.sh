@@ -27,13 +27,16 @@ if [ "$was" != "$version" ]; then
 if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
   systemctl stop 'openclaw-gateway.service'
   migrated=$(mktemp)
-  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json 'NODE_ENV=production' 'OPENCLAW_CONFIG_READONLY=1' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
+  copy=$(mktemp -d /run/openclaw-migrate.XXXXXX)
+  install -m 0600 -o openclaw -g openclaw '/etc/openclaw/openclaw.json' "$copy/openclaw.json"
+  chown openclaw: "$copy"
+  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH="$copy/openclaw.json" 'NODE_ENV=production' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
     echo "openclaw $(readlink '/opt/openclaw/current'): its migration (openclaw doctor --fix --non-interactive) failed:" >&2
-    tail -n 20 "$migrated" >&2; rm -f "$migrated"
+    tail -n 20 "$migrated" >&2; rm -rf "$migrated" "$copy"
     exit 1
   fi
   logger -t openclaw-doctor < "$migrated" || true
-  rm -f "$migrated"
+  rm -rf "$migrated" "$copy"
   echo "openclaw $(readlink '/opt/openclaw/current'): state migrated (openclaw doctor --fix --non-interactive)"
   systemctl start 'openclaw-gateway.service'
   echo "restarted openclaw-gateway.service"
