@@ -7,6 +7,8 @@ import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "path";
 import { changeSummary, onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, sandboxUnits, tempBackend } from "./harness";
+import { readVersions } from "../../sandbox/contract";
+import { readStackConfig } from "../../sandbox/stack";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
@@ -418,14 +420,19 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(vps2.previewSteps()).toEqual([]);
   });
 
-  it("refuses at preview an openclaw release the runtime's Node cannot run", () => {
-    vps1.ok(["config", "set", "--path", "gateway.version", "2026.9.6"]);
+  it("refuses at preview an openclaw release the runtime's Node cannot run, naming the node.major it needs", () => {
+    const { node, openclaw } = readVersions();
+    const runtime = readStackConfig(vps1.configFile).node;
+    vps1.ok(["config", "set", "--path", "node.major", node.split(".")[0]]);
+    vps1.ok(["config", "set", "--path", "node.version", node]);
     const r = vps1.pulumi(["preview"]);
-    vps1.ok(["config", "rm", "--path", "gateway.version"]);
+    vps1.ok(["config", "set", "--path", "node.major", String(runtime.major)]);
+    vps1.ok(["config", "set", "--path", "node.version", String(runtime.version)]);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toContain(
-      "openclaw@2026.9.6 needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs 22.23.3; set node.major: 24",
+      `openclaw@${openclaw} needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs ${node}; set node.major: 24`,
     );
+    expect(vps1.previewSteps()).toEqual([]);
   });
 
   it("keeps a row across destroy and up of vps2", () => {
