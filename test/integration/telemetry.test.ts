@@ -3,8 +3,8 @@
 // deployed gateway is configured with, found in its store (traces in Tempo, metrics in
 // Prometheus through the collector, logs in Loki).
 //
-// Why a span, a metric and a log sent with curl, not the gateway's own: openclaw@2026.6.11 as
-// published carries no OTLP exporter. Its package.json leaves dist/extensions/diagnostics-otel
+// Why a span, a metric and a log sent with curl, not the gateway's own: openclaw as published
+// (2026.6.11, 2026.9.6) carries no OTLP exporter. Its package.json leaves dist/extensions/diagnostics-otel
 // out of the package; the exporter is the external plugin @openclaw/diagnostics-otel, installed
 // from ClawHub (not on the npm registry). Without it `diagnostics.otel` only validates, and the
 // gateway sends nothing, with or without model traffic. The first test shows that on vps1.
@@ -109,8 +109,10 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
         "echo ---",
         "ls dist/extensions | grep -c . ; ls -d dist/extensions/diagnostics-otel 2>/dev/null || echo 'no dist/extensions/diagnostics-otel'",
         "echo ---",
-        // An exporter would carry the OTLP signal paths and the @opentelemetry exporters.
-        "grep -rlE '/v1/(traces|metrics|logs)' dist | head -3; find . -path '*@opentelemetry/exporter-*' -prune -print | head -3",
+        // An exporter would carry the OTLP signal paths and the @opentelemetry exporters. 2026.9
+        // bundles Mistral's SDK, whose own telemetry path (/telemetry/v1/traces) is not OTLP.
+        "grep -rhoE '[A-Za-z_/]*v1/(traces|metrics|logs)' dist | grep -v '^/telemetry/v1/' | sort -u | head -3",
+        "find . -path '*@opentelemetry/exporter-*' -prune -print | head -3",
       ].join("; "),
     );
     console.log(`openclaw package on vps1:\n${r.stdout}`);

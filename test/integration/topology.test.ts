@@ -123,7 +123,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
     expect(onHost("vps1", `systemctl is-active ${GATEWAY}`).stdout.trim()).toBe("active");
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
-    expect(onHost("vps1", "/usr/local/bin/node --version").stdout.trim()).toMatch(/^v22\.\d+\.\d+$/);
+    expect(onHost("vps1", "/usr/local/bin/node --version").stdout.trim()).toBe(`v${readVersions().nodeHost}`);
     expect(onHost("vps2", "systemctl is-active postgresql@17-main").stdout.trim()).toBe("active");
   });
 
@@ -285,13 +285,15 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     const sha = () => onHost("vps1", "sha256sum /etc/openclaw/openclaw.json").stdout.split(" ")[0];
     const invocation = () => onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim();
     const before = { sha: sha(), invocation: invocation() };
-    const key = "gateway.settings.gateway.controlUi.dangerouslyDisableDeviceAuth";
-    vps1.ok(["config", "set", "--path", key, "true"]);
+    // Webhook ingress at the root path, authenticated by the gateway's own token: critical twice over.
+    const hooks = { "hooks.enabled": "true", "hooks.path": "/", "hooks.token": "${OPENCLAW_GATEWAY_TOKEN}" };
+    for (const [key, value] of Object.entries(hooks)) vps1.ok(["config", "set", "--path", `gateway.settings.${key}`, value]);
     const up = vps1.pulumi(["up", "--yes", "--skip-preview"]);
-    vps1.ok(["config", "rm", "--path", key]);
+    vps1.ok(["config", "rm", "--path", "gateway.settings.hooks"]);
     const out = up.stdout + up.stderr;
     expect(up.code, out).not.toBe(0);
-    expect(out).toMatch(/critical gateway\.control_ui\.device_auth_disabled: .*\. Fix: /);
+    expect(out).toMatch(/critical hooks\.token_reuse_gateway_token: /);
+    expect(out).toMatch(/critical hooks\.path_root: /);
     expect(out).toContain("the running openclaw.json stays");
     expect({ sha: sha(), invocation: invocation() }).toEqual(before);
     expect(health().ok).toBe(true);
