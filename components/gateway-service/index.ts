@@ -19,12 +19,14 @@ import type { NodeRuntime } from "../node-runtime";
 import { assertCompatible } from "./engines";
 import {
   auditReport,
+  configChecker,
   configFileSpec,
   CURRENT,
   GatewayPeers,
   healthCheck,
   installSpec,
   PATHS,
+  ReleaseNode,
   renderAuditScript,
   renderConfig,
   renderEnv,
@@ -96,7 +98,10 @@ export class GatewayService extends pulumi.ComponentResource {
 
     // The release is fetched (not yet run) first, so its own checks judge the new openclaw.json
     // before the file replaces the running one: the security audit, then the validator.
-    const spec = compatible.apply(() => installSpec(s, registry));
+    // The Node the release is installed with and keeps (see installSpec): a Node upgrade is a new
+    // release folder, and a rollback goes back to the Node the old release ran on.
+    const node = pulumi.all([runtime.plannedVersion, runtime.nodePath]).apply(([version, path]): ReleaseNode => ({ version, path }));
+    const spec = pulumi.all([compatible, node]).apply(([, n]) => installSpec(s, registry, n));
     const release = versionedFetch(`${name}-release`, { connection, spec }, { ...parent, dependsOn: [runtime.ready] });
 
     const configContent = renderConfig(s, peers);
@@ -105,7 +110,7 @@ export class GatewayService extends pulumi.ComponentResource {
       {
         connection,
         label: `openclaw ${s.version} security audit of the new ${PATHS.configFile}`,
-        create: renderAuditScript(s),
+        create: node.apply((n) => renderAuditScript(s, n)),
         stdin: configContent,
         // gateway.env is part of what the audit judges (the secrets the references resolve to).
         triggers: [digest(envContent)],
@@ -124,7 +129,7 @@ export class GatewayService extends pulumi.ComponentResource {
     });
     const configFile = checkedFile(
       `${name}-config`,
-      { connection, content: configContent, ...configFileSpec(s) },
+      { connection, content: configContent, ...configFileSpec(s), checker: node.apply((n) => configChecker(s, n)) },
       { ...parent, dependsOn: [configDir, audit] },
     );
 

@@ -27,6 +27,28 @@ export const PATHS = {
 /** What the unit runs: the release `current` points to, so an upgrade changes no unit file. */
 export const CURRENT = currentPrefix(PATHS.installRoot);
 
+/** The Node a release is installed with and runs on, as NodeRuntime installed it. */
+export interface ReleaseNode {
+  /** Exact version, e.g. "24.22.3". */
+  version: string;
+  /** The node binary NodeRuntime provides, e.g. /usr/local/bin/node. */
+  path: string;
+}
+
+/**
+ * A release's folder under /opt/openclaw, e.g. "2026.9.6+node24.22.3": the openclaw version and
+ * the Node it runs on. npm builds native modules for the Node that runs it, and the release
+ * keeps that Node in its folder (see installSpec), so a rollback puts back both.
+ */
+export function releaseName(s: GatewaySettings, node: ReleaseNode): string {
+  return `${s.version}+node${node.version}`;
+}
+
+/** The folder of the release being deployed. */
+export function releaseDir(s: GatewaySettings, node: ReleaseNode): string {
+  return releasePrefix(PATHS.installRoot, releaseName(s, node));
+}
+
 /**
  * What every (re)start of the gateway waits for, on the host itself: readiness (/readyz: started,
  * agents admitted, channels checked) from 2026.3.1, the first release that has it; /health
@@ -53,9 +75,13 @@ export function readOnlyConfigEnv(version: string): string {
   return semver.gte(semver.coerce(version) ?? "0.0.0", "2026.9.0") ? "OPENCLAW_CONFIG_READONLY=1" : "OPENCLAW_NIX_MODE=1";
 }
 
-/** The variables the unit sets beside gateway.env: the gateway and its own checkers run with these. */
-export function unitEnvironment(s: GatewaySettings): string[] {
+/**
+ * The variables the unit sets beside gateway.env: the gateway and its own checkers run with
+ * these. PATH starts with the release's own Node (`prefix`: the release run).
+ */
+export function unitEnvironment(s: GatewaySettings, prefix = CURRENT): string[] {
   return [
+    `PATH=${prefix}/node/bin:/usr/local/bin:/usr/bin:/bin`,
     `HOME=${PATHS.stateDir}`,
     `OPENCLAW_STATE_DIR=${PATHS.stateDir}`,
     `OPENCLAW_CONFIG_PATH=${PATHS.configFile}`,
@@ -166,30 +192,31 @@ export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): stri
   return JSON.stringify(gatewayConfig(s, peers), null, 2) + "\n";
 }
 
-/**
- * The release being deployed (or the one at `prefix`), as the unit runs the gateway: its user,
- * the unit's variables, `config` for OPENCLAW_CONFIG_PATH.
- */
-function releaseCommand(
-  s: GatewaySettings,
-  config: string,
-  args: string,
-  prefix = releasePrefix(PATHS.installRoot, s.version),
-  readOnlyConfig = true,
-): string {
-  const openclaw = `${prefix}/bin/openclaw`;
-  const env = unitEnvironment(s)
-    .filter((v) => readOnlyConfig || v !== readOnlyConfigEnv(s.version))
-    .map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${config}` : sh(v)));
-  return `runuser -u ${PATHS.user} -- env PATH=/usr/local/bin:/usr/bin:/bin ${env.join(" ")} ${sh(openclaw)} ${args}`;
+/** How releaseCommand runs the release: which one, on which openclaw.json, in which mode. */
+interface ReleaseRun {
+  /** The release's folder: releaseDir for the one being deployed, CURRENT for the one that runs. */
+  prefix: string;
+  /** Shell word for OPENCLAW_CONFIG_PATH. */
+  config: string;
+  /** false: without the read-only config mode (the migration, on a writable copy). */
+  readOnlyConfig?: boolean;
+}
+
+/** A release as the unit runs the gateway: its user, its Node, the unit's variables. */
+function releaseCommand(s: GatewaySettings, run: ReleaseRun, args: string): string {
+  const env = unitEnvironment(s, run.prefix)
+    .filter((v) => run.readOnlyConfig !== false || v !== readOnlyConfigEnv(s.version))
+    .map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${run.config}` : sh(v)));
+  return `runuser -u ${PATHS.user} -- env ${env.join(" ")} ${sh(`${run.prefix}/bin/openclaw`)} ${args}`;
 }
 
 /**
  * openclaw.json's step: the release being deployed (fetched before, see the component) checks
- * the candidate with its own `openclaw config validate`, as the gateway's user with the unit's
- * variables, before it replaces the file; a refused one leaves the running configuration alone.
+ * the candidate with its own `openclaw config validate` (configChecker), as the gateway's user
+ * with the unit's variables, before it replaces the file; a refused one leaves the running
+ * configuration alone.
  */
-export function configFileSpec(s: GatewaySettings): CheckedFileSpec {
+export function configFileSpec(s: GatewaySettings): Omit<CheckedFileSpec, "checker"> {
   return {
     path: PATHS.configFile,
     owner: PATHS.user,
@@ -197,11 +224,15 @@ export function configFileSpec(s: GatewaySettings): CheckedFileSpec {
     mode: "0600",
     checkerName: `openclaw ${s.version} config validate`,
     suffix: ".json",
-    checker: releaseCommand(s, `"$candidate"`, "config validate --json"),
   };
 }
 
-const auditTemplate = template<{ stateDir: string; user: string; envFile: string; audit: string; judge: string }>(
+/** configFileSpec's checker: the release being deployed, on its Node. */
+export function configChecker(s: GatewaySettings, node: ReleaseNode): string {
+  return releaseCommand(s, { prefix: releaseDir(s, node), config: `"$candidate"` }, "config validate --json");
+}
+
+const auditTemplate = template<{ stateDir: string; user: string; envFile: string; audit: string; node: string; judge: string }>(
   __dirname,
   "audit.sh.hbs",
 );
@@ -213,12 +244,14 @@ const AUDIT_JUDGE = fs.readFileSync(path.join(__dirname, "templates", "audit-jud
  * running one. A critical finding fails the step naming its checkId and remediation; the last
  * line printed is the warnings and notes as JSON (auditReport reads it).
  */
-export function renderAuditScript(s: GatewaySettings): string {
+export function renderAuditScript(s: GatewaySettings, node: ReleaseNode): string {
+  const prefix = releaseDir(s, node);
   return auditTemplate({
     stateDir: PATHS.stateDir,
     user: PATHS.user,
     envFile: PATHS.envFile,
-    audit: releaseCommand(s, `"$work/config/openclaw.json"`, "security audit --json"),
+    audit: releaseCommand(s, { prefix, config: `"$work/config/openclaw.json"` }, "security audit --json"),
+    node: `${prefix}/node/bin/node`,
     judge: AUDIT_JUDGE,
   });
 }
@@ -290,7 +323,11 @@ export function renderSeedFacts(at: StateDir = { stateDir: PATHS.stateDir, user:
  * check.
  */
 export function migrationScript(s: GatewaySettings): string {
-  const doctor = releaseCommand(s, `"$copy/openclaw.json"`, "doctor --fix --non-interactive", CURRENT, false);
+  const doctor = releaseCommand(
+    s,
+    { prefix: CURRENT, config: `"$copy/openclaw.json"`, readOnlyConfig: false },
+    "doctor --fix --non-interactive",
+  );
   return script(
     `migrated=$(mktemp)`,
     `copy=$(mktemp -d /run/openclaw-migrate.XXXXXX)`,
@@ -309,22 +346,30 @@ export function migrationScript(s: GatewaySettings): string {
 }
 
 /**
- * openclaw@version from the npm registry into its own prefix under /opt/openclaw. Once it is
- * current, the running gateway is stopped, the release migrates the state, the gateway starts
- * on it and must be ready (healthCheck); else the release that ran before is put back and started
- * again, and the step fails.
+ * openclaw@version from the npm registry into its own prefix under /opt/openclaw (releaseName),
+ * with the Node it is installed by and runs on: a hard link to NodeRuntime's binary in
+ * <prefix>/node/bin (a copy when /opt spans file systems), so the release still runs when the
+ * runtime moves on. Once it is current, the running gateway is stopped, the release migrates
+ * the state, the gateway starts on it and must be ready (healthCheck); else the release that ran
+ * before is put back, on the Node it ran on, and started again, and the step fails.
  */
-export function installSpec(s: GatewaySettings, registry: string): VersionedInstallSpec {
-  const version = s.version;
+export function installSpec(s: GatewaySettings, registry: string, node: ReleaseNode): VersionedInstallSpec {
   return {
     tool: "openclaw",
-    version,
+    version: releaseName(s, node),
     root: PATHS.installRoot,
     fetch: script(
-      `PATH=/usr/local/bin:$PATH npm install --global --prefix "$partial" --registry ${sh(registry)} \\`,
-      `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${version}`)}`,
+      `node=$(readlink -f ${sh(node.path)})`,
+      `[ "$("$node" --version)" = ${sh(`v${node.version}`)} ] || {`,
+      `  echo ${sh(`${node.path} is node `)}"$("$node" --version)"${sh(`, not the ${node.version} openclaw ${s.version} is planned on`)} >&2; exit 1; }`,
+      `install -d -m 0755 "$partial/node/bin"`,
+      `ln "$node" "$partial/node/bin/node" 2>/dev/null || cp "$node" "$partial/node/bin/node"`,
+      `PATH="$partial/node/bin:/usr/local/bin:$PATH" npm install --global --prefix "$partial" --registry ${sh(registry)} \\`,
+      `  --no-audit --no-fund --no-update-notifier --loglevel=error ${sh(`openclaw@${s.version}`)}`,
     ),
     binary: "bin/openclaw",
+    // The step's result, the component's `version`: the openclaw version, as configured.
+    report: `echo ${sh(s.version)}`,
     activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)), answers: readinessPath(s) },
   };
 }

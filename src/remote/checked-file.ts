@@ -33,8 +33,10 @@ export interface CheckedFileSpec extends Ownership {
   apply?: string;
 }
 
-export interface CheckedFileArgs extends CheckedFileSpec {
+export interface CheckedFileArgs extends Omit<CheckedFileSpec, "checker"> {
   connection: pulumi.Input<Connection>;
+  /** CheckedFileSpec's checker, known once its inputs are (e.g. the folder of a release). */
+  checker: pulumi.Input<string>;
   content: pulumi.Input<string>;
   /** What a destroy leaves: this content, written through the same checks and apply. */
   contentOnDelete?: string;
@@ -90,11 +92,11 @@ export function checkedFileScript(s: CheckedFileSpec): string {
 const indent = (text: string) => text.replace(/^/gm, "  ");
 
 export function checkedFile(name: string, args: CheckedFileArgs, opts?: pulumi.CustomResourceOptions): RemoteCommand {
-  const body = checkedFileScript(args);
+  const body = pulumi.output(args.checker).apply((checker) => checkedFileScript({ ...args, checker }));
   const onDelete =
     args.contentOnDelete !== undefined
       ? // No stdin on delete: the content travels in a quoted here-document.
-        `(\n${body}) <<'OPENCLAW_EOF'\n${args.contentOnDelete}OPENCLAW_EOF\n`
+        body.apply((b) => `(\n${b}) <<'OPENCLAW_EOF'\n${args.contentOnDelete}OPENCLAW_EOF\n`)
       : (args.delete ?? `rm -f ${sh(args.path)}\n`);
   return new RemoteCommand(
     name,

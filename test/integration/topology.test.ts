@@ -281,6 +281,33 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(health().ok).toBe(true);
   });
 
+  it("a settings change the release's security audit finds critical fails up naming the checkId; the running gateway and its file untouched", () => {
+    const sha = () => onHost("vps1", "sha256sum /etc/openclaw/openclaw.json").stdout.split(" ")[0];
+    const invocation = () => onHost("vps1", `systemctl show -p InvocationID --value ${GATEWAY}`).stdout.trim();
+    const before = { sha: sha(), invocation: invocation() };
+    // Webhook ingress at the root path, authenticated by the gateway's own token: critical twice over.
+    // The token is a reference, not a secret: --plaintext, or pulumi refuses a value that looks like one.
+    const hooks = { "hooks.enabled": ["true"], "hooks.path": ["/"], "hooks.token": ["--plaintext", "${OPENCLAW_GATEWAY_TOKEN}"] };
+    const up = (() => {
+      try {
+        for (const [key, value] of Object.entries(hooks)) vps1.ok(["config", "set", "--path", `gateway.settings.${key}`, ...value]);
+        return vps1.pulumi(["up", "--yes", "--skip-preview"]);
+      } finally {
+        // Whatever happened, the stack goes back to its settings: later tests deploy it.
+        vps1.pulumi(["config", "rm", "--path", "gateway.settings.hooks"]);
+      }
+    })();
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    expect(out).toMatch(/critical hooks\.token_reuse_gateway_token: /);
+    expect(out).toMatch(/critical hooks\.path_root: /);
+    expect(out).toContain("the running openclaw.json stays");
+    expect({ sha: sha(), invocation: invocation() }).toEqual(before);
+    expect(health().ok).toBe(true);
+    // The refused step kept its old state: with the setting gone, nothing to do.
+    expect(vps1.previewSteps()).toEqual([]);
+  });
+
   it("keeps every secret out of state, output, process lists and files others can read", () => {
     for (const stack of [vps1, vps2]) {
       const exported = stack.ok(["stack", "export"]).stdout;

@@ -1,17 +1,18 @@
 // Gateway upgrades on the real sandbox hosts with the real Pulumi engine: vps2, then vps1 on
 // the release line before the jump (openclaw 2026.6.11 on Node 22).
-// - The jump: one config change (node.major and node.version, gateway.version, and the agents
-//   in the release's new shape) upgrades to the sandbox's release on Node 24: the state is
-//   backed up, the gateway stopped, the new release migrates the state (openclaw doctor), and
-//   the gateway is ready on it with the state still there.
-// - Then a release whose start fails, published for the test on the sandbox's npm registry
-//   (verdaccio): the `up` fails naming both versions, the gateway answers again on the old
-//   release, the state keeps the old release (the next `up` would try again), and going back
-//   to the old release restarts nothing.
+// - First a failed jump: Node 24 and a release that needs it and fails at start, published for
+//   the test on the sandbox's npm registry (verdaccio). The `up` fails naming both releases,
+//   the gateway answers again on the old release and on the Node that release ran on, the state
+//   keeps the old release (the next `up` would try again), and going back to the old release
+//   and Node restarts nothing.
+// - Then the jump: one config change (node.major and node.version, gateway.version, and the
+//   agents in the release's new shape) upgrades to the sandbox's release on Node 24: the state
+//   is backed up, the gateway stopped, the new release migrates the state (openclaw doctor),
+//   and the gateway is ready on it with the state still there.
 //
 // The broken release: openclaw@<sandbox release>-broken.N, whose `openclaw` bin is a shell
 // script that passes the configuration's checks and the migration and fails at start,
-// engines.node ">=22". Verdaccio lets only a known user
+// engines.node ">=24". Verdaccio lets only a known user
 // publish and takes no new users (max_users: -1): the test adds a user of its own to the
 // htpasswd file named in verdaccio's config (it runs as root on the sandbox machine, as every
 // integration test does), publishes with it, and puts the file back as it was. A version
@@ -32,7 +33,7 @@ import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
 const GOOD = readVersions().openclaw;
-const BROKEN = `${GOOD}-broken.3`;
+const BROKEN = `${GOOD}-broken.4`;
 /** The release line before the jump, on the Node it ran on (the tooling's, also on the sandbox's mirror). */
 const FROM = { openclaw: "2026.6.11", node: readVersions().node };
 const TO = { openclaw: GOOD, node: readVersions().nodeHost };
@@ -55,6 +56,13 @@ function curl(url: string): { ok: boolean; body: string } {
 }
 const health = () => curl(`http://${address}:18789/health`);
 const sh = (command: string) => onHost("vps1", command).stdout.trim();
+/** A release's folder: the openclaw version and the Node it runs on. */
+const folder = (r: { openclaw: string; node: string }) => `${r.openclaw}+node${r.node}`;
+/** The Node binary the running gateway was started from, and its version. */
+const gatewayNode = () => {
+  const exe = sh(`readlink /proc/$(systemctl show -p MainPID --value ${GATEWAY})/exe`);
+  return { exe, version: sh(`${exe} --version`) };
+};
 
 /** The gateway's state in a line: how many files, and those of its state folder. */
 const stateFiles = () => sh('cd /var/lib/openclaw && echo "$(find . -type f | wc -l) files;" $(find ./state -maxdepth 1 -type f | sort)');
@@ -97,7 +105,7 @@ async function publishBrokenRelease(): Promise<string> {
           description: "A build of openclaw that fails at start, for openclaw-infra's upgrade test",
           license: "MIT",
           bin: { openclaw: "openclaw.sh" },
-          engines: { node: ">=22" },
+          engines: { node: ">=24" },
         },
         null,
         2,
@@ -164,12 +172,13 @@ afterAll(() => {
   if (backend) fs.rmSync(backend, { recursive: true, force: true });
 });
 
-describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.openclaw} on Node ${TO.node}`, () => {
-  const NOTE = "/var/lib/openclaw/workspace/upgrade-note.md";
+const NOTE = "/var/lib/openclaw/workspace/upgrade-note.md";
 
-  it("runs the old line with state of its own", () => {
-    expect(sh(`readlink ${ROOT}/current`)).toBe(FROM.openclaw);
-    expect(sh("/usr/local/bin/node --version")).toBe(`v${FROM.node}`);
+describe(`a failed jump: openclaw ${BROKEN} on Node ${TO.node}, whose start fails`, () => {
+  it(`runs ${FROM.openclaw} on Node ${FROM.node} from its own folder, with state of its own`, () => {
+    expect(sh(`readlink ${ROOT}/current`)).toBe(folder(FROM));
+    expect(sh(`systemctl show -p ExecStart --value ${GATEWAY}`)).toContain(`${ROOT}/current/bin/openclaw gateway `);
+    expect(gatewayNode()).toEqual({ exe: `${ROOT}/${folder(FROM)}/node/bin/node`, version: `v${FROM.node}` });
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
     sh(
       `install -d -o openclaw -g openclaw /var/lib/openclaw/workspace && echo 'written on ${FROM.openclaw}' > ${NOTE} && chown openclaw: ${NOTE}`,
@@ -177,6 +186,67 @@ describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.o
     figures[`state on ${FROM.openclaw}`] = stateFiles();
   });
 
+  it("fails the up naming both releases, after putting back the old release and the Node it ran on", () => {
+    vps1.ok(["config", "set", "--path", "node.major", TO.node.split(".")[0]]);
+    vps1.ok(["config", "set", "--path", "node.version", TO.node]);
+    vps1.ok(["config", "set", "--path", "gateway.version", BROKEN]);
+    const up = vps1.pulumi(["up", "--yes", "--skip-preview", "--diff"]);
+    figures["failed up with its rollback"] = seconds(up.seconds);
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    const failed = folder({ openclaw: BROKEN, node: TO.node });
+    expect(out).toContain(`openclaw ${failed} failed its health check; rolled back to ${folder(FROM)}, which answers /readyz`);
+    // Followed by the journal of the failed start.
+    expect(out).toContain(`openclaw ${BROKEN}: a build made to fail at start`);
+
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
+    expect(sh(`readlink ${ROOT}/current`)).toBe(folder(FROM));
+    // The gateway runs on the Node its release ran on; the host's node moved on (NodeRuntime's step succeeded).
+    expect(gatewayNode()).toEqual({ exe: `${ROOT}/${folder(FROM)}/node/bin/node`, version: `v${FROM.node}` });
+    expect(sh("/usr/local/bin/node --version")).toBe(`v${TO.node}`);
+    // The running gateway was started after `current` went back: it runs the old release.
+    const started = Number(sh(`date -d "$(systemctl show -p ActiveEnterTimestamp --value ${GATEWAY})" +%s`));
+    expect(started).toBeGreaterThanOrEqual(Number(sh(`stat -c %Y ${ROOT}/current`)));
+    expect(sh(`cat ${NOTE}`)).toBe(`written on ${FROM.openclaw}`);
+    // The failed release stays on disk for the next try, with its Node.
+    expect(sh(`${ROOT}/${failed}/node/bin/node --version`)).toBe(`v${TO.node}`);
+  });
+
+  it("keeps the old release in the state: a preview with the failed release plans its install again, and only that", () => {
+    expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-gateway-install" }]);
+  });
+
+  it("back to the old release and Node: the old release's checks of openclaw.json, nothing restarted", () => {
+    vps1.ok(["config", "set", "--path", "node.major", FROM.node.split(".")[0]]);
+    vps1.ok(["config", "set", "--path", "node.version", FROM.node]);
+    vps1.ok(["config", "set", "--path", "gateway.version", FROM.openclaw]);
+    // The host's node goes back; the backup before an upgrade ran for the failed release, and
+    // going back is a change of version for it too; openclaw.json is audited and validated
+    // again by the release that runs it (on disk). The install is where it was and the file is
+    // the same: nothing to restart.
+    const steps = vps1.previewSteps();
+    figures["steps back to the old release"] = steps.map((s) => `${s.op} ${s.name}`).join(", ");
+    expect(steps).toEqual([
+      { op: "update", name: "vps1-gateway-audit" },
+      { op: "update", name: "vps1-gateway-config" },
+      { op: "update", name: "vps1-gateway-release" },
+      { op: "update", name: "vps1-node-install" },
+      { op: "update", name: "vps1-state-backup-before-upgrade" },
+    ]);
+    const since = hostNow();
+    const up = vps1.up();
+    figures["up back on the old release"] = seconds(up.seconds);
+    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 5 });
+    expect(startsSince(since)).toBe(0);
+    expect(vps1.previewSteps()).toEqual([]);
+    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    expect(sh(`readlink ${ROOT}/current`)).toBe(folder(FROM));
+    expect(sh("/usr/local/bin/node --version")).toBe(`v${FROM.node}`);
+  });
+});
+
+describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.openclaw} on Node ${TO.node}`, () => {
   it("is one config change: state backed up, then the gateway stopped, the state migrated by the new release, ready on it; the state still there", () => {
     const since = hostNow();
     vps1.ok(["config", "set", "--path", "node.major", TO.node.split(".")[0]]);
@@ -188,13 +258,13 @@ describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.o
     const up = vps1.up();
     figures[`up ${FROM.openclaw} -> ${TO.openclaw}`] = seconds(up.seconds);
 
-    expect(sh(`readlink ${ROOT}/current`)).toBe(TO.openclaw);
-    expect(sh(`readlink ${ROOT}/previous`)).toBe(FROM.openclaw);
+    expect(sh(`readlink ${ROOT}/current`)).toBe(folder(TO));
+    expect(sh(`readlink ${ROOT}/previous`)).toBe(folder(FROM));
+    expect(gatewayNode()).toEqual({ exe: `${ROOT}/${folder(TO)}/node/bin/node`, version: `v${TO.node}` });
     expect(sh("/usr/local/bin/node --version")).toBe(`v${TO.node}`);
     expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
     expect(curl(`http://${address}:18789/readyz`).body).toMatch(/"ready": ?true/);
     expect(sh(`cat ${NOTE}`)).toBe(`written on ${FROM.openclaw}`);
-
     // In the host's journal, in order: the state backup done, the gateway stopped, the new
     // release's migration, the gateway started.
     const journal = sh(`journalctl -q --no-pager -o cat --since '${since}' -u restic-state-backup.service -u ${GATEWAY} || true`);
@@ -212,60 +282,5 @@ describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.o
     figures["what the migration (openclaw doctor --fix --non-interactive) did"] = changes.join(" ") || "nothing";
     figures[`state on ${TO.openclaw}`] = stateFiles();
     expect(vps1.previewSteps()).toEqual([]);
-  });
-});
-
-describe("a gateway upgrade whose release fails its health check", () => {
-  it("starts from the sandbox's release, run through /opt/openclaw/current", () => {
-    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
-    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
-    expect(sh(`systemctl show -p ExecStart --value ${GATEWAY}`)).toContain(`${ROOT}/current/bin/openclaw gateway `);
-  });
-
-  it("fails the up naming the failed release and the one running now, after putting the old one back", () => {
-    vps1.ok(["config", "set", "--path", "gateway.version", BROKEN]);
-    const up = vps1.pulumi(["up", "--yes", "--skip-preview", "--diff"]);
-    figures["failed up with its rollback"] = seconds(up.seconds);
-    const out = up.stdout + up.stderr;
-    expect(up.code, out).not.toBe(0);
-    expect(out).toContain(`openclaw ${BROKEN} failed its health check; rolled back to ${GOOD}, which answers /readyz`);
-    // Followed by the journal of the failed start.
-    expect(out).toContain(`openclaw ${BROKEN}: a build made to fail at start`);
-
-    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
-    expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
-    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
-    expect(sh(`readlink -f ${ROOT}/current/bin/openclaw`)).toMatch(new RegExp(`^${ROOT}/${GOOD.replace(/\./g, "\\.")}/`));
-    // The running gateway was started after `current` went back: it runs the old release.
-    const started = Number(sh(`date -d "$(systemctl show -p ActiveEnterTimestamp --value ${GATEWAY})" +%s`));
-    expect(started).toBeGreaterThanOrEqual(Number(sh(`stat -c %Y ${ROOT}/current`)));
-    // The failed release stays on disk for the next try.
-    expect(onHost("vps1", `test -x ${ROOT}/${BROKEN}/bin/openclaw`).code).toBe(0);
-  });
-
-  it("keeps the old release in the state: a preview with the failed release plans its install again, and only that", () => {
-    expect(vps1.previewSteps()).toEqual([{ op: "update", name: "vps1-gateway-install" }]);
-  });
-
-  it("back to the old release: a state backup and the old release's checks of openclaw.json, nothing restarted", () => {
-    vps1.ok(["config", "set", "--path", "gateway.version", GOOD]);
-    // The backup before an upgrade ran for the failed release; going back is a change of
-    // version for it too, and openclaw.json is audited and validated again by the release that
-    // runs it (already on disk). The install is where it was and the file is the same: nothing
-    // to restart.
-    expect(vps1.previewSteps()).toEqual([
-      { op: "update", name: "vps1-gateway-audit" },
-      { op: "update", name: "vps1-gateway-config" },
-      { op: "update", name: "vps1-gateway-release" },
-      { op: "update", name: "vps1-state-backup-before-upgrade" },
-    ]);
-    const since = hostNow();
-    const up = vps1.up();
-    figures["up back on the old release"] = seconds(up.seconds);
-    expect(changeSummary(up.stdout), up.stdout).toMatchObject({ updated: 4 });
-    expect(startsSince(since)).toBe(0);
-    expect(vps1.previewSteps()).toEqual([]);
-    expect(JSON.parse(health().body)).toMatchObject({ ok: true });
-    expect(sh(`readlink ${ROOT}/current`)).toBe(GOOD);
   });
 });

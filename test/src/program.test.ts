@@ -149,7 +149,7 @@ describe("vps1 (gateway) program", () => {
     const install = await value<string>(find("vps1-gateway-install").props.create);
     expect(install).toContain("systemctl stop 'openclaw-gateway.service'");
     expect(install).toContain("systemctl start 'openclaw-gateway.service'");
-    expect(install).toContain(`'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which answers /readyz'`);
+    expect(install).toContain(`'openclaw 2026.9.6+node24.22.3 failed its health check; rolled back to '"$was"', which answers /readyz'`);
     const unit = find("vps1-gateway-unit").props;
     expect(await value<string>(unit.stdin)).toContain("ExecStart=/opt/openclaw/current/bin/openclaw gateway");
     expect(await value<string>(unit.stdin)).not.toContain("2026.9.6");

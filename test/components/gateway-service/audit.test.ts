@@ -9,13 +9,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { auditReport, renderAuditScript, renderConfig, renderEnv } from "../../../components/gateway-service/render";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
 
+/** The Node a release is planned on, as NodeRuntime reports it. */
+const NODE = { version: "24.22.3", path: "/usr/local/bin/node" };
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-judge-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The judge as the audit script runs it: `node -e <judge> <report> <status> <stderr>`. */
 function judge(report: string, status = 0, stderr = "") {
-  const script = renderAuditScript(gatewayOptionsSchema.parse({}));
-  const source = /node -e '([\s\S]*?)' "\$work/.exec(script)?.[1].replace(/'\\''/g, "'");
+  const script = renderAuditScript(gatewayOptionsSchema.parse({}), NODE);
+  const source = /node' -e '([\s\S]*?)' "\$work/.exec(script)?.[1].replace(/'\\''/g, "'");
   if (!source) throw new Error("the audit script does not run the judge with node -e");
   fs.writeFileSync(path.join(dir, "report.json"), report);
   fs.writeFileSync(path.join(dir, "stderr"), stderr);
@@ -72,14 +75,16 @@ describe("the audit judge (real node)", () => {
 });
 
 describe("the audit step's script", () => {
-  it("audits a 0600 copy as the gateway's user with the unit's variables and gateway.env, with the release being deployed", () => {
-    const script = renderAuditScript(gatewayOptionsSchema.parse({ version: "2026.6.12" }));
+  it("audits a 0600 copy as the gateway's user with the unit's variables and gateway.env, with the release being deployed on its Node", () => {
+    const script = renderAuditScript(gatewayOptionsSchema.parse({ version: "2026.6.12" }), NODE);
     expect(script).toContain(`(umask 077; cat > "$work/config/openclaw.json")`);
     expect(script).toContain("set -a; . '/etc/openclaw/gateway.env'; set +a");
     expect(script).toContain(
-      `runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' ` +
-        `OPENCLAW_CONFIG_PATH="$work/config/openclaw.json" 'NODE_ENV=production' 'OPENCLAW_NIX_MODE=1' '/opt/openclaw/2026.6.12/bin/openclaw' security audit --json`,
+      `runuser -u openclaw -- env 'PATH=/opt/openclaw/2026.6.12+node24.22.3/node/bin:/usr/local/bin:/usr/bin:/bin' 'HOME=/var/lib/openclaw' ` +
+        `'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH="$work/config/openclaw.json" 'NODE_ENV=production' 'OPENCLAW_NIX_MODE=1' ` +
+        `'/opt/openclaw/2026.6.12+node24.22.3/bin/openclaw' security audit --json`,
     );
+    expect(script).toContain(`'/opt/openclaw/2026.6.12+node24.22.3/node/bin/node' -e '`);
     const bash = spawnSync("bash", ["-n", "-c", script], { encoding: "utf8" });
     expect(bash.status, bash.stderr).toBe(0);
   });

@@ -13,11 +13,13 @@ import {
   renderUnit,
 } from "../../../components/gateway-service/render";
 import { restartIfEnabledScript } from "../../../src/remote/systemd";
-import { installScript } from "../../../src/remote/install";
+import { fetchScript, installScript } from "../../../src/remote/install";
 import { gatewayOptionsSchema } from "../../../components/gateway-service/schema";
 import { FakeHost, fakeHost } from "../../support/fake-host";
 
 const defaults = gatewayOptionsSchema.parse({});
+/** The Node a release is planned on, as NodeRuntime reports it. */
+const NODE = { version: "24.22.3", path: "/usr/local/bin/node" };
 /** Each signal at its store on the observability host, as the registry derives them from the listeners. */
 const otlpSignals = {
   traces: "http://10.0.0.2:4318/v1/traces",
@@ -86,10 +88,12 @@ describe("gateway rendering (golden files)", () => {
     ]);
   });
   it("renders the install script: npm into a versioned prefix under /opt/openclaw, then the gateway restarted onto it or rolled back", async () => {
-    await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/"))).toMatchFileSnapshot("golden/install-openclaw.sh");
+    await expect(installScript(installSpec(defaults, "https://registry.npmjs.org/", NODE))).toMatchFileSnapshot(
+      "golden/install-openclaw.sh",
+    );
   });
   it("activates a new release by restarting the gateway's unit, if it runs, and waiting for its readiness (/readyz from 2026.3.1, /health before)", () => {
-    const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/");
+    const spec = installSpec(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 }), "https://registry.npmjs.org/", NODE);
     expect(spec.activate).toEqual({
       script: restartIfEnabledScript(
         "openclaw-gateway.service",
@@ -98,8 +102,10 @@ describe("gateway rendering (golden files)", () => {
       ),
       answers: "/readyz",
     });
-    expect(installScript(spec)).toContain(`'openclaw 2026.6.12 failed its health check; rolled back to '"$was"', which answers /readyz'`);
-    const before = installSpec(gatewayOptionsSchema.parse({ version: "2026.2.26" }), "https://registry.npmjs.org/");
+    expect(installScript(spec)).toContain(
+      `'openclaw 2026.6.12+node24.22.3 failed its health check; rolled back to '"$was"', which answers /readyz'`,
+    );
+    const before = installSpec(gatewayOptionsSchema.parse({ version: "2026.2.26" }), "https://registry.npmjs.org/", NODE);
     expect(before.activate?.answers).toBe("/health");
     expect(before.activate?.script).toContain("http://127.0.0.1:18789/health");
   });
@@ -154,16 +160,16 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
   });
   afterEach(() => host.cleanup());
   /** The gateway's install script with its host paths moved into the fake host. */
-  const install = (version: string, opts: { broken?: boolean; noMigrate?: boolean } = {}) => {
+  const install = (version: string, opts: { broken?: boolean; noMigrate?: boolean; node?: string } = {}) => {
     const env = path.join(host.dir, "gateway.env");
     fs.writeFileSync(env, 'OPENCLAW_GATEWAY_TOKEN="t"\n');
     const config = path.join(host.dir, "openclaw.json");
     fs.writeFileSync(config, "{}\n");
-    const script = installScript({
-      ...installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/"),
-      root: host.root,
-      fetch: host.release(version, opts),
+    const spec = installSpec(gatewayOptionsSchema.parse({ version }), "http://registry.test/", {
+      ...NODE,
+      version: opts.node ?? NODE.version,
     });
+    const script = installScript({ ...spec, root: host.root, fetch: host.release(spec.version, opts) });
     const moved = script
       .replaceAll("/etc/openclaw/gateway.env", env)
       .replaceAll("/etc/openclaw/openclaw.json", config)
@@ -176,46 +182,101 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
   };
 
   it("stops the gateway, has the new release migrate the state, then starts it on that release", () => {
-    expect(install("2026.6.11").status).toBe(0);
+    expect(install("2026.6.11", { node: "22.23.3" }).status).toBe(0);
     host.calls();
     const r = install("2026.6.12");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      "openclaw 2026.6.12: state migrated (openclaw doctor --fix --non-interactive)\nrestarted openclaw-gateway.service\nhealthy after 1s",
+      "openclaw 2026.6.12+node24.22.3: state migrated (openclaw doctor --fix --non-interactive)\nrestarted openclaw-gateway.service\nhealthy after 1s",
     );
-    expect(host.doctors()).toBe("2026.6.11: doctor doctor --fix --non-interactive\n2026.6.12: doctor doctor --fix --non-interactive\n");
+    expect(host.doctors()).toBe(
+      "2026.6.11+node22.23.3: doctor doctor --fix --non-interactive\n2026.6.12+node24.22.3: doctor doctor --fix --non-interactive\n",
+    );
     expect(
       host
         .calls()
         .split("\n")
         .filter((c) => /^(stop|start|restart) /.test(c)),
     ).toEqual(["stop openclaw-gateway.service", "start openclaw-gateway.service"]);
-    expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.12", "2026.6.11", "2026.6.12"]);
+    expect([host.link("current"), host.link("previous"), host.running()]).toEqual([
+      "2026.6.12+node24.22.3",
+      "2026.6.11+node22.23.3",
+      "2026.6.12+node24.22.3",
+    ]);
   });
 
   it("rolls back a release whose migration fails, before it ever starts: the old release runs again", () => {
-    expect(install("2026.6.11").status).toBe(0);
+    expect(install("2026.6.11", { node: "22.23.3" }).status).toBe(0);
     const r = install("2026.6.12", { noMigrate: true });
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 3)).toEqual([
-      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /readyz",
-      "openclaw 2026.6.12: its migration (openclaw doctor --fix --non-interactive) failed:",
-      "2026.6.12: the state cannot be migrated",
+      "openclaw 2026.6.12+node24.22.3 failed its health check; rolled back to 2026.6.11+node22.23.3, which answers /readyz",
+      "openclaw 2026.6.12+node24.22.3: its migration (openclaw doctor --fix --non-interactive) failed:",
+      "2026.6.12+node24.22.3: the state cannot be migrated",
     ]);
-    expect(host.running()).toBe("2026.6.11");
-    expect([host.link("current"), host.link("previous")]).toEqual(["2026.6.11", ""]);
+    expect(host.running()).toBe("2026.6.11+node22.23.3");
+    expect([host.link("current"), host.link("previous")]).toEqual(["2026.6.11+node22.23.3", ""]);
   });
 
   it("rolls back a release that fails /health and fails with one line naming both, then the journal of the failed start", () => {
-    expect(install("2026.6.11").status).toBe(0);
+    expect(install("2026.6.11", { node: "22.23.3" }).status).toBe(0);
     const r = install("2026.6.12", { broken: true });
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 2)).toEqual([
-      "openclaw 2026.6.12 failed its health check; rolled back to 2026.6.11, which answers /readyz",
+      "openclaw 2026.6.12+node24.22.3 failed its health check; rolled back to 2026.6.11+node22.23.3, which answers /readyz",
       "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/readyz after 1s; last journal lines:",
     ]);
-    expect(r.stderr).toContain("2026.6.12: cannot start (a broken build)\n");
-    expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.11", "", "2026.6.11"]);
+    expect(r.stderr).toContain("2026.6.12+node24.22.3: cannot start (a broken build)\n");
+    expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2026.6.11+node22.23.3", "", "2026.6.11+node22.23.3"]);
+  });
+});
+
+// A release's fetch under real bash: NodeRuntime's node and npm are stand-ins; npm records the
+// node it would run on.
+describe("fetching a release with the Node it runs on (under real bash)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-fetch-"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.writeFileSync(
+      path.join(dir, "bin", "npm"),
+      [
+        "#!/bin/bash",
+        'while [ "$1" != --prefix ]; do shift; done; prefix=$2',
+        'install -d "$prefix/bin"; printf "#!/bin/sh\\n" > "$prefix/bin/openclaw"; chmod +x "$prefix/bin/openclaw"',
+        'command -v node > "$prefix/npm-ran-on"',
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const fetch = (reports: string) => {
+    const node = path.join(dir, "node");
+    fs.writeFileSync(node, `#!/bin/sh\necho ${reports}\n`, { mode: 0o755 });
+    const spec = installSpec(defaults, "http://registry.test/", { version: "24.22.3", path: node });
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", fetchScript({ ...spec, root: path.join(dir, "opt") })], {
+      encoding: "utf8",
+      env: { PATH: `${dir}/bin:${process.env.PATH}`, SHLVL: "1" },
+    });
+    return { ...r, node, prefix: path.join(dir, "opt", spec.version) };
+  };
+
+  it("keeps a hard link to the runtime's node in the release, and has npm run on it", () => {
+    const r = fetch("v24.22.3");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.prefix.endsWith("/opt/2026.9.6+node24.22.3")).toBe(true);
+    expect(fs.statSync(path.join(r.prefix, "node", "bin", "node")).ino).toBe(fs.statSync(r.node).ino);
+    expect(fs.readFileSync(path.join(r.prefix, "npm-ran-on"), "utf8")).toBe(
+      `${path.join(dir, "opt", ".partial-2026.9.6+node24.22.3")}/node/bin/node\n`,
+    );
+  });
+
+  it("fails before npm runs when the runtime's node is not the planned one, and installs nothing", () => {
+    const r = fetch("v22.23.3");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`${r.node} is node v22.23.3, not the 24.22.3 openclaw 2026.9.6 is planned on\n`);
+    expect(fs.existsSync(r.prefix)).toBe(false);
   });
 });
 

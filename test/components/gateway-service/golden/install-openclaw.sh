@@ -1,19 +1,24 @@
-root='/opt/openclaw'; version='2026.9.6'; prefix='/opt/openclaw/2026.9.6'
+root='/opt/openclaw'; version='2026.9.6+node24.22.3'; prefix='/opt/openclaw/2026.9.6+node24.22.3'
 if [ -f "$prefix/.openclaw-infra" ] && [ -x "$prefix/"'bin/openclaw' ]; then
-  echo 'openclaw 2026.9.6 already installed'
+  echo 'openclaw 2026.9.6+node24.22.3 already installed'
 else
   install -d -m 0755 "$root"
   partial="$root/.partial-$version"
   rm -rf "$partial" && install -d -m 0755 "$partial"
   (
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-    PATH=/usr/local/bin:$PATH npm install --global --prefix "$partial" --registry 'https://registry.npmjs.org/' \
+    node=$(readlink -f '/usr/local/bin/node')
+    [ "$("$node" --version)" = 'v24.22.3' ] || {
+      echo '/usr/local/bin/node is node '"$("$node" --version)"', not the 24.22.3 openclaw 2026.9.6 is planned on' >&2; exit 1; }
+    install -d -m 0755 "$partial/node/bin"
+    ln "$node" "$partial/node/bin/node" 2>/dev/null || cp "$node" "$partial/node/bin/node"
+    PATH="$partial/node/bin:/usr/local/bin:$PATH" npm install --global --prefix "$partial" --registry 'https://registry.npmjs.org/' \
       --no-audit --no-fund --no-update-notifier --loglevel=error 'openclaw@2026.9.6'
   )
-  [ -x "$partial/"'bin/openclaw' ] || { echo 'openclaw 2026.9.6: bin/openclaw is missing from the release' >&2; exit 1; }
+  [ -x "$partial/"'bin/openclaw' ] || { echo 'openclaw 2026.9.6+node24.22.3: bin/openclaw is missing from the release' >&2; exit 1; }
   touch "$partial/.openclaw-infra"
   rm -rf "$prefix" && mv "$partial" "$prefix"
-  echo "installed openclaw 2026.9.6 in $prefix"
+  echo "installed openclaw 2026.9.6+node24.22.3 in $prefix"
 fi
 was=$(readlink "$root/current" 2>/dev/null || true)
 had=$(readlink "$root/previous" 2>/dev/null || true)
@@ -30,7 +35,7 @@ if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
   copy=$(mktemp -d /run/openclaw-migrate.XXXXXX)
   install -m 0600 -o openclaw -g openclaw '/etc/openclaw/openclaw.json' "$copy/openclaw.json"
   chown openclaw: "$copy"
-  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env PATH=/usr/local/bin:/usr/bin:/bin 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH="$copy/openclaw.json" 'NODE_ENV=production' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
+  if ! (set -a; . '/etc/openclaw/gateway.env'; set +a; cd '/var/lib/openclaw'; runuser -u openclaw -- env 'PATH=/opt/openclaw/current/node/bin:/usr/local/bin:/usr/bin:/bin' 'HOME=/var/lib/openclaw' 'OPENCLAW_STATE_DIR=/var/lib/openclaw' OPENCLAW_CONFIG_PATH="$copy/openclaw.json" 'NODE_ENV=production' '/opt/openclaw/current/bin/openclaw' doctor --fix --non-interactive) > "$migrated" 2>&1; then
     echo "openclaw $(readlink '/opt/openclaw/current'): its migration (openclaw doctor --fix --non-interactive) failed:" >&2
     tail -n 20 "$migrated" >&2; rm -rf "$migrated" "$copy"
     exit 1
@@ -59,19 +64,19 @@ ACTIVATE
   failed=$(mktemp); trap 'rm -f "$failed" "$failed.back"' EXIT
   if ! bash -euo pipefail -c "$activate" 2>"$failed"; then
     if [ -z "$was" ] || [ ! -x "$root/$was/"'bin/openclaw' ]; then
-      echo 'openclaw 2026.9.6 failed its health check; there is no earlier release to roll back to' >&2
+      echo 'openclaw 2026.9.6+node24.22.3 failed its health check; there is no earlier release to roll back to' >&2
       tail -n 28 "$failed" >&2
       exit 1
     fi
     ln -sfn "$was" "$root/.current.new" && mv -T "$root/.current.new" "$root/current"
     if [ -n "$had" ]; then ln -sfn "$had" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; else rm -f "$root/previous"; fi
-    echo "current openclaw: $was again (2026.9.6 failed its health check)"
+    echo "current openclaw: $was again (2026.9.6+node24.22.3 failed its health check)"
     if bash -euo pipefail -c "$activate" 2>"$failed.back"; then
-      echo 'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
+      echo 'openclaw 2026.9.6+node24.22.3 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
       tail -n 28 "$failed" >&2
     else
-      echo 'openclaw 2026.9.6 failed its health check; rolled back to '"$was"', which does not answer /readyz either' >&2
-      echo '2026.9.6:' >&2; tail -n 13 "$failed" >&2
+      echo 'openclaw 2026.9.6+node24.22.3 failed its health check; rolled back to '"$was"', which does not answer /readyz either' >&2
+      echo '2026.9.6+node24.22.3:' >&2; tail -n 13 "$failed" >&2
       echo "$was:" >&2; tail -n 13 "$failed.back" >&2
     fi
     exit 1
