@@ -351,7 +351,8 @@ export function migrationScript(s: GatewaySettings): string {
  * <prefix>/node/bin (a copy when /opt spans file systems), so the release still runs when the
  * runtime moves on. Once it is current, the running gateway is stopped, the release migrates
  * the state, the gateway starts on it and must be ready (healthCheck); else the release that ran
- * before is put back, on the Node it ran on, and started again, and the step fails.
+ * before is put back, on the Node it ran on, and started again (no migration: it ran on this
+ * state), and the step fails.
  */
 export function installSpec(s: GatewaySettings, registry: string, node: ReleaseNode): VersionedInstallSpec {
   return {
@@ -370,6 +371,11 @@ export function installSpec(s: GatewaySettings, registry: string, node: ReleaseN
     binary: "bin/openclaw",
     // The step's result, the component's `version`: the openclaw version, as configured.
     report: `echo ${sh(s.version)}`,
-    activate: { script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)), answers: readinessPath(s) },
+    activate: {
+      script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)),
+      // The release that ran before ran on this state: it is started again, not asked to migrate it.
+      rollback: restartIfEnabledScript(PATHS.unit, healthCheck(s)),
+      answers: readinessPath(s),
+    },
   };
 }

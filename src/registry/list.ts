@@ -6,6 +6,7 @@
 import { alertmanager } from "../../components/alertmanager/entry";
 import { blackbox } from "../../components/blackbox-exporter/entry";
 import { cloudflared, tunnel } from "../../components/cloudflare-tunnel/entry";
+import { firewall } from "../../components/firewall/entry";
 import { gateway } from "../../components/gateway-service/entry";
 import { grafana } from "../../components/grafana/entry";
 import { journald } from "../../components/journald/entry";
@@ -23,6 +24,7 @@ import { tempo } from "../../components/tempo/entry";
 
 export const REGISTRY = [
   journald,
+  firewall,
   nodeExporter,
   logs,
   loki,

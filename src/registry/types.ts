@@ -71,6 +71,8 @@ export interface HostContext<O = unknown, Rd = unknown> {
   peer(key: string, name: string, on?: string): HostListener;
   /** This component's own listener `name` on this host. */
   own(name: string): HostListener;
+  /** Every socket this host opens: sshd's, then each deployed component's (the firewall's input). */
+  hostListeners(): HostListener[];
   /** The private addresses of the hosts that `from` names (the operator has none). */
   addressesOf(from: readonly Peer[]): string[];
   /** Every scrape job of the topology (Prometheus's configuration). */

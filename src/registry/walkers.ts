@@ -85,6 +85,7 @@ function hostContext(config: StackConfig): Omit<HostContext, "options" | "reads"
         );
       return found;
     },
+    hostListeners: () => hostListeners(config, config.host),
     addressesOf: (from) => addressesOf(config, from),
     scrapeJobs: () => scrapeJobs(config),
   };

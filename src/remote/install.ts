@@ -44,6 +44,12 @@ export interface Activation {
    * only by a step that switched `current`; its stderr ends up in the step's error.
    */
   script: string;
+  /**
+   * Shell that starts the release that ran before again once `current` is back on it, e.g. the
+   * restart without the new release's state migration (the old release ran on this state);
+   * default: `script`.
+   */
+  rollback?: string;
   /** What a healthy release answers, for messages: "/health". */
   answers: string;
 }
@@ -69,7 +75,7 @@ export function currentPrefix(root: string): string {
 const relink = (name: "current" | "previous", target: string) =>
   `ln -sfn ${target} "$root/.${name}.new" && mv -T "$root/.${name}.new" "$root/${name}"`;
 
-/** Ends the activate script, quoted literally in a here-document. */
+/** Ends the activate and rollback scripts, quoted literally in here-documents. */
 const HEREDOC = "ACTIVATE";
 
 /** Lines of the error a failed activation leaves, at most: the SSH runner shows the last 30. */
@@ -84,14 +90,15 @@ const TAIL = 28;
  */
 function activationScript(s: VersionedInstallSpec, a: Activation): string[] {
   const failed = `${s.tool} ${s.version} failed its health check`;
-  const body = a.script.trimEnd().split("\n");
-  if (body.includes(HEREDOC)) throw new Error(`${s.tool}: the activate script must not hold a line '${HEREDOC}'`);
+  const quoted = (name: string, text: string) => {
+    const body = text.trimEnd().split("\n");
+    if (body.includes(HEREDOC)) throw new Error(`${s.tool}: the ${name} script must not hold a line '${HEREDOC}'`);
+    return [`  ${name}=$(cat <<'${HEREDOC}'`, ...body, HEREDOC, `  )`];
+  };
   return [
     `if [ "$was" != "$version" ]; then`,
-    `  activate=$(cat <<'${HEREDOC}'`,
-    ...body,
-    HEREDOC,
-    `  )`,
+    ...quoted("activate", a.script),
+    ...(a.rollback ? quoted("rollback", a.rollback) : [`  rollback=$activate`]),
     `  failed=$(mktemp); trap 'rm -f "$failed" "$failed.back"' EXIT`,
     `  if ! bash -euo pipefail -c "$activate" 2>"$failed"; then`,
     `    if [ -z "$was" ] || [ ! -x "$root/$was/"${sh(s.binary)} ]; then`,
@@ -102,7 +109,7 @@ function activationScript(s: VersionedInstallSpec, a: Activation): string[] {
     `    ${relink("current", '"$was"')}`,
     `    if [ -n "$had" ]; then ${relink("previous", '"$had"')}; else rm -f "$root/previous"; fi`,
     `    echo "current ${s.tool}: $was again (${s.version} failed its health check)"`,
-    `    if bash -euo pipefail -c "$activate" 2>"$failed.back"; then`,
+    `    if bash -euo pipefail -c "$rollback" 2>"$failed.back"; then`,
     `      echo ${sh(`${failed}; rolled back to `)}"$was"${sh(`, which answers ${a.answers}`)} >&2`,
     `      tail -n ${TAIL} "$failed" >&2`,
     `    else`,

@@ -100,6 +100,11 @@ describe("gateway rendering (golden files)", () => {
         { url: "http://127.0.0.1:18800/readyz", expect: '"ready": ?true', unit: "openclaw-gateway.service" },
         migrationScript(gatewayOptionsSchema.parse({ version: "2026.6.12", port: 18800 })),
       ),
+      rollback: restartIfEnabledScript("openclaw-gateway.service", {
+        url: "http://127.0.0.1:18800/readyz",
+        expect: '"ready": ?true',
+        unit: "openclaw-gateway.service",
+      }),
       answers: "/readyz",
     });
     expect(installScript(spec)).toContain(
@@ -216,6 +221,9 @@ describe("a gateway upgrade, run by bash on a fake host", () => {
     ]);
     expect(host.running()).toBe("2026.6.11+node22.23.3");
     expect([host.link("current"), host.link("previous")]).toEqual(["2026.6.11+node22.23.3", ""]);
+    // The old release is started again, not asked to migrate the state it ran on: its one
+    // migration is its own first start's (the failed one logs nothing).
+    expect(host.doctors()).toBe("2026.6.11+node22.23.3: doctor doctor --fix --non-interactive\n");
   });
 
   it("rolls back a release that fails /health and fails with one line naming both, then the journal of the failed start", () => {

@@ -61,6 +61,26 @@ else
 fi
 ACTIVATE
   )
+  rollback=$(cat <<'ACTIVATE'
+if systemctl is-enabled --quiet 'openclaw-gateway.service' 2>/dev/null; then
+  systemctl restart 'openclaw-gateway.service'
+  echo "restarted openclaw-gateway.service"
+  for i in $(seq 1 90); do
+    if body=$(curl -fsS --max-time 2 'http://127.0.0.1:18789/readyz' 2>/dev/null) && grep -Eq '"ready": ?true' <<<"$body"; then
+      echo "healthy after ${i}s: ${body:0:200}"; break
+    fi
+    if [ "$i" = 90 ] || [ "$(systemctl show -p ActiveState --value 'openclaw-gateway.service')" = failed ]; then
+      echo "openclaw-gateway.service is not healthy at http://127.0.0.1:18789/readyz after ${i}s; last journal lines:" >&2
+      journalctl -u 'openclaw-gateway.service' -n 40 --no-pager -o cat >&2
+      exit 1
+    fi
+    sleep 1
+  done
+else
+  echo "openclaw-gateway.service is not enabled yet: its unit step starts it"
+fi
+ACTIVATE
+  )
   failed=$(mktemp); trap 'rm -f "$failed" "$failed.back"' EXIT
   if ! bash -euo pipefail -c "$activate" 2>"$failed"; then
     if [ -z "$was" ] || [ ! -x "$root/$was/"'bin/openclaw' ]; then
@@ -71,7 +91,7 @@ ACTIVATE
     ln -sfn "$was" "$root/.current.new" && mv -T "$root/.current.new" "$root/current"
     if [ -n "$had" ]; then ln -sfn "$had" "$root/.previous.new" && mv -T "$root/.previous.new" "$root/previous"; else rm -f "$root/previous"; fi
     echo "current openclaw: $was again (2026.9.6+node24.22.3 failed its health check)"
-    if bash -euo pipefail -c "$activate" 2>"$failed.back"; then
+    if bash -euo pipefail -c "$rollback" 2>"$failed.back"; then
       echo 'openclaw 2026.9.6+node24.22.3 failed its health check; rolled back to '"$was"', which answers /readyz' >&2
       tail -n 28 "$failed" >&2
     else
