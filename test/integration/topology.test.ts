@@ -9,6 +9,8 @@ import * as path from "path";
 import { changeSummary, onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, sandboxUnits, tempBackend } from "./harness";
 import { readVersions } from "../../sandbox/contract";
 import { readStackConfig } from "../../sandbox/stack";
+import { hostListeners } from "../../src/registry";
+import * as net from "net";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
 const DB_PASSWORD = randomBytes(18).toString("base64url");
@@ -93,6 +95,20 @@ function secretsReadableByOthers(host: string): string {
     "runuser -u nobody -- grep -rlsF -f - --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / || true",
     SECRETS.join("\n") + "\n",
   ).stdout.trim();
+}
+
+/** Whether a TCP connection to address:port is accepted, refused or unanswered (dropped) within 2 s. */
+function probe(address: string, port: number): Promise<"open" | "refused" | "dropped"> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port, timeout: 2000 });
+    const done = (result: "open" | "refused" | "dropped") => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.on("connect", () => done("open"));
+    socket.on("timeout", () => done("dropped"));
+    socket.on("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : "dropped"));
+  });
 }
 
 beforeAll(() => {
@@ -499,5 +515,41 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
     const again = vps1.up();
     expect(Object.keys(changeSummary(again.stdout)), again.stdout).toEqual(["unchanged"]);
+  });
+
+  it("with the firewall on: from the sandbox's host only SSH answers, vps1 cannot reach Prometheus, every scrape target stays up, a hand nft change is repaired", async () => {
+    for (const stack of [vps2, vps1]) stack.ok(["config", "set", "--path", "firewall.sshFrom[0]", "0.0.0.0/0"]);
+    figures["up vps2 with the firewall"] = seconds(vps2.up().seconds);
+    figures["up vps1 with the firewall"] = seconds(vps1.up().seconds);
+    const loaded = Date.now() / 1000;
+
+    // Every port each host opens, probed from the sandbox's host (in no role of the topology).
+    for (const stack of [vps1, vps2]) {
+      const ports = [...new Set(hostListeners(readStackConfig(stack.configFile), stack.host).map((l) => l.port))].sort((a, b) => a - b);
+      const found = await Promise.all(ports.map(async (port) => `${port} ${await probe(address[stack.host], port)}`));
+      figures[`${stack.host} from the sandbox's host`] = found.join(", ");
+      expect(found.filter((f) => f.endsWith(" open"))).toEqual(["22 open"]);
+      expect(onHost(stack.host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
+    }
+    expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${address.vps2}:9090/-/ready`).code).not.toBe(0);
+
+    // Prometheus on vps2 still scrapes every target, on both hosts, after the rules were loaded.
+    type Target = { health: string; lastScrape: string; scrapeUrl: string };
+    let targets: Target[] = [];
+    for (let tries = 0; tries < 30; tries++) {
+      const r = onHost("vps2", `curl -fsS http://${address.vps2}:9090/api/v1/targets`);
+      targets = JSON.parse(r.stdout).data.activeTargets;
+      if (targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > loaded)) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
+    expect(targets.length).toBeGreaterThan(5);
+
+    // A hand change of the kernel's rules: seen by refresh, put back by up --refresh.
+    onHost("vps1", "nft flush ruleset");
+    expect(refreshPreview(vps1)).toEqual([{ op: "update", name: "vps1-firewall-rules" }]);
+    vps1.ok(["up", "--yes", "--skip-preview", "--refresh"]);
+    expect(refreshPreview(vps1)).toEqual([]);
+    expect(await probe(address.vps1, 9100)).toBe("dropped");
   });
 });
