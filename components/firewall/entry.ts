@@ -12,7 +12,11 @@ export const firewall = component({
   build: (ctx) =>
     new Firewall(
       `${ctx.host}-firewall`,
-      { connection: ctx.connection, openings: openings(ctx.hostListeners(), ctx.options, ctx.addressesOf) },
+      {
+        connection: ctx.connection,
+        openings: openings(ctx.hostListeners(), ctx.options, ctx.addressesOf),
+        confirmSeconds: ctx.options.confirmSeconds,
+      },
       ctx.opts,
     ),
   units: () => [],

@@ -1,6 +1,6 @@
 // Pure rendering of the host's nftables rule set from the listeners the topology declares.
 // Golden-file tested, and checked by the real `nft -c` in the tests.
-import { isIP } from "net";
+import { BlockList, isIP } from "net";
 import type { HostListener, Peer } from "../../src/registry/types";
 import { FirewallSettings } from "./schema";
 
@@ -44,14 +44,36 @@ export function openings(
 
 const family = (address: string) => (isIP(address.split("/")[0]) === 6 ? "ip6" : "ip");
 
+/** Whether network (or address) `outer` holds all of `inner`. */
+function covers(outer: string, inner: string): boolean {
+  const [o, i] = [outer, inner].map((a) => {
+    const [address, prefix] = a.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    return { address, type, prefix: prefix === undefined ? (type === "ipv6" ? 128 : 32) : Number(prefix) } as const;
+  });
+  if (o.type !== i.type || o.prefix > i.prefix) return false;
+  const list = new BlockList();
+  list.addSubnet(o.address, o.prefix, o.type);
+  return list.check(i.address, i.type);
+}
+
+/**
+ * The addresses as nftables keeps them: those another one of the list holds are left out, as
+ * nft would merge them, so the file lists the same as the kernel (refresh compares the two).
+ */
+function merged(addresses: string[]): string[] {
+  return addresses.filter((a, n) => !addresses.some((b, m) => m !== n && covers(b, a) && !(covers(a, b) && m > n)));
+}
+
 /** The rules of one opening: one per address family it admits, or none. */
 function rules(o: Opening): string[] {
   if (o.from.length === 0) return [`# ${o.what}: no one but this host (an SSH tunnel reaches it)`];
   return [
     `# ${o.what}`,
     ...(["ip", "ip6"] as const).flatMap((f) => {
-      const addresses = o.from.filter((a) => family(a) === f);
-      return addresses.length ? [`${f} saddr { ${addresses.join(", ")} } ${o.protocol} dport ${o.port} accept`] : [];
+      const addresses = merged(o.from.filter((a) => family(a) === f));
+      const from = addresses.length === 1 ? addresses[0] : `{ ${addresses.join(", ")} }`;
+      return addresses.length ? [`${f} saddr ${from} ${o.protocol} dport ${o.port} accept`] : [];
     }),
   ];
 }

@@ -18,6 +18,8 @@ export const firewallOptionsSchema = z
     sshFrom: z.array(cidr).min(1).default(["0.0.0.0/0", "::/0"]),
     /** Who may reach the operator's UIs (Prometheus, Alertmanager, Grafana, Loki's API) directly; none: only through an SSH tunnel. */
     operatorFrom: z.array(cidr).default([]),
+    /** Seconds a new rule set waits for a new SSH connection to confirm it; then the host restores the previous one. */
+    confirmSeconds: z.number().int().min(10).max(600).default(30),
   })
   .strict();
 

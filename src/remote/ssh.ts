@@ -17,6 +17,11 @@ export interface Connection {
   user: string;
   /** Pinned host key, "<type> <base64>". A host presenting another key is refused. */
   hostKey: string;
+  /**
+   * A connection of its own for the steps that name it, not the host's shared one: a new
+   * login, e.g. to prove that a new firewall rule set still lets the deploy in.
+   */
+  separate?: string;
 }
 
 /**
@@ -318,7 +323,7 @@ export async function runRemote(conn: Connection, auth: SshAuth, label: string, 
   // bash -c with the script as one argument, quoted so it stays literal.
   const command = `bash -euo pipefail -c ${sh(script)}`;
   // One connection per login: a connection authenticated one way is not reused for another.
-  const key = JSON.stringify([conn.host, conn.port, conn.user, conn.hostKey, auth.privateKeyPath, auth.agentSocket]);
+  const key = JSON.stringify([conn.host, conn.port, conn.user, conn.hostKey, auth.privateKeyPath, auth.agentSocket, conn.separate]);
   let entry = pool().get(key);
   if (!entry) pool().set(key, (entry = { active: 0, open: 0, limit: MAX_CHANNELS, waiting: [] }));
 

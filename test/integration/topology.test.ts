@@ -552,4 +552,25 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps1)).toEqual([]);
     expect(await probe(address.vps1, 9100)).toBe("dropped");
   });
+
+  it("a rule set that shuts the deploy out of SSH fails the up naming it, and the host restores the one it had by itself", async () => {
+    // SSH only from a network the sandbox's host is not in (the topology's hosts keep theirs).
+    vps1.ok(["config", "set", "--path", "firewall.sshFrom[0]", "192.0.2.0/24"]);
+    const started = Date.now();
+    const up = vps1.pulumi(["up", "--yes", "--skip-preview"]);
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    expect(out).toContain("confirm the rule set of /etc/nftables.conf (table inet openclaw_infra) over a new SSH connection");
+    figures["lockout: up failed after"] = seconds((Date.now() - started) / 1000);
+    // A new SSH connection gets in again once the host restored the rule set it had.
+    let back = false;
+    for (let tries = 0; tries < 30 && !back; tries++) back = onHost("vps1", "true").code === 0;
+    figures["lockout: SSH answers again after"] = seconds((Date.now() - started) / 1000);
+    expect(back).toBe(true);
+    expect(onHost("vps1", "nft list table inet openclaw_infra").stdout).not.toContain("192.0.2.0/24");
+
+    vps1.ok(["config", "set", "--path", "firewall.sshFrom[0]", "0.0.0.0/0"]);
+    vps1.up();
+    expect(refreshPreview(vps1)).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Firewall, loadScript, removeScript, RULES_FACTS, rulesFactsScript } from "../../../components/firewall";
+import { applyScript, confirmScript, Firewall, removeScript, RULES_FACTS, rulesFactsScript } from "../../../components/firewall";
 import { Opening, openings, renderRules, STOCK_RULES, TABLE } from "../../../components/firewall/render";
 import { firewallOptionsSchema } from "../../../components/firewall/schema";
 import { parseStackConfig } from "../../../src/config";
@@ -46,7 +46,7 @@ function check(rules: string) {
 
 describe("firewall options", () => {
   it("default to SSH from anywhere and the operator's UIs through an SSH tunnel only", () => {
-    expect(firewallOptionsSchema.parse({})).toEqual({ sshFrom: ["0.0.0.0/0", "::/0"], operatorFrom: [] });
+    expect(firewallOptionsSchema.parse({})).toEqual({ sshFrom: ["0.0.0.0/0", "::/0"], operatorFrom: [], confirmSeconds: 30 });
   });
   it("refuse what is not an address or a network, naming the field", () => {
     for (const bad of ["10.0.0.0/33", "10.0.0.300", "fw.example.com", "2001:db8::/129", "10.0.0.0/8/8"]) {
@@ -115,82 +115,152 @@ describe("the rule set", () => {
   });
 });
 
-describe("loading it, and reading it back (real bash and nft, in a network namespace of their own)", () => {
-  /** Runs `script` in a new network namespace, systemctl a stand-in that logs its calls. */
-  function inNetns(commands: string): { status: number | null; stdout: string; stderr: string } {
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(
-      path.join(bin, "systemctl"),
-      `#!/bin/sh\necho "$*" >> ${dir}/systemctl.log\n[ "$1" = is-enabled ] && echo enabled\nexit 0\n`,
-      {
-        mode: 0o755,
-      },
-    );
-    return spawnSync("unshare", ["--net", "bash", "-euo", "pipefail", "-c", commands], {
+// The host's side of a commit-confirmed load: real bash and nft inside a network namespace of
+// their own (this machine's rules are never touched); systemctl and systemd-run are stand-ins:
+// systemd-run arms the restore (a file holding its command), systemctl stop disarms it.
+describe("a rule set loaded, then confirmed or restored by the host itself (real bash and nft, a network namespace of their own)", () => {
+  const at = { rules: path.join(dir, "nftables.conf"), pending: path.join(dir, "pending") };
+  const armed = path.join(dir, "restore.cmd");
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    path.join(bin, "systemctl"),
+    [
+      "#!/bin/sh",
+      `case "$1" in`,
+      `  is-active) [ -f ${armed} ] ;;`,
+      `  stop) rm -f ${armed} ;;`,
+      `  is-enabled) echo enabled ;;`,
+      "esac",
+      "",
+    ].join("\n"),
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    path.join(bin, "systemd-run"),
+    ["#!/bin/sh", 'while [ "${1#-}" != "$1" ]; do shift; done', `echo "$@" > ${armed}`, ""].join("\n"),
+    { mode: 0o755 },
+  );
+  const files = {
+    apply: applyScript(30, at),
+    confirm: confirmScript(at),
+    facts: rulesFactsScript(at),
+    remove: removeScript(at),
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `${name}.sh`), text);
+  const vps1 = renderRules(openingsOf("vps1"));
+  const wider = renderRules(openingsOf("vps1", { sshFrom: ["192.0.2.0/24"] }));
+  fs.writeFileSync(path.join(dir, "vps1.nft"), vps1);
+  fs.writeFileSync(path.join(dir, "wider.nft"), wider);
+
+  /** Runs `lines` in a new network namespace: `apply FILE`, `confirm`, `facts`, `fire` (the timer elapses) are defined. */
+  function inNetns(lines: string[]) {
+    const prelude = [
+      `apply() { bash ${dir}/apply.sh < "${dir}/$1" | tail -n 1 | sed -E 's/^[0-9a-f-]{36}$/<token>/'; }`,
+      `confirm() { bash ${dir}/confirm.sh; }`,
+      `facts() { bash ${dir}/facts.sh | paste -sd ' '; }`,
+      `fire() { sh -c "$(cat ${armed})"; rm -f ${armed}; echo restored; }`,
+    ];
+    return spawnSync("unshare", ["--net", "bash", "-uo", "pipefail", "-c", [...prelude, ...lines].join("\n")], {
       encoding: "utf8",
       env: { PATH: `${bin}:${process.env.PATH}`, SHLVL: "1" },
     });
   }
-  const rules = path.join(dir, "nftables.conf");
 
-  it("loads the file when the kernel's table differs from it, and only then; facts say so", () => {
-    fs.writeFileSync(rules, renderRules(openingsOf("vps1")));
-    fs.writeFileSync(path.join(dir, "facts.sh"), rulesFactsScript(rules));
-    fs.writeFileSync(path.join(dir, "load.sh"), loadScript(rules));
-    const facts = `bash ${dir}/facts.sh | paste -sd ' '`;
-    const load = `changed=no bash ${dir}/load.sh`;
-    const r = inNetns(
-      [
-        `echo "before: $(${facts})"`,
-        load,
-        `echo "loaded: $(${facts})"`,
-        load,
-        // A hand change: one more opening.
-        `nft add rule ${TABLE} input tcp dport 8080 accept`,
-        `echo "hand edit: $(${facts})"`,
-        load,
-        `echo "repaired: $(${facts})"`,
-        `nft list table ${TABLE} | grep -c 'dport 8080' || true`,
-      ].join("\n"),
-    );
+  it("loads a new rule set, and writes it for the boot only once a confirmation comes; the same rules again change nothing", () => {
+    fs.rmSync(at.rules, { force: true });
+    const r = inNetns([
+      "apply vps1.nft",
+      `echo "armed: $(cat ${armed} | cut -d' ' -f1-2) facts: $(facts)"`,
+      "confirm",
+      `echo "armed: $(test -f ${armed} && echo yes || echo no) facts: $(facts)"`,
+      "apply vps1.nft",
+      "confirm",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trimEnd().split("\n")).toEqual([
-      "before: rules=other boot=enabled",
-      `loaded ${rules}: table ${TABLE}`,
-      "loaded: rules=loaded boot=enabled",
-      "hand edit: rules=other boot=enabled",
-      `loaded ${rules}: table ${TABLE}`,
-      "repaired: rules=loaded boot=enabled",
+      "<token>",
+      // The boot file is not written yet: the kernel holds rules the file does not.
+      "armed: nft -f facts: rules=other boot=enabled",
+      `confirmed the rule set of /etc/nftables.conf (table ${TABLE}) over a new SSH connection`,
+      "armed: no facts: rules=loaded boot=enabled",
+      "unchanged",
+      "nothing to confirm",
+    ]);
+    expect(fs.readFileSync(at.rules, "utf8")).toBe(vps1);
+  });
+
+  it("restores the rule set it had when no confirmation comes, and the confirmation that comes late fails naming the rule set", () => {
+    fs.writeFileSync(at.rules, vps1);
+    const r = inNetns([
+      `nft -f ${at.rules}`,
+      "apply wider.nft",
+      `nft list table ${TABLE} | grep -c 192.0.2.0/24`,
+      "fire",
+      `nft list table ${TABLE} | grep -c 192.0.2.0/24`,
+      "facts",
+      'confirm; echo "confirm: $?"',
+    ]);
+    expect(r.stdout.trimEnd().split("\n")).toEqual(["<token>", "1", "restored", "0", "rules=loaded boot=enabled", "confirm: 1"]);
+    expect(r.stderr).toBe(
+      `the rule set of /etc/nftables.conf (table ${TABLE}) was not confirmed in time: the host restored the previous one\n`,
+    );
+    expect(fs.readFileSync(at.rules, "utf8")).toBe(vps1);
+  });
+
+  it("a hand change of the kernel's rules shows in the facts and is loaded over; a host with no table is restored to none", () => {
+    fs.writeFileSync(at.rules, vps1);
+    const r = inNetns([
+      `nft -f ${at.rules}`,
+      `nft add rule ${TABLE} input tcp dport 8080 accept`,
+      "facts",
+      "apply vps1.nft; confirm >/dev/null; facts",
+      `nft delete table ${TABLE}`,
+      "apply vps1.nft; fire; nft list tables | wc -l",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trimEnd().split("\n")).toEqual([
+      "rules=other boot=enabled",
+      "<token>",
+      "rules=loaded boot=enabled",
+      "<token>",
+      "restored",
       "0",
     ]);
   });
 
+  it("refuses a rule set nft -c rejects, loading nothing", () => {
+    fs.writeFileSync(path.join(dir, "bad.nft"), renderRules([{ what: "bad (x.port)", protocol: "tcp", port: 70000, from: ["10.0.0.1"] }]));
+    const r = inNetns(['apply bad.nft; echo "apply: $?"', "nft list tables | wc -l"]);
+    expect(r.stdout.trimEnd().split("\n")).toEqual(["apply: 1", "0"]);
+    expect(r.stderr).toMatch(new RegExp(`^nft -c rejects the new rule set for ${at.rules}; the current one stays:\n.*70000`, "s"));
+  });
+
   it("a destroy removes the table and puts Debian's stock file back", () => {
-    fs.writeFileSync(rules, renderRules(openingsOf("vps1")));
-    const r = inNetns(`nft -f ${rules}\n${removeScript(rules)}\nnft list tables`);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`removed table ${TABLE}; ${rules} is Debian's again\n`);
-    expect(fs.readFileSync(rules, "utf8")).toBe(STOCK_RULES);
+    fs.writeFileSync(at.rules, vps1);
+    const r = inNetns([`nft -f ${at.rules}`, `bash ${dir}/remove.sh`, "nft list tables | wc -l"]);
+    expect(r.stdout).toBe(`removed table ${TABLE}; ${at.rules} is Debian's again\n0\n`);
+    expect(fs.readFileSync(at.rules, "utf8")).toBe(STOCK_RULES);
   });
 });
 
 describe("the component", () => {
-  it("installs nftables, then writes the rule set checked by nft -c, loads it, and reads the kernel's rules back on refresh", async () => {
+  it("installs nftables, loads the rule set armed to be restored, and confirms it over a connection of its own", async () => {
     const { find, opts } = recorder();
     const o = openingsOf("vps2");
-    new Firewall(
-      "vps2-firewall",
-      { connection: { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" }, openings: o },
-      opts,
-    );
+    const connection = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
+    new Firewall("vps2-firewall", { connection, openings: o, confirmSeconds: 45 }, opts);
     expect(find("vps2-firewall-rules").dependsOn).toEqual(["vps2-firewall-package"]);
-    const step = find("vps2-firewall-rules").props;
-    expect(await value(step.stdin)).toBe(renderRules(o));
-    expect(await value<string>(step.create)).toContain(`nft -c -f "$candidate"`);
-    expect(await value<string>(step.create)).toContain("nft -f '/etc/nftables.conf'");
-    expect(await value<string>(step.check)).toContain(rulesFactsScript().trimEnd());
-    expect(await value<string>(step.observed)).toBe(`content=same\nmode=755\nowner=root:root\n${RULES_FACTS}`);
-    expect(await value<string>(step.delete)).toBe(removeScript());
+    const rules = find("vps2-firewall-rules").props;
+    expect(await value(rules.stdin)).toBe(renderRules(o));
+    expect(await value<string>(rules.create)).toBe(applyScript(45));
+    expect(await value<string>(rules.create)).toContain("--on-active=45s");
+    expect(await value<string>(rules.check)).toContain(rulesFactsScript().trimEnd());
+    expect(await value<string>(rules.observed)).toBe(`content=same\nmode=755\nowner=root:root\n${RULES_FACTS}`);
+    expect(await value<string>(rules.delete)).toBe(removeScript());
+    const confirm = find("vps2-firewall-confirm");
+    expect(confirm.dependsOn).toEqual(["vps2-firewall-rules"]);
+    expect(await value(confirm.props.connection)).toEqual({ ...connection, separate: "firewall confirmation" });
+    expect(await value<string>(confirm.props.create)).toBe(confirmScript());
   });
 });
