@@ -19,12 +19,14 @@ import { postgresExporter } from "../../components/postgres-exporter/entry";
 import { postgres } from "../../components/postgres-native/entry";
 import { prometheus } from "../../components/prometheus/entry";
 import { logs } from "../../components/promtail-journal/entry";
+import { sshd } from "../../components/sshd/entry";
 import { stateBackup } from "../../components/restic/entry";
 import { tempo } from "../../components/tempo/entry";
 
 export const REGISTRY = [
   journald,
   firewall,
+  sshd,
   nodeExporter,
   logs,
   loki,

@@ -517,6 +517,45 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(Object.keys(changeSummary(again.stdout)), again.stdout).toEqual(["unchanged"]);
   });
 
+  it("sshd hardened by its drop-in (checked by sshd -t, applied by a reload): passwords refused, no forwarding but local, the deploy's key still in", () => {
+    const effective = () =>
+      onHost(
+        "vps1",
+        "sshd -T | grep -E '^(passwordauthentication|permitrootlogin|x11forwarding|allowagentforwarding|allowtcpforwarding) ' | sort",
+      )
+        .stdout.trim()
+        .split("\n");
+    // The sandbox's own drop-in refuses passwords already; forwarding is Debian's default.
+    expect(effective()).toContain("x11forwarding yes");
+    vps1.ok(["config", "set", "--path", "sshd.maxAuthTries", "3"]);
+    const up = vps1.up();
+    expect(up.stdout + up.stderr).not.toContain("sshd -t rejects");
+    expect(effective()).toEqual([
+      "allowagentforwarding no",
+      "allowtcpforwarding local",
+      "passwordauthentication no",
+      "permitrootlogin without-password",
+      "x11forwarding no",
+    ]);
+    const password = require("child_process").spawnSync(
+      "ssh",
+      [
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "PubkeyAuthentication=no",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+      ].concat(["-o", "ConnectTimeout=5", `root@${address.vps1}`, "true"]),
+      { encoding: "utf8" },
+    );
+    expect(password.stderr).toContain("Permission denied (publickey).");
+    expect(onHost("vps1", "true").code).toBe(0);
+    expect(refreshPreview(vps1)).toEqual([]);
+  });
+
   it("with the firewall on: from the sandbox's host only SSH answers, vps1 cannot reach Prometheus, every scrape target stays up, a hand nft change is repaired", async () => {
     for (const stack of [vps2, vps1]) stack.ok(["config", "set", "--path", "firewall.sshFrom[0]", "0.0.0.0/0"]);
     figures["up vps2 with the firewall"] = seconds(vps2.up().seconds);
