@@ -65,9 +65,10 @@ export function applyScript(confirmSeconds: number, at: FirewallPaths = HOST): s
     `if ! out=$(nft -c -f "$candidate" 2>&1); then`,
     `  echo ${sh(`nft -c rejects the new rule set for ${rules}; the current one stays:`)} >&2; echo "$out" >&2; exit 1`,
     `fi`,
-    disarm,
-    `rm -rf ${sh(at.pending)}`,
-    `if [ "$(${listTable})" = "${fromFile('"$candidate"')}" ]; then`,
+    // A rule set that waits for its confirmation (or was restored without one) is no rule set
+    // the kernel holds for good: it is compared with nothing, and what the host goes back to
+    // stays the last confirmed table.
+    `if [ ! -f ${sh(pending)} ] && [ "$(${listTable})" = "${fromFile('"$candidate"')}" ]; then`,
     // The kernel holds it already (a new file for the same rules, or a repair of the file only).
     `  install -m 0755 "$candidate" ${sh(rules)}`,
     `  systemctl enable --quiet ${sh(PATHS.unit)}`,
@@ -75,8 +76,9 @@ export function applyScript(confirmSeconds: number, at: FirewallPaths = HOST): s
     `  exit 0`,
     `fi`,
     `install -d -m 0700 ${sh(at.pending)}`,
-    `{ echo ${sh(`table ${TABLE}`)}; echo ${sh(`delete table ${TABLE}`)}; ${listTable} || true; } > ${sh(previous)}`,
+    `[ -f ${sh(previous)} ] || { echo ${sh(`table ${TABLE}`)}; echo ${sh(`delete table ${TABLE}`)}; ${listTable} || true; } > ${sh(previous)}`,
     `install -m 0600 "$candidate" ${sh(pending)}`,
+    disarm,
     `systemd-run --quiet --unit=${sh(RESTORE_UNIT)} --on-active=${confirmSeconds}s --timer-property=AccuracySec=1s nft -f ${sh(previous)}`,
     `nft -f "$candidate"`,
     `echo ${sh(`loaded a new rule set; the host restores the previous one in ${confirmSeconds} s unless a new SSH connection confirms it`)}`,

@@ -208,6 +208,31 @@ describe("a rule set loaded, then confirmed or restored by the host itself (real
     expect(fs.readFileSync(at.rules, "utf8")).toBe(vps1);
   });
 
+  it("a rule set applied again before its confirmation is still restored to the last confirmed one", () => {
+    fs.writeFileSync(at.rules, vps1);
+    const r = inNetns([
+      `nft -f ${at.rules}`,
+      "apply wider.nft",
+      "apply wider.nft",
+      "fire",
+      `nft list table ${TABLE} | grep -c 192.0.2.0/24`,
+      "facts",
+      "apply vps1.nft",
+      "confirm",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trimEnd().split("\n")).toEqual([
+      "<token>",
+      "<token>",
+      "restored",
+      "0",
+      "rules=loaded boot=enabled",
+      // The kernel holds the file's rules, but the restored attempt is still pending: loaded and confirmed again.
+      "<token>",
+      `confirmed the rule set of /etc/nftables.conf (table ${TABLE}) over a new SSH connection`,
+    ]);
+  });
+
   it("a hand change of the kernel's rules shows in the facts and is loaded over; a host with no table is restored to none", () => {
     fs.writeFileSync(at.rules, vps1);
     const r = inNetns([
