@@ -586,7 +586,11 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
 
     // A hand change of the kernel's rules: seen by refresh, put back by up --refresh.
     onHost("vps1", "nft flush ruleset");
-    expect(refreshPreview(vps1)).toEqual([{ op: "update", name: "vps1-firewall-rules" }]);
+    // The rules step loads them again, armed to be restored, and the confirm step follows it.
+    expect(refreshPreview(vps1)).toEqual([
+      { op: "update", name: "vps1-firewall-confirm" },
+      { op: "update", name: "vps1-firewall-rules" },
+    ]);
     vps1.ok(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(refreshPreview(vps1)).toEqual([]);
     expect(await probe(address.vps1, 9100)).toBe("dropped");
