@@ -38,8 +38,6 @@ export interface CheckedFileArgs extends Omit<CheckedFileSpec, "checker"> {
   /** CheckedFileSpec's checker, known once its inputs are (e.g. the folder of a release). */
   checker: pulumi.Input<string>;
   content: pulumi.Input<string>;
-  /** More of what the step makes on the host, read on refresh after the file's own facts (e.g. rules loaded). */
-  facts?: { check: string; observed: string };
   /** What a destroy leaves: this content, written through the same checks and apply. */
   contentOnDelete?: string;
   /** Or a script of its own for a destroy. Default (neither): the file is removed. */
@@ -108,8 +106,8 @@ export function checkedFile(name: string, args: CheckedFileArgs, opts?: pulumi.C
       create: body,
       delete: onDelete,
       stdin: args.content,
-      check: args.facts ? script(fileFactsScript(args.path), args.facts.check) : fileFactsScript(args.path),
-      observed: args.facts ? `${fileFacts(args)}\n${args.facts.observed}` : fileFacts(args),
+      check: fileFactsScript(args.path),
+      observed: fileFacts(args),
     },
     opts,
   );
