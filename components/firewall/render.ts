@@ -2,6 +2,7 @@
 // Golden-file tested, and checked by the real `nft -c` in the tests.
 import { BlockList, isIP } from "net";
 import type { HostListener, Peer } from "../../src/registry/types";
+import { MANAGED_HEADER } from "../../src/remote/unit-file";
 import { FirewallSettings } from "./schema";
 
 export const PATHS = {
@@ -96,7 +97,8 @@ export function renderRules(openings: readonly Opening[]): string {
   ];
   return [
     "#!/usr/sbin/nft -f",
-    "# Managed by openclaw-infra: every port this host opens, each only to those that use it.",
+    `# ${MANAGED_HEADER}`,
+    "# Every port this host opens, each only to those that use it.",
     `table ${TABLE}`,
     `delete table ${TABLE}`,
     `table ${TABLE} {`,

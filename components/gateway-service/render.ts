@@ -40,12 +40,12 @@ export interface ReleaseNode {
  * the Node it runs on. npm builds native modules for the Node that runs it, and the release
  * keeps that Node in its folder (see installSpec), so a rollback puts back both.
  */
-export function releaseName(s: GatewaySettings, node: ReleaseNode): string {
+function releaseName(s: GatewaySettings, node: ReleaseNode): string {
   return `${s.version}+node${node.version}`;
 }
 
 /** The folder of the release being deployed. */
-export function releaseDir(s: GatewaySettings, node: ReleaseNode): string {
+function releaseDir(s: GatewaySettings, node: ReleaseNode): string {
   return releasePrefix(PATHS.installRoot, releaseName(s, node));
 }
 
