@@ -1,6 +1,7 @@
 // Commands against the sandbox from this machine: `sandbox/sandbox` itself, and shell commands
 // on its hosts as root (over the sandbox's ssh). Used by the drill and the integration tests.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
+import * as net from "net";
 import * as path from "path";
 
 const SANDBOX = path.join(__dirname, "sandbox");
@@ -36,4 +37,45 @@ export function sandbox(...args: string[]): Run {
   const r = run(SANDBOX, args);
   if (r.code !== 0) throw new Error(`sandbox ${args.join(" ")} failed:\n${r.stderr}${r.stdout}`);
   return r;
+}
+
+/** A port free on 127.0.0.1 now. */
+async function freeLocalPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Whether 127.0.0.1:`port` accepts a connection. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * `sandbox tunnel`: an SSH tunnel from 127.0.0.1 here to `address:port` as `host` reaches it,
+ * the operator's way to a listener the firewall keeps private. Its base URL once it accepts.
+ */
+export async function openTunnel(host: string, address: string, port: number): Promise<{ url: string; close: () => void }> {
+  const local = await freeLocalPort();
+  const child = spawn(SANDBOX, ["tunnel", host, String(local), `${address}:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const close = () => void child.kill();
+  process.once("exit", close);
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) break;
+    if (await accepts(local)) return { url: `http://127.0.0.1:${local}`, close };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  close();
+  throw new Error(`sandbox tunnel ${host} ${local} ${address}:${port} did not open: ${stderr.trim() || "no answer in 10 s"}`);
 }

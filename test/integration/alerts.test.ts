@@ -9,7 +9,7 @@ import * as http from "http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../sandbox/stack";
 import { scrapeJobs } from "../../src/registry";
-import { onHost, printFigures, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 const GATEWAY = "openclaw-gateway.service";
@@ -25,6 +25,7 @@ let webhookToken: string;
 let exporterPassword: string;
 let vps2ConfigFile: string;
 let prometheusUrl: string;
+let alertmanagerUrl: string;
 let receiver: http.Server;
 const received: Notification[] = [];
 const figures: Record<string, string> = {};
@@ -105,7 +106,9 @@ beforeAll(async () => {
   webhookToken = sharedSecret(deployment, "vps2", "alertmanagerWebhookToken");
   exporterPassword = sharedSecret(deployment, "vps2", "postgresExporterPassword");
   vps2ConfigFile = deployment.stacks.vps2.configFile;
-  prometheusUrl = `http://${sandboxInfo().hosts.vps2.address}:9090`;
+  const vps2 = sandboxInfo().hosts.vps2.address;
+  prometheusUrl = await viaSsh("vps2", vps2, 9090);
+  alertmanagerUrl = await viaSsh("vps2", vps2, 9093);
 });
 
 afterAll(async () => {
@@ -148,9 +151,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       "no active GatewayUnhealthy at Alertmanager before the stop",
       180,
       async () => {
-        const r = await fetch(
-          `${prometheusUrl.replace(":9090", ":9093")}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`,
-        );
+        const r = await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`);
         return r.ok && ((await r.json()) as unknown[]).length === 0 ? true : undefined;
       },
       async () => "Alertmanager still has it active",

@@ -11,7 +11,7 @@ import { readSandbox } from "../../sandbox/contract";
 import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig } from "../../src/config";
 import { hostListeners } from "../../src/registry";
-import { onHost, printFigures, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 let grafanaPassword: string;
@@ -19,11 +19,11 @@ let obs: string;
 const figures: Record<string, string> = {};
 
 /** Where a datasource's backend listens on vps2: its http listener, which Grafana's datasources are made from. */
-function backendUrl(component: "prometheus" | "loki" | "tempo"): string {
+async function backendUrl(component: "prometheus" | "loki" | "tempo"): Promise<string> {
   const config = parseStackConfig(unprefixed(sandboxStackConfig("vps2", readSandbox())));
   const http = hostListeners(config, "vps2").find((l) => l.component === component && l.name === "http");
   if (!http) throw new Error(`vps2 deploys no ${component}`);
-  return `http://${obs}:${http.port}`;
+  return viaSsh("vps2", obs, http.port);
 }
 
 /** The window each query covers: everything since the deploy. */
@@ -52,12 +52,12 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
   const expr = encodeURIComponent(expandVariables(q.expr));
   let url: string;
   if (q.datasource.type === "prometheus") {
-    const base = `${backendUrl("prometheus")}/api/v1`;
+    const base = `${await backendUrl("prometheus")}/api/v1`;
     url = q.instant ? `${base}/query?query=${expr}&time=${end}` : `${base}/query_range?query=${expr}&start=${start}&end=${end}&step=60`;
   } else if (q.datasource.type === "loki") {
-    url = `${backendUrl("loki")}/loki/api/v1/query_range?query=${expr}&start=${start}000000000&end=${end}000000000&step=60&limit=100`;
+    url = `${await backendUrl("loki")}/loki/api/v1/query_range?query=${expr}&start=${start}000000000&end=${end}000000000&step=60&limit=100`;
   } else {
-    url = `${backendUrl("tempo")}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
+    url = `${await backendUrl("tempo")}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
   }
   const { status, body } = await getJson(url);
   if (status !== 200 || typeof body === "string") return { count: 0, url, body };

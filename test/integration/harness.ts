@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
-import { mustOnHost, onHost, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
+import { mustOnHost, onHost, openTunnel, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 import { RUN_FOLDER_VARIABLE } from "./global-setup";
@@ -35,7 +35,6 @@ export function sandbox(...args: string[]): Run {
   return sandboxCommand(...args);
 }
 
-/** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
 /** A file's measured figures, printed together at its end: "<name> figures:" then one line each. */
 export function printFigures(name: string, figures: Record<string, string>): void {
   console.log(
@@ -46,6 +45,7 @@ export function printFigures(name: string, figures: Record<string, string>): voi
   );
 }
 
+/** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
 export function sandboxInfo(): SandboxContract {
   return readSandbox().contract;
 }
@@ -179,4 +179,24 @@ export function changeSummary(output: string): Record<string, number> {
   const block = output.split(/\nResources:\n/)[1] ?? "";
   for (const m of block.matchAll(/^\s+[+~\-±]*\s*(\d+) (to \w+|\w+)/gm)) counts[m[2].replace(/^to /, "")] = Number(m[1]);
   return counts;
+}
+
+const tunnels = new Map<string, Promise<{ url: string; close: () => void }>>();
+
+/**
+ * The base URL of `address:port` as `host` reaches it, through an SSH tunnel: the firewall lets
+ * this machine (not in the topology) reach SSH only, as it does an operator's. One tunnel per
+ * target for the file's whole run, closed when it exits.
+ */
+export async function viaSsh(host: string, address: string, port: number): Promise<string> {
+  const key = `${host} ${address}:${port}`;
+  const tunnel = tunnels.get(key) ?? openTunnel(host, address, port);
+  tunnels.set(key, tunnel);
+  return (await tunnel).url;
+}
+
+/** `curl -fsS <url>` run on `host` (a listener the firewall keeps from this machine). */
+export function curlOn(host: string, url: string): { ok: boolean; body: string } {
+  const r = onHost(host, `curl -fsS --max-time 5 '${url}'`);
+  return { ok: r.code === 0, body: r.stdout };
 }

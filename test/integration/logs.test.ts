@@ -5,7 +5,7 @@
 // ready and taking an OTLP/HTTP trace.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, printFigures, sandboxInfo } from "./harness";
+import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
 const RUN = randomBytes(4).toString("hex");
@@ -50,9 +50,9 @@ async function waitFor<T>(limit: number, probe: () => Promise<T | undefined>): P
 
 beforeAll(async () => {
   const vps2Address = sandboxInfo().hosts.vps2.address;
-  loki = `http://${vps2Address}:3100`;
-  tempo = { api: `http://${vps2Address}:3200`, otlp: `http://${vps2Address}:4318` };
   figures["shared deployment"] = sharedDeploymentFigure(await sharedDeployment());
+  loki = await viaSsh("vps2", vps2Address, 3100);
+  tempo = { api: await viaSsh("vps2", vps2Address, 3200), otlp: await viaSsh("vps2", vps2Address, 4318) };
 });
 
 afterAll(() => {

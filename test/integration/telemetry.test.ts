@@ -10,7 +10,7 @@
 // gateway sends nothing, with or without model traffic. The first test shows that on vps1.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, printFigures } from "./harness";
+import { onHost, printFigures, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
 const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
@@ -197,9 +197,11 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
       expect(r.status, `POST ${signal} to ${otlp.urls[signal]} from vps1: HTTP ${r.status} ${r.body}`).toMatch(/^2\d\d$/);
     }
 
-    // The stores' query APIs on the same host as the endpoints the gateway is configured with.
-    const tempo = `http://${new URL(otlp.urls.traces).hostname}:3200`;
-    const loki = new URL(otlp.urls.logs).origin;
+    // The stores' query APIs on the same host as the endpoints the gateway is configured with,
+    // through SSH tunnels to the observability host (the firewall admits only SSH from here).
+    const obs = new URL(otlp.urls.traces).hostname;
+    const tempo = await viaSsh("vps2", obs, 3200);
+    const loki = await viaSsh("vps2", obs, Number(new URL(otlp.urls.logs).port));
 
     const trace = await waitFor(60, async () => {
       const body = await getJson(`${tempo}/api/traces/${traceId}`);
@@ -211,7 +213,7 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
 
     // Metrics: through the collector into Prometheus (remote write), service.name as `job`.
     expect(otlp.metricsOn, "openclaw.json turns OTLP metrics off").toBe(true);
-    const prometheus = `http://${new URL(otlp.urls.metrics).hostname}:9090`;
+    const prometheus = await viaSsh("vps2", new URL(otlp.urls.metrics).hostname, 9090);
     const metricQuery = `{probe_id="${id}"}`;
     const metric = await waitFor(60, async () => {
       const body = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(metricQuery)}`);

@@ -6,10 +6,21 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "path";
-import { changeSummary, onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, sandboxUnits, tempBackend } from "./harness";
+import {
+  changeSummary,
+  curlOn,
+  onHost,
+  printFigures,
+  REPO,
+  sandbox,
+  sandboxInfo,
+  SandboxStack,
+  sandboxUnits,
+  tempBackend,
+} from "./harness";
 import { readVersions } from "../../sandbox/contract";
+import { run } from "../../sandbox/host";
 import { readStackConfig } from "../../sandbox/stack";
-import { hostListeners } from "../../src/registry";
 import * as net from "net";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
@@ -34,11 +45,8 @@ function must<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-function curl(url: string): { ok: boolean; body: string } {
-  const r = require("child_process").spawnSync("curl", ["-fsS", "--max-time", "5", url], { encoding: "utf8" });
-  return { ok: r.status === 0, body: r.stdout };
-}
-const health = () => curl(`http://${address.vps1}:18789/health`);
+/** The gateway's /health, asked on vps1 (the firewall admits only SSH from this machine). */
+const health = () => curlOn("vps1", `http://${address.vps1}:18789/health`);
 
 /** The deploy's SSH logins (root's) a host has accepted so far, this check's own included; the backup tools' SFTP accounts log in too. */
 function sshLogins(host: string): number {
@@ -109,6 +117,24 @@ function probe(address: string, port: number): Promise<"open" | "refused" | "dro
     socket.on("timeout", () => done("dropped"));
     socket.on("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : "dropped"));
   });
+}
+
+/**
+ * The TCP ports of each address that accept a connection, by a SYN scan of all 65535 (nmap,
+ * scripts/firewall-tools.sh; the addresses in parallel).
+ */
+function openTcpPorts(addresses: string[]): Record<string, number[]> {
+  const r = run("nmap", ["-Pn", "-n", "-sS", "-p-", "--min-rate", "5000", "--max-retries", "1", "-oG", "-", ...addresses]);
+  if (r.code !== 0) throw new Error(`nmap ${addresses.join(" ")} failed (${r.code}): ${r.stderr}`);
+  const open = (address: string) => {
+    const ports = r.stdout.match(new RegExp(`^Host: ${address.replace(/\./g, "\\.")} .*Ports: ([^\t]*)`, "m"));
+    if (!ports) throw new Error(`nmap reported no ports of ${address}:\n${r.stdout}`);
+    return ports[1]
+      .split(", ")
+      .filter((p) => p.split("/")[1] === "open")
+      .map((p) => Number(p.split("/")[0]));
+  };
+  return Object.fromEntries(addresses.map((a) => [a, open(a)]));
 }
 
 beforeAll(() => {
@@ -264,7 +290,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       // On the private address: Prometheus on the observability host scrapes it there.
       expect(onHost(host, `curl -fsS http://${address[host]}:9080/ready`).stdout).toMatch(/ready/i);
       expect(onHost(host, "cat /etc/promtail/journal.yaml").stdout).toContain(`http://${address.vps2}:3100/loki/api/v1/push`);
-      const metrics = curl(`http://${address[host]}:9100/metrics`);
+      const metrics = curlOn(host, `http://${address[host]}:9100/metrics`);
       expect(metrics.ok).toBe(true);
       expect(metrics.body).toMatch(/^node_exporter_build_info\{/m);
       // Only on the private address: not on loopback.
@@ -525,11 +551,13 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       )
         .stdout.trim()
         .split("\n");
-    // The sandbox's own drop-in refuses passwords already; forwarding is Debian's default.
-    expect(effective()).toContain("x11forwarding yes");
-    vps1.ok(["config", "set", "--path", "sshd.maxAuthTries", "3"]);
+    // On since the first deploy (the sandbox's options); a changed option is checked and reloaded.
+    const maxAuthTries = () => onHost("vps1", "sshd -T | grep '^maxauthtries '").stdout.trim();
+    expect(maxAuthTries()).toBe("maxauthtries 3");
+    vps1.ok(["config", "set", "--path", "sshd.maxAuthTries", "4"]);
     const up = vps1.up();
     expect(up.stdout + up.stderr).not.toContain("sshd -t rejects");
+    expect(maxAuthTries()).toBe("maxauthtries 4");
     expect(effective()).toEqual([
       "allowagentforwarding no",
       "allowtcpforwarding local",
@@ -556,19 +584,20 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps1)).toEqual([]);
   });
 
-  it("with the firewall on: from the sandbox's host only SSH answers, vps1 cannot reach Prometheus, every scrape target stays up, a hand nft change is repaired", async () => {
-    for (const stack of [vps2, vps1]) stack.ok(["config", "set", "--path", "firewall.sshFrom[0]", "0.0.0.0/0"]);
-    figures["up vps2 with the firewall"] = seconds(vps2.up().seconds);
-    figures["up vps1 with the firewall"] = seconds(vps1.up().seconds);
-    const loaded = Date.now() / 1000;
-
-    // Every port each host opens, probed from the sandbox's host (in no role of the topology).
-    for (const stack of [vps1, vps2]) {
-      const ports = [...new Set(hostListeners(readStackConfig(stack.configFile), stack.host).map((l) => l.port))].sort((a, b) => a - b);
-      const found = await Promise.all(ports.map(async (port) => `${port} ${await probe(address[stack.host], port)}`));
-      figures[`${stack.host} from the sandbox's host`] = found.join(", ");
-      expect(found.filter((f) => f.endsWith(" open"))).toEqual(["22 open"]);
-      expect(onHost(stack.host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
+  it("the firewall: a full TCP scan from the sandbox's host finds only SSH, vps1 cannot reach Prometheus, every scrape target is up, a hand nft change is repaired", async () => {
+    const since = Date.now() / 1000;
+    // Every TCP port of each host, scanned from the sandbox's host (in no role of the topology),
+    // beside the ports the host listens on.
+    const started = Date.now();
+    const open = openTcpPorts([address.vps1, address.vps2]);
+    figures["full TCP scan of both hosts (nmap -p-)"] = seconds((Date.now() - started) / 1000);
+    for (const host of ["vps1", "vps2"] as const) {
+      const listening = onHost(host, "ss -tlnH | awk '{print $4}' | sed 's/.*://' | sort -un | paste -sd, -").stdout.trim();
+      figures[`${host}: TCP ports listening`] = listening;
+      figures[`${host}: TCP ports open to the sandbox's host`] = open[address[host]].join(", ");
+      expect(listening.split(",").length).toBeGreaterThan(3);
+      expect(open[address[host]]).toEqual([22]);
+      expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
     }
     expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${address.vps2}:9090/-/ready`).code).not.toBe(0);
 
@@ -578,7 +607,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     for (let tries = 0; tries < 30; tries++) {
       const r = onHost("vps2", `curl -fsS http://${address.vps2}:9090/api/v1/targets`);
       targets = JSON.parse(r.stdout).data.activeTargets;
-      if (targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > loaded)) break;
+      if (targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > since)) break;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);

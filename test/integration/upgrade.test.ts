@@ -28,7 +28,7 @@ import { parse, stringify } from "yaml";
 import { HOSTS_JSON, readSandbox, readVersions } from "../../sandbox/contract";
 import { sandboxGatewaySettings } from "../../sandbox/options";
 import { writeSandboxStack } from "../../sandbox/stack";
-import { changeSummary, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { changeSummary, curlOn, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
@@ -50,11 +50,8 @@ let registry: string;
 const figures: Record<string, string> = {};
 const seconds = (s: number) => `${s.toFixed(1)} s`;
 
-function curl(url: string): { ok: boolean; body: string } {
-  const r = spawnSync("curl", ["-fsS", "--max-time", "5", url], { encoding: "utf8" });
-  return { ok: r.status === 0, body: r.stdout };
-}
-const health = () => curl(`http://${address}:18789/health`);
+/** The gateway's /health, asked on vps1 (the firewall admits only SSH from this machine). */
+const health = () => curlOn("vps1", `http://${address}:18789/health`);
 const sh = (command: string) => onHost("vps1", command).stdout.trim();
 /** A release's folder: the openclaw version and the Node it runs on. */
 const folder = (r: { openclaw: string; node: string }) => `${r.openclaw}+node${r.node}`;
@@ -267,7 +264,7 @@ describe(`the jump from openclaw ${FROM.openclaw} on Node ${FROM.node} to ${TO.o
     expect(gatewayNode()).toEqual({ exe: `${ROOT}/${folder(TO)}/node/bin/node`, version: `v${TO.node}` });
     expect(sh("/usr/local/bin/node --version")).toBe(`v${TO.node}`);
     expect(sh(`systemctl is-active ${GATEWAY}`)).toBe("active");
-    expect(curl(`http://${address}:18789/readyz`).body).toMatch(/"ready": ?true/);
+    expect(curlOn("vps1", `http://${address}:18789/readyz`).body).toMatch(/"ready": ?true/);
     expect(sh(`cat ${NOTE}`)).toBe(`written on ${FROM.openclaw}`);
     // In the host's journal, in order: the state backup done, the gateway stopped, the new
     // release's migration, the gateway started.
