@@ -58,8 +58,10 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw, settings: sandboxGatewaySettings(versions.openclaw) }),
   // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
   grafana: () => ({ run: false }),
-  // Hardened as production should be: the firewall (only SSH from this machine, which is in no
+  // Hardened as production should be: security updates, the firewall (only SSH from this machine, which is in no
   // role of the topology; the tests reach the rest through SSH tunnels) and sshd's drop-in.
   firewall: () => ({}),
   sshd: () => ({}),
+  // Security updates from the sandbox's Debian mirror; no automatic reboot (the default).
+  updates: () => ({}),
 };

@@ -114,6 +114,14 @@ export function alertRules(a: AlertRulesSettings): AlertRule[] {
       labels: { severity: "critical" },
       annotations: { summary: `no successful {{ $labels.tool }} backup on {{ $labels.host }} for more than ${a.backupMaxAge}` },
     },
+    {
+      // Written by the updates component's timer (components/updates) from /run/reboot-required.
+      alert: "RebootRequired",
+      expr: "openclaw_reboot_required == 1",
+      for: a.for.rebootRequired,
+      labels: { severity: "warning" },
+      annotations: { summary: "{{ $labels.host }} installed an update that needs a reboot" },
+    },
   ];
 }
 

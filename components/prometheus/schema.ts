@@ -29,6 +29,8 @@ export const alertForSchema = z
     logAgentPushFailing: durationSchema.default("10m"),
     /** The last run of a backup job (pgBackRest, restic) failed. */
     backupFailing: durationSchema.default("0s"),
+    /** An installed security update waits for a reboot (the updates component's metric). */
+    rebootRequired: durationSchema.default("1h"),
   })
   .strict();
 

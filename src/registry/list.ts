@@ -22,12 +22,14 @@ import { logs } from "../../components/promtail-journal/entry";
 import { sshd } from "../../components/sshd/entry";
 import { stateBackup } from "../../components/restic/entry";
 import { tempo } from "../../components/tempo/entry";
+import { updates } from "../../components/updates/entry";
 
 export const REGISTRY = [
   journald,
   firewall,
   sshd,
   nodeExporter,
+  updates,
   logs,
   loki,
   tempo,

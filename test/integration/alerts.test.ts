@@ -8,6 +8,7 @@
 import * as http from "http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../sandbox/stack";
+import { PATHS as UPDATES } from "../../components/updates/render";
 import { scrapeJobs } from "../../src/registry";
 import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
@@ -70,22 +71,19 @@ async function activeTargets(): Promise<Target[]> {
 }
 
 /**
- * The GatewayUnhealthy alert of a notification received after `since`, if it has `status` and
+ * The alert `name` of a notification received after `since`, if it has `status` and
  * started after `startedAfter`. Alertmanager retries a webhook that failed (the deploy's alert,
  * from before vps1's gateway answered, went out before this file's receiver listened), so a
  * late delivery of an older alert must not pass for the one this test causes: the alert's own
  * startsAt tells them apart.
  */
-function gatewayAlert(status: Notification["status"], since: number, startedAfter: number) {
+function alertAt(name: string, status: Notification["status"], since: number, startedAfter: number) {
   return () =>
     Promise.resolve(
       received
         .filter((n) => n.at >= since && n.status === status)
         .flatMap((n) => n.alerts.map((alert) => ({ notification: n, alert })))
-        .find(
-          ({ alert }) =>
-            alert.labels.alertname === "GatewayUnhealthy" && alert.status === status && Date.parse(alert.startsAt) >= startedAfter,
-        ),
+        .find(({ alert }) => alert.labels.alertname === name && alert.status === status && Date.parse(alert.startsAt) >= startedAfter),
     );
 }
 
@@ -160,8 +158,11 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
     let starting = Date.now();
     try {
-      const firing = await waitFor("GatewayUnhealthy firing at the webhook", 180, gatewayAlert("firing", stopping, stopping), async () =>
-        receivedLog({ stopping }),
+      const firing = await waitFor(
+        "GatewayUnhealthy firing at the webhook",
+        180,
+        alertAt("GatewayUnhealthy", "firing", stopping, stopping),
+        async () => receivedLog({ stopping }),
       );
       figures["gateway stopped -> firing at the webhook"] = `${((firing.notification.at - stopping) / 1000).toFixed(0)} s`;
       expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
@@ -175,10 +176,39 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     const resolved = await waitFor(
       "GatewayUnhealthy resolved at the webhook",
       180,
-      gatewayAlert("resolved", starting, stopping),
+      alertAt("GatewayUnhealthy", "resolved", starting, stopping),
       async () => receivedLog({ stopping, starting }),
     );
     figures["gateway started -> resolved at the webhook"] = `${((resolved.notification.at - starting) / 1000).toFixed(0)} s`;
+  });
+
+  it("sends RebootRequired naming the host when an update asks for a reboot, and resolved once the host no longer does", async () => {
+    // What a package's postinst does (Debian policy 9.12), then the metric's own unit, as its
+    // timer runs it every few minutes and at boot (when /run starts empty).
+    const metric = `systemctl start ${UPDATES.metricUnit}.service`;
+    const flagging = Date.now();
+    expect(onHost("vps1", `touch /run/reboot-required && ${metric}`).code).toBe(0);
+    let clearing = Date.now();
+    try {
+      const firing = await waitFor(
+        "RebootRequired firing at the webhook",
+        120,
+        alertAt("RebootRequired", "firing", flagging, flagging),
+        async () => receivedLog({ flagging }),
+      );
+      figures["reboot flagged -> firing at the webhook"] = `${((firing.notification.at - flagging) / 1000).toFixed(0)} s`;
+      expect(firing.alert.labels).toMatchObject({ host: "vps1", severity: "warning" });
+    } finally {
+      clearing = Date.now();
+      expect(onHost("vps1", `rm -f /run/reboot-required && ${metric}`).code).toBe(0);
+    }
+    const resolved = await waitFor(
+      "RebootRequired resolved at the webhook",
+      120,
+      alertAt("RebootRequired", "resolved", clearing, flagging),
+      async () => receivedLog({ flagging, clearing }),
+    );
+    figures["reboot done -> resolved at the webhook"] = `${((resolved.notification.at - clearing) / 1000).toFixed(0)} s`;
   });
 
   it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {

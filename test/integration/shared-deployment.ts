@@ -34,7 +34,7 @@ export interface SharedDeployment {
 function observabilityOptions(webhookUrl: string): Record<string, unknown> {
   return {
     alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
-    prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s" } } },
+    prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s", rebootRequired: "10s" } } },
   };
 }
 

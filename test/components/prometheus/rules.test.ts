@@ -194,6 +194,17 @@ describe("alert rules", () => {
           ]),
         ],
       },
+      {
+        // An update needs a reboot from minute 10 on: a warning an hour later, not before.
+        interval: "1m",
+        input_series: [{ series: 'openclaw_reboot_required{host="vps1"}', values: "0x9 1x80" }],
+        alert_rule_test: [
+          alert("RebootRequired", "1h", []),
+          alert("RebootRequired", "70m", [
+            { labels: { host: "vps1", severity: "warning" }, summary: "vps1 installed an update that needs a reboot" },
+          ]),
+        ],
+      },
     );
     const r = withRules(rulesFile(defaults), tests);
     expect(r.output).toContain("SUCCESS");
