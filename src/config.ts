@@ -12,6 +12,7 @@ import {
   portClashes,
   requiredSecretKeys,
   secretChecks,
+  secretPaths,
   secretsShape,
   StackConfig,
 } from "./registry";
@@ -48,6 +49,34 @@ export function requiredSecrets(config: StackConfig): string[] {
   return componentsOn(config).flatMap(({ entry }) => requiredSecretKeys(entry));
 }
 
+/** The command that sets a stack's secrets (scripts/secrets.ts): the one every "is required" line names. */
+export const SECRETS_COMMAND = "npm run secrets -- <stack>";
+
+/**
+ * The line for a secret `key` the host cannot do without: the command that sets it, or else
+ * how to pipe it in (`paths`: the config paths it is set at, e.g. postgresPasswords.openclaw).
+ * Never a value on a command line, where the shell history and the process list would keep it.
+ */
+export function requiredSecretMessage(key: string, paths: readonly string[] = [key]): string {
+  const keyed = paths.filter((p) => p.startsWith(`${key}.`));
+  const set = keyed.length === 0 ? key : `--path ${keyed.length === 1 ? keyed[0] : `${key}.<name>`}`;
+  const each = keyed.length > 1 ? "each value" : "the value";
+  return `${PROJECT}:${key}: is required: ${SECRETS_COMMAND} sets it (or pipe ${each}: ... | pulumi config set --secret ${set})`;
+}
+
+/** The stack's values split into settings and secrets, each JSON-parsed when it is an object or a list. */
+export function splitStackConfig(all: Record<string, string>): { raw: Record<string, unknown>; rawSecrets: Record<string, unknown> } {
+  const secretKeys = Object.keys(secretsSchema.shape);
+  const raw: Record<string, unknown> = {};
+  const rawSecrets: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    (secretKeys.includes(key) ? rawSecrets : raw)[key] = readValue(text);
+  }
+  return { raw, rawSecrets };
+}
+
 /**
  * Validates raw config values (as read from the stack) into a typed StackConfig, then refuses a
  * port this host would open twice, naming both settings. Pure.
@@ -77,18 +106,13 @@ export function loadStackConfig(all: Record<string, string> = pulumi.runtime.all
   config: StackConfig;
   secrets: pulumi.Output<Secrets>;
 } {
-  const secretKeys = Object.keys(secretsSchema.shape);
-  const raw: Record<string, unknown> = {};
-  const rawSecrets: Record<string, unknown> = {};
-  for (const [fullKey, text] of Object.entries(all)) {
-    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
-    const key = fullKey.slice(PROJECT.length + 1);
-    (secretKeys.includes(key) ? rawSecrets : raw)[key] = readValue(text);
-  }
+  const { raw, rawSecrets } = splitStackConfig(all);
   const config = parseStackConfig(raw);
   const missing = requiredSecrets(config).filter((key) => rawSecrets[key] === undefined);
-  if (missing.length)
-    throw new ValidationError(missing.map((key) => `${PROJECT}:${key}: is required: pulumi config set --secret ${key} <value>`));
+  if (missing.length) {
+    const paths = secretPaths(config);
+    throw new ValidationError(missing.map((key) => requiredSecretMessage(key, paths)));
+  }
   const secrets = parseSecrets(rawSecrets);
   const checked = secretChecks(config, secrets);
   if (checked.problems.length) throw new ValidationError(checked.problems.map((p) => `${PROJECT}:${p.key}: ${p.message}`));

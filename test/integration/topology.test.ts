@@ -137,6 +137,20 @@ function openTcpPorts(addresses: string[]): Record<string, number[]> {
   return Object.fromEntries(addresses.map((a) => [a, open(a)]));
 }
 
+type Target = { health: string; lastScrape: string; scrapeUrl: string };
+
+/** Prometheus's targets (asked on vps2), once each was scraped after `since` and is up, or after a minute. */
+async function scrapedSince(since: number): Promise<Target[]> {
+  let targets: Target[] = [];
+  for (let tries = 0; tries < 30; tries++) {
+    const r = onHost("vps2", `curl -fsS http://${address.vps2}:9090/api/v1/targets`);
+    targets = r.code === 0 ? JSON.parse(r.stdout).data.activeTargets : [];
+    if (targets.length > 0 && targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > since)) break;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  return targets;
+}
+
 beforeAll(() => {
   const info = sandboxInfo();
   address = { vps1: info.hosts.vps1.address, vps2: info.hosts.vps2.address };
@@ -584,6 +598,19 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps1)).toEqual([]);
   });
 
+  it("security updates: unattended-upgrade takes the security archive only and reboots nothing by itself", () => {
+    const started = Date.now();
+    const r = onHost("vps1", "unattended-upgrade --dry-run --verbose 2>&1");
+    figures["unattended-upgrade --dry-run on vps1"] = seconds((Date.now() - started) / 1000);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout.match(/Allowed origins are: (.*)/)?.[1]).toBe(
+      "origin=Debian,codename=trixie,label=Debian-Security, origin=Debian,codename=trixie-security,label=Debian-Security",
+    );
+    expect(onHost("vps1", "apt-config dump Unattended-Upgrade::Automatic-Reboot").stdout.trim()).toBe(
+      'Unattended-Upgrade::Automatic-Reboot "false";',
+    );
+  });
+
   it("the firewall: a full TCP scan from the sandbox's host finds only SSH, vps1 cannot reach Prometheus, every scrape target is up, a hand nft change is repaired", async () => {
     const since = Date.now() / 1000;
     // Every TCP port of each host, scanned from the sandbox's host (in no role of the topology),
@@ -599,17 +626,25 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       expect(open[address[host]]).toEqual([22]);
       expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
     }
-    expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${address.vps2}:9090/-/ready`).code).not.toBe(0);
+    // From vps1 (a peer, not the observability host): no query to Prometheus, no silence at Alertmanager.
+    expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${address.vps2}:9090/api/v1/query?query=up`).code).not.toBe(0);
+    const silence = JSON.stringify({
+      matchers: [{ name: "alertname", value: ".+", isRegex: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      createdBy: "vps1",
+      comment: "everything",
+    });
+    const silenced = onHost(
+      "vps1",
+      `curl -sS --max-time 3 -H 'Content-Type: application/json' -d @- http://${address.vps2}:9093/api/v2/silences`,
+      silence,
+    );
+    expect(silenced.code, silenced.stdout).not.toBe(0);
+    expect(silenced.stderr).toMatch(/timed out/i);
 
-    // Prometheus on vps2 still scrapes every target, on both hosts, after the rules were loaded.
-    type Target = { health: string; lastScrape: string; scrapeUrl: string };
-    let targets: Target[] = [];
-    for (let tries = 0; tries < 30; tries++) {
-      const r = onHost("vps2", `curl -fsS http://${address.vps2}:9090/api/v1/targets`);
-      targets = JSON.parse(r.stdout).data.activeTargets;
-      if (targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > since)) break;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
+    // Prometheus on vps2 scrapes every target, on both hosts, through the rules.
+    const targets = await scrapedSince(since);
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
     expect(targets.length).toBeGreaterThan(5);
 
@@ -644,5 +679,27 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     vps1.ok(["config", "set", "--path", "firewall.sshFrom[0]", "0.0.0.0/0"]);
     vps1.up();
     expect(refreshPreview(vps1)).toEqual([]);
+  });
+
+  it("a reboot of both hosts keeps the rules and the services: only SSH open, the gateway healthy, every target up, nothing to do", async () => {
+    const rebooted = sandbox("reboot", "all");
+    const since = Date.now() / 1000;
+    figures["reboot of both hosts (orderly poweroff, boot, SSH answers)"] = seconds(rebooted.seconds);
+    let healthy = false;
+    for (let tries = 0; tries < 90 && !healthy; tries++) {
+      healthy = health().ok;
+      if (!healthy) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    figures["reboot: the gateway healthy after"] = seconds(Date.now() / 1000 - since + rebooted.seconds);
+    expect(healthy).toBe(true);
+    const open = openTcpPorts([address.vps1, address.vps2]);
+    expect([open[address.vps1], open[address.vps2]]).toEqual([[22], [22]]);
+    const targets = await scrapedSince(since);
+    expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
+    // The metric starts at 0 again: /run (and its reboot-required flag) is new at each boot.
+    expect(onHost("vps1", "cat /var/lib/prometheus/node-exporter/openclaw-reboot-required.prom").stdout).toContain(
+      "openclaw_reboot_required 0",
+    );
+    expect({ vps1: refreshPreview(vps1), vps2: refreshPreview(vps2) }).toEqual({ vps1: [], vps2: [] });
   });
 });

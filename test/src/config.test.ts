@@ -343,10 +343,10 @@ describe("loading the stack's config", () => {
 
   it("says which secret a host cannot do without", async () => {
     expect(await failure(() => loadStackConfig(stackConfig({ ...validConfig(), resticPassword: RESTIC_PASSWORD })))).toBe(
-      "openclaw-infra:gatewayToken: is required: pulumi config set --secret gatewayToken <value>",
+      "openclaw-infra:gatewayToken: is required: npm run secrets -- <stack> sets it (or pipe the value: ... | pulumi config set --secret gatewayToken)",
     );
     expect(await failure(() => loadStackConfig(stackConfig({ ...validConfig(), gatewayToken: TOKEN })))).toBe(
-      "openclaw-infra:resticPassword: is required: pulumi config set --secret resticPassword <value>",
+      "openclaw-infra:resticPassword: is required: npm run secrets -- <stack> sets it (or pipe the value: ... | pulumi config set --secret resticPassword)",
     );
   });
 });

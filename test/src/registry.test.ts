@@ -117,7 +117,7 @@ describe("the registry", () => {
     const all = [
       config({ cloudflared: { run: false } }),
       config({ tunnel, gateway: { port: 18800 } }),
-      config({ host: "vps2", grafana: { run: false } }),
+      config({ host: "vps2", grafana: { run: false }, updates: {} }),
     ].flatMap(hostUnits);
     expect(new Set(all.map((u) => u.component))).toEqual(
       new Set(entries.map((e) => e.key).filter((key) => !["node", "journald", "firewall", "sshd"].includes(key))),
@@ -185,12 +185,14 @@ describe("the sandbox stacks", () => {
   it("give the quickstart's summary: every unit of every sandbox host, with how to reach it", () => {
     expect(sandboxUnitList(SANDBOX).map((u) => `${u.host} ${u.unit} ${u.reach}`)).toEqual([
       "vps1 prometheus-node-exporter.service http://10.231.0.11:9100/metrics",
+      "vps1 openclaw-infra-reboot-required.service openclaw_reboot_required via node-exporter",
       "vps1 promtail.service http://10.231.0.11:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 restic-state-backup.service by restic-state-backup.timer: *-*-* 02:00:00 (repository on vps2)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
       "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
       "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
+      "vps2 openclaw-infra-reboot-required.service openclaw_reboot_required via node-exporter",
       "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
       "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
       "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
@@ -225,6 +227,9 @@ describe("the sandbox stacks", () => {
       "openclaw-infra:topology",
       "openclaw-infra:ssh",
       "openclaw-infra:sources",
+      "openclaw-infra:firewall",
+      "openclaw-infra:sshd",
+      "openclaw-infra:updates",
       "openclaw-infra:logs",
       "openclaw-infra:loki",
       "openclaw-infra:tempo",
