@@ -168,14 +168,15 @@ afterAll(() => {
 });
 
 describe("the two-VPS topology on blank sandbox hosts", () => {
-  it("deploys vps2 then vps1 over one SSH connection per host: gateway healthy, PostgreSQL, logs and metrics running", () => {
+  it("deploys vps2 then vps1 over one SSH connection per host (and one that confirms the firewall): gateway healthy, PostgreSQL, logs and metrics running", () => {
     for (const stack of [vps2, vps1]) {
       const before = sshLogins(stack.host);
       figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
-      // `sshLogins` counts its own login: the rest is pulumi's.
+      // `sshLogins` counts its own login: the rest is pulumi's, the deploy's connection and the
+      // new one that proves the firewall's rule set still lets the deploy in.
       const logins = sshLogins(stack.host) - before - 1;
       figures[`SSH logins during the fresh up of ${stack.host}`] = String(logins);
-      expect(logins).toBe(1);
+      expect(logins).toBe(2);
     }
     expect(onHost("vps1", `systemctl is-active ${GATEWAY}`).stdout.trim()).toBe("active");
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
@@ -279,7 +280,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
   });
 
-  it("psql from vps1 reaches the gateway database and pgvector; the host machine is refused", () => {
+  it("psql from vps1 reaches the gateway database and pgvector; the host machine is refused (firewall), and pg_hba refuses vps2's other address", () => {
     expect(
       onHost("vps1", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client >/dev/null && echo ok").stdout.trim(),
     ).toBe("ok");
@@ -288,14 +289,19 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     figures["pgvector"] = r.stdout.trim();
 
-    // The machine running the sandbox is on the bridge too, but not in pg_hba.
-    const refused = require("child_process").spawnSync(
+    // The machine running the sandbox is on the bridge too, but in no role: the firewall drops it.
+    const dropped = require("child_process").spawnSync(
       "psql",
       ["-h", address.vps2, "-U", "openclaw", "-d", "openclaw", "-tAc", "SELECT 1"],
       { encoding: "utf8", env: { ...process.env, PGPASSWORD: DB_PASSWORD, PGSSLMODE: "require", PGCONNECT_TIMEOUT: "5" } },
     );
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/no pg_hba\.conf entry for host "10\.231\.0\.1"/);
+    expect(dropped.status).not.toBe(0);
+    expect(dropped.stderr).toMatch(/timeout expired/);
+    // Behind the firewall, pg_hba admits the gateway hosts only: vps2 itself, from its own
+    // address (loopback traffic, which the firewall lets through), is refused.
+    const refused = onHost("vps2", `PGPASSWORD=x PGSSLMODE=require psql -h ${address.vps2} -U openclaw -d openclaw -tAc 'SELECT 1'`);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(new RegExp(`no pg_hba\\.conf entry for host "${address.vps2.replace(/\./g, "\\.")}"`));
   });
 
   it("runs promtail with /ready on both hosts, pushing to the derived Loki URL; node-exporter on both private addresses", () => {
@@ -436,10 +442,13 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the security
     // audit of both and a restart of the gateway; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
     // (only Prometheus's address may scrape it); the restic repository's address (the restore
-    // seed, the init step, the pinned host line, the job's script and its IP allow-list).
+    // seed, the init step, the pinned host line, the job's script and its IP allow-list); the
+    // firewall's rules (the observability host's address may scrape), loaded and confirmed.
     expect(planned.vps1).toEqual(
       [
         "vps1-blackbox-drop-in",
+        "vps1-firewall-confirm",
+        "vps1-firewall-rules",
         "vps1-gateway-audit",
         "vps1-gateway-config",
         "vps1-gateway-env",
@@ -453,11 +462,13 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
         "vps1-state-backup-service",
       ].map((name) => ({ op: "update", name })),
     );
-    // vps2: everything that listens on the private address or points at a peer there.
+    // vps2: everything that listens on the private address or points at a peer there, and the firewall's rules.
     expect(planned.vps2).toEqual(
       [
         "vps2-alertmanager-args",
         "vps2-alertmanager-drop-in",
+        "vps2-firewall-confirm",
+        "vps2-firewall-rules",
         "vps2-grafana-datasources",
         "vps2-grafana-ini",
         "vps2-logs-config",
