@@ -635,6 +635,11 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       figures[`${host}: TCP ports open to the sandbox's host`] = open[address[host]].join(", ");
       expect(listening.split(",").length).toBeGreaterThan(3);
       expect(open[address[host]]).toEqual([22]);
+      // UDP: a scan cannot tell a dropped port from an open one that does not answer, so the
+      // host says it: no UDP socket listens (WireGuard, when on, will be the one), and the rule
+      // set opens no UDP port.
+      expect(onHost(host, "ss -ulnH").stdout.trim()).toBe("");
+      expect(onHost(host, "nft list table inet openclaw_infra").stdout).not.toMatch(/udp dport/);
       expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
     }
     // From vps1 (a peer, not the observability host): no query to Prometheus, no silence at Alertmanager.
