@@ -68,6 +68,7 @@ export function pgBackRestConfig(s: PgBackRestSettings, cipherPass: string): Rec
       ["repo1-retention-full-type", "time"],
       ["repo1-retention-full", String(s.retentionDays)],
       ["process-max", String(s.processMax)],
+      ["io-timeout", String(s.ioTimeoutSeconds)],
       ["compress-type", "zst"],
       ["start-fast", "y"],
       ["archive-async", "n"],

@@ -26,6 +26,11 @@ export const pgBackRestOptionsSchema = z
     restore: z.enum(["latest", "none"]).default("latest"),
     /** Parallel processes for backup and restore (SFTP is slow per stream). */
     processMax: z.number().int().min(1).max(32).default(2),
+    /**
+     * pgBackRest's io-timeout: seconds a read or write on the repository connection may stall
+     * before the command fails (a dropped connection is noticed after this long).
+     */
+    ioTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
     /** The pgBackRest exporter's port on the private address, for Prometheus. */
     exporterPort: z.number().int().min(1024).max(65535).default(9854),
     /** The sandboxing of the backup units. Only turn off while debugging. */

@@ -49,6 +49,9 @@ beforeAll(() => {
   secrets = vps2.initWithSecrets();
   vps1 = new SandboxStack("vps1", backend);
   Object.assign(secrets, vps1.initWithSecrets());
+  // A killed repository connection is noticed after io-timeout (pgBackRest's default 60 s,
+  // sometimes twice or more in a row): shorter here, where nothing stalls on the bridge.
+  vps2.ok(["config", "set", "--path", "pgBackRest.ioTimeoutSeconds", "15"]);
   for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
 });
 
