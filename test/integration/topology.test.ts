@@ -124,7 +124,7 @@ function probe(address: string, port: number): Promise<"open" | "refused" | "dro
  * scripts/firewall-tools.sh; the addresses in parallel).
  */
 function openTcpPorts(addresses: string[]): Record<string, number[]> {
-  const r = run("nmap", ["-Pn", "-n", "-sS", "-p-", "--min-rate", "5000", "--max-retries", "1", "-oG", "-", ...addresses]);
+  const r = run("nmap", ["-Pn", "-n", "-sS", "-p-", "--min-rate", "10000", "--max-retries", "1", "-oG", "-", ...addresses]);
   if (r.code !== 0) throw new Error(`nmap ${addresses.join(" ")} failed (${r.code}): ${r.stderr}`);
   const open = (address: string) => {
     const ports = r.stdout.match(new RegExp(`^Host: ${address.replace(/\./g, "\\.")} .*Ports: ([^\t]*)`, "m"));
@@ -547,7 +547,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(health().ok).toBe(true);
   });
 
-  it("rebuilds vps1 wiped to blank (no destroy) with up --refresh, its key only in ssh-agent", () => {
+  it("rebuilds vps1 wiped to blank (no destroy) with up --refresh, its key only in ssh-agent; vps2's backup account there comes back with vps2's up --refresh", () => {
     sandbox("reset", "vps1");
     expect(onHost("vps1", `systemctl cat ${GATEWAY} >/dev/null 2>&1 && echo present || echo gone`).stdout.trim()).toBe("gone");
     const agent = startSshAgent(sandboxInfo().privateKeyPath);
@@ -566,6 +566,14 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
     const again = vps1.up();
     expect(Object.keys(changeSummary(again.stdout)), again.stdout).toEqual(["unchanged"]);
+    // vps2's pgBackRest account on vps1 went with the wipe: vps2's stack owns it, so its refresh
+    // sees it missing (and the stanza unreachable), and its up --refresh puts it back.
+    expect(refreshPreview(vps2)).toEqual([
+      { op: "update", name: "vps2-pgbackrest-repository" },
+      { op: "update", name: "vps2-pgbackrest-stanza" },
+    ]);
+    vps2.ok(["up", "--yes", "--skip-preview", "--refresh"]);
+    expect(refreshPreview(vps2)).toEqual([]);
   });
 
   it("sshd hardened by its drop-in (checked by sshd -t, applied by a reload): passwords refused, no forwarding but local, the deploy's key still in", () => {
