@@ -44,9 +44,9 @@ export const secretsSchema = z.object({ ...coreSecretsShape, ...secretsShape() }
 
 export type Secrets = z.output<typeof secretsSchema>;
 
-/** Secrets this stack's host cannot do without, given the components it deploys. */
+/** Secrets this stack's host cannot do without, given the components it deploys; each once (entries may share one). */
 export function requiredSecrets(config: StackConfig): string[] {
-  return componentsOn(config).flatMap(({ entry }) => requiredSecretKeys(entry));
+  return [...new Set(componentsOn(config).flatMap(({ entry }) => requiredSecretKeys(entry)))];
 }
 
 /** The command that sets a stack's secrets (scripts/secrets.ts): the one every "is required" line names. */

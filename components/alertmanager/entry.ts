@@ -3,7 +3,10 @@ import { z } from "zod";
 import { component, httpAt, tcp } from "../../src/registry/types";
 import { Alertmanager } from ".";
 import { PATHS } from "./render";
-import { alertmanagerOptionsSchema, requiredSecrets } from "./schema";
+import { ALERTMANAGER_USER, alertmanagerOptionsSchema, alertmanagerSecretsSchema, requiredSecrets } from "./schema";
+
+/** How Prometheus, on the same host, logs in to it: its user and the password file this component writes. */
+export const alertmanagerLogin = { username: ALERTMANAGER_USER, passwordFile: PATHS.password };
 
 const receivers = (options: { webhook?: unknown; email?: unknown }) =>
   [options.webhook && "webhook", options.email && "email"].filter(Boolean).join(" and ");
@@ -13,13 +16,17 @@ export const alertmanager = component({
   schema: alertmanagerOptionsSchema.prefault({}),
   on: ["observability"],
   secrets: {
+    /** ALERTMANAGER_USER's password on its UI and API (basic auth). */
+    alertmanagerPassword: alertmanagerSecretsSchema.shape.password,
     /** Bearer token for alertmanager.webhook (with bearerToken: true). */
     alertmanagerWebhookToken: z.string().min(1).optional(),
     /** SMTP AUTH password for alertmanager.email (with a username). */
     alertmanagerSmtpPassword: z.string().min(1).optional(),
   },
-  secretPaths: ({ options }) =>
-    requiredSecrets(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  secretPaths: ({ options }) => [
+    "alertmanagerPassword",
+    ...requiredSecrets(options).map((key) => (key === "webhookToken" ? "alertmanagerWebhookToken" : "alertmanagerSmtpPassword")),
+  ],
   build: (ctx) =>
     new Alertmanager(
       `${ctx.host}-alertmanager`,
@@ -27,7 +34,11 @@ export const alertmanager = component({
         connection: ctx.connection,
         ...ctx.options,
         listenAddress: ctx.privateAddress,
-        secrets: ctx.secrets.apply((s) => ({ webhookToken: s.alertmanagerWebhookToken, smtpPassword: s.alertmanagerSmtpPassword })),
+        secrets: ctx.secrets.apply((s) => ({
+          password: s.alertmanagerPassword,
+          webhookToken: s.alertmanagerWebhookToken,
+          smtpPassword: s.alertmanagerSmtpPassword,
+        })),
       },
       ctx.opts,
     ),
@@ -36,8 +47,8 @@ export const alertmanager = component({
   units: ({ options, own }) => [
     {
       unit: PATHS.unit,
-      reach: `${httpAt(own("http"))} -> ${receivers(options) || "no receiver (alertmanager.webhook / .email)"}`,
+      reach: `${httpAt(own("http"))} (basic auth: ${ALERTMANAGER_USER}) -> ${receivers(options) || "no receiver (alertmanager.webhook / .email)"}`,
     },
   ],
-  scrape: () => [{ job: "alertmanager", listener: "http" }],
+  scrape: () => [{ job: "alertmanager", listener: "http", basicAuth: alertmanagerLogin }],
 });

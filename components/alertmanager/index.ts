@@ -1,20 +1,32 @@
 // Alertmanager: Debian's prometheus-alertmanager on the observability host, on the private
-// address, routing Prometheus's alerts to a webhook and/or email. Steps
-// (src/remote/packaged-service.ts): hold -> package -> credential files (0640
-// root:prometheus, secret content on stdin) -> alertmanager.yml (amtool check-config) ->
+// address, routing Prometheus's alerts to a webhook and/or email. Its UI and API ask for basic
+// auth (ALERTMANAGER_USER and the secret alertmanagerPassword): the web config holds the
+// password's bcrypt hash, and the password itself is a file Prometheus, on the same host,
+// sends alerts and scrapes with. Steps (src/remote/packaged-service.ts): hold -> package ->
+// password, web config, receiver credentials (0640 root:prometheus, secret content on stdin,
+// not checked: a checked candidate is world-readable; it refuses a bad web config at start,
+// and the health wait fails with its journal) -> alertmanager.yml (amtool check-config) ->
 // ARGS -> hardened drop-in (restart on any change, wait for /-/ready).
 import * as pulumi from "@pulumi/pulumi";
 import { packagedService, ServiceFile } from "../../src/remote/packaged-service";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
+import { webConfig } from "../../src/web-auth";
 import { configFileSpec, dropInSpec, healthCheck, PATHS, renderConfig, renderFlags, STOCK_DEFAULTS } from "./render";
-import { AlertmanagerArgsOptions, alertmanagerArgsSchema, AlertmanagerSecrets, requiredSecrets } from "./schema";
+import {
+  ALERTMANAGER_USER,
+  AlertmanagerArgsOptions,
+  alertmanagerArgsSchema,
+  AlertmanagerSecrets,
+  alertmanagerSecretsSchema,
+  requiredSecrets,
+} from "./schema";
 
 export * from "./schema";
 
 export interface AlertmanagerArgs extends AlertmanagerArgsOptions {
   connection: pulumi.Input<Connection>;
-  /** Receiver credentials; those the options need must be set (the registry requires them). */
+  /** Its password, and the receiver credentials; those the options need must be set (the registry requires them). */
   secrets: pulumi.Input<AlertmanagerSecrets>;
 }
 
@@ -27,6 +39,23 @@ export class Alertmanager extends pulumi.ComponentResource {
     super("openclaw:observability:Alertmanager", name, {}, opts);
     const { connection, secrets, ...options } = args;
     const s = parseOrThrow(alertmanagerArgsSchema, options, `Alertmanager ${name}: `);
+    const readByService = { owner: "root", group: "prometheus", mode: "0640" };
+    // Validated where it becomes known, inside the secret; only stdin ever carries it.
+    const password = pulumi.secret(
+      pulumi
+        .output(secrets)
+        .apply((all) =>
+          parseOrThrow(alertmanagerSecretsSchema.shape.password, all.password, `Alertmanager ${name}: alertmanagerPassword `),
+        ),
+    );
+    const login: ServiceFile[] = [
+      { step: "password", content: password, plain: { path: PATHS.password, ...readByService } },
+      {
+        step: "web-config",
+        content: password.apply((p) => webConfig(ALERTMANAGER_USER, p)),
+        plain: { path: PATHS.webConfig, ...readByService },
+      },
+    ];
     const credentials = requiredSecrets(s).map((key): ServiceFile => {
       const path = key === "webhookToken" ? PATHS.webhookToken : PATHS.smtpPassword;
       const content = pulumi.secret(
@@ -37,7 +66,7 @@ export class Alertmanager extends pulumi.ComponentResource {
         }),
       );
       const step = key === "webhookToken" ? "webhook-token" : "smtp-password";
-      return { step, content, plain: { path, owner: "root", group: "prometheus", mode: "0640" } };
+      return { step, content, plain: { path, ...readByService } };
     });
     const dropIn = packagedService(
       name,
@@ -49,7 +78,7 @@ export class Alertmanager extends pulumi.ComponentResource {
         dropIn: dropInSpec(s),
         // The credentials before the config amtool checks. A new credential is read at the next
         // notification; a restart makes it certain.
-        files: [...credentials, { step: "config", checked: configFileSpec(), content: renderConfig(s) }],
+        files: [...login, ...credentials, { step: "config", checked: configFileSpec(), content: renderConfig(s) }],
         healthCheck: healthCheck(s),
       },
       this,

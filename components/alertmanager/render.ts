@@ -8,7 +8,7 @@ import { HttpHealthCheck } from "../../src/remote/health";
 import { sh } from "../../src/remote/shell";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { packagedDropIn } from "../../src/remote/packaged-service";
-import { AlertmanagerSettings } from "./schema";
+import { ALERTMANAGER_USER, AlertmanagerSettings } from "./schema";
 
 /** What Debian's package (prometheus-alertmanager) ships, and our files. */
 export const PATHS = {
@@ -21,6 +21,9 @@ export const PATHS = {
   /** Receiver credentials, 0640 root:prometheus: the service reads them, nobody else. */
   webhookToken: "/etc/prometheus/alertmanager-webhook-token",
   smtpPassword: "/etc/prometheus/alertmanager-smtp-password",
+  /** Its web config (basic auth), and its password, which Prometheus (same user, same host) logs in with; 0640 root:prometheus too. */
+  webConfig: "/etc/prometheus/alertmanager-web.yml",
+  password: "/etc/prometheus/alertmanager-password",
   stateDir: "/var/lib/prometheus/alertmanager",
   dropIn: "10-openclaw",
 } as const;
@@ -31,6 +34,7 @@ export function renderFlags(s: AlertmanagerSettings): string[] {
   return [
     `--config.file=${PATHS.config}`,
     `--web.listen-address=${s.listenAddress}:${s.port}`,
+    `--web.config.file=${PATHS.webConfig}`,
     `--storage.path=${PATHS.stateDir}`,
     // One instance: no gossip port (by default it listens on every address, 9094).
     "--cluster.listen-address=",
@@ -89,7 +93,12 @@ export function configFileSpec(): CheckedFileSpec {
 }
 
 export function healthCheck(s: AlertmanagerSettings): HttpHealthCheck {
-  return { url: `http://${s.listenAddress}:${s.port}/-/ready`, expect: "OK", unit: PATHS.unit };
+  return {
+    url: `http://${s.listenAddress}:${s.port}/-/ready`,
+    expect: "OK",
+    unit: PATHS.unit,
+    basicAuth: { user: ALERTMANAGER_USER, passwordFile: PATHS.password },
+  };
 }
 
 export function dropInSpec(s: AlertmanagerSettings): UnitSpec {

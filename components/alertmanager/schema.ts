@@ -6,6 +6,9 @@ import { durationSchema } from "../../src/validate";
 
 export const DEFAULT_PORT = 9093;
 
+/** Its UI and API ask for HTTP basic auth (its web config): this user, with the secret alertmanagerPassword. */
+export const ALERTMANAGER_USER = "operator";
+
 const hostPort = z.string().regex(/^[a-zA-Z0-9.-]+:\d{1,5}$/, "must be host:port like smtp.example.com:587");
 
 /** The options an operator sets (stack config `openclaw-infra:alertmanager`). */
@@ -57,6 +60,8 @@ export const alertmanagerOptionsSchema = z
 
 export const alertmanagerSecretsSchema = z
   .object({
+    /** ALERTMANAGER_USER's password. */
+    password: z.string().min(16, "must be at least 16 characters"),
     webhookToken: z.string().min(1).optional(),
     smtpPassword: z.string().min(1).optional(),
   })

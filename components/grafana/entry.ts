@@ -1,5 +1,6 @@
 // Grafana's entry: on the observability host, its datasources the listeners of Prometheus, Loki and Tempo.
 import { component, httpAt, tcp } from "../../src/registry/types";
+import { PROMETHEUS_USER, prometheusPasswordSchema } from "../prometheus/schema";
 import { Grafana } from ".";
 import { PATHS } from "./render";
 import { adminPasswordSchema, grafanaOptionsSchema } from "./schema";
@@ -8,7 +9,8 @@ export const grafana = component({
   key: "grafana",
   schema: grafanaOptionsSchema.optional(),
   on: ["observability"],
-  secrets: { grafanaAdminPassword: adminPasswordSchema },
+  // And Prometheus's (components/prometheus), for its datasource.
+  secrets: { grafanaAdminPassword: adminPasswordSchema, prometheusPassword: prometheusPasswordSchema },
   build: (ctx) =>
     new Grafana(
       `${ctx.host}-grafana`,
@@ -18,10 +20,12 @@ export const grafana = component({
         ...ctx.options,
         backends: {
           prometheusUrl: httpAt(ctx.peer("prometheus", "http")),
+          prometheusUser: PROMETHEUS_USER,
           lokiUrl: httpAt(ctx.peer("loki", "http")),
           tempoUrl: httpAt(ctx.peer("tempo", "http")),
         },
         adminPassword: ctx.secrets.apply((s) => s.grafanaAdminPassword),
+        prometheusPassword: ctx.secrets.apply((s) => s.prometheusPassword),
       },
       ctx.opts,
     ),

@@ -1,6 +1,7 @@
 // Grafana on the observability host: from Grafana's apt repository (pinned by the key
 // fingerprint the operator checked), listening on the private address, its admin password in
-// a root:grafana 0640 file it reads itself ($__file{} in grafana.ini), the datasources and the
+// a root:grafana 0640 file it reads itself ($__file{} in grafana.ini), so is Prometheus's
+// password (the datasource's basic auth, $__file{} in the datasources), the datasources and the
 // dashboards (written in TypeScript, components/grafana/dashboards) provisioned as files, and
 // a hardened unit replacing the package's, then a wait for /api/health.
 //
@@ -27,6 +28,8 @@ export interface GrafanaArgs extends GrafanaOptions {
   backends: Backends;
   /** The admin password. Treated as secret whether or not it is marked so. */
   adminPassword: pulumi.Input<string>;
+  /** backends.prometheusUser's password on Prometheus (the secret prometheusPassword). Secret too. */
+  prometheusPassword: pulumi.Input<string>;
 }
 
 export class Grafana extends pulumi.ComponentResource {
@@ -40,7 +43,7 @@ export class Grafana extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:observability:Grafana", name, {}, opts);
-    const { connection, listenAddress, backends, adminPassword, ...options } = args;
+    const { connection, listenAddress, backends, adminPassword, prometheusPassword, ...options } = args;
     const s = parseOrThrow(grafanaOptionsSchema, options, `Grafana ${name}: `);
     const b = parseOrThrow(backendsSchema, backends, `Grafana ${name}: backends.`);
     const parent = { parent: this };
@@ -83,6 +86,7 @@ export class Grafana extends pulumi.ComponentResource {
     );
     const files: [string, string, pulumi.Input<string>][] = [
       ["admin-password", PATHS.adminPassword, password],
+      ["prometheus-password", PATHS.prometheusPassword, pulumi.secret(prometheusPassword)],
       ["ini", PATHS.ini, renderGrafanaIni(s, listenAddress)],
       ["datasources", PATHS.datasources, renderDatasources(b)],
       ["dashboard-provider", PATHS.dashboardProvider, renderDashboardProvider()],

@@ -18,6 +18,8 @@ export const PATHS = {
   ini: "/etc/grafana/openclaw/grafana.ini",
   /** root:grafana 0640, read by Grafana through $__file{} in grafana.ini. */
   adminPassword: "/etc/grafana/openclaw/admin-password",
+  /** Prometheus's password, root:grafana 0640, read through $__file{} in the datasources. */
+  prometheusPassword: "/etc/grafana/openclaw/prometheus-password",
   provisioning: "/etc/grafana/openclaw/provisioning",
   datasources: "/etc/grafana/openclaw/provisioning/datasources/openclaw.yaml",
   dashboardProvider: "/etc/grafana/openclaw/provisioning/dashboards/openclaw.yaml",
@@ -91,6 +93,10 @@ export function datasourcesObject(b: Backends) {
         url: b.prometheusUrl,
         isDefault: true,
         editable: false,
+        // Read from the file when Grafana provisions it at start: no password in this file.
+        basicAuth: true,
+        basicAuthUser: b.prometheusUser,
+        secureJsonData: { basicAuthPassword: `$__file{${PATHS.prometheusPassword}}` },
         jsonData: {
           httpMethod: "POST",
           // Exemplars carrying a trace id open the trace in Tempo.

@@ -88,6 +88,8 @@ export const grafanaOptionsSchema = grafanaObject
 export const backendsSchema = z
   .object({
     prometheusUrl: httpUrl,
+    /** Prometheus asks for basic auth: this user, with the password Grafana gets as prometheusPassword. */
+    prometheusUser: z.string().min(1),
     lokiUrl: httpUrl,
     tempoUrl: httpUrl,
   })

@@ -1,6 +1,7 @@
 // The OpenTelemetry Collector's entry: the gateway's OTLP metrics, written to Prometheus on the same host.
 import { requiredSha256, sha256Problems } from "../../src/releases";
 import { component, HostListener, httpAt, tcp } from "../../src/registry/types";
+import { PROMETHEUS_USER, prometheusPasswordSchema } from "../prometheus/schema";
 import { OtelCollector } from ".";
 import { assetName, PATHS } from "./render";
 import { otelCollectorOptionsSchema } from "./schema";
@@ -14,6 +15,8 @@ export const otelCollector = component({
   key: "otelCollector",
   schema: otelCollectorOptionsSchema.prefault({}),
   on: ["observability"],
+  // Prometheus's (components/prometheus), for its remote write.
+  secrets: { prometheusPassword: prometheusPasswordSchema },
   preflight: async ({ options }) => sha256Problems("otelCollector", options, download(options)),
   build: (ctx) =>
     new OtelCollector(
@@ -23,6 +26,7 @@ export const otelCollector = component({
         listenAddress: ctx.privateAddress,
         ...ctx.options,
         remoteWriteUrl: httpAt(ctx.peer("prometheus", "http"), "/api/v1/write"),
+        remoteWriteLogin: { username: PROMETHEUS_USER, password: ctx.secrets.apply((s) => s.prometheusPassword) },
         sha256: requiredSha256("otelCollector", ctx.options, download(ctx.options)),
       },
       ctx.opts,

@@ -1,9 +1,17 @@
 // Pure rendering of the collector's files from its settings. Golden-file tested.
 import { releaseAssetName, ReleaseProgram, releasePaths } from "../../src/remote/release";
+import { MANAGED_HEADER } from "../../src/remote/unit-file";
 import { OTELCOL_RELEASE, OtelCollectorSettings } from "./schema";
 
 export const TOOL = OTELCOL_RELEASE.tool;
-export const PATHS = releasePaths(TOOL);
+export const PATHS = {
+  ...releasePaths(TOOL),
+  /** The unit's EnvironmentFile (root 0600): Prometheus's remote write login. */
+  environment: `/etc/${TOOL}/remote-write.env`,
+};
+
+/** The variable holding the remote write's basic auth credentials, base64 as the header carries them. */
+export const REMOTE_WRITE_AUTH_VAR = "PROMETHEUS_REMOTE_WRITE_AUTH";
 
 /** The OTLP/HTTP receiver: metrics are POSTed to <this>/v1/metrics. */
 export function otlpHttpUrl(s: Pick<OtelCollectorSettings, "listenAddress" | "otlpHttpPort">): string {
@@ -25,6 +33,8 @@ function mebibytes(size: string): number {
  * The configuration as an object: OTLP/HTTP in on the private address, the memory limiter
  * (80% of MemoryMax, spikes a quarter of that) and batching, then Prometheus remote write. Only
  * metrics: traces and logs go straight to Tempo and Loki, which receive OTLP themselves.
+ * Prometheus asks for basic auth: the build has no basicauth extension, so the exporter sends
+ * the header itself, its credentials from the unit's environment: the file stays secret-free.
  */
 export function collectorConfig(s: OtelCollectorSettings) {
   const limitMib = Math.floor(mebibytes(s.memoryMax) * 0.8);
@@ -38,7 +48,7 @@ export function collectorConfig(s: OtelCollectorSettings) {
       // Counters keep their _total suffix, units become suffixes (openclaw.cost.usd ->
       // openclaw_cost_usd_total); service.name becomes `job`. The sending queue retries while
       // Prometheus restarts.
-      prometheus_remote_write: { endpoint: s.remoteWriteUrl },
+      prometheus_remote_write: { endpoint: s.remoteWriteUrl, headers: { Authorization: `Basic \${env:${REMOTE_WRITE_AUTH_VAR}}` } },
     },
     extensions: {
       health_check: { endpoint: `127.0.0.1:${s.healthPort}`, response_body: { healthy: "ready", unhealthy: "not ready" } },
@@ -68,7 +78,14 @@ export const OTEL_COLLECTOR: ReleaseProgram<OtelCollectorSettings> = {
     flag: "--config=",
   },
   readyUrl,
+  environmentFile: PATHS.environment,
 };
+
+/** The unit's environment: `user:password`, base64 (Basic's credentials), read by systemd only. */
+export function renderEnvironment(login: { username: string; password: string }): string {
+  const credentials = Buffer.from(`${login.username}:${login.password}`).toString("base64");
+  return `# ${MANAGED_HEADER}\n# Prometheus's remote write login, for the configuration's \${env:${REMOTE_WRITE_AUTH_VAR}}.\n${REMOTE_WRITE_AUTH_VAR}=${credentials}\n`;
+}
 
 /** The release's file name: otelcol-contrib_<version>_linux_amd64.tar.gz. */
 export function assetName(s: Pick<OtelCollectorSettings, "asset" | "version">): string {

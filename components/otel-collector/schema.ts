@@ -2,6 +2,7 @@
 // its sha256, memory, sandboxing) and its own ports. It takes the gateway's OTLP metrics, the one
 // signal no store here receives itself (Debian's Prometheus 2.53 has no OTLP receiver), and writes
 // them to Prometheus by remote write.
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Release, ReleaseServiceArgs, releaseServiceArgsShape, releaseServiceOptionsSchema, servicePort } from "../../src/remote/release";
 
@@ -39,7 +40,13 @@ export const otelCollectorArgsSchema = otelCollectorOptionsSchema.safeExtend({
 });
 
 export type OtelCollectorOptions = z.input<typeof otelCollectorOptionsSchema>;
-/** The component's arguments: its options, what the stack derives, and the SSH connection to its host. */
-export type OtelCollectorArgs = ReleaseServiceArgs<OtelCollectorArgsOptions>;
+/** How it logs in to Prometheus's remote write (basic auth): the password is a secret, outside the settings. */
+export interface RemoteWriteLogin {
+  username: string;
+  password: pulumi.Input<string>;
+}
+
+/** The component's arguments: its options, what the stack derives, the remote write login and the SSH connection to its host. */
+export type OtelCollectorArgs = ReleaseServiceArgs<OtelCollectorArgsOptions> & { remoteWriteLogin: RemoteWriteLogin };
 export type OtelCollectorArgsOptions = z.input<typeof otelCollectorArgsSchema>;
 export type OtelCollectorSettings = z.output<typeof otelCollectorArgsSchema>;

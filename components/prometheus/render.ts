@@ -9,7 +9,7 @@ import { sh } from "../../src/remote/shell";
 import { renderUnitFile, UnitSpec } from "../../src/remote/unit-file";
 import { packagedDropIn } from "../../src/remote/packaged-service";
 import { rulesFile } from "./rules";
-import { PrometheusSettings } from "./schema";
+import { BasicAuth, PROMETHEUS_USER, PrometheusSettings } from "./schema";
 
 /** What Debian's package (prometheus, Debian 13: 2.53) ships, and our files. */
 export const PATHS = {
@@ -22,6 +22,9 @@ export const PATHS = {
   /** The package's conffile, replaced by ours. */
   config: "/etc/prometheus/prometheus.yml",
   rules: "/etc/prometheus/rules/openclaw-infra.yml",
+  /** Its web config (basic auth) and its own password, which it scrapes itself with; 0640 root:prometheus. */
+  webConfig: "/etc/prometheus/web.yml",
+  password: "/etc/prometheus/prometheus-password",
   /** The package's state directory (owned by its prometheus user). */
   stateDir: "/var/lib/prometheus",
   tsdb: "/var/lib/prometheus/metrics2",
@@ -32,9 +35,17 @@ export function baseUrl(s: Pick<PrometheusSettings, "listenAddress" | "port">): 
   return `http://${s.listenAddress}:${s.port}`;
 }
 
+/** Its secret files: root writes them, its user reads them, nobody else does. */
+export const READ_BY_PROMETHEUS = { owner: "root", group: "prometheus", mode: "0640" } as const;
+
 /** After every restart: the TSDB is loaded and the rules and scrapes run. */
 export function healthCheck(s: PrometheusSettings): HttpHealthCheck {
-  return { url: `${baseUrl(s)}/-/ready`, expect: "Ready", unit: PATHS.unit };
+  return {
+    url: `${baseUrl(s)}/-/ready`,
+    expect: "Ready",
+    unit: PATHS.unit,
+    basicAuth: { user: PROMETHEUS_USER, passwordFile: PATHS.password },
+  };
 }
 
 /** The command line, in the order it appears in ARGS. */
@@ -42,6 +53,7 @@ export function renderFlags(s: PrometheusSettings): string[] {
   return [
     `--config.file=${PATHS.config}`,
     `--web.listen-address=${s.listenAddress}:${s.port}`,
+    `--web.config.file=${PATHS.webConfig}`,
     `--storage.tsdb.path=${PATHS.tsdb}`,
     `--storage.tsdb.retention.time=${s.retentionTime}`,
     ...(s.retentionSize ? [`--storage.tsdb.retention.size=${s.retentionSize}`] : []),
@@ -51,16 +63,21 @@ export function renderFlags(s: PrometheusSettings): string[] {
   ];
 }
 
+/** A client's basic auth in prometheus.yml: the password stays in its file, read at each request. */
+const basicAuth = (a: BasicAuth | undefined) => (a ? { basic_auth: { username: a.username, password_file: a.passwordFile } } : {});
+
 /** prometheus.yml as an object: intervals, the rules, Alertmanager and the derived jobs. */
 export function prometheusConfig(s: PrometheusSettings) {
+  const alertmanagers = [{ ...basicAuth(s.alertmanagerAuth), static_configs: [{ targets: s.alertmanagers }] }];
   return {
     global: { scrape_interval: s.scrapeInterval, evaluation_interval: s.evaluationInterval },
     rule_files: [PATHS.rules],
-    ...(s.alertmanagers.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: s.alertmanagers }] }] } } : {}),
+    ...(s.alertmanagers.length ? { alerting: { alertmanagers } } : {}),
     scrape_configs: s.jobs.map((j) => ({
       job_name: j.job,
       ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
       ...(j.params ? { params: j.params } : {}),
+      ...basicAuth(j.basicAuth),
       static_configs: j.groups.map((g) => ({ targets: g.targets, labels: g.labels })),
     })),
   };
@@ -105,7 +122,7 @@ export function configFileSpec(): CheckedFileSpec {
  */
 export function dropInSpec(s: PrometheusSettings): UnitSpec {
   return packagedDropIn(PATHS, {
-    argsHold: "listen address, retention, OTLP receiver",
+    argsHold: "listen address, web config, retention, OTLP receiver",
     service: s.hardening
       ? [
           { comment: "Sandboxing: the shared policy (src/hardening.ts); the TSDB is its one writable path." },

@@ -6,6 +6,13 @@ import { durationSchema } from "../../src/validate";
 
 export const DEFAULT_PORT = 9090;
 
+/**
+ * Its UI and API ask for HTTP basic auth (its web config): this user, with the secret
+ * prometheusPassword. Grafana and the collector log in with them too.
+ */
+export const PROMETHEUS_USER = "operator";
+export const prometheusPasswordSchema = z.string().min(16, "must be at least 16 characters");
+
 /** How long each alert's condition must hold before it fires (`for:`); tests shorten them. */
 export const alertForSchema = z
   .object({
@@ -73,6 +80,9 @@ export const prometheusOptionsSchema = z
 
 const scrapeGroupSchema = z.object({ targets: z.array(z.string()), labels: z.record(z.string(), z.string()) }).strict();
 
+/** HTTP basic auth of a target: the user and the file on this host holding the password. */
+const basicAuthSchema = z.object({ username: z.string().min(1), passwordFile: z.string().startsWith("/") }).strict();
+
 /** Everything the component needs: the options plus what the topology and the registry decide. */
 export const prometheusArgsSchema = prometheusOptionsSchema.safeExtend({
   /** The one address it listens on: the host's private address. */
@@ -85,6 +95,7 @@ export const prometheusArgsSchema = prometheusOptionsSchema.safeExtend({
           job: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/),
           metricsPath: z.string().startsWith("/").optional(),
           params: z.record(z.string(), z.array(z.string())).optional(),
+          basicAuth: basicAuthSchema.optional(),
           groups: z.array(scrapeGroupSchema),
         })
         .strict(),
@@ -92,6 +103,8 @@ export const prometheusArgsSchema = prometheusOptionsSchema.safeExtend({
     .default([]),
   /** Alertmanager host:port targets. Empty: rules are evaluated, alerts go nowhere. */
   alertmanagers: z.array(z.string()).default([]),
+  /** How it logs in to them, when they ask for basic auth. */
+  alertmanagerAuth: basicAuthSchema.optional(),
   /** Accept remote write at /api/v1/write (the OpenTelemetry Collector on this host writes OTLP metrics there). */
   remoteWriteReceiver: z.boolean().default(false),
 });
@@ -100,3 +113,4 @@ export type AlertRulesSettings = z.output<typeof alertRulesSchema>;
 export type PrometheusOptions = z.input<typeof prometheusOptionsSchema>;
 export type PrometheusArgsOptions = z.input<typeof prometheusArgsSchema>;
 export type PrometheusSettings = z.output<typeof prometheusArgsSchema>;
+export type BasicAuth = z.output<typeof basicAuthSchema>;

@@ -111,6 +111,8 @@ export interface ScrapeJob {
   params?: Record<string, string[]>;
   /** Extra target labels (the topology's host name is added as `host` by the walker). */
   labels?: Record<string, string>;
+  /** HTTP basic auth for a target that asks for it: the user, and the file on the observability host holding the password. */
+  basicAuth?: { username: string; passwordFile: string };
 }
 
 /** A problem found before any resource exists: `key` under openclaw-infra:, e.g. "gateway.version". */
@@ -147,7 +149,8 @@ export interface SomeComponent<R = unknown> {
   excludes?: { key: string; message: string };
   /**
    * Secrets it reads (openclaw-infra:<name>, set with --secret). A secret whose schema refuses
-   * undefined is required where this entry is deployed, and only there.
+   * undefined is required where this entry is deployed, and only there. Another entry's secret
+   * is declared with that entry's schema (the same object: one rule per secret).
    */
   secrets?: z.ZodRawShape;
   /** The secret values to set for it, as `pulumi config set --secret --path` paths; default: its required secrets. */

@@ -43,10 +43,17 @@ export function componentShape(): ComponentShape {
   return Object.fromEntries(entries.map((e) => [e.key, e.schema])) as ComponentShape;
 }
 
+/** Every entry's secrets; one several entries read is declared by each with the same schema, its owner's. */
 export function secretsShape(): SecretsShape {
-  return Object.fromEntries(
-    entries.flatMap((e) => Object.entries(e.secrets ?? {}).map(([key, schema]) => [key, z.optional(schema)])),
-  ) as SecretsShape;
+  const shape = new Map<string, z.core.$ZodType>();
+  for (const e of entries) {
+    for (const [key, schema] of Object.entries(e.secrets ?? {})) {
+      const known = shape.get(key);
+      if (known && known !== schema) throw new Error(`registry: ${e.key} declares the secret ${key} by a rule of its own`);
+      shape.set(key, schema);
+    }
+  }
+  return Object.fromEntries([...shape].map(([key, schema]) => [key, z.optional(schema)])) as SecretsShape;
 }
 
 /** The secrets `entry` cannot do without: those whose schema refuses undefined. */
@@ -210,9 +217,9 @@ export function hostUnits(config: StackConfig): HostUnit[] {
   );
 }
 
-/** The secret paths this stack's host needs set (see SomeComponent.secretPaths). */
+/** The secret paths this stack's host needs set (see SomeComponent.secretPaths), each once: entries may share one. */
 export function secretPaths(config: StackConfig): string[] {
-  return componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? requiredSecretKeys(entry));
+  return [...new Set(componentsOn(config).flatMap(({ entry, ctx }) => entry.secretPaths?.(ctx) ?? requiredSecretKeys(entry)))];
 }
 
 /**
@@ -226,10 +233,10 @@ export function scrapeJobs(stack: StackConfig): TopologyScrapeJob[] {
     for (const { entry, ctx } of componentsOn({ ...stack, host })) {
       for (const { job, listener, labels, ...rest } of entry.scrape?.(ctx) ?? []) {
         const known = jobs.get(job);
-        const how = (j: Pick<ScrapeJob, "metricsPath" | "params">) => JSON.stringify([j.metricsPath, j.params]);
+        const how = (j: Pick<ScrapeJob, "metricsPath" | "params" | "basicAuth">) => JSON.stringify([j.metricsPath, j.params, j.basicAuth]);
         if (known && how(known) !== how(rest)) {
           throw new Error(
-            `scrape job ${job}: ${entry.key} on ${host} asks for a path or parameters other than the same job on another host`,
+            `scrape job ${job}: ${entry.key} on ${host} asks for a path, parameters or credentials other than the same job on another host`,
           );
         }
         const target = ctx.own(listener);

@@ -8,13 +8,26 @@ export interface HttpHealthCheck {
   expect: string;
   unit: string;
   timeoutSeconds?: number;
+  /** HTTP basic auth: `user` and the file on the host holding the password (read as root). */
+  basicAuth?: { user: string; passwordFile: string };
+}
+
+/**
+ * curl's credentials as a config on its stdin (`-K -`), so the password is in no command line:
+ * printf is bash's builtin, and sed only names the file. In the config's quoted string a
+ * backslash escapes, so the password's backslashes and double quotes are escaped.
+ */
+function curlAuthConfig(auth: NonNullable<HttpHealthCheck["basicAuth"]>): string {
+  return `printf 'user = "%s:%s"\\n' ${sh(auth.user)} "$(sed 's/[\\\\"]/\\\\&/g' ${sh(auth.passwordFile)})"`;
 }
 
 export function healthWaitScript(check: HttpHealthCheck): string {
   const timeout = check.timeoutSeconds ?? 90;
+  const curl = `curl -fsS --max-time 2${check.basicAuth ? " -K -" : ""} ${sh(check.url)}`;
+  const request = check.basicAuth ? `${curlAuthConfig(check.basicAuth)} | ${curl}` : curl;
   return script(
     `for i in $(seq 1 ${timeout}); do`,
-    `  if body=$(curl -fsS --max-time 2 ${sh(check.url)} 2>/dev/null) && grep -Eq ${sh(check.expect)} <<<"$body"; then`,
+    `  if body=$(${request} 2>/dev/null) && grep -Eq ${sh(check.expect)} <<<"$body"; then`,
     `    echo "healthy after \${i}s: \${body:0:200}"; break`,
     `  fi`,
     `  if [ "$i" = ${timeout} ] || [ "$(systemctl show -p ActiveState --value ${sh(check.unit)})" = failed ]; then`,

@@ -8,14 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { aptPackages } from "./apt";
 import { checkedFile, CheckedFileSpec } from "./checked-file";
-import { digest } from "./file";
+import { digest, remoteFile } from "./file";
 import { hardening } from "../hardening";
 import { versionedInstall, VersionedInstallSpec } from "./install";
 import { script, sh } from "./shell";
 import { Connection } from "./ssh";
 import { systemdUnit } from "./systemd";
 import { systemUser } from "./user";
-import { serviceUnit, UnitSpec } from "./unit-file";
+import { serviceUnit, UnitLine, UnitSpec } from "./unit-file";
 import { renderYamlFile } from "./yaml-file";
 import { httpUrl, parseOrThrow } from "../validate";
 
@@ -181,6 +181,13 @@ export interface ReleaseProgram<S extends ReleaseServiceSettings> {
   config: { of: (s: S) => object; header: string; yaml?: "1.1"; check: string; flag?: string };
   /** Its HTTP readiness endpoint, answering "ready". */
   readyUrl: (s: S) => string;
+  /**
+   * An EnvironmentFile of its unit (root 0600: systemd reads it, the program's user cannot) for
+   * the secrets its configuration takes as ${env:NAME}, so the configuration, which its user
+   * reads and its checker sees, holds none. Its content comes with the component
+   * (ReleaseServiceComponent's `environment`).
+   */
+  environmentFile?: string;
 }
 
 /** Its configuration file's text. */
@@ -229,6 +236,7 @@ export function releaseServiceUnit<S extends ReleaseServiceSettings>(p: ReleaseP
     service: [
       ["User", paths.user],
       ["Group", paths.user],
+      ...(p.environmentFile ? [["EnvironmentFile", p.environmentFile] satisfies UnitLine] : []),
       ["ExecStart", `${paths.binary} ${p.config.flag ?? "-config.file="}${paths.config}`],
       ["StateDirectory", tool],
       ["StateDirectoryMode", "0700"],
@@ -263,9 +271,9 @@ export function releaseServiceConfig<S extends ReleaseServiceSettings>(p: Releas
 
 /**
  * A service run from a release install, in the order a host needs it: download tools, the
- * release, its user, its checked configuration, then its unit, restarted when the
- * configuration or the release changed and followed by a wait until it answers "ready". The
- * result is the installed version, known once the unit is up.
+ * release, its user, its checked configuration (and its environment file, when the program has
+ * one), then its unit, restarted when one of them or the release changed and followed by a
+ * wait until it answers "ready". The result is the installed version, known once the unit is up.
  */
 function releaseService<S extends ReleaseServiceSettings>(
   name: string,
@@ -273,6 +281,7 @@ function releaseService<S extends ReleaseServiceSettings>(
   program: ReleaseProgram<S>,
   s: S,
   parent: pulumi.Resource,
+  environment: pulumi.Input<string> | undefined,
 ): pulumi.Output<string> {
   const p = releasePaths(program.release.tool);
   const opts = { parent };
@@ -286,6 +295,20 @@ function releaseService<S extends ReleaseServiceSettings>(
   );
   const user = systemUser(`${name}-user`, { connection, user: p.user, home: p.stateDir }, opts);
   const config = checkedFile(`${name}-config`, { connection, ...configSpec, content }, { ...opts, dependsOn: [install, user] });
+  const files: { path: string; content: pulumi.Input<string>; step: pulumi.Resource }[] = [
+    { path: configSpec.path, content, step: config },
+  ];
+  if (program.environmentFile) {
+    if (environment === undefined)
+      throw new Error(`${name}: ${program.release.tool} reads ${program.environmentFile}, whose content is missing`);
+    const path = program.environmentFile;
+    const step = remoteFile(
+      `${name}-environment`,
+      { connection, path, content: environment, owner: "root", group: "root", mode: "0600" },
+      opts,
+    );
+    files.push({ path, content: environment, step });
+  }
   const installed = install.result.apply((r) => r ?? "");
   const unit = systemdUnit(
     `${name}-unit`,
@@ -293,12 +316,12 @@ function releaseService<S extends ReleaseServiceSettings>(
       connection,
       name: p.unit,
       spec: releaseServiceUnit(program, s),
-      reads: [configSpec.path],
-      restartTriggers: [digest(content), installed],
+      reads: files.map((f) => f.path),
+      restartTriggers: [...files.map((f) => digest(f.content)), installed],
       // "ready" once its ingester has joined the ring, some seconds after the start.
       healthCheck: { url: program.readyUrl(s), expect: "^ready", unit: p.unit, timeoutSeconds: 120 },
     },
-    { ...opts, dependsOn: [install, user, config] },
+    { ...opts, dependsOn: [install, user, ...files.map((f) => f.step)] },
   );
   return pulumi.all([installed, unit.id]).apply(([v]) => v);
 }
@@ -316,7 +339,10 @@ export abstract class ReleaseServiceComponent<S extends ReleaseServiceSettings> 
   readonly version: pulumi.Output<string>;
   protected readonly settings: S;
 
-  /** `schema` makes the settings of the component's arguments (its options and what the stack derives). */
+  /**
+   * `schema` makes the settings of the component's arguments (its options and what the stack
+   * derives); `environment` is the content of the program's environmentFile, when it has one.
+   */
   protected constructor(
     type: string,
     name: string,
@@ -324,11 +350,12 @@ export abstract class ReleaseServiceComponent<S extends ReleaseServiceSettings> 
     schema: z.ZodType<S>,
     args: { connection: pulumi.Input<Connection> },
     opts?: pulumi.ComponentResourceOptions,
+    environment?: pulumi.Input<string>,
   ) {
     super(type, name, {}, opts);
     const { connection, ...options } = args;
     this.settings = parseOrThrow(schema, options, `${type.split(":").pop()} ${name}: `);
-    this.version = releaseService(name, connection, program, this.settings, this);
+    this.version = releaseService(name, connection, program, this.settings, this, environment);
     this.registerOutputs({ version: this.version });
   }
 }

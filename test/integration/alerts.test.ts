@@ -8,9 +8,11 @@
 import * as http from "http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../sandbox/stack";
+import { ALERTMANAGER_USER } from "../../components/alertmanager/schema";
+import { PROMETHEUS_USER } from "../../components/prometheus/schema";
 import { PATHS as UPDATES } from "../../components/updates/render";
 import { scrapeJobs } from "../../src/registry";
-import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
+import { basicAuth, onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 const GATEWAY = "openclaw-gateway.service";
@@ -27,6 +29,9 @@ let exporterPassword: string;
 let vps2ConfigFile: string;
 let prometheusUrl: string;
 let alertmanagerUrl: string;
+/** The basic auth headers of each API. */
+let prometheusLogin: { Authorization: string };
+let alertmanagerLogin: { Authorization: string };
 let receiver: http.Server;
 const received: Notification[] = [];
 const figures: Record<string, string> = {};
@@ -66,7 +71,7 @@ interface Target {
   lastError: string;
 }
 async function activeTargets(): Promise<Target[]> {
-  const r = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
+  const r = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { headers: prometheusLogin });
   return ((await r.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
 }
 
@@ -103,6 +108,8 @@ beforeAll(async () => {
   await startReceiver(deployment.alertWebhook);
   webhookToken = sharedSecret(deployment, "vps2", "alertmanagerWebhookToken");
   exporterPassword = sharedSecret(deployment, "vps2", "postgresExporterPassword");
+  prometheusLogin = basicAuth(PROMETHEUS_USER, sharedSecret(deployment, "vps2", "prometheusPassword"));
+  alertmanagerLogin = basicAuth(ALERTMANAGER_USER, sharedSecret(deployment, "vps2", "alertmanagerPassword"));
   vps2ConfigFile = deployment.stacks.vps2.configFile;
   const vps2 = sandboxInfo().hosts.vps2.address;
   prometheusUrl = await viaSsh("vps2", vps2, 9090);
@@ -115,6 +122,29 @@ afterAll(async () => {
 });
 
 describe("Prometheus and Alertmanager on the sandbox", () => {
+  it("ask for basic auth: no query or silence without the password, through the operator's SSH tunnel too", async () => {
+    const silence = {
+      matchers: [{ name: "alertname", value: ".+", isRegex: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      createdBy: "anyone",
+      comment: "everything",
+    };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${alertmanagerUrl}/api/v2/silences`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify(silence),
+      });
+    expect((await fetch(`${prometheusUrl}/api/v1/query?query=up`)).status).toBe(401);
+    expect((await fetch(`${prometheusUrl}/api/v1/query?query=up`, { headers: basicAuth(PROMETHEUS_USER, "wrong-password") })).status).toBe(
+      401,
+    );
+    expect((await post({})).status).toBe(401);
+    expect((await fetch(`${prometheusUrl}/api/v1/query?query=up`, { headers: prometheusLogin })).status).toBe(200);
+    expect((await fetch(`${alertmanagerUrl}/api/v2/silences`, { headers: alertmanagerLogin })).status).toBe(200);
+  });
+
   it("scrapes every target the registry derives for the topology, each up", async () => {
     const jobs = scrapeJobs(readStackConfig(vps2ConfigFile));
     const expected = jobs.flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
@@ -149,7 +179,9 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       "no active GatewayUnhealthy at Alertmanager before the stop",
       180,
       async () => {
-        const r = await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`);
+        const r = await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=alertname%3D%22GatewayUnhealthy%22`, {
+          headers: alertmanagerLogin,
+        });
         return r.ok && ((await r.json()) as unknown[]).length === 0 ? true : undefined;
       },
       async () => "Alertmanager still has it active",

@@ -11,7 +11,8 @@ import { readSandbox } from "../../sandbox/contract";
 import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig } from "../../src/config";
 import { hostListeners } from "../../src/registry";
-import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
+import { PROMETHEUS_USER } from "../../components/prometheus/schema";
+import { basicAuth, onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 let grafanaPassword: string;
@@ -35,8 +36,11 @@ interface QueryAnswer {
   traces?: unknown[];
 }
 
-async function getJson(url: string): Promise<{ status: number; body: QueryAnswer | string }> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+/** Prometheus's basic auth headers (Loki and Tempo have no auth of their own: the firewall keeps them private). */
+let prometheusLogin: { Authorization: string };
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: QueryAnswer | string }> {
+  const r = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   const text = await r.text();
   try {
     return { status: r.status, body: JSON.parse(text) };
@@ -59,7 +63,7 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
   } else {
     url = `${await backendUrl("tempo")}/api/search?q=${expr}&start=${start}&end=${end}&limit=20`;
   }
-  const { status, body } = await getJson(url);
+  const { status, body } = await getJson(url, q.datasource.type === "prometheus" ? prometheusLogin : {});
   if (status !== 200 || typeof body === "string") return { count: 0, url, body };
   const count = q.datasource.type === "tempo" ? (body.traces ?? []).length : (body.data?.result ?? []).length;
   return { count, url, body };
@@ -70,6 +74,7 @@ beforeAll(async () => {
   const deployment = await sharedDeployment();
   figures["shared deployment"] = sharedDeploymentFigure(deployment);
   grafanaPassword = sharedSecret(deployment, "vps2", "grafanaAdminPassword");
+  prometheusLogin = basicAuth(PROMETHEUS_USER, sharedSecret(deployment, "vps2", "prometheusPassword"));
   // The gateway sends no traces (its diagnostics-otel plugin is not in the published package;
   // see README, "The gateway's telemetry"): one span, from vps1 to the traces endpoint the
   // gateway is configured with, gives the traces panel what the plugin would.

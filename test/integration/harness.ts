@@ -200,3 +200,8 @@ export function curlOn(host: string, url: string): { ok: boolean; body: string }
   const r = onHost(host, `curl -fsS --max-time 5 '${url}'`);
   return { ok: r.code === 0, body: r.stdout };
 }
+
+/** The request headers of HTTP basic auth (Prometheus's and Alertmanager's APIs ask for it). */
+export function basicAuth(user: string, password: string): { Authorization: string } {
+  return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}

@@ -10,8 +10,9 @@
 // gateway sends nothing, with or without model traffic. The first test shows that on vps1.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, printFigures, viaSsh } from "./harness";
-import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
+import { basicAuth, onHost, printFigures, viaSsh } from "./harness";
+import { PROMETHEUS_USER } from "../../components/prometheus/schema";
+import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 const OPENCLAW = "/opt/openclaw/current/lib/node_modules/openclaw";
 /**
@@ -85,14 +86,19 @@ interface QueryAnswer {
   data?: { result?: { metric: Record<string, string>; stream: Record<string, string>; value: [number, string] }[] };
 }
 
-async function getJson(url: string): Promise<QueryAnswer | undefined> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+/** Prometheus's basic auth headers. */
+let prometheusLogin: { Authorization: string };
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<QueryAnswer | undefined> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   if (!res.ok) return undefined;
   return (await res.json()) as QueryAnswer;
 }
 
 beforeAll(async () => {
-  figures["shared deployment"] = sharedDeploymentFigure(await sharedDeployment());
+  const deployment = await sharedDeployment();
+  figures["shared deployment"] = sharedDeploymentFigure(deployment);
+  prometheusLogin = basicAuth(PROMETHEUS_USER, sharedSecret(deployment, "vps2", "prometheusPassword"));
 });
 
 afterAll(() => {
@@ -216,7 +222,7 @@ describe("the gateway's telemetry route to Tempo, Prometheus and Loki", () => {
     const prometheus = await viaSsh("vps2", new URL(otlp.urls.metrics).hostname, 9090);
     const metricQuery = `{probe_id="${id}"}`;
     const metric = await waitFor(60, async () => {
-      const body = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(metricQuery)}`);
+      const body = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(metricQuery)}`, prometheusLogin);
       return body?.data?.result?.length ? body.data.result : undefined;
     });
     figures["metric found in Prometheus after"] = `${metric.after.toFixed(1)} s`;

@@ -20,6 +20,7 @@ import {
 } from "./harness";
 import { readVersions } from "../../sandbox/contract";
 import { run } from "../../sandbox/host";
+import { PROMETHEUS_USER } from "../../components/prometheus/schema";
 import { readStackConfig } from "../../sandbox/stack";
 import * as net from "net";
 
@@ -33,6 +34,8 @@ const GATEWAY = "openclaw-gateway.service";
 let backend: string;
 let vps1: SandboxStack;
 let vps2: SandboxStack;
+/** vps2's Prometheus password (a generated secret of its stack). */
+let prometheusPassword: string;
 let address: Record<string, string>;
 
 /** Figures for the closing note: printed, never asserted. */
@@ -143,7 +146,9 @@ type Target = { health: string; lastScrape: string; scrapeUrl: string };
 async function scrapedSince(since: number): Promise<Target[]> {
   let targets: Target[] = [];
   for (let tries = 0; tries < 30; tries++) {
-    const r = onHost("vps2", `curl -fsS http://${address.vps2}:9090/api/v1/targets`);
+    // The password as curl's config on stdin: in no command line.
+    const login = `user = "${PROMETHEUS_USER}:${prometheusPassword}"\n`;
+    const r = onHost("vps2", `curl -fsS -K - http://${address.vps2}:9090/api/v1/targets`, login);
     targets = r.code === 0 ? JSON.parse(r.stdout).data.activeTargets : [];
     if (targets.length > 0 && targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > since)) break;
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -157,7 +162,9 @@ beforeAll(() => {
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  SECRETS.push(...Object.values(vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD })));
+  const vps2Secrets = vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD });
+  prometheusPassword = vps2Secrets.prometheusPassword;
+  SECRETS.push(...Object.values(vps2Secrets));
   vps1 = new SandboxStack("vps1", backend);
   SECRETS.push(...Object.values(vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN })));
 });

@@ -233,10 +233,13 @@ describe("secrets", () => {
       "resticPassword",
       "gatewayToken",
     ]);
+    // Prometheus's password once, though the collector reads it too.
     expect(requiredSecrets(parseStackConfig({ ...validConfig(), host: "vps2" }))).toEqual([
+      "prometheusPassword",
       "pgBackRestCipherPass",
       "postgresPasswords",
       "postgresExporterPassword",
+      "alertmanagerPassword",
     ]);
   });
   it("never echoes a secret value in its error", () => {

@@ -16,7 +16,19 @@ const TUNNEL_TOKEN = "eyJh" + "dHVubmVsLXRva2Vu".repeat(4);
 const RESTIC_PASSWORD = "r3stic-" + "pa55w0rd".repeat(4);
 const CIPHER_PASS = "c1pher-" + "pa55".repeat(8);
 const GRAFANA_PASSWORD = "gr4f4na-" + "pa55".repeat(4);
-const SECRETS = [TOKEN, API_KEY, DB_PASSWORD, TUNNEL_TOKEN, RESTIC_PASSWORD, CIPHER_PASS, GRAFANA_PASSWORD];
+const PROMETHEUS_PASSWORD = "pr0metheus-" + "pa55".repeat(4);
+const ALERTMANAGER_PASSWORD = "a1ertmanager-" + "pa55".repeat(4);
+const SECRETS = [
+  TOKEN,
+  API_KEY,
+  DB_PASSWORD,
+  TUNNEL_TOKEN,
+  RESTIC_PASSWORD,
+  CIPHER_PASS,
+  GRAFANA_PASSWORD,
+  PROMETHEUS_PASSWORD,
+  ALERTMANAGER_PASSWORD,
+];
 const stackRefs: string[] = [];
 
 function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
@@ -32,6 +44,8 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     resticPassword: RESTIC_PASSWORD,
     tunnelToken: TUNNEL_TOKEN,
     grafanaAdminPassword: GRAFANA_PASSWORD,
+    prometheusPassword: PROMETHEUS_PASSWORD,
+    alertmanagerPassword: ALERTMANAGER_PASSWORD,
   });
   const deployed = deployHost(config, secrets, opts);
   return { deployed, recorded, find };
@@ -387,6 +401,25 @@ describe("vps2 (observability + database) program", () => {
   it("listens for metrics on the private address only", async () => {
     const { deployed } = deploy("vps2");
     expect(await value(must(deployed.metricsUrl, "metricsUrl"))).toBe("http://10.0.0.2:9100/metrics");
+  });
+
+  it("puts Prometheus and Alertmanager behind basic auth, and logs every client in with the stack's passwords", async () => {
+    const { find } = deploy("vps2", { grafana: { run: false } });
+    const stdin = (name: string) => value<string>(find(name).props.stdin);
+    expect(await stdin("vps2-prometheus-password")).toBe(PROMETHEUS_PASSWORD);
+    expect(await stdin("vps2-alertmanager-password")).toBe(ALERTMANAGER_PASSWORD);
+    expect(await stdin("vps2-prometheus-web-config")).toMatch(/^basic_auth_users:\n {2}operator: \$2b\$10\$/m);
+    expect(await stdin("vps2-alertmanager-web-config")).toMatch(/^basic_auth_users:\n {2}operator: \$2b\$10\$/m);
+    // Prometheus scrapes itself and Alertmanager, and sends it alerts, with their password files.
+    const config = await stdin("vps2-prometheus-config");
+    expect(config).toContain("password_file: /etc/prometheus/prometheus-password");
+    expect(config.match(/password_file: \/etc\/prometheus\/alertmanager-password/g)).toHaveLength(2);
+    // The collector's remote write and Grafana's datasource.
+    expect(await stdin("vps2-otel-collector-environment")).toContain(
+      `PROMETHEUS_REMOTE_WRITE_AUTH=${Buffer.from(`operator:${PROMETHEUS_PASSWORD}`).toString("base64")}\n`,
+    );
+    expect(await stdin("vps2-grafana-prometheus-password")).toBe(PROMETHEUS_PASSWORD);
+    expect(await stdin("vps2-grafana-datasources")).toContain("basicAuthUser: operator");
   });
 });
 

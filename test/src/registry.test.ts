@@ -33,11 +33,15 @@ describe("the registry", () => {
     expect(Object.keys(stackConfigSchema.shape)).toEqual(["host", "topology", "ssh", "sources", "stacks", ...REGISTRY.map((e) => e.key)]);
   });
 
-  it("gives the secrets schema each entry's secrets", () => {
-    // The stack's own secret (the SSH key's passphrase) first, then each entry's.
-    expect(Object.keys(secretsSchema.shape)).toEqual(["sshKeyPassphrase", ...entries.flatMap((e) => Object.keys(e.secrets ?? {}))]);
+  it("gives the secrets schema each entry's secrets, one several entries read once", () => {
+    // The stack's own secret (the SSH key's passphrase) first, then each entry's, in the order the first reader declares them.
     expect(Object.keys(secretsSchema.shape)).toEqual([
       "sshKeyPassphrase",
+      ...new Set(entries.flatMap((e) => Object.keys(e.secrets ?? {}))),
+    ]);
+    expect(Object.keys(secretsSchema.shape)).toEqual([
+      "sshKeyPassphrase",
+      "prometheusPassword",
       "pgBackRestCipherPass",
       "postgresPasswords",
       "postgresExporterPassword",
@@ -45,10 +49,15 @@ describe("the registry", () => {
       "resticPassword",
       "gatewayToken",
       "gatewayEnv",
+      "alertmanagerPassword",
       "alertmanagerWebhookToken",
       "alertmanagerSmtpPassword",
       "grafanaAdminPassword",
     ]);
+    // Prometheus's password, read by the collector and Grafana too, by Prometheus's rule.
+    const readers = entries.filter((e) => e.secrets && "prometheusPassword" in e.secrets);
+    expect(readers.map((e) => e.key)).toEqual(["otelCollector", "prometheus", "grafana"]);
+    expect(new Set(readers.map((e) => e.secrets?.prometheusPassword)).size).toBe(1);
   });
 
   it("places units by the hosts' roles", () => {
@@ -164,20 +173,31 @@ describe("the registry", () => {
       webhook: { url: "https://hooks.example.com/x", bearerToken: true },
       email: { to: ["ops@example.com"], from: "am@example.com", smarthost: "smtp.example.com:587", username: "am" },
     };
+    // The observability host's: the passwords of Prometheus's and Alertmanager's APIs.
     expect(secretPaths(config({ host: "vps2", alertmanager: alerting }))).toEqual([
+      "prometheusPassword",
       "pgBackRestCipherPass",
       "postgresPasswords.openclaw",
       "postgresExporterPassword",
+      "alertmanagerPassword",
       "alertmanagerWebhookToken",
       "alertmanagerSmtpPassword",
     ]);
     expect(secretPaths(config({ cloudflared: { run: false } }))).toEqual(["tunnelToken", "resticPassword", "gatewayToken"]);
     expect(secretPaths(config({ host: "vps2", postgres: { roles: [{ name: "openclaw" }, { name: "grafana" }] } }))).toEqual([
+      "prometheusPassword",
       "pgBackRestCipherPass",
       "postgresPasswords.openclaw",
       "postgresPasswords.grafana",
       "postgresExporterPassword",
+      "alertmanagerPassword",
     ]);
+    // Grafana reads Prometheus's password too: still one path.
+    expect(
+      secretPaths(config({ host: "vps2", grafana: { run: false } })).filter(
+        (p) => p === "prometheusPassword" || p === "grafanaAdminPassword",
+      ),
+    ).toEqual(["prometheusPassword", "grafanaAdminPassword"]);
   });
 });
 
@@ -203,8 +223,8 @@ describe("the sandbox stacks", () => {
       "vps2 prometheus-pgbackrest-exporter.service http://10.231.0.12:9854/metrics (repository on vps1)",
       "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
       "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
-      "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 -> no receiver (alertmanager.webhook / .email)",
-      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API)",
+      "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 (basic auth: operator) -> no receiver (alertmanager.webhook / .email)",
+      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API, basic auth: operator)",
       "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
   });

@@ -36,11 +36,13 @@ describe("the secrets a stack's host needs", () => {
     expect(lines(plan({}))).toEqual(["resticPassword generated unset", "gatewayToken generated unset"]);
   });
 
-  it("lists an observability and database host's: the backup cipher and every role's password, generated", () => {
+  it("lists an observability and database host's: the APIs' passwords, the backup cipher and every role's password, generated", () => {
     expect(lines(plan({ host: "vps2" }))).toEqual([
+      "prometheusPassword generated unset",
       "pgBackRestCipherPass generated unset",
       "postgresPasswords.openclaw generated unset",
       "postgresExporterPassword generated unset",
+      "alertmanagerPassword generated unset",
     ]);
     const roles = { roles: [{ name: "openclaw" }, { name: "reader" }] };
     expect(lines(plan({ host: "vps2", postgres: roles })).filter((l) => l.startsWith("postgresPasswords"))).toEqual([
@@ -52,12 +54,14 @@ describe("the secrets a stack's host needs", () => {
   it("keeps what is set already, down to one role's password", () => {
     const roles = { roles: [{ name: "openclaw" }, { name: "reader" }] };
     // As the command reads it: a secret's leaves blanked, its keys kept.
-    const set = { postgresPasswords: { openclaw: "" }, pgBackRestCipherPass: "" };
+    const set = { postgresPasswords: { openclaw: "" }, pgBackRestCipherPass: "", prometheusPassword: "" };
     expect(lines(plan({ host: "vps2", postgres: roles, ...set }))).toEqual([
+      "prometheusPassword generated set",
       "pgBackRestCipherPass generated set",
       "postgresPasswords.openclaw generated set",
       "postgresPasswords.reader generated unset",
       "postgresExporterPassword generated unset",
+      "alertmanagerPassword generated unset",
     ]);
     expect(lines(plan({ gatewayToken: "" }))).toEqual(["resticPassword generated unset", "gatewayToken generated set"]);
   });
@@ -109,11 +113,13 @@ describe("the secrets a stack's host needs", () => {
   it("generates every secret but the third parties', each one its component accepts", () => {
     const generated = Object.keys(secretsSchema.shape).filter((key) => !(key in PROMPTED));
     expect(generated).toEqual([
+      "prometheusPassword",
       "pgBackRestCipherPass",
       "postgresPasswords",
       "postgresExporterPassword",
       "resticPassword",
       "gatewayToken",
+      "alertmanagerPassword",
       "grafanaAdminPassword",
     ]);
     const value = generateSecret();
@@ -153,7 +159,8 @@ describe("a required secret that is not set", () => {
     expect(failure({ gatewayToken: "t".repeat(30) })).toBe(
       "openclaw-infra:resticPassword: is required: npm run secrets -- <stack> sets it (or pipe the value: ... | pulumi config set --secret resticPassword)",
     );
-    expect(failure({ host: "vps2", pgBackRestCipherPass: "c".repeat(30), postgresExporterPassword: "e".repeat(30) })).toBe(
+    const others = { prometheusPassword: "p".repeat(30), alertmanagerPassword: "a".repeat(30) };
+    expect(failure({ host: "vps2", ...others, pgBackRestCipherPass: "c".repeat(30), postgresExporterPassword: "e".repeat(30) })).toBe(
       "openclaw-infra:postgresPasswords: is required: npm run secrets -- <stack> sets it " +
         "(or pipe the value: ... | pulumi config set --secret --path postgresPasswords.openclaw)",
     );
@@ -166,7 +173,13 @@ describe("a required secret that is not set", () => {
   it("is one line per secret, with no value placeholder on any command line", () => {
     const message = failure({ host: "vps2" });
     const problems = message.split("\n").slice(1);
-    expect(problems.map((l) => l.trim().split(":")[1])).toEqual(["pgBackRestCipherPass", "postgresPasswords", "postgresExporterPassword"]);
+    expect(problems.map((l) => l.trim().split(":")[1])).toEqual([
+      "prometheusPassword",
+      "pgBackRestCipherPass",
+      "postgresPasswords",
+      "postgresExporterPassword",
+      "alertmanagerPassword",
+    ]);
     for (const line of problems) {
       expect(line).toContain("npm run secrets -- <stack>");
       // The value comes down the pipe: the command ends at the key.

@@ -5,7 +5,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { alertmanagerConfig, dropInSpec, PATHS, renderConfig, renderDropIn, renderFlags } from "../../../components/alertmanager/render";
+import {
+  alertmanagerConfig,
+  dropInSpec,
+  healthCheck,
+  PATHS,
+  renderConfig,
+  renderDropIn,
+  renderFlags,
+} from "../../../components/alertmanager/render";
 import { alertmanagerArgsSchema, requiredSecrets } from "../../../components/alertmanager/schema";
 import { renderDefaults } from "../../../src/remote/packaged-service";
 import { runTool } from "../../support/prometheus-tools";
@@ -31,14 +39,21 @@ describe("alertmanager rendering (golden files)", () => {
 });
 
 describe("alertmanager settings", () => {
-  it("listens on the private address only, without a cluster port", () => {
+  it("listens on the private address only, without a cluster port, behind basic auth", () => {
     expect(renderFlags(bare)).toEqual([
       "--config.file=/etc/prometheus/alertmanager.yml",
       "--web.listen-address=10.0.0.2:9093",
+      "--web.config.file=/etc/prometheus/alertmanager-web.yml",
       "--storage.path=/var/lib/prometheus/alertmanager",
       "--cluster.listen-address=",
     ]);
     expect(dropInSpec(bare).sections.Service).toContainEqual(["ReadWritePaths", "/var/lib/prometheus/alertmanager"]);
+    expect(healthCheck(bare)).toEqual({
+      url: "http://10.0.0.2:9093/-/ready",
+      expect: "OK",
+      unit: "prometheus-alertmanager.service",
+      basicAuth: { user: "operator", passwordFile: "/etc/prometheus/alertmanager-password" },
+    });
   });
   it("names the credential files in its config, never the credentials", () => {
     const text = renderConfig(full);

@@ -7,13 +7,26 @@ import { isSecret, recorder, value } from "../../support/mocks";
 
 const CONNECTION = { host: "192.0.2.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" };
 const PASSWORD = "correct horse battery staple";
-const BACKENDS = { prometheusUrl: "http://10.0.0.2:9090", lokiUrl: "http://10.0.0.2:3100", tempoUrl: "http://10.0.0.2:3200" };
+const PROMETHEUS_PASSWORD = "prometheus-password-0123456789";
+const BACKENDS = {
+  prometheusUrl: "http://10.0.0.2:9090",
+  prometheusUser: "operator",
+  lokiUrl: "http://10.0.0.2:3100",
+  tempoUrl: "http://10.0.0.2:3200",
+};
 
 function deploy(extra: Partial<GrafanaArgs> = {}) {
   const { recorded, find, opts } = recorder();
   new Grafana(
     "vps2-grafana",
-    { connection: CONNECTION, listenAddress: "10.0.0.2", backends: BACKENDS, adminPassword: PASSWORD, ...extra },
+    {
+      connection: CONNECTION,
+      listenAddress: "10.0.0.2",
+      backends: BACKENDS,
+      adminPassword: PASSWORD,
+      prometheusPassword: PROMETHEUS_PASSWORD,
+      ...extra,
+    },
     opts,
   );
   return { recorded, find };
@@ -59,18 +72,27 @@ describe("Grafana graph", () => {
     expect(await value<string>(unit.props.create)).toContain("http://10.0.0.2:3000/api/health");
   });
 
-  it("puts the admin password only on stdin, secret, in a root:grafana 0640 file", async () => {
+  it("puts the admin password and Prometheus's only on stdin, secret, in root:grafana 0640 files", async () => {
     const { recorded, find } = deploy({ run: false });
-    const file = find("vps2-grafana-admin-password");
-    expect(await isSecret(file.props.stdin)).toBe(true);
-    expect(await value<string>(file.props.stdin)).toBe(PASSWORD);
-    const create = await value<string>(file.props.create);
-    expect(create).toContain("'root:grafana'");
-    expect(create).toContain("'0640'");
+    for (const [step, password] of [
+      ["admin-password", PASSWORD],
+      ["prometheus-password", PROMETHEUS_PASSWORD],
+    ]) {
+      const file = find(`vps2-grafana-${step}`);
+      expect(await isSecret(file.props.stdin)).toBe(true);
+      expect(await value<string>(file.props.stdin)).toBe(password);
+      const create = await value<string>(file.props.create);
+      expect(create).toContain("'root:grafana'");
+      expect(create).toContain("'0640'");
+    }
+    expect(await value<string>(find("vps2-grafana-prometheus-password").props.create)).toContain(
+      "dest='/etc/grafana/openclaw/prometheus-password'",
+    );
     for (const r of recorded) {
       for (const key of ["create", "delete", "check", "label"]) {
         const text = r.props[key] === undefined ? "" : String(await value(r.props[key]));
         expect(text, `${r.name}.${key}`).not.toContain(PASSWORD);
+        expect(text, `${r.name}.${key}`).not.toContain(PROMETHEUS_PASSWORD);
       }
     }
   });

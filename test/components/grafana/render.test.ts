@@ -7,7 +7,12 @@ import { renderDashboardProvider, renderDatasources, renderGrafanaIni, renderIni
 import { grafanaOptionsSchema } from "../../../components/grafana/schema";
 
 const off = grafanaOptionsSchema.parse({ run: false });
-const backends = { prometheusUrl: "http://10.0.0.2:9090", lokiUrl: "http://10.0.0.2:3100", tempoUrl: "http://10.0.0.2:3200" };
+const backends = {
+  prometheusUrl: "http://10.0.0.2:9090",
+  prometheusUser: "operator",
+  lokiUrl: "http://10.0.0.2:3100",
+  tempoUrl: "http://10.0.0.2:3200",
+};
 
 describe("Grafana files (golden)", () => {
   it("grafana.ini", async () => {
@@ -32,6 +37,14 @@ describe("Grafana files (golden)", () => {
 describe("Grafana rendering", () => {
   it("reads the admin password from its file, never from the ini itself", () => {
     expect(renderGrafanaIni(off, "10.0.0.2")).toContain("admin_password = $__file{/etc/grafana/openclaw/admin-password}");
+  });
+  it("logs in to Prometheus with basic auth, the password read from its file at provisioning", () => {
+    const prometheus = parse(renderDatasources(backends)).datasources[0];
+    expect(prometheus).toMatchObject({
+      basicAuth: true,
+      basicAuthUser: "operator",
+      secureJsonData: { basicAuthPassword: "$__file{/etc/grafana/openclaw/prometheus-password}" },
+    });
   });
   it("listens on the private address only", () => {
     expect(renderGrafanaIni(off, "10.0.0.2")).toMatch(/^http_addr = 10\.0\.0\.2$/m);

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { collectorConfig, OTEL_COLLECTOR, readyUrl } from "../../../components/otel-collector/render";
+import { collectorConfig, OTEL_COLLECTOR, readyUrl, renderEnvironment } from "../../../components/otel-collector/render";
 import { otelCollectorArgsSchema } from "../../../components/otel-collector/schema";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript } from "../../../src/remote/install";
@@ -36,7 +36,12 @@ describe("OpenTelemetry Collector configuration", () => {
   it("receives OTLP/HTTP metrics on the private address and writes them to Prometheus, nothing else", () => {
     const c = collectorConfig(settings);
     expect(c.receivers).toEqual({ otlp: { protocols: { http: { endpoint: "10.0.0.2:4319" } } } });
-    expect(c.exporters).toEqual({ prometheus_remote_write: { endpoint: "http://10.0.0.2:9090/api/v1/write" } });
+    expect(c.exporters).toEqual({
+      prometheus_remote_write: {
+        endpoint: "http://10.0.0.2:9090/api/v1/write",
+        headers: { Authorization: "Basic ${env:PROMETHEUS_REMOTE_WRITE_AUTH}" },
+      },
+    });
     expect(Object.keys(c.service.pipelines)).toEqual(["metrics"]);
     expect(c.service.pipelines.metrics.processors[0]).toBe("memory_limiter");
   });
@@ -46,6 +51,15 @@ describe("OpenTelemetry Collector configuration", () => {
     expect(readyUrl(settings)).toBe("http://127.0.0.1:13133/");
     expect(collectorConfig(settings).service.telemetry.metrics.readers).toEqual([
       { pull: { exporter: { prometheus: { host: "10.0.0.2", port: 8888 } } } },
+    ]);
+  });
+  it("logs in to Prometheus's remote write from a root-only environment file, the configuration secret-free", () => {
+    const unit = renderUnitFile(releaseServiceUnit(OTEL_COLLECTOR, settings));
+    expect(unit).toContain("EnvironmentFile=/etc/otelcol-contrib/remote-write.env\n");
+    const env = renderEnvironment({ username: "operator", password: "s3cret-password-0123" });
+    expect(env.split("\n").filter((l) => !l.startsWith("#"))).toEqual([
+      `PROMETHEUS_REMOTE_WRITE_AUTH=${Buffer.from("operator:s3cret-password-0123").toString("base64")}`,
+      "",
     ]);
   });
   it("runs as otelcol-contrib --config=, not Grafana's -config.file=", () => {

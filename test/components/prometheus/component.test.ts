@@ -7,10 +7,13 @@ import { PATHS, renderConfig, renderFlags, renderRules } from "../../../componen
 import { renderDefaults } from "../../../src/remote/packaged-service";
 import { PrometheusArgsOptions, prometheusArgsSchema } from "../../../components/prometheus/schema";
 import { digest } from "../../../src/remote/file";
+import { webConfig } from "../../../src/web-auth";
 import { HOST_KEY_2 } from "../../fixtures/config";
 import { recorder, value } from "../../support/mocks";
+import { expectLoginFiles } from "../../support/web-auth";
 
 const connection = { host: "192.0.2.12", port: 22, user: "root", hostKey: HOST_KEY_2 };
+const PASSWORD = "prometheus-password-0123456789";
 const jobs = [{ job: "node", groups: [{ targets: ["10.0.0.1:9100"], labels: { host: "vps1" } }] }];
 
 beforeAll(() => {
@@ -24,7 +27,11 @@ beforeAll(() => {
 
 function deploy(options: Partial<PrometheusArgsOptions> = {}) {
   const { recorded, find, opts } = recorder();
-  const prometheus = new Prometheus("vps2-prometheus", { connection, listenAddress: "10.0.0.2", jobs, ...options }, opts);
+  const prometheus = new Prometheus(
+    "vps2-prometheus",
+    { connection, listenAddress: "10.0.0.2", jobs, password: PASSWORD, ...options },
+    opts,
+  );
   return { prometheus, recorded, find };
 }
 
@@ -35,7 +42,9 @@ describe("Prometheus", () => {
       "vps2-prometheus <- ",
       "vps2-prometheus-hold <- ",
       "vps2-prometheus-package <- vps2-prometheus-hold",
-      "vps2-prometheus-rules <- vps2-prometheus-package",
+      "vps2-prometheus-password <- vps2-prometheus-package",
+      "vps2-prometheus-web-config <- vps2-prometheus-password",
+      "vps2-prometheus-rules <- vps2-prometheus-web-config",
       "vps2-prometheus-config <- vps2-prometheus-rules",
       "vps2-prometheus-args <- vps2-prometheus-config",
       "vps2-prometheus-drop-in <- vps2-prometheus-args",
@@ -56,12 +65,23 @@ describe("Prometheus", () => {
     const triggers = await value(find("vps2-prometheus-drop-in").props.triggers);
     expect(triggers).toEqual(
       await Promise.all(
-        [digest(renderDefaults(PATHS, renderFlags(s))), digest(renderRules(s)), digest(renderConfig(s))].map((d) => value(d)),
+        [
+          digest(renderDefaults(PATHS, renderFlags(s))),
+          digest(PASSWORD),
+          digest(webConfig("operator", PASSWORD)),
+          digest(renderRules(s)),
+          digest(renderConfig(s)),
+        ].map((d) => value(d)),
       ),
     );
     expect(await value<string>(find("vps2-prometheus-drop-in").props.create)).toContain(
-      "curl -fsS --max-time 2 'http://10.0.0.2:9090/-/ready'",
+      "| curl -fsS --max-time 2 -K - 'http://10.0.0.2:9090/-/ready'",
     );
+  });
+
+  it("writes its password and the web config plain (root:prometheus 0640), secret, on stdin only", async () => {
+    const { recorded, find } = deploy();
+    await expectLoginFiles(recorded, find, "vps2-prometheus", "operator", PASSWORD);
   });
 
   it("a shorter `for:` changes the rules and restarts it", async () => {

@@ -33,6 +33,7 @@ const tuned = prometheusArgsSchema.parse({
   retentionSize: "20GB",
   jobs,
   alertmanagers: ["10.0.0.2:9093"],
+  alertmanagerAuth: { username: "operator", passwordFile: "/etc/prometheus/alertmanager-password" },
 });
 
 describe("prometheus rendering (golden files)", () => {
@@ -56,11 +57,15 @@ describe("prometheus settings", () => {
     expect(renderFlags(plain)).toEqual([
       "--config.file=/etc/prometheus/prometheus.yml",
       "--web.listen-address=10.0.0.2:9090",
+      "--web.config.file=/etc/prometheus/web.yml",
       "--storage.tsdb.path=/var/lib/prometheus/metrics2",
       "--storage.tsdb.retention.time=30d",
     ]);
     expect(renderFlags(tuned)).toContain("--storage.tsdb.retention.size=20GB");
-    expect(healthCheck(plain).url).toBe("http://10.0.0.2:9090/-/ready");
+    expect(healthCheck(plain)).toMatchObject({
+      url: "http://10.0.0.2:9090/-/ready",
+      basicAuth: { user: "operator", passwordFile: "/etc/prometheus/prometheus-password" },
+    });
     expect(prometheusOptionsSchema.safeParse({ retentionTime: "30 days" }).success).toBe(false);
     expect(prometheusArgsSchema.safeParse({ listenAddress: "0.0.0.0" }).success).toBe(false);
   });
@@ -70,9 +75,25 @@ describe("prometheus settings", () => {
       "--web.enable-remote-write-receiver",
     );
   });
-  it("sends alerts to Alertmanager only when there is one", () => {
+  it("sends alerts to Alertmanager only when there is one, logging in with its password file", () => {
     expect(prometheusConfig(plain)).not.toHaveProperty("alerting");
-    expect(prometheusConfig(tuned).alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ["10.0.0.2:9093"] }] }] });
+    expect(prometheusConfig(tuned).alerting).toEqual({
+      alertmanagers: [
+        {
+          basic_auth: { username: "operator", password_file: "/etc/prometheus/alertmanager-password" },
+          static_configs: [{ targets: ["10.0.0.2:9093"] }],
+        },
+      ],
+    });
+  });
+  it("scrapes itself and Alertmanager with their password files, the others without", () => {
+    const auth = Object.fromEntries(prometheusConfig(plain).scrape_configs.map((c) => [c.job_name, c.basic_auth]));
+    expect(auth).toMatchObject({
+      prometheus: { username: "operator", password_file: "/etc/prometheus/prometheus-password" },
+      alertmanager: { username: "operator", password_file: "/etc/prometheus/alertmanager-password" },
+      node: undefined,
+      loki: undefined,
+    });
   });
   it("writes configuration promtool accepts", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-prometheus-"));

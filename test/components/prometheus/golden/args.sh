@@ -13,7 +13,7 @@ if [ -f "$dest" ] && cmp -s "$candidate" "$dest"; then
     echo "set owner and mode of $dest"
   fi
 else
-  if ! out=$( { '/usr/bin/prometheus' '--config.file=/etc/prometheus/prometheus.yml' '--web.listen-address=10.0.0.2:9091' '--storage.tsdb.path=/var/lib/prometheus/metrics2' '--storage.tsdb.retention.time=90d' '--storage.tsdb.retention.size=20GB' --help 2>&1 >/dev/null </dev/null; } 2>&1 ); then
+  if ! out=$( { '/usr/bin/prometheus' '--config.file=/etc/prometheus/prometheus.yml' '--web.listen-address=10.0.0.2:9091' '--web.config.file=/etc/prometheus/web.yml' '--storage.tsdb.path=/var/lib/prometheus/metrics2' '--storage.tsdb.retention.time=90d' '--storage.tsdb.retention.size=20GB' --help 2>&1 >/dev/null </dev/null; } 2>&1 ); then
     echo '/usr/bin/prometheus --help rejects the new /etc/default/prometheus; the current one stays:' >&2
     echo "$out" >&2
     exit 1
