@@ -712,7 +712,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps1)).toEqual([]);
   });
 
-  it("a reboot of both hosts keeps the rules and the services: only SSH open, the gateway healthy, every target up, nothing to do", async () => {
+  it("a reboot of both hosts keeps the rules and the services: private listeners dropped, the gateway healthy, every target up, nothing to do", async () => {
     const rebooted = sandbox("reboot", "all");
     const since = Date.now() / 1000;
     figures["reboot of both hosts (orderly poweroff, boot, SSH answers)"] = seconds(rebooted.seconds);
@@ -723,8 +723,11 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
     figures["reboot: the gateway healthy after"] = seconds(Date.now() / 1000 - since + rebooted.seconds);
     expect(healthy).toBe(true);
-    const open = openTcpPorts([address.vps1, address.vps2]);
-    expect([open[address.vps1], open[address.vps2]]).toEqual([[22], [22]]);
+    // The rules came back with the boot (nftables.service): a private listener is dropped again.
+    for (const host of ["vps1", "vps2"] as const) {
+      expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
+      expect(await probe(address[host], 9100)).toBe("dropped");
+    }
     const targets = await scrapedSince(since);
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
     // The metric starts at 0 again: /run (and its reboot-required flag) is new at each boot.
