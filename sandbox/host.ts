@@ -39,17 +39,17 @@ export function sandbox(...args: string[]): Run {
   return r;
 }
 
-/** A port free on 127.0.0.1 now. */
-async function freeLocalPort(): Promise<number> {
+/** A TCP port free on `address` now, for a server or tunnel started next. */
+export async function freePort(address = "127.0.0.1"): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, address, resolve));
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
 /** Whether 127.0.0.1:`port` accepts a connection. */
-function accepts(port: number): Promise<boolean> {
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
     socket.once("connect", () => {
@@ -65,7 +65,7 @@ function accepts(port: number): Promise<boolean> {
  * the operator's way to a listener the firewall keeps private. Its base URL once it accepts.
  */
 export async function openTunnel(host: string, address: string, port: number): Promise<{ url: string; close: () => void }> {
-  const local = await freeLocalPort();
+  const local = await freePort();
   const child = spawn(SANDBOX, ["tunnel", host, String(local), `${address}:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));

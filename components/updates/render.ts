@@ -1,7 +1,7 @@
 // Pure rendering of the security updates' apt configuration and the reboot-required metric's
 // units. Golden-file tested; the apt file is checked by the real `apt-config` on the host.
 import { hardening } from "../../src/hardening";
-import { BACKUP_RUN_METRIC } from "../../src/remote/backup-metric";
+import { TEXTFILE_DIR } from "../../src/remote/backup-metric";
 import { MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
 import { UpdatesSettings } from "./schema";
@@ -49,7 +49,7 @@ const REBOOT_REQUIRED = "/run/reboot-required";
 
 /** The metric's script; the tests run it with folders of their own. */
 export const renderMetricScript = (
-  paths: { textfileDir: string; rebootRequired: string } = { textfileDir: BACKUP_RUN_METRIC.textfileDir, rebootRequired: REBOOT_REQUIRED },
+  paths: { textfileDir: string; rebootRequired: string } = { textfileDir: TEXTFILE_DIR, rebootRequired: REBOOT_REQUIRED },
 ): string => template<typeof paths>(__dirname, "reboot-required-metric.sh")(paths);
 
 /** The oneshot writing the metric: root (the textfile folder is root's), no network, nothing else writable. */
@@ -69,7 +69,7 @@ export function metricServiceSpec(): UnitSpec {
     },
     hardening: hardening({
       extra: [
-        ["ReadWritePaths", `-${BACKUP_RUN_METRIC.textfileDir}`],
+        ["ReadWritePaths", `-${TEXTFILE_DIR}`],
         ["PrivateNetwork", "yes"],
         ["IPAddressDeny", "any"],
       ],

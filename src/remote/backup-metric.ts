@@ -10,10 +10,11 @@ import { RemoteCommand } from "./command";
 import { remoteFile } from "./file";
 import { Connection } from "./ssh";
 
+/** Debian's prometheus-node-exporter reads *.prom here by default: every metric a host's own job writes. */
+export const TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
+
 export const BACKUP_RUN_METRIC = {
   script: "/usr/local/libexec/openclaw-infra/backup-run-metric",
-  /** Debian's prometheus-node-exporter reads *.prom here by default. */
-  textfileDir: "/var/lib/prometheus/node-exporter",
 } as const;
 
 export const BACKUP_RUN_METRIC_SCRIPT = fs.readFileSync(path.join(__dirname, "templates", "backup-run-metric.sh"), "utf8");

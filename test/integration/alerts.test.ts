@@ -102,6 +102,40 @@ function receivedLog(marks: Record<string, number>): string {
   return `${times.join(", ")}; received:\n${lines.join("\n")}`;
 }
 
+type Fired = NonNullable<Awaited<ReturnType<ReturnType<typeof alertAt>>>>;
+
+/**
+ * Runs `cause` on vps1, waits for `alert` firing at the webhook and `check`s it, then (whatever
+ * failed) runs `undo` and waits for the alert resolved; both delays go to the figures.
+ */
+async function firesAndResolves(a: {
+  alert: string;
+  seconds: number;
+  cause: { command: string; figure: string };
+  undo: { command: string; figure: string };
+  check: (firing: Fired) => void;
+}): Promise<void> {
+  const caused = Date.now();
+  expect(onHost("vps1", a.cause.command).code).toBe(0);
+  let undone = Date.now();
+  try {
+    const firing = await waitFor(`${a.alert} firing at the webhook`, a.seconds, alertAt(a.alert, "firing", caused, caused), async () =>
+      receivedLog({ caused }),
+    );
+    figures[`${a.cause.figure} -> firing at the webhook`] = `${((firing.notification.at - caused) / 1000).toFixed(0)} s`;
+    a.check(firing);
+  } finally {
+    // Marked before the undo: it blocks this process until the host is done, and a
+    // notification Alertmanager sent meanwhile is stamped when it is read, after it.
+    undone = Date.now();
+    expect(onHost("vps1", a.undo.command).code).toBe(0);
+  }
+  const resolved = await waitFor(`${a.alert} resolved at the webhook`, a.seconds, alertAt(a.alert, "resolved", undone, caused), async () =>
+    receivedLog({ caused, undone }),
+  );
+  figures[`${a.undo.figure} -> resolved at the webhook`] = `${((resolved.notification.at - undone) / 1000).toFixed(0)} s`;
+}
+
 beforeAll(async () => {
   const deployment = await sharedDeployment();
   figures["shared deployment"] = sharedDeploymentFigure(deployment);
@@ -186,61 +220,29 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       },
       async () => "Alertmanager still has it active",
     );
-    const stopping = Date.now();
-    expect(onHost("vps1", `systemctl stop ${GATEWAY}`).code).toBe(0);
-    let starting = Date.now();
-    try {
-      const firing = await waitFor(
-        "GatewayUnhealthy firing at the webhook",
-        180,
-        alertAt("GatewayUnhealthy", "firing", stopping, stopping),
-        async () => receivedLog({ stopping }),
-      );
-      figures["gateway stopped -> firing at the webhook"] = `${((firing.notification.at - stopping) / 1000).toFixed(0)} s`;
-      expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
-      expect(firing.notification.authorization).toBe(`Bearer ${webhookToken}`);
-    } finally {
-      // Marked before the start: the start blocks this process until systemd is done, and a
-      // notification Alertmanager sent meanwhile is stamped when it is read, after it.
-      starting = Date.now();
-      expect(onHost("vps1", `systemctl start ${GATEWAY}`).code).toBe(0);
-    }
-    const resolved = await waitFor(
-      "GatewayUnhealthy resolved at the webhook",
-      180,
-      alertAt("GatewayUnhealthy", "resolved", starting, stopping),
-      async () => receivedLog({ stopping, starting }),
-    );
-    figures["gateway started -> resolved at the webhook"] = `${((resolved.notification.at - starting) / 1000).toFixed(0)} s`;
+    await firesAndResolves({
+      alert: "GatewayUnhealthy",
+      seconds: 180,
+      cause: { command: `systemctl stop ${GATEWAY}`, figure: "gateway stopped" },
+      undo: { command: `systemctl start ${GATEWAY}`, figure: "gateway started" },
+      check: (firing) => {
+        expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
+        expect(firing.notification.authorization).toBe(`Bearer ${webhookToken}`);
+      },
+    });
   });
 
   it("sends RebootRequired naming the host when an update asks for a reboot, and resolved once the host no longer does", async () => {
     // What a package's postinst does (Debian policy 9.12), then the metric's own unit, as its
     // timer runs it every few minutes and at boot (when /run starts empty).
     const metric = `systemctl start ${UPDATES.metricUnit}.service`;
-    const flagging = Date.now();
-    expect(onHost("vps1", `touch /run/reboot-required && ${metric}`).code).toBe(0);
-    let clearing = Date.now();
-    try {
-      const firing = await waitFor(
-        "RebootRequired firing at the webhook",
-        120,
-        alertAt("RebootRequired", "firing", flagging, flagging),
-        async () => receivedLog({ flagging }),
-      );
-      figures["reboot flagged -> firing at the webhook"] = `${((firing.notification.at - flagging) / 1000).toFixed(0)} s`;
-      expect(firing.alert.labels).toMatchObject({ host: "vps1", severity: "warning" });
-    } finally {
-      clearing = Date.now();
-      expect(onHost("vps1", `rm -f /run/reboot-required && ${metric}`).code).toBe(0);
-    }
-    const resolved = await waitFor(
-      "RebootRequired resolved at the webhook",
-      120,
-      alertAt("RebootRequired", "resolved", clearing, flagging),
-      async () => receivedLog({ flagging, clearing }),
-    );
-    figures["reboot done -> resolved at the webhook"] = `${((resolved.notification.at - clearing) / 1000).toFixed(0)} s`;
+    await firesAndResolves({
+      alert: "RebootRequired",
+      seconds: 120,
+      cause: { command: `touch /run/reboot-required && ${metric}`, figure: "reboot flagged" },
+      undo: { command: `rm -f /run/reboot-required && ${metric}`, figure: "reboot done" },
+      check: (firing) => expect(firing.alert.labels).toMatchObject({ host: "vps1", severity: "warning" }),
+    });
   });
 
   it("keeps the webhook token and the exporter's password from every other user on vps2, and off command lines and environments", () => {

@@ -8,6 +8,7 @@ import { readSandbox, SandboxContract } from "../../sandbox/contract";
 import { mustOnHost, onHost, openTunnel, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
+import { sh } from "../../src/remote/shell";
 import { RUN_FOLDER_VARIABLE } from "./global-setup";
 
 export const REPO = path.resolve(__dirname, "../..");
@@ -197,7 +198,7 @@ export async function viaSsh(host: string, address: string, port: number): Promi
 
 /** `curl -fsS <url>` run on `host` (a listener the firewall keeps from this machine). */
 export function curlOn(host: string, url: string): { ok: boolean; body: string } {
-  const r = onHost(host, `curl -fsS --max-time 5 '${url}'`);
+  const r = onHost(host, `curl -fsS --max-time 5 ${sh(url)}`);
   return { ok: r.code === 0, body: r.stdout };
 }
 

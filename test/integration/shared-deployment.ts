@@ -4,10 +4,10 @@
 // changed the hosts. harness.ts forgets it on any `sandbox` command and any other stack's up or
 // destroy; sequencer.ts runs the files importing this module first. A file run alone deploys.
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { HOSTS_JSON, readSandbox } from "../../sandbox/contract";
+import { freePort } from "../../sandbox/host";
 import { writeSandboxStack } from "../../sandbox/stack";
 import { sandbox, sandboxInfo, SandboxStack, sharedDeploymentPaths } from "./harness";
 
@@ -46,15 +46,6 @@ export function withOptions(host: string, extra: Record<string, unknown>): (file
     for (const [key, value] of Object.entries(extra)) doc.config[`openclaw-infra:${key}`] = value;
     fs.writeFileSync(file, stringify(doc));
   };
-}
-
-/** A port free on `address` now, for a server a later file starts. */
-async function freePort(address: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, address, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The record, if it still describes the hosts: written in this run and no sandbox reset since. */

@@ -3,10 +3,10 @@
 // after its channel is closed on both sides and collected, later than the client sees it end.
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { accepts, freePort } from "../../../sandbox/host";
 import { closeConnections, Connection, runRemote, SshAuth } from "../../../src/remote/ssh";
 
 const SSHD = "/usr/sbin/sshd";
@@ -14,26 +14,10 @@ let dir: string;
 let auth: SshAuth;
 const daemons: { process: ChildProcess; log: () => string }[] = [];
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
-
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
 async function listening(port: number, log: () => string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => resolve(true));
-      socket.on("error", () => resolve(false));
-      socket.on("connect", () => socket.destroy());
-    });
-    if (up) return;
+    if (await accepts(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`sshd did not listen on 127.0.0.1:${port}:\n${log()}`);
