@@ -30,6 +30,11 @@ export default tseslint.config(
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", console: "readonly" } },
   },
   {
+    // The RemoteCommand provider as Pulumi's dynamic-provider process loads it (plain CommonJS).
+    files: ["src/remote/command-provider.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [sandbox] }] },
   },

@@ -49,7 +49,7 @@ interface State {
   check?: string;
   observed?: string;
   result?: string;
-  /** The serialized provider, which the SDK adds to every dynamic resource's inputs and outputs. */
+  /** The provider's code (PROVIDER), which every dynamic resource stores in its inputs and outputs. */
   __provider?: string;
 }
 
@@ -75,7 +75,7 @@ function hostIdentity(c: Connection | undefined) {
 
 /**
  * What an `up` does with this resource: nothing, an update, or a delete-then-create. A state
- * that stores another provider (one serialized whole, before the loader) is updated: the update
+ * that stores another provider (an older loader, or one serialized whole) is updated: the update
  * only rewrites the state (see `update`), so refresh and delete run the current code after it.
  */
 export function planChange(olds: Partial<State>, news: Partial<State>): pulumi.dynamic.DiffResult {
@@ -134,60 +134,27 @@ export function remoteCommandProvider(config: (key: string) => string | undefine
   };
 }
 
-/** This module from the program's directory, which is the provider process's working directory too. */
-const MODULE_FROM_PROGRAM = path.relative(process.cwd(), __filename);
-
 /**
- * What Pulumi serializes into every resource's state (`__provider`, in its inputs and again in
- * its outputs) and runs in the provider process: not the provider's code, which made 16.7 KB
- * per copy, but a loader of it, about a kilobyte that reads the same in every clone. The SDK
- * calls `configure` before any other method; it gives the loader remoteCommandProvider's
- * methods, loading this module on first use: a resource whose inputs are all as stored (but
- * `check`, which changes nothing on a host) has no change, decided without it, so a no-op `up`
- * or a preview does not wait for the TypeScript compiler the module needs in the provider
- * process (plain Node: ts-node, as the program uses). Refresh and delete run the provider
- * stored in the state: a loader keeps them on the program's current code.
+ * What Pulumi stores as every resource's provider (`__provider`, in its inputs and again in its
+ * outputs) and the dynamic-provider process runs: one line loading command-provider.js, which
+ * the SDK would otherwise serialize whole. It names the file relative to the program's folder,
+ * the provider process's working directory too, so it reads the same in every clone.
  */
-const loader: Pick<pulumi.dynamic.ResourceProvider, "configure"> = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    let loaded: Provider | undefined;
-    const provider = (): Provider => {
-      if (loaded) return loaded;
-      const file: string = require("path").resolve(MODULE_FROM_PROGRAM);
-      if (file.endsWith(".ts") && !require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true });
-      return (loaded = require(file).remoteCommandProvider((key: string) => req.config.get(key)));
-    };
-    const same = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
-      [...Object.keys(olds), ...Object.keys(news)].every(
-        (k) => k === "check" || k === "result" || JSON.stringify(olds[k]) === JSON.stringify(news[k]),
-      );
-    const methods: Provider = {
-      diff: async (id, olds, news) => (same(olds, news) ? { changes: false } : provider().diff(id, olds, news)),
-      create: (inputs) => provider().create(inputs),
-      update: (id, olds, news) => provider().update(id, olds, news),
-      delete: (id, props) => provider().delete(id, props),
-      read: (id, props) => provider().read(id, props),
-    };
-    Object.assign(this, methods);
-  },
-};
+const PROVIDER = `exports.handler = () => require(require("path").resolve(${JSON.stringify(
+  path.relative(process.cwd(), path.join(__dirname, "command-provider.js")),
+)}));`;
 
-export class RemoteCommand extends pulumi.dynamic.Resource {
+/** A dynamic resource (the type pulumi.dynamic.Resource gives it) whose provider is PROVIDER. */
+export class RemoteCommand extends pulumi.CustomResource {
   /** Last line of stdout, when captureResult is set. */
   declare readonly result: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RemoteCommandInputs, opts?: pulumi.CustomResourceOptions) {
-    // The loader has `create` and the rest once `configure` ran, which the SDK does first.
     super(
-      loader as pulumi.dynamic.ResourceProvider,
+      "pulumi-nodejs:dynamic/openclaw:RemoteCommand",
       name,
-      { ...args, result: undefined },
-      {
-        ...opts,
-        additionalSecretOutputs: ["stdin"],
-      },
-      "openclaw",
-      "RemoteCommand",
+      { ...args, result: undefined, __provider: PROVIDER },
+      { ...opts, additionalSecretOutputs: ["stdin"] },
     );
   }
 }

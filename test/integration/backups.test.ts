@@ -10,9 +10,9 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
 import { mustOnHost } from "../../sandbox/host";
-import { onHost, printFigures, REPO, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { onHost, printFigures, REPO, sandboxInfo, SandboxStack } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure, sharedStacks } from "./shared-deployment";
 
-let backend: string;
 let vps1: SandboxStack;
 let vps2: SandboxStack;
 let secrets: Record<string, string> = {};
@@ -42,17 +42,13 @@ function runMetric(host: string, backup: string): string | undefined {
   return text.match(new RegExp(`^openclaw_backup_last_run_success\\{backup="${backup}",tool="pgbackrest"\\} (\\d)$`, "m"))?.[1];
 }
 
-beforeAll(() => {
-  figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
-  backend = tempBackend();
-  vps2 = new SandboxStack("vps2", backend);
-  secrets = vps2.initWithSecrets();
-  vps1 = new SandboxStack("vps1", backend);
-  Object.assign(secrets, vps1.initWithSecrets());
-  // A killed repository connection is noticed after io-timeout (pgBackRest's default 60 s,
-  // sometimes twice or more in a row): shorter here, where nothing stalls on the bridge.
-  vps2.ok(["config", "set", "--path", "pgBackRest.ioTimeoutSeconds", "15"]);
-  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
+// The shared deployment (shared-deployment.ts, which shortens pgBackRest's io-timeout), last of
+// the files on it: the drill wipes the hosts.
+beforeAll(async () => {
+  const deployment = await sharedDeployment();
+  figures["shared deployment"] = sharedDeploymentFigure(deployment);
+  ({ vps1, vps2 } = sharedStacks(deployment));
+  secrets = { ...deployment.stacks.vps2.secrets, ...deployment.stacks.vps1.secrets };
 });
 
 afterAll(() => {

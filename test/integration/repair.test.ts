@@ -4,11 +4,11 @@
 // puts the host back, starts each affected service at most once (a mode or owner change alone
 // starts nothing), and `pulumi preview --refresh --expect-no-changes` passes right after.
 // The changes of each host touch different components, so each host takes one up for all.
-import * as fs from "fs";
+// On the shared deployment (shared-deployment.ts): the hosts end as they began.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, printFigures, sandbox, SandboxStack, tempBackend } from "./harness";
+import { onHost, printFigures, SandboxStack } from "./harness";
+import { sharedDeployment, sharedDeploymentFigure, sharedStacks } from "./shared-deployment";
 
-let backend: string;
 let vps1: SandboxStack;
 let vps2: SandboxStack;
 const figures: Record<string, string> = {};
@@ -44,20 +44,13 @@ function repairInOnePass(stack: SandboxStack): void {
   expect(preview.code, `a second pass would still change:\n${preview.stdout.slice(-6000)}\n${preview.stderr.slice(-3000)}`).toBe(0);
 }
 
-beforeAll(() => {
-  figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
-  backend = tempBackend();
-  vps2 = new SandboxStack("vps2", backend);
-  vps2.initWithSecrets();
-  vps1 = new SandboxStack("vps1", backend);
-  vps1.initWithSecrets();
-  for (const stack of [vps2, vps1]) figures[`fresh up ${stack.host}`] = seconds(stack.up().seconds);
+beforeAll(async () => {
+  const deployment = await sharedDeployment();
+  figures["shared deployment"] = sharedDeploymentFigure(deployment);
+  ({ vps1, vps2 } = sharedStacks(deployment));
 });
 
-afterAll(() => {
-  printFigures("repair", figures);
-  if (backend) fs.rmSync(backend, { recursive: true, force: true });
-});
+afterAll(() => printFigures("repair", figures));
 
 describe("drift repair converges in one up --refresh", () => {
   it("vps1: a package removed, a unit masked and stopped, a unit stopped: reinstalled, unmasked, enabled, started once each", () => {

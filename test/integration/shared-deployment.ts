@@ -1,5 +1,6 @@
 // One deployment of both sandbox stacks, shared by the files that only read what is deployed
-// and put back whatever they stop (logs, telemetry, alerts, dashboards): the first of them in a
+// and put back whatever they change (alerts, dashboards, gateway-config, logs, repair,
+// telemetry), and last by the backups file, whose drill wipes the hosts: the first of them in a
 // run resets the hosts and deploys vps2 then vps1; the others reuse it while nothing else has
 // changed the hosts. harness.ts forgets it on any `sandbox` command and any other stack's up or
 // destroy; sequencer.ts runs the files importing this module first. A file run alone deploys.
@@ -27,14 +28,17 @@ export interface SharedDeployment {
 }
 
 /**
- * vps2's options beyond the sandbox's, for alerts.test.ts: Alertmanager's webhook with a bearer
+ * vps2's options beyond the sandbox's. For alerts.test.ts: Alertmanager's webhook with a bearer
  * token, quick grouping, and 5 s scrapes, evaluations and gateway `for:`, so the gateway alert
- * fires and resolves within seconds. The other readers do not depend on them.
+ * fires and resolves within seconds. For backups.test.ts: a killed repository connection is
+ * noticed after pgBackRest's io-timeout (its default 60 s, sometimes twice or more in a row),
+ * shorter here, where nothing stalls on the bridge. The other files do not depend on them.
  */
 function observabilityOptions(webhookUrl: string): Record<string, unknown> {
   return {
     alertmanager: { webhook: { url: webhookUrl, bearerToken: true }, route: { groupWait: "1s", groupInterval: "5s" } },
     prometheus: { scrapeInterval: "5s", evaluationInterval: "5s", alerts: { for: { gatewayUnhealthy: "10s", rebootRequired: "10s" } } },
+    pgBackRest: { ioTimeoutSeconds: 15 },
   };
 }
 
@@ -81,6 +85,14 @@ export async function sharedDeployment(): Promise<SharedDeployment & { reused: b
   // The stacks' secrets are in it: readable by root only.
   fs.writeFileSync(paths.record, JSON.stringify(deployment), { mode: 0o600 });
   return { ...deployment, reused: false };
+}
+
+/** The shared deployment's stacks, for a file that runs pulumi on them. */
+export function sharedStacks(deployment: SharedDeployment): Record<Host, SandboxStack> {
+  return {
+    vps1: new SandboxStack("vps1", deployment.backend, deployment.stacks.vps1.stack),
+    vps2: new SandboxStack("vps2", deployment.backend, deployment.stacks.vps2.stack),
+  };
 }
 
 /** A secret the shared deployment gave `host`'s stack, by config path; a missing one fails the test that needs it. */
