@@ -5,7 +5,26 @@ import semver from "semver";
 import { z } from "zod";
 import type { JsonObject } from "../components/gateway-service/settings";
 import type { ComponentShape } from "../src/registry";
+import type { PRIVATE_NETWORKS } from "../src/topology";
 import { Sandbox } from "./contract";
+
+type PrivateNetwork = (typeof PRIVATE_NETWORKS)[number];
+
+/**
+ * The sandbox's private network: WireGuard over the bridge, as an operator whose provider has no
+ * trusted private network runs it (wireguard-go: the hosts' kernel has no WireGuard module).
+ * `provider` makes the bridge the private network too (the upgrade test deploys so).
+ */
+export const SANDBOX_PRIVATE_NETWORK: PrivateNetwork = "wireguard";
+
+/**
+ * A sandbox host's private address: over WireGuard, its bridge address with 1 for the third
+ * byte (10.231.0.11 -> 10.231.1.11), inside the sandbox's 10.231.0.0/16, which this machine
+ * does not route; else the bridge address itself.
+ */
+export function sandboxPrivateAddress(bridgeAddress: string, network: PrivateNetwork = SANDBOX_PRIVATE_NETWORK): string {
+  return network === "provider" ? bridgeAddress : bridgeAddress.replace(/^(\d+\.\d+)\.\d+\.(\d+)$/, "$1.1.$2");
+}
 
 /** SecretRef to a variable of gateway.env (the secret gatewayEnv). */
 const secretRef = (id: string) => ({ source: "env", provider: "default", id });
@@ -64,4 +83,6 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   sshd: () => ({}),
   // Security updates from the sandbox's Debian mirror; no automatic reboot (the default).
   updates: () => ({}),
+  // The private network (SANDBOX_PRIVATE_NETWORK): Debian's wireguard-go, with the configuration the kernel's module takes.
+  wireguard: () => ({ implementation: "userspace" }),
 };

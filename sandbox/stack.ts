@@ -6,9 +6,9 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { parseStackConfig, PROJECT, secretsSchema, StackConfig } from "../src/config";
 import { entries, HostUnit, hostUnits, placedOn } from "../src/registry";
-import { Role } from "../src/topology";
+import { PRIVATE_NETWORKS, Role } from "../src/topology";
 import { Sandbox } from "./contract";
-import { SANDBOX_OPTIONS } from "./options";
+import { SANDBOX_OPTIONS, SANDBOX_PRIVATE_NETWORK, sandboxPrivateAddress } from "./options";
 
 export const REPO = path.resolve(__dirname, "..");
 
@@ -36,8 +36,13 @@ export function deployOrder(sb: Sandbox): string[] {
   return Object.keys(sb.contract.hosts).sort((a, b) => first(a) - first(b));
 }
 
-/** The config map (openclaw-infra:* keys) of the sandbox stack deploying `host`, over `existing`. */
-export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMap = {}): ConfigMap {
+/** The config map (openclaw-infra:* keys) of the sandbox stack deploying `host`, over `existing`, on the private network `network`. */
+export function sandboxStackConfig(
+  host: string,
+  sb: Sandbox,
+  existing: ConfigMap = {},
+  network: (typeof PRIVATE_NETWORKS)[number] = SANDBOX_PRIVATE_NETWORK,
+): ConfigMap {
   const roles = productionRoles();
   if (!sb.contract.hosts[host])
     throw new Error(`sandbox-stack: no host '${host}' in the sandbox (hosts: ${Object.keys(sb.contract.hosts).join(", ")})`);
@@ -51,10 +56,10 @@ export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMa
       hosts: Object.fromEntries(
         Object.entries(sb.contract.hosts).map(([name, h]) => [
           name,
-          // One network in the sandbox: the bridge is both the SSH and the private network.
-          { address: h.address, privateAddress: h.address, hostKey: h.hostKey, roles: roles[name] },
+          { address: h.address, privateAddress: sandboxPrivateAddress(h.address, network), hostKey: h.hostKey, roles: roles[name] },
         ]),
       ),
+      privateNetwork: network,
     },
     [key("ssh")]: { user: sb.contract.sshUser, privateKeyPath: sb.contract.privateKeyPath },
     [key("sources")]: {
@@ -81,9 +86,9 @@ export function sandboxStackConfig(host: string, sb: Sandbox, existing: ConfigMa
  * Writes the sandbox stack file for `host`, keeping what the file already has (its encryption
  * salt and secrets, settings made with `pulumi config set`).
  */
-export function writeSandboxStack(host: string, file: string, sb: Sandbox): void {
+export function writeSandboxStack(host: string, file: string, sb: Sandbox, network?: (typeof PRIVATE_NETWORKS)[number]): void {
   const existing = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) ?? {}) : {};
-  fs.writeFileSync(file, stringify({ ...existing, config: sandboxStackConfig(host, sb, existing.config ?? {}) }));
+  fs.writeFileSync(file, stringify({ ...existing, config: sandboxStackConfig(host, sb, existing.config ?? {}, network) }));
 }
 
 /** A stack's parsed config from its files (Pulumi.yaml under Pulumi.<stack>.yaml); secrets are left out. */

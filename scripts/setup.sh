@@ -13,6 +13,6 @@ toolchain/build.sh
 scripts/prometheus-tools.sh
 scripts/backup-tools.sh
 scripts/sshd-tools.sh
-scripts/firewall-tools.sh
+scripts/network-tools.sh
 sandbox/sandbox up
 echo "setup: ready in $((SECONDS - start))s"

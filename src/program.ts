@@ -30,6 +30,7 @@ export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>,
   if (roles.includes("observability")) out.scrapeTargets = nodeExporterTargets(config);
 
   const built = new Map<SomeComponent, unknown>();
+  let options = opts;
   for (const { entry, ctx } of componentsOn(config)) {
     const find = <R>(other: SomeComponent<R>) => built.get(other) as R | undefined;
     const need = <R>(other: SomeComponent<R>): R => {
@@ -40,11 +41,22 @@ export function deployHost(config: StackConfig, secrets: pulumi.Output<Secrets>,
     // Its own secrets by its own shape: the ones it requires are there (loadStackConfig checked).
     const own = secrets.apply((all) => parseOrThrow(z.object(entry.secrets ?? {}), all, `${PROJECT}:`));
     const connectionTo = (other: string) => connectionFor(config, other);
-    const result = entry.build({ ...ctx, connection, connectionTo, secrets: own, built: find, need, opts });
+    const result = entry.build({ ...ctx, connection, connectionTo, secrets: own, built: find, need, opts: options });
     built.set(entry, result);
+    if (entry.foundation && result instanceof pulumi.Resource) options = after(result, options);
     Object.assign(out, entry.outputs?.(result, ctx));
   }
   return out;
+}
+
+/** `opts` whose components' resources, their children's included, all wait for `foundation` (all of its resources). */
+function after(foundation: pulumi.Resource, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+  const waits: pulumi.ResourceTransformation = (args) => ({
+    props: args.props,
+    opts: pulumi.mergeOptions(args.opts, { dependsOn: [foundation] }),
+  });
+  // First, so that the transformations given (a test's recorder) see the dependency too.
+  return { ...opts, transformations: [waits, ...(opts?.transformations ?? [])] };
 }
 
 function nodeExporterTargets(config: StackConfig): string[] {

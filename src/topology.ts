@@ -27,9 +27,17 @@ export const topologyHostSchema = z
   })
   .strict();
 
+/**
+ * What carries the private addresses between the hosts: the provider's private network, or
+ * (wireguard) an encrypted WireGuard interface on each host over their public addresses, for a
+ * provider network that is shared or unencrypted, or none at all (`openclaw-infra:wireguard`).
+ */
+export const PRIVATE_NETWORKS = ["provider", "wireguard"] as const;
+
 export const topologySchema = z
   .object({
     hosts: z.record(hostName, topologyHostSchema).refine((hosts) => Object.keys(hosts).length > 0, "must declare at least one host"),
+    privateNetwork: z.enum(PRIVATE_NETWORKS).default("provider"),
   })
   .strict()
   .superRefine((topology, ctx) => {
@@ -45,6 +53,25 @@ export const topologySchema = z
         ctx.addIssue({ code: "custom", path: ["hosts", name, "privateAddress"], message: `is also the private address of ${other}` });
       }
       seen.set(host.privateAddress, name);
+    }
+    if (topology.privateNetwork === "wireguard") {
+      const publicAddresses = new Map(Object.entries(topology.hosts).map(([name, h]) => [h.address, name]));
+      for (const [name, host] of Object.entries(topology.hosts)) {
+        // The firewall admits WireGuard's packets from the other hosts' addresses: addresses, not names.
+        if (!z.ipv4().safeParse(host.address).success)
+          ctx.addIssue({
+            code: "custom",
+            path: ["hosts", name, "address"],
+            message: "must be an IPv4 address with privateNetwork: wireguard",
+          });
+        const owner = publicAddresses.get(host.privateAddress);
+        if (owner)
+          ctx.addIssue({
+            code: "custom",
+            path: ["hosts", name, "privateAddress"],
+            message: `is ${owner}'s public address; with privateNetwork: wireguard the private addresses are the tunnel's own`,
+          });
+      }
     }
   });
 

@@ -32,13 +32,13 @@ export interface Opening {
 export function openings(
   listeners: readonly HostListener[],
   s: FirewallSettings,
-  addressesOf: (from: readonly Peer[]) => string[],
+  addressesOf: (from: readonly Peer[], network?: HostListener["network"]) => string[],
 ): Opening[] {
   return listeners
     .filter((l) => l.address !== "loopback")
     .map((l) => {
       const ssh = l.component === "ssh";
-      const from = l.from.flatMap((peer) => (peer === "operator" ? (ssh ? s.sshFrom : s.operatorFrom) : addressesOf([peer])));
+      const from = l.from.flatMap((peer) => (peer === "operator" ? (ssh ? s.sshFrom : s.operatorFrom) : addressesOf([peer], l.network)));
       return { what: `${l.component} ${l.name} (${l.setting})`, protocol: l.protocol, port: l.port, from: [...new Set(from)] };
     });
 }

@@ -23,10 +23,12 @@ import { sshd } from "../../components/sshd/entry";
 import { stateBackup } from "../../components/restic/entry";
 import { tempo } from "../../components/tempo/entry";
 import { updates } from "../../components/updates/entry";
+import { wireguard } from "../../components/wireguard/entry";
 
 export const REGISTRY = [
   journald,
   firewall,
+  wireguard,
   sshd,
   nodeExporter,
   updates,

@@ -21,6 +21,11 @@ export interface Listener {
   /** loopback: 127.0.0.1; private: the host's private address; all: every address. */
   address: "loopback" | "private" | "all";
   protocol: "tcp" | "udp";
+  /**
+   * public: peers reach it at the host's public address (the topology's `address`) from theirs,
+   * for what the private network cannot carry: WireGuard's own packets. Default: the private network.
+   */
+  network?: "public";
   /** Who connects to it (the firewall opens it to them, and to no one else). */
   from: readonly Peer[];
   /** The option that sets the port, as the operator writes it: "loki.port". */
@@ -32,7 +37,7 @@ export interface HostListener extends Listener {
   host: string;
   /** Registry key of the component that opens it ("ssh" for sshd, which the topology sets). */
   component: string;
-  /** Where a peer connects: 127.0.0.1 for a loopback listener, else the host's private address. */
+  /** Where a peer connects: 127.0.0.1 for a loopback listener, the public address for a public one, else the private address. */
   ip: string;
 }
 
@@ -73,8 +78,8 @@ export interface HostContext<O = unknown, Rd = unknown> {
   own(name: string): HostListener;
   /** Every socket this host opens: sshd's, then each deployed component's (the firewall's input). */
   hostListeners(): HostListener[];
-  /** The private addresses of the hosts that `from` names (the operator has none). */
-  addressesOf(from: readonly Peer[]): string[];
+  /** The private addresses of the hosts that `from` names, or their public ones (the operator has none). */
+  addressesOf(from: readonly Peer[], network?: Listener["network"]): string[];
   /** Every scrape job of the topology (Prometheus's configuration). */
   scrapeJobs(): TopologyScrapeJob[];
 }
@@ -145,6 +150,8 @@ export interface SomeComponent<R = unknown> {
   reads?: z.ZodRawShape;
   /** Deployed only when this also holds (e.g. the log agent needs a Loki to ship to). */
   when?(ctx: HostContext<{}, {}>): boolean;
+  /** Everything the registry builds after it waits for it (the private network: services bind and are checked there). */
+  foundation?: boolean;
   /** Another entry that cannot be set together with this one, and the message saying so. */
   excludes?: { key: string; message: string };
   /**

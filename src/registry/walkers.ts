@@ -93,7 +93,7 @@ function hostContext(config: StackConfig): Omit<HostContext, "options" | "reads"
       return found;
     },
     hostListeners: () => hostListeners(config, config.host),
-    addressesOf: (from) => addressesOf(config, from),
+    addressesOf: (from, network) => addressesOf(config, from, network),
     scrapeJobs: () => scrapeJobs(config),
   };
 }
@@ -124,7 +124,8 @@ export function componentsOn(config: StackConfig): { entry: SomeComponent; ctx: 
 
 /** A listener placed on this stack's host, with the address its peers connect to. */
 function onHost(config: StackConfig, component: string, listener: Listener): HostListener {
-  const ip = listener.address === "loopback" ? "127.0.0.1" : config.topology.hosts[config.host].privateAddress;
+  const h = config.topology.hosts[config.host];
+  const ip = listener.address === "loopback" ? "127.0.0.1" : listener.network === "public" ? h.address : h.privateAddress;
   return { ...listener, host: config.host, component, ip };
 }
 
@@ -134,13 +135,19 @@ export function secretChecks(config: StackConfig, secrets: Record<string, unknow
   return { problems: found.flatMap((f) => f.problems), warnings: found.flatMap((f) => f.warnings) };
 }
 
-/** sshd on `host`, where the topology says: the operator deploys through it, backups go through it. */
+/**
+ * sshd on `host`, where the topology says: the operator deploys through it, backups go through
+ * it. Over a WireGuard network, the hosts reach each other's sshd at their public addresses:
+ * SSH builds that network (a host deploying first makes its backup account on one that has no
+ * interface yet), and is encrypted on its own.
+ */
 function sshListener(config: StackConfig, host: string): HostListener {
   const sshd: Listener = {
     name: "sshd",
     port: config.topology.hosts[host].sshPort,
     address: "all",
     protocol: "tcp",
+    ...(config.topology.privateNetwork === "wireguard" ? { network: "public" as const } : {}),
     from: ["operator", "every host"],
     setting: `topology.hosts.${host}.sshPort`,
   };
@@ -171,8 +178,8 @@ function findListener(config: StackConfig, key: string, name: string, on?: strin
   return undefined;
 }
 
-/** The private addresses of the hosts `from` names, in topology order. */
-export function addressesOf(config: StackConfig, from: readonly Peer[]): string[] {
+/** The private addresses of the hosts `from` names (or their public ones), in topology order. */
+export function addressesOf(config: StackConfig, from: readonly Peer[], network?: Listener["network"]): string[] {
   const observability = hostWithRole(config.topology, "observability");
   const names = (peer: Peer, host: string, roles: readonly Role[]): boolean => {
     if (peer === "every host") return true;
@@ -184,7 +191,7 @@ export function addressesOf(config: StackConfig, from: readonly Peer[]): string[
   };
   return Object.entries(config.topology.hosts)
     .filter(([host, h]) => from.some((peer) => names(peer, host, h.roles)))
-    .map(([, h]) => h.privateAddress);
+    .map(([, h]) => (network === "public" ? h.address : h.privateAddress));
 }
 
 /**

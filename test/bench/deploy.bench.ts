@@ -86,7 +86,7 @@ function floor(steps: Step[]): number {
     let end = i;
     while (end < steps.length && steps[end].host === host) end++;
     const r = onHost(host, "bash -s", oneSession(steps.slice(i, end)));
-    if (r.code !== 0) throw new Error(`floor on ${host} failed (${r.code}):\n${r.stderr.slice(-4000)}`);
+    if (r.code !== 0) throw new Error(`floor on ${host} failed (${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
     total += r.seconds;
     i = end;
   }

@@ -12,7 +12,7 @@ import { ALERTMANAGER_USER } from "../../components/alertmanager/schema";
 import { PROMETHEUS_USER } from "../../components/prometheus/schema";
 import { PATHS as UPDATES } from "../../components/updates/render";
 import { scrapeJobs } from "../../src/registry";
-import { basicAuth, onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
+import { basicAuth, onHost, printFigures, privateAddress, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 const GATEWAY = "openclaw-gateway.service";
@@ -145,7 +145,7 @@ beforeAll(async () => {
   prometheusLogin = basicAuth(PROMETHEUS_USER, sharedSecret(deployment, "vps2", "prometheusPassword"));
   alertmanagerLogin = basicAuth(ALERTMANAGER_USER, sharedSecret(deployment, "vps2", "alertmanagerPassword"));
   vps2ConfigFile = deployment.stacks.vps2.configFile;
-  const vps2 = sandboxInfo().hosts.vps2.address;
+  const vps2 = privateAddress("vps2");
   prometheusUrl = await viaSsh("vps2", vps2, 9090);
   alertmanagerUrl = await viaSsh("vps2", vps2, 9093);
 });

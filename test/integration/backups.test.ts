@@ -10,7 +10,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
 import { mustOnHost } from "../../sandbox/host";
-import { onHost, printFigures, REPO, sandboxInfo, SandboxStack } from "./harness";
+import { onHost, printFigures, REPO, privateAddress, sandboxInfo, SandboxStack } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedStacks } from "./shared-deployment";
 
 let vps1: SandboxStack;
@@ -37,7 +37,7 @@ function onHostAsync(host: string, command: string): Promise<{ code: number; out
 
 /** The textfile metric a backup job's last run left on the host, via node-exporter. */
 function runMetric(host: string, backup: string): string | undefined {
-  const address = sandboxInfo().hosts[host].address;
+  const address = privateAddress(host);
   const text = must(host, `curl -fsS http://${address}:9100/metrics`);
   return text.match(new RegExp(`^openclaw_backup_last_run_success\\{backup="${backup}",tool="pgbackrest"\\} (\\d)$`, "m"))?.[1];
 }

@@ -12,7 +12,7 @@ import { sandboxStackConfig, unprefixed } from "../../sandbox/stack";
 import { parseStackConfig } from "../../src/config";
 import { hostListeners } from "../../src/registry";
 import { PROMETHEUS_USER } from "../../components/prometheus/schema";
-import { basicAuth, onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
+import { basicAuth, onHost, printFigures, privateAddress, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
 let grafanaPassword: string;
@@ -70,7 +70,7 @@ async function run(q: PanelQuery): Promise<{ count: number; url: string; body: u
 }
 
 beforeAll(async () => {
-  obs = sandboxInfo().hosts.vps2.address;
+  obs = privateAddress("vps2");
   const deployment = await sharedDeployment();
   figures["shared deployment"] = sharedDeploymentFigure(deployment);
   grafanaPassword = sharedSecret(deployment, "vps2", "grafanaAdminPassword");

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
 import { mustOnHost, onHost, openTunnel, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
+import { sandboxPrivateAddress } from "../../sandbox/options";
 import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 import { sh } from "../../src/remote/shell";
@@ -49,6 +50,11 @@ export function printFigures(name: string, figures: Record<string, string>): voi
 /** The sandbox contract (hosts.json); a missing sandbox fails the run with what to do. */
 export function sandboxInfo(): SandboxContract {
   return readSandbox().contract;
+}
+
+/** A sandbox host's address on the private network of the sandbox stacks (WireGuard's: only the hosts reach it). */
+export function privateAddress(host: string): string {
+  return sandboxPrivateAddress(sandboxInfo().hosts[host].address);
 }
 
 /**

@@ -5,7 +5,7 @@
 // ready and taking an OTLP/HTTP trace.
 import { randomBytes } from "crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onHost, printFigures, sandboxInfo, viaSsh } from "./harness";
+import { onHost, printFigures, privateAddress, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure } from "./shared-deployment";
 
 const RUN = randomBytes(4).toString("hex");
@@ -49,7 +49,7 @@ async function waitFor<T>(limit: number, probe: () => Promise<T | undefined>): P
 }
 
 beforeAll(async () => {
-  const vps2Address = sandboxInfo().hosts.vps2.address;
+  const vps2Address = privateAddress("vps2");
   figures["shared deployment"] = sharedDeploymentFigure(await sharedDeployment());
   loki = await viaSsh("vps2", vps2Address, 3100);
   tempo = { api: await viaSsh("vps2", vps2Address, 3200), otlp: await viaSsh("vps2", vps2Address, 4318) };

@@ -2,6 +2,7 @@
 // Pulumi engine, the real openclaw gateway, PostgreSQL 17 + pgvector, promtail and
 // node-exporter: vps2 then vps1 onto blank hosts, no-op ups, one change, the database from
 // the gateway host, secrets, hardening scores, a topology change, destroy and rebuild.
+import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import {
   curlOn,
   onHost,
   printFigures,
+  privateAddress,
   REPO,
   sandbox,
   sandboxInfo,
@@ -21,6 +23,7 @@ import {
 import { readVersions } from "../../sandbox/contract";
 import { run } from "../../sandbox/host";
 import { PROMETHEUS_USER } from "../../components/prometheus/schema";
+import { sandboxPrivateAddress } from "../../sandbox/options";
 import { readStackConfig } from "../../sandbox/stack";
 import * as net from "net";
 
@@ -36,7 +39,11 @@ let vps1: SandboxStack;
 let vps2: SandboxStack;
 /** vps2's Prometheus password (a generated secret of its stack). */
 let prometheusPassword: string;
+/** Each host's address on the bridge (SSH, WireGuard's packets), and on the private network (WireGuard's). */
 let address: Record<string, string>;
+let priv: Record<string, string>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Figures for the closing note: printed, never asserted. */
 const figures: Record<string, string> = {};
@@ -94,7 +101,7 @@ function refreshPreview(stack: SandboxStack): { op: string; name: string }[] {
 function psqlFromVps1(sql: string) {
   return onHost(
     "vps1",
-    `read -r PGPASSWORD; export PGPASSWORD PGSSLMODE=require; psql -h ${address.vps2} -U openclaw -d openclaw -v ON_ERROR_STOP=1 -tAc "${sql}"`,
+    `read -r PGPASSWORD; export PGPASSWORD PGSSLMODE=require; psql -h ${priv.vps2} -U openclaw -d openclaw -v ON_ERROR_STOP=1 -tAc "${sql}"`,
     DB_PASSWORD + "\n",
   );
 }
@@ -124,7 +131,7 @@ function probe(address: string, port: number): Promise<"open" | "refused" | "dro
 
 /**
  * The TCP ports of each address that accept a connection, by a SYN scan of all 65535 (nmap,
- * scripts/firewall-tools.sh; the addresses in parallel).
+ * scripts/network-tools.sh; the addresses in parallel).
  */
 function openTcpPorts(addresses: string[]): Record<string, number[]> {
   const r = run("nmap", ["-Pn", "-n", "-sS", "-p-", "--min-rate", "10000", "--max-retries", "1", "-oG", "-", ...addresses]);
@@ -148,7 +155,7 @@ async function scrapedSince(since: number): Promise<Target[]> {
   for (let tries = 0; tries < 30; tries++) {
     // The password as curl's config on stdin: in no command line.
     const login = `user = "${PROMETHEUS_USER}:${prometheusPassword}"\n`;
-    const r = onHost("vps2", `curl -fsS -K - http://${address.vps2}:9090/api/v1/targets`, login);
+    const r = onHost("vps2", `curl -fsS -K - http://${priv.vps2}:9090/api/v1/targets`, login);
     targets = r.code === 0 ? JSON.parse(r.stdout).data.activeTargets : [];
     if (targets.length > 0 && targets.every((t) => t.health === "up" && Date.parse(t.lastScrape) / 1000 > since)) break;
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -159,6 +166,7 @@ async function scrapedSince(since: number): Promise<Target[]> {
 beforeAll(() => {
   const info = sandboxInfo();
   address = { vps1: info.hosts.vps1.address, vps2: info.hosts.vps2.address };
+  priv = { vps1: privateAddress("vps1"), vps2: privateAddress("vps2") };
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
@@ -306,18 +314,18 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(dropped.stderr).toMatch(/timeout expired/);
     // Behind the firewall, pg_hba admits the gateway hosts only: vps2 itself, from its own
     // address (loopback traffic, which the firewall lets through), is refused.
-    const refused = onHost("vps2", `PGPASSWORD=x PGSSLMODE=require psql -h ${address.vps2} -U openclaw -d openclaw -tAc 'SELECT 1'`);
+    const refused = onHost("vps2", `PGPASSWORD=x PGSSLMODE=require psql -h ${priv.vps2} -U openclaw -d openclaw -tAc 'SELECT 1'`);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(new RegExp(`no pg_hba\\.conf entry for host "${address.vps2.replace(/\./g, "\\.")}"`));
+    expect(refused.stderr).toMatch(new RegExp(`no pg_hba\\.conf entry for host "${priv.vps2.replace(/\./g, "\\.")}"`));
   });
 
   it("runs promtail with /ready on both hosts, pushing to the derived Loki URL; node-exporter on both private addresses", () => {
     for (const host of ["vps1", "vps2"]) {
       expect(onHost(host, "systemctl is-active promtail").stdout.trim()).toBe("active");
       // On the private address: Prometheus on the observability host scrapes it there.
-      expect(onHost(host, `curl -fsS http://${address[host]}:9080/ready`).stdout).toMatch(/ready/i);
-      expect(onHost(host, "cat /etc/promtail/journal.yaml").stdout).toContain(`http://${address.vps2}:3100/loki/api/v1/push`);
-      const metrics = curlOn(host, `http://${address[host]}:9100/metrics`);
+      expect(onHost(host, `curl -fsS http://${priv[host]}:9080/ready`).stdout).toMatch(/ready/i);
+      expect(onHost(host, "cat /etc/promtail/journal.yaml").stdout).toContain(`http://${priv.vps2}:3100/loki/api/v1/push`);
+      const metrics = curlOn(host, `http://${priv[host]}:9100/metrics`);
       expect(metrics.ok).toBe(true);
       expect(metrics.body).toMatch(/^node_exporter_build_info\{/m);
       // Only on the private address: not on loopback.
@@ -442,9 +450,9 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
 
   it("a changed private address changes exactly the dependent resources on both stacks, in preview", () => {
     const key = "topology.hosts.vps2.privateAddress";
-    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, "10.231.0.99"]);
+    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, sandboxPrivateAddress("10.231.0.99")]);
     const planned = { vps1: vps1.previewSteps(), vps2: vps2.previewSteps() };
-    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, address.vps2]);
+    for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, priv.vps2]);
     console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
     // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the security
     // audit of both and a restart of the gateway; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
@@ -578,6 +586,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps2)).toEqual([
       { op: "update", name: "vps2-pgbackrest-repository" },
       { op: "update", name: "vps2-pgbackrest-stanza" },
+      { op: "update", name: "vps2-wireguard-peer-on-vps1" },
     ]);
     vps2.ok(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(refreshPreview(vps2)).toEqual([]);
@@ -637,7 +646,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     );
   });
 
-  it("the firewall: a full TCP scan from the sandbox's host finds only SSH, vps1 cannot reach Prometheus, every scrape target is up, a hand nft change is repaired", async () => {
+  it("the firewall: a full TCP scan from the sandbox's host finds only SSH, UDP only WireGuard from the hosts, vps1 cannot reach Prometheus, every scrape target is up, a hand nft change is repaired", async () => {
     const since = Date.now() / 1000;
     // Every TCP port of each host, scanned from the sandbox's host (in no role of the topology),
     // beside the ports the host listens on.
@@ -651,14 +660,18 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       expect(listening.split(",").length).toBeGreaterThan(3);
       expect(open[address[host]]).toEqual([22]);
       // UDP: a scan cannot tell a dropped port from an open one that does not answer, so the
-      // host says it: no UDP socket listens (WireGuard, when on, will be the one), and the rule
-      // set opens no UDP port.
-      expect(onHost(host, "ss -ulnH").stdout.trim()).toBe("");
-      expect(onHost(host, "nft list table inet openclaw_infra").stdout).not.toMatch(/udp dport/);
+      // host says it: WireGuard's is the one UDP socket, and the rule set opens it to the
+      // topology's hosts alone (this machine, not among them, is dropped).
+      const udp = onHost(host, "ss -ulnH | awk '{print $4}' | sed 's/.*://' | sort -u").stdout.trim();
+      figures[`${host}: UDP ports listening`] = udp;
+      expect(udp).toBe("51820");
+      expect(onHost(host, "nft list table inet openclaw_infra | grep 'udp dport'").stdout.trim()).toBe(
+        `ip saddr { ${address.vps1}, ${address.vps2} } udp dport 51820 accept`,
+      );
       expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
     }
     // From vps1 (a peer, not the observability host): no query to Prometheus, no silence at Alertmanager.
-    expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${address.vps2}:9090/api/v1/query?query=up`).code).not.toBe(0);
+    expect(onHost("vps1", `curl -sS --max-time 3 -o /dev/null http://${priv.vps2}:9090/api/v1/query?query=up`).code).not.toBe(0);
     const silence = JSON.stringify({
       matchers: [{ name: "alertname", value: ".+", isRegex: true }],
       startsAt: new Date().toISOString(),
@@ -668,7 +681,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     });
     const silenced = onHost(
       "vps1",
-      `curl -sS --max-time 3 -H 'Content-Type: application/json' -d @- http://${address.vps2}:9093/api/v2/silences`,
+      `curl -sS --max-time 3 -H 'Content-Type: application/json' -d @- http://${priv.vps2}:9093/api/v2/silences`,
       silence,
     );
     expect(silenced.code, silenced.stdout).not.toBe(0);
@@ -689,6 +702,44 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     vps1.ok(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(refreshPreview(vps1)).toEqual([]);
     expect(await probe(address.vps1, 9100)).toBe("dropped");
+  });
+
+  it("WireGuard carries the private network: a capture on the sandbox's bridge during a log push holds WireGuard's packets between the hosts, and no plaintext", async () => {
+    // The bridge's interface on this machine: the one holding the sandbox's bridge address.
+    const bridge = must(
+      run("ip", ["-o", "-4", "addr", "show", "to", `${sandboxInfo().bridge}/32`]).stdout.split(/\s+/)[1],
+      "the sandbox bridge's interface",
+    );
+    const pcap = path.join(backend, "bridge.pcap");
+    const dump = spawn("tcpdump", ["-i", bridge, "-n", "-U", "-w", pcap, `ip and host ${address.vps1} and host ${address.vps2}`]);
+    const stopped = new Promise((resolve) => dump.on("close", resolve));
+    await sleep(1500);
+    // A journal line on vps1, pushed by its log agent to Loki on vps2's private address.
+    const marker = `capture-${randomBytes(6).toString("hex")}`;
+    onHost("vps1", `logger -t capture-test ${marker}`);
+    const query = `query=${encodeURIComponent(`{host="vps1"} |= "${marker}"`)}&start=${(Date.now() - 60_000) * 1e6}`;
+    let arrived = false;
+    for (let tries = 0; tries < 30 && !arrived; tries++) {
+      arrived = onHost("vps2", `curl -fsS 'http://${priv.vps2}:3100/loki/api/v1/query_range?${query}'`).stdout.includes(marker);
+      if (!arrived) await sleep(1000);
+    }
+    dump.kill("SIGINT");
+    await stopped;
+    expect(arrived).toBe(true);
+    const packets = run("tcpdump", ["-n", "-r", pcap]).stdout.trim().split("\n").filter(Boolean);
+    const between = (port: number, protocol: string) =>
+      packets.filter((p) => p.includes(`.${port} `) || p.includes(`.${port}:`)).filter((p) => p.includes(protocol));
+    const wireguard = between(51820, "UDP");
+    // SSH carries the backups (pgBackRest's WAL archive on vps1), encrypted on its own.
+    const ssh = between(22, "Flags");
+    figures["capture during a log push: packets between the hosts"] =
+      `${packets.length} (WireGuard ${wireguard.length}, SSH ${ssh.length}, other ${packets.length - wireguard.length - ssh.length})`;
+    expect(wireguard.length).toBeGreaterThan(0);
+    expect(packets.filter((p) => !wireguard.includes(p) && !ssh.includes(p))).toEqual([]);
+    // No plaintext: neither the line nor Loki's push path is in any packet.
+    const ascii = run("tcpdump", ["-n", "-A", "-r", pcap]).stdout;
+    expect(ascii).not.toContain(marker);
+    expect(ascii).not.toContain("/loki/api/v1/push");
   });
 
   it("a rule set that shuts the deploy out of SSH fails the up naming it, and the host restores the one it had by itself", async () => {
@@ -712,7 +763,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     expect(refreshPreview(vps1)).toEqual([]);
   });
 
-  it("a reboot of both hosts keeps the rules and the services: private listeners dropped, the gateway healthy, every target up, nothing to do", async () => {
+  it("a reboot of both hosts keeps the rules, the WireGuard link and the services: private listeners dropped, the gateway healthy, every target up, nothing to do", async () => {
     const rebooted = sandbox("reboot", "all");
     const since = Date.now() / 1000;
     figures["reboot of both hosts (orderly poweroff, boot, SSH answers)"] = seconds(rebooted.seconds);
@@ -728,6 +779,9 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
       expect(onHost(host, "nft list table inet openclaw_infra | grep -c 'policy drop'").stdout.trim()).toBe("1");
       expect(await probe(address[host], 9100)).toBe("dropped");
     }
+    // The WireGuard link is back: a handshake since the boot, and vps1 reaches vps2's private address.
+    expect(Number(onHost("vps1", "wg show wg0 latest-handshakes | awk '{print $2}'").stdout.trim())).toBeGreaterThan(since - 5);
+    expect(onHost("vps1", `curl -sS -o /dev/null -w '%{http_code}' http://${priv.vps2}:3100/ready`).stdout.trim()).toBe("200");
     const targets = await scrapedSince(since);
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
     // The metric starts at 0 again: /run (and its reboot-required flag) is new at each boot.

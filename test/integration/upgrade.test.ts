@@ -148,12 +148,14 @@ beforeAll(async () => {
   registry = info.npmRegistry.endsWith("/") ? info.npmRegistry : `${info.npmRegistry}/`;
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
+  // This file deploys on the provider's private network (the bridge), the other sandbox
+  // network (topology.privateNetwork: provider); every other file runs over WireGuard.
   vps2 = new SandboxStack("vps2", backend);
-  vps2.initWithSecrets();
+  vps2.createWithSecrets((file) => writeSandboxStack("vps2", file, readSandbox(), "provider"));
   vps1 = new SandboxStack("vps1", backend);
   // vps1 starts on the release line before the jump.
   vps1.createWithSecrets((file) => {
-    writeSandboxStack("vps1", file, readSandbox());
+    writeSandboxStack("vps1", file, readSandbox(), "provider");
     const doc = parse(fs.readFileSync(file, "utf8"));
     doc.config["openclaw-infra:node"] = { major: Number(FROM.node.split(".")[0]), version: FROM.node };
     const gateway = doc.config["openclaw-infra:gateway"];
@@ -177,6 +179,8 @@ describe(`a failed jump: openclaw ${BROKEN} on Node ${TO.node}, whose start fail
     expect(sh(`systemctl show -p ExecStart --value ${GATEWAY}`)).toContain(`${ROOT}/current/bin/openclaw gateway `);
     expect(gatewayNode()).toEqual({ exe: `${ROOT}/${folder(FROM)}/node/bin/node`, version: `v${FROM.node}` });
     expect(JSON.parse(health().body)).toMatchObject({ ok: true });
+    // The provider's network: no WireGuard interface on either host.
+    for (const host of ["vps1", "vps2"]) expect(onHost(host, "ip link show wg0").code).not.toBe(0);
     sh(
       `install -d -o openclaw -g openclaw /var/lib/openclaw/workspace && echo 'written on ${FROM.openclaw}' > ${NOTE} && chown openclaw: ${NOTE}`,
     );

@@ -347,6 +347,42 @@ describe("vps1 with a Cloudflare-managed tunnel", () => {
   });
 });
 
+describe("a WireGuard private network (topology.privateNetwork: wireguard)", () => {
+  const wireguard = () => {
+    const topology = validConfig().topology as { hosts: Record<string, object> };
+    return { topology: { ...topology, privateNetwork: "wireguard" } };
+  };
+
+  it("comes first: every resource built after it waits for all of it; the firewall and journald before it do not", () => {
+    const { recorded } = deploy("vps1", wireguard());
+    const names = recorded.map((r) => r.name);
+    const first = names.indexOf("vps1-wireguard");
+    expect(first).toBeGreaterThan(names.indexOf("vps1-firewall"));
+    const own = (name: string) => name.startsWith("vps1-wireguard");
+    const later = recorded.slice(first).filter((r) => !own(r.name));
+    expect(later.length).toBeGreaterThan(40);
+    for (const r of later) expect(r.dependsOn, r.name).toContain("vps1-wireguard");
+    for (const r of recorded.slice(0, first)) expect(r.dependsOn, r.name).not.toContain("vps1-wireguard");
+  });
+
+  it("writes this host's peer entry on every other host, over a connection to it, with the key the host made", async () => {
+    const { find, deployed } = deploy("vps1", wireguard());
+    const entry = find("vps1-wireguard-peer-on-vps2");
+    expect(await value(entry.props.connection)).toMatchObject({ host: "192.0.2.12" });
+    const key = await value(deployed.wireguardPublicKey);
+    expect(await value(entry.props.stdin)).toContain(`PublicKey=${key}`);
+    expect(await value(entry.props.stdin)).toContain("Endpoint=192.0.2.11:51820");
+    expect(await value(entry.props.stdin)).toContain("AllowedIPs=10.0.0.1/32");
+    // The private key stays on the host: no step sends or prints it.
+    expect(await value(find("vps1-wireguard-key").props.create)).toContain("wg pubkey < '/etc/wireguard/private.key'");
+  });
+
+  it("is not there with the provider's network", () => {
+    const { recorded } = deploy("vps1");
+    expect(recorded.filter((r) => r.name.includes("wireguard"))).toEqual([]);
+  });
+});
+
 describe("vps2 (observability + database) program", () => {
   it("registers metrics, logs, Loki, Tempo, the collector, PostgreSQL and Prometheus, and no gateway", () => {
     const { recorded } = deploy("vps2");

@@ -123,8 +123,9 @@ describe("the registry", () => {
       zoneId: "b".repeat(32),
       install: { from: "apt", keyFingerprint: "C".repeat(40) },
     };
+    const wireguard = { ...validConfig().topology, privateNetwork: "wireguard" };
     const all = [
-      config({ cloudflared: { run: false } }),
+      config({ cloudflared: { run: false }, topology: wireguard }),
       config({ tunnel, gateway: { port: 18800 } }),
       config({ host: "vps2", grafana: { run: false }, updates: {} }),
     ].flatMap(hostUnits);
@@ -204,27 +205,29 @@ describe("the registry", () => {
 describe("the sandbox stacks", () => {
   it("give the quickstart's summary: every unit of every sandbox host, with how to reach it", () => {
     expect(sandboxUnitList(SANDBOX).map((u) => `${u.host} ${u.unit} ${u.reach}`)).toEqual([
-      "vps1 prometheus-node-exporter.service http://10.231.0.11:9100/metrics",
+      "vps1 wg-quick@wg0.service 10.231.1.11/24, UDP 51820",
+      "vps1 prometheus-node-exporter.service http://10.231.1.11:9100/metrics",
       "vps1 openclaw-infra-reboot-required.service openclaw_reboot_required via node-exporter",
-      "vps1 promtail.service http://10.231.0.11:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
+      "vps1 promtail.service http://10.231.1.11:9080 -> http://10.231.1.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 restic-state-backup.service by restic-state-backup.timer: *-*-* 02:00:00 (repository on vps2)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
-      "vps1 prometheus-blackbox-exporter.service http://10.231.0.11:9115/probe (probes http://127.0.0.1:18789/health)",
-      "vps2 prometheus-node-exporter.service http://10.231.0.12:9100/metrics",
+      "vps1 prometheus-blackbox-exporter.service http://10.231.1.11:9115/probe (probes http://127.0.0.1:18789/health)",
+      "vps2 wg-quick@wg0.service 10.231.1.12/24, UDP 51820",
+      "vps2 prometheus-node-exporter.service http://10.231.1.12:9100/metrics",
       "vps2 openclaw-infra-reboot-required.service openclaw_reboot_required via node-exporter",
-      "vps2 promtail.service http://10.231.0.12:9080 -> http://10.231.0.12:3100/loki/api/v1/push",
-      "vps2 loki.service http://10.231.0.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
-      "vps2 tempo.service http://10.231.0.12:3200 (queries); OTLP gRPC 10.231.0.12:4317, HTTP http://10.231.0.12:4318",
-      "vps2 otelcol-contrib.service OTLP metrics http://10.231.0.12:4319/v1/metrics (to Prometheus); own metrics http://10.231.0.12:8888/metrics",
+      "vps2 promtail.service http://10.231.1.12:9080 -> http://10.231.1.12:3100/loki/api/v1/push",
+      "vps2 loki.service http://10.231.1.12:3100 (push, LogQL, OTLP logs at /otlp/v1/logs)",
+      "vps2 tempo.service http://10.231.1.12:3200 (queries); OTLP gRPC 10.231.1.12:4317, HTTP http://10.231.1.12:4318",
+      "vps2 otelcol-contrib.service OTLP metrics http://10.231.1.12:4319/v1/metrics (to Prometheus); own metrics http://10.231.1.12:8888/metrics",
       "vps2 pgbackrest-full.service by pgbackrest-full.timer: Sun *-*-* 01:00:00",
       "vps2 pgbackrest-diff.service by pgbackrest-diff.timer: Mon..Sat *-*-* 01:00:00",
       "vps2 pgbackrest-verify.service by pgbackrest-verify.timer: *-*-* 05:30:00",
-      "vps2 prometheus-pgbackrest-exporter.service http://10.231.0.12:9854/metrics (repository on vps1)",
-      "vps2 postgresql@17-main.service postgresql://10.231.0.12:5432/openclaw (from vps1 only)",
-      "vps2 prometheus-postgres-exporter.service http://10.231.0.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
-      "vps2 prometheus-alertmanager.service http://10.231.0.12:9093 (basic auth: operator) -> no receiver (alertmanager.webhook / .email)",
-      "vps2 prometheus.service http://10.231.0.12:9090 (UI and API, basic auth: operator)",
+      "vps2 prometheus-pgbackrest-exporter.service http://10.231.1.12:9854/metrics (repository on vps1)",
+      "vps2 postgresql@17-main.service postgresql://10.231.1.12:5432/openclaw (from vps1 only)",
+      "vps2 prometheus-postgres-exporter.service http://10.231.1.12:9187/metrics (as postgres_exporter on 127.0.0.1:5432)",
+      "vps2 prometheus-alertmanager.service http://10.231.1.12:9093 (basic auth: operator) -> no receiver (alertmanager.webhook / .email)",
+      "vps2 prometheus.service http://10.231.1.12:9090 (UI and API, basic auth: operator)",
       "vps2 grafana-server.service switched off (grafana.run: false)",
     ]);
   });
@@ -248,6 +251,7 @@ describe("the sandbox stacks", () => {
       "openclaw-infra:ssh",
       "openclaw-infra:sources",
       "openclaw-infra:firewall",
+      "openclaw-infra:wireguard",
       "openclaw-infra:sshd",
       "openclaw-infra:updates",
       "openclaw-infra:logs",

@@ -17,7 +17,7 @@ import { validConfig } from "../../fixtures/config";
 import { recorder, value } from "../../support/mocks";
 
 const nft = spawnSync("nft", ["--version"], { encoding: "utf8" });
-if (nft.status !== 0) throw new Error("nft is required (Debian's nftables; scripts/firewall-tools.sh installs it)");
+if (nft.status !== 0) throw new Error("nft is required (Debian's nftables; scripts/network-tools.sh installs it)");
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "firewall-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
