@@ -9,6 +9,7 @@ import { cloudflared, tunnel } from "../../components/cloudflare-tunnel/entry";
 import { firewall } from "../../components/firewall/entry";
 import { gateway } from "../../components/gateway-service/entry";
 import { grafana } from "../../components/grafana/entry";
+import { system } from "../../components/host-system/entry";
 import { journald } from "../../components/journald/entry";
 import { loki } from "../../components/loki/entry";
 import { nodeExporter } from "../../components/node-exporter/entry";
@@ -26,6 +27,7 @@ import { updates } from "../../components/updates/entry";
 import { wireguard } from "../../components/wireguard/entry";
 
 export const REGISTRY = [
+  system,
   journald,
   firewall,
   wireguard,

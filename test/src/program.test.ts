@@ -48,7 +48,10 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
     alertmanagerPassword: ALERTMANAGER_PASSWORD,
   });
   const deployed = deployHost(config, secrets, opts);
-  return { deployed, recorded, find };
+  // Every step waits for the host's system check (a test of its own says so): the tests of a
+  // step's order list what else it waits for.
+  const ordered = (r: Recorded): Recorded => ({ ...r, dependsOn: r.dependsOn.filter((d) => d !== `${host}-system`) });
+  return { deployed, recorded, find: (name: string) => ordered(find(name)), ordered };
 }
 
 /** What a step that reports a result prints last on a host: a version, or a public key line. */
@@ -91,6 +94,8 @@ describe("vps1 (gateway) program", () => {
     const { recorded, deployed } = deploy();
     await value(must(deployed.gatewayVersion, "gatewayVersion"));
     expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "openclaw:host:HostSystem vps1-system",
+      `${REMOTE} vps1-system-check`,
       "openclaw:host:Journald vps1-journald",
       `${REMOTE} vps1-journald-limits`,
       "openclaw:observability:NodeExporter vps1-node-exporter",
@@ -130,8 +135,8 @@ describe("vps1 (gateway) program", () => {
   });
 
   it("orders the gateway's steps: node, user, the release fetched, files checked by it, the state's backup and restore, then the install (which restarts onto a new release), then the unit", () => {
-    const { recorded } = deploy();
-    const deps = Object.fromEntries(recorded.map((r) => [r.name, r.dependsOn]));
+    const { recorded, ordered } = deploy();
+    const deps = Object.fromEntries(recorded.map(ordered).map((r) => [r.name, r.dependsOn]));
     expect(deps["vps1-node-install"]).toEqual(["vps1-node-base"]);
     // A blank host's state is restored before anything starts the gateway, after the backup
     // before an upgrade (which finds nothing to back up there).
@@ -377,6 +382,12 @@ describe("a WireGuard private network (topology.privateNetwork: wireguard)", () 
     expect(await value(find("vps1-wireguard-key").props.create)).toContain("wg pubkey < '/etc/wireguard/private.key'");
   });
 
+  it("comes after the host's system check, which every resource waits for, the check itself aside", () => {
+    const { recorded } = deploy("vps1", wireguard());
+    expect(recorded[0].name).toBe("vps1-system");
+    for (const r of recorded.filter((r) => !r.name.startsWith("vps1-system"))) expect(r.dependsOn, r.name).toContain("vps1-system");
+  });
+
   it("is not there with the provider's network", () => {
     const { recorded } = deploy("vps1");
     expect(recorded.filter((r) => r.name.includes("wireguard"))).toEqual([]);
@@ -388,6 +399,7 @@ describe("vps2 (observability + database) program", () => {
     const { recorded } = deploy("vps2");
     const components = recorded.filter((r) => !r.type.startsWith("pulumi-nodejs")).map((r) => `${r.type} ${r.name}`);
     expect(components).toEqual([
+      "openclaw:host:HostSystem vps2-system",
       "openclaw:host:Journald vps2-journald",
       "openclaw:observability:NodeExporter vps2-node-exporter",
       "openclaw:observability:PromtailJournal vps2-logs",

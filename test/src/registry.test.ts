@@ -116,7 +116,7 @@ describe("the registry", () => {
     expect(units({ host: "vps2", postgres: { version: 16 } })).toContain("vps2 postgresql@16-main.service");
   });
 
-  it("lists every entry's units on the hosts that deploy it: each component but NodeRuntime and the drop-ins and rules for Debian's own units (journald, firewall, sshd) ships one", () => {
+  it("lists every entry's units on the hosts that deploy it: each component but the system check, NodeRuntime and the drop-ins and rules for Debian's own units (journald, firewall, sshd) ships one", () => {
     const tunnel = {
       hostname: "claw.example.com",
       accountId: "a".repeat(32),
@@ -130,7 +130,7 @@ describe("the registry", () => {
       config({ host: "vps2", grafana: { run: false }, updates: {} }),
     ].flatMap(hostUnits);
     expect(new Set(all.map((u) => u.component))).toEqual(
-      new Set(entries.map((e) => e.key).filter((key) => !["node", "journald", "firewall", "sshd"].includes(key))),
+      new Set(entries.map((e) => e.key).filter((key) => !["system", "node", "journald", "firewall", "sshd"].includes(key))),
     );
     // The tunnel's origin follows the gateway's port.
     expect(all.find((u) => u.component === "tunnel")).toEqual({
