@@ -1,7 +1,8 @@
 // The whole two-VPS topology on two real Debian 13 hosts (systemd-nspawn), with the real
 // Pulumi engine, the real openclaw gateway, PostgreSQL 17 + pgvector, promtail and
-// node-exporter: vps2 then vps1 onto blank hosts, no-op ups, one change, the database from
-// the gateway host, secrets, hardening scores, a topology change, destroy and rebuild.
+// node-exporter, over a WireGuard private network: vps2 then vps1 onto blank hosts, no-op ups,
+// one change, the database from the gateway host, secrets, hardening scores, a topology change,
+// destroy and rebuild, sshd, the firewall and a capture of the bridge, a reboot.
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -455,10 +456,10 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     for (const stack of [vps1, vps2]) stack.ok(["config", "set", "--path", key, priv.vps2]);
     console.log(`preview after moving vps2's private address:\n${JSON.stringify(planned, null, 1)}`);
     // vps1: the OTLP endpoints (openclaw.json), DATABASE_URL (gateway.env), so the security
-    // audit of both and a restart of the gateway; the Loki URL and the IP allow-list of the log agent's unit; blackbox's allow-list
-    // (only Prometheus's address may scrape it); the restic repository's address (the restore
-    // seed, the init step, the pinned host line, the job's script and its IP allow-list); the
-    // firewall's rules (the observability host's address may scrape), loaded and confirmed.
+    // audit of both and a restart of the gateway; the Loki URL and the IP allow-list of the log
+    // agent's unit; blackbox's allow-list (only Prometheus's address may scrape it); the
+    // firewall's rules (the observability host's address may scrape), loaded and confirmed. Not
+    // the backups: over WireGuard they reach vps2's sshd at its public address.
     expect(planned.vps1).toEqual(
       [
         "vps1-blackbox-drop-in",
@@ -467,17 +468,13 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
         "vps1-gateway-audit",
         "vps1-gateway-config",
         "vps1-gateway-env",
-        "vps1-gateway-seed",
         "vps1-gateway-unit",
         "vps1-logs-config",
         "vps1-logs-unit",
-        "vps1-state-backup-init",
-        "vps1-state-backup-known-hosts",
-        "vps1-state-backup-script",
-        "vps1-state-backup-service",
       ].map((name) => ({ op: "update", name })),
     );
-    // vps2: everything that listens on the private address or points at a peer there, and the firewall's rules.
+    // vps2: everything that listens on the private address or points at a peer there, the
+    // firewall's rules, and its WireGuard interface (a restart) and entry on vps1.
     expect(planned.vps2).toEqual(
       [
         "vps2-alertmanager-args",
@@ -504,6 +501,9 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
         "vps2-prometheus-drop-in",
         "vps2-tempo-config",
         "vps2-tempo-unit",
+        "vps2-wireguard-config",
+        "vps2-wireguard-drop-in",
+        "vps2-wireguard-peer-on-vps1",
       ].map((name) => ({ op: "update", name })),
     );
     // Back where it was: nothing to do.
@@ -781,7 +781,7 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     }
     // The WireGuard link is back: a handshake since the boot, and vps1 reaches vps2's private address.
     expect(Number(onHost("vps1", "wg show wg0 latest-handshakes | awk '{print $2}'").stdout.trim())).toBeGreaterThan(since - 5);
-    expect(onHost("vps1", `curl -sS -o /dev/null -w '%{http_code}' http://${priv.vps2}:3100/ready`).stdout.trim()).toBe("200");
+    expect(onHost("vps1", `timeout 5 bash -c 'exec 3<>/dev/tcp/${priv.vps2}/22; head -c 7 <&3'`).stdout).toBe("SSH-2.0");
     const targets = await scrapedSince(since);
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
     // The metric starts at 0 again: /run (and its reboot-required flag) is new at each boot.
