@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { component, HostContext, httpAt, tcp } from "../../src/registry/types";
-import { gatewayDatabaseUrl } from "../../src/stacks";
+import { databaseStackProblem, gatewayDatabaseUrl } from "../../src/stacks";
 import { OtlpSignalEndpoints } from "../../src/topology";
 import { tunnel } from "../cloudflare-tunnel/entry";
 import { lokiOtlpLogsUrl } from "../loki/entry";
@@ -56,6 +56,9 @@ export const gateway = component({
     gatewayEnv: z.record(z.string(), z.string()).default({}),
   },
   preflight: async ({ options, config }) => {
+    // An up needs the database stack deployed; a preview goes on without it (gatewayDatabaseUrl).
+    const waiting = pulumi.runtime.isDryRun() ? undefined : await databaseStackProblem(config);
+    if (waiting) return [waiting];
     const registry = config.sources.npmRegistry;
     const release = await lookUpRelease(registry, options.version);
     if (release === "missing")

@@ -10,7 +10,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
 import { mustOnHost } from "../../sandbox/host";
-import { onHost, printFigures, REPO, privateAddress, sandboxInfo, SandboxStack } from "./harness";
+import { onHost, printFigures, REPO, privateAddress, SandboxStack } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedStacks } from "./shared-deployment";
 
 let vps1: SandboxStack;
@@ -74,7 +74,7 @@ describe("PostgreSQL backups with pgBackRest, repository on vps1", () => {
     // The configuration holding the passphrase: root and the postgres group only.
     expect(must("vps2", "stat -c '%U:%G %a' /etc/pgbackrest.conf")).toBe("root:postgres 640");
     // The exporter reports the repository.
-    const exporter = must("vps2", `curl -fsS http://${sandboxInfo().hosts.vps2.address}:9854/metrics`);
+    const exporter = must("vps2", `curl -fsS http://${privateAddress("vps2")}:9854/metrics`);
     expect(exporter).toMatch(/^pgbackrest_backup_since_last_completion_seconds\{.*stanza="main".*\} \d/m);
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
 import { readStackConfig } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
-import { LocalStack, tempBackend } from "./harness";
+import { LocalStack, SandboxStack, tempBackend } from "./harness";
 
 const TOKEN = randomBytes(24).toString("hex");
 /** The release the stack deploys by default: its validator checks gateway.settings at preview. */
@@ -135,4 +135,24 @@ it.each(CASES)("refuses $name in one line naming the key", ({ name, set, line })
   expect(output).not.toMatch(/^\s+at /m);
   expect(output).not.toContain("error serializing");
   expect(output).not.toContain(SHORT_TOKEN);
+});
+
+// Issue 17, point 3: a reviewer previews the gateway's stack before the database's is deployed
+// (its stack created, no outputs yet): the gateway host's own plan, DATABASE_URL unknown, and one
+// warning saying what to run first. The sandbox's stack files, previewed only: no host is reached.
+it("previews the gateway's host before the database's stack is deployed: its plan, and one line saying what to run first", () => {
+  const database = new SandboxStack("vps2", backend, "early-vps2");
+  database.initWithSecrets();
+  const gateway = new SandboxStack("vps1", backend, "early-vps1");
+  gateway.initWithSecrets();
+  const r = gateway.pulumi(["preview"]);
+  timings.push(`  ${"(not a refusal) vps1 before vps2 is deployed".padEnd(52)} ${r.seconds.toFixed(1)} s`);
+  const output = r.stdout + r.stderr;
+  expect(r.code, output).toBe(0);
+  const warning =
+    "warning: openclaw-infra:stacks.vps2: stack early-vps2 has no output 'database' and 'databasePassword' yet: " +
+    "run pulumi up -s early-vps2 first; this preview shows the gateway's DATABASE_URL as unknown";
+  expect(new Set(output.split("\n").flatMap((l) => l.match(/warning: openclaw-infra:stacks.*/) ?? []))).toEqual(new Set([warning]));
+  expect(output).toMatch(/\+ \d+ to create/);
+  expect(output).not.toMatch(/error|^\s+at /m);
 });

@@ -712,8 +712,12 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     );
     const pcap = path.join(backend, "bridge.pcap");
     const dump = spawn("tcpdump", ["-i", bridge, "-n", "-U", "-w", pcap, `ip and host ${address.vps1} and host ${address.vps2}`]);
+    let dumpLog = "";
+    dump.stderr.on("data", (chunk) => (dumpLog += chunk));
     const stopped = new Promise((resolve) => dump.on("close", resolve));
-    await sleep(1500);
+    // The capture counts only once tcpdump says it is listening: under load its start takes a while.
+    for (let waited = 0; !dumpLog.includes("listening on") && waited < 20_000; waited += 200) await sleep(200);
+    expect(dumpLog, "tcpdump did not start listening").toContain("listening on");
     // A journal line on vps1, pushed by its log agent to Loki on vps2's private address.
     const marker = `capture-${randomBytes(6).toString("hex")}`;
     onHost("vps1", `logger -t capture-test ${marker}`);
@@ -726,7 +730,10 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     dump.kill("SIGINT");
     await stopped;
     expect(arrived).toBe(true);
-    const packets = run("tcpdump", ["-n", "-r", pcap]).stdout.trim().split("\n").filter(Boolean);
+    const read = run("tcpdump", ["-n", "-r", pcap]);
+    const packets = read.stdout.trim().split("\n").filter(Boolean);
+    // tcpdump's own account ("N packets captured") explains an empty capture.
+    expect(packets.length, `tcpdump: ${dumpLog.trim()} ${read.stderr.trim()}`).toBeGreaterThan(0);
     const between = (port: number, protocol: string) =>
       packets.filter((p) => p.includes(`.${port} `) || p.includes(`.${port}:`)).filter((p) => p.includes(protocol));
     const wireguard = between(51820, "UDP");

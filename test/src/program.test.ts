@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
-import { stackOf } from "../../src/stacks";
+import { databaseStackProblem, stackOf } from "../../src/stacks";
 import { fakeFetch, HOST_KEY_1, LOKI_SHA, OTELCOL_SHA, validConfig } from "../fixtures/config";
 import { must, Recorded, recorder, value } from "../support/mocks";
 
@@ -67,10 +67,10 @@ beforeAll(() => {
       newResource: (args) => {
         if (args.type === "pulumi:pulumi:StackReference") {
           stackRefs.push(args.inputs.name);
-          const outputs = {
-            database: { port: 5432, database: "openclaw", user: "openclaw", ssl: "require" },
-            databasePassword: DB_PASSWORD,
-          };
+          // A stack named "bare-..." is created but not deployed: no outputs yet.
+          const outputs = args.inputs.name.includes("/bare-")
+            ? {}
+            : { database: { port: 5432, database: "openclaw", user: "openclaw", ssl: "require" }, databasePassword: DB_PASSWORD };
           return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["databasePassword"] } };
         }
         const state: Record<string, unknown> = { ...args.inputs };
@@ -185,6 +185,15 @@ describe("vps1 (gateway) program", () => {
     const { find } = deploy();
     const conn = await value(find("vps1-gateway-unit").props.connection);
     expect(conn).toEqual({ host: "192.0.2.11", port: 22, user: "root", hostKey: validConfig().topology.hosts.vps1.hostKey });
+  });
+
+  it("stops an up whose database stack has no outputs yet at the preflight, in one line saying what to run first", async () => {
+    const config = parseStackConfig({ ...validConfig(), stacks: { vps2: "bare-vps2" } });
+    await expect(databaseStackProblem(config)).resolves.toEqual({
+      key: "stacks.vps2",
+      message: "stack bare-vps2 has no output 'database' and 'databasePassword' yet: run pulumi up -s bare-vps2 first",
+    });
+    await expect(databaseStackProblem(parseStackConfig(validConfig()))).resolves.toBeUndefined();
   });
 
   it("gives the gateway DATABASE_URL (host from the topology, password from vps2's stack), secret", async () => {
