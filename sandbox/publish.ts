@@ -4,7 +4,8 @@
 //   publish.ts node-dist --mirror DIR --cache DIR --node-home DIR
 //       the Node.js dist (node-dist.ts), and an unpacked copy of it at the node home
 //   publish.ts releases --mirror DIR --toolchain DIR
-//       pack each binary toolchain/build.sh built as its release download, beside a SHA256SUMS
+//       pack each binary toolchain/build.sh built as its release download, beside the publisher's
+//       checksum list under its name (Grafana's SHA256SUMS, the collector's checksums.txt)
 //   publish.ts contract --out FILE --mirror DIR --mirror-url URL --bridge ADDR --key FILE
 //                       --host-keys DIR --apt-proxy URL --npm-registry URL
 //       write hosts.json (fails when a release is not published)
@@ -20,6 +21,7 @@ import { LOKI_RELEASE } from "../components/loki/schema";
 import { OTELCOL_RELEASE } from "../components/otel-collector/schema";
 import { agentRelease } from "../components/promtail-journal/render";
 import { TEMPO_RELEASE } from "../components/tempo/schema";
+import { listedSha256 } from "../src/releases";
 import { Release, releaseAssetPath, releaseMember } from "../src/remote/release";
 import { MirroredRelease, readVersions, SandboxVersions, writeContract } from "./contract";
 import { publishNodeDist } from "./node-dist";
@@ -48,7 +50,7 @@ export function sandboxReleases(v: SandboxVersions): SandboxRelease[] {
 const log = (message: string) => process.stderr.write(`sandbox: ${message}\n`);
 const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
-/** The directory of a release on the mirror, the one its SHA256SUMS lists its download in. */
+/** The directory of a release on the mirror, the one its checksum list lists its download in. */
 function releaseDir(mirror: string, r: SandboxRelease): string {
   return path.join(mirror, r.release.tool, path.dirname(releaseAssetPath(r)));
 }
@@ -96,7 +98,7 @@ export function publishRelease(mirror: string, toolchain: string, r: SandboxRele
   }
   const dir = releaseDir(mirror, r);
   const stampFile = path.join(dir, ".built-from");
-  const cached = [path.join(dir, "SHA256SUMS"), path.join(dir, r.asset), stampFile].every((f) => fs.existsSync(f));
+  const cached = [path.join(dir, r.release.checksums), path.join(dir, r.asset), stampFile].every((f) => fs.existsSync(f));
   const took = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   if (cached && fs.readFileSync(stampFile, "utf8").trim() === buildStamp(binary)) {
     log(`${r.release.tool} v${r.version} release cached (${took()})`);
@@ -109,8 +111,8 @@ export function publishRelease(mirror: string, toolchain: string, r: SandboxRele
     pack(binary, r, work);
     const sum = sha256(path.join(work, r.asset));
     fs.renameSync(path.join(work, r.asset), path.join(dir, r.asset));
-    fs.writeFileSync(path.join(work, "SHA256SUMS"), `${sum}  ${r.asset}\n`);
-    fs.renameSync(path.join(work, "SHA256SUMS"), path.join(dir, "SHA256SUMS"));
+    fs.writeFileSync(path.join(work, r.release.checksums), `${sum}  ${r.asset}\n`);
+    fs.renameSync(path.join(work, r.release.checksums), path.join(dir, r.release.checksums));
     fs.writeFileSync(stampFile, `${buildStamp(binary)}\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -118,18 +120,12 @@ export function publishRelease(mirror: string, toolchain: string, r: SandboxRele
   log(`${r.release.tool} v${r.version} published in ${dir} (${took()})`);
 }
 
-/** A published release as hosts.json lists it: its base URL on the mirror and its download's sha256 from its SHA256SUMS. */
+/** A published release as hosts.json lists it: its base URL on the mirror and its download's sha256 from its checksum list. */
 export function mirroredRelease(mirror: string, mirrorUrl: string, r: SandboxRelease): MirroredRelease {
-  const sums = path.join(releaseDir(mirror, r), "SHA256SUMS");
-  const listed = fs.existsSync(sums)
-    ? fs
-        .readFileSync(sums, "utf8")
-        .split("\n")
-        .map((line) => line.split(/\s+/))
-        .find(([, asset]) => asset === r.asset)
-    : undefined;
-  if (!listed) throw new Error(`${r.release.tool} release not published (${sums} does not list ${r.asset}): run \`npm run sandbox -- up\``);
-  return { releaseUrl: `${mirrorUrl.replace(/\/+$/, "")}/${r.release.tool}`, version: r.version, asset: r.asset, sha256: listed[0] };
+  const sums = path.join(releaseDir(mirror, r), r.release.checksums);
+  const sha256 = fs.existsSync(sums) ? listedSha256(fs.readFileSync(sums, "utf8"), r.asset) : undefined;
+  if (!sha256) throw new Error(`${r.release.tool} release not published (${sums} does not list ${r.asset}): run \`npm run sandbox -- up\``);
+  return { releaseUrl: `${mirrorUrl.replace(/\/+$/, "")}/${r.release.tool}`, version: r.version, asset: r.asset, sha256 };
 }
 
 export interface ContractSources {

@@ -1,9 +1,9 @@
 // Loki's entry: the log store every host's agent pushes to, on the observability host.
-import { requiredSha256, sha256Problems } from "../../src/releases";
+import { downloadOutput, requiredSha256, sha256Problems } from "../../src/releases";
 import { component, HostListener, httpAt, tcp } from "../../src/registry/types";
 import { Loki } from ".";
 import { PATHS } from "./render";
-import { lokiOptionsSchema } from "./schema";
+import { LOKI_RELEASE, lokiOptionsSchema } from "./schema";
 
 /** Where log agents push, at Loki's http listener. */
 export const lokiPushUrl = (http: HostListener) => httpAt(http, "/loki/api/v1/push");
@@ -14,7 +14,7 @@ export const loki = component({
   key: "loki",
   schema: lokiOptionsSchema.prefault({}),
   on: ["observability"],
-  preflight: async ({ options }) => sha256Problems("loki", options, options),
+  preflight: ({ options }) => sha256Problems("loki", LOKI_RELEASE, options),
   build: (ctx) =>
     new Loki(
       `${ctx.host}-loki`,
@@ -22,11 +22,11 @@ export const loki = component({
         connection: ctx.connection,
         listenAddress: ctx.privateAddress,
         ...ctx.options,
-        sha256: requiredSha256("loki", ctx.options, ctx.options),
+        sha256: requiredSha256("loki", LOKI_RELEASE, ctx.options),
       },
       ctx.opts,
     ),
-  outputs: (l) => ({ lokiUrl: l.url }),
+  outputs: (l, { options }) => ({ lokiUrl: l.url, ...downloadOutput("loki", LOKI_RELEASE, options) }),
   listeners: ({ options }) => [
     // Pushes from every host's agent and the gateway's OTLP logs; queries from Grafana.
     tcp("http", "loki.port", options.port, "private", ["every host"]),

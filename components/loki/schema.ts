@@ -15,7 +15,7 @@ import {
 export const LOKI_RELEASES = "https://github.com/grafana/loki/releases/download";
 
 /** The zip holds the binary under its own name without .zip. */
-export const LOKI_RELEASE: Release = { tool: "loki", asset: () => "loki-linux-amd64.zip", member: zipStem };
+export const LOKI_RELEASE: Release = { tool: "loki", asset: () => "loki-linux-amd64.zip", member: zipStem, checksums: "SHA256SUMS" };
 
 /** 3.6.4 is the release the sandbox builds (toolchain/build.sh). */
 const TESTED = { version: "3.6.4", releaseUrl: LOKI_RELEASES, memoryMax: "1G" };

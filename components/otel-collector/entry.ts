@@ -1,15 +1,13 @@
 // The OpenTelemetry Collector's entry: the gateway's OTLP metrics, written to Prometheus on the same host.
-import { requiredSha256, sha256Problems } from "../../src/releases";
+import { downloadOutput, requiredSha256, sha256Problems } from "../../src/releases";
 import { component, HostListener, httpAt, tcp } from "../../src/registry/types";
 import { PROMETHEUS_USER, prometheusPasswordSchema } from "../prometheus/schema";
 import { OtelCollector } from ".";
-import { assetName, PATHS } from "./render";
-import { otelCollectorOptionsSchema } from "./schema";
+import { PATHS } from "./render";
+import { OTELCOL_RELEASE, otelCollectorOptionsSchema } from "./schema";
 
 /** Where OTLP/HTTP metrics go, at the collector's otlp-http listener. */
 export const collectorMetricsUrl = (otlpHttp: HostListener) => httpAt(otlpHttp, "/v1/metrics");
-
-const download = (options: { releaseUrl: string; version: string; asset?: string }) => ({ ...options, asset: assetName(options) });
 
 export const otelCollector = component({
   key: "otelCollector",
@@ -17,7 +15,7 @@ export const otelCollector = component({
   on: ["observability"],
   // Prometheus's (components/prometheus), for its remote write.
   secrets: { prometheusPassword: prometheusPasswordSchema },
-  preflight: async ({ options }) => sha256Problems("otelCollector", options, download(options)),
+  preflight: ({ options }) => sha256Problems("otelCollector", OTELCOL_RELEASE, options),
   build: (ctx) =>
     new OtelCollector(
       `${ctx.host}-otel-collector`,
@@ -27,11 +25,11 @@ export const otelCollector = component({
         ...ctx.options,
         remoteWriteUrl: httpAt(ctx.peer("prometheus", "http"), "/api/v1/write"),
         remoteWriteLogin: { username: PROMETHEUS_USER, password: ctx.secrets.apply((s) => s.prometheusPassword) },
-        sha256: requiredSha256("otelCollector", ctx.options, download(ctx.options)),
+        sha256: requiredSha256("otelCollector", OTELCOL_RELEASE, ctx.options),
       },
       ctx.opts,
     ),
-  outputs: (c) => ({ otlpMetricsUrl: c.otlpHttpUrl }),
+  outputs: (c, { options }) => ({ otlpMetricsUrl: c.otlpHttpUrl, ...downloadOutput("otelCollector", OTELCOL_RELEASE, options) }),
   listeners: ({ options }) => [
     tcp("otlp-http", "otelCollector.otlpHttpPort", options.otlpHttpPort, "private", [{ role: "gateway" }]),
     tcp("metrics", "otelCollector.metricsPort", options.metricsPort, "private", ["observability host"]),

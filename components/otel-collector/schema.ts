@@ -10,7 +10,11 @@ import { Release, ReleaseServiceArgs, releaseServiceArgsShape, releaseServiceOpt
 export const OTELCOL_RELEASES = "https://github.com/open-telemetry/opentelemetry-collector-releases/releases/download";
 
 /** The contrib release's program name (its binary, unit, user and /etc/otelcol-contrib); the .tar.gz holds the binary. */
-export const OTELCOL_RELEASE: Release = { tool: "otelcol-contrib", asset: (v) => `otelcol-contrib_${v}_linux_amd64.tar.gz` };
+export const OTELCOL_RELEASE: Release = {
+  tool: "otelcol-contrib",
+  asset: (v) => `otelcol-contrib_${v}_linux_amd64.tar.gz`,
+  checksums: "opentelemetry-collector-releases_otelcol-contrib_checksums.txt",
+};
 
 /** The options an operator sets in stack config (`openclaw-infra:otelCollector`); 0.162.0 is the version the sandbox builds. */
 export const otelCollectorOptionsSchema = releaseServiceOptionsSchema(

@@ -180,7 +180,7 @@ export function configFileSpec(s: PromtailSettings): CheckedFileSpec {
 
 /** Each agent's releases: Grafana's linux-amd64 zip, holding the binary under the zip's name without .zip. */
 export function agentRelease(agent: Agent): Release {
-  return { tool: agent, asset: () => `${agent}-linux-amd64.zip`, member: zipStem };
+  return { tool: agent, asset: () => `${agent}-linux-amd64.zip`, member: zipStem, checksums: "SHA256SUMS" };
 }
 
 /** <base>/v<version>/<asset>; the asset defaults to the agent's linux-amd64 zip. */

@@ -1,20 +1,18 @@
 // Tempo's entry: the trace store on the observability host, receiving the gateway's OTLP traces.
-import { requiredSha256, sha256Problems } from "../../src/releases";
+import { downloadOutput, requiredSha256, sha256Problems } from "../../src/releases";
 import { component, HostListener, httpAt, tcp } from "../../src/registry/types";
 import { Tempo } from ".";
-import { assetName, PATHS } from "./render";
-import { tempoOptionsSchema } from "./schema";
+import { PATHS } from "./render";
+import { TEMPO_RELEASE, tempoOptionsSchema } from "./schema";
 
 /** Where OTLP/HTTP traces go, at Tempo's otlp-http listener. */
 export const tempoTracesUrl = (otlpHttp: HostListener) => httpAt(otlpHttp, "/v1/traces");
-
-const download = (options: { releaseUrl: string; version: string; asset?: string }) => ({ ...options, asset: assetName(options) });
 
 export const tempo = component({
   key: "tempo",
   schema: tempoOptionsSchema.prefault({}),
   on: ["observability"],
-  preflight: async ({ options }) => sha256Problems("tempo", options, download(options)),
+  preflight: ({ options }) => sha256Problems("tempo", TEMPO_RELEASE, options),
   build: (ctx) =>
     new Tempo(
       `${ctx.host}-tempo`,
@@ -22,11 +20,11 @@ export const tempo = component({
         connection: ctx.connection,
         listenAddress: ctx.privateAddress,
         ...ctx.options,
-        sha256: requiredSha256("tempo", ctx.options, download(ctx.options)),
+        sha256: requiredSha256("tempo", TEMPO_RELEASE, ctx.options),
       },
       ctx.opts,
     ),
-  outputs: (t) => ({ tempoUrl: t.url, otlpHttpUrl: t.otlpHttpUrl }),
+  outputs: (t, { options }) => ({ tempoUrl: t.url, otlpHttpUrl: t.otlpHttpUrl, ...downloadOutput("tempo", TEMPO_RELEASE, options) }),
   listeners: ({ options }) => [
     // Queries from Grafana, metrics for Prometheus.
     tcp("http", "tempo.port", options.port, "private", ["observability host"]),

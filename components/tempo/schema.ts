@@ -8,7 +8,7 @@ import { Release, ReleaseServiceArgs, releaseServiceArgsShape, releaseServiceOpt
 export const TEMPO_RELEASES = "https://github.com/grafana/tempo/releases/download";
 
 /** The .tar.gz holds `tempo`. */
-export const TEMPO_RELEASE: Release = { tool: "tempo", asset: (v) => `tempo_${v}_linux_amd64.tar.gz` };
+export const TEMPO_RELEASE: Release = { tool: "tempo", asset: (v) => `tempo_${v}_linux_amd64.tar.gz`, checksums: "SHA256SUMS" };
 
 /** The options an operator sets in stack config (`openclaw-infra:tempo`); 2.9.0 is the release the sandbox builds (toolchain/build.sh). */
 export const tempoOptionsSchema = releaseServiceOptionsSchema(

@@ -38,6 +38,8 @@ export interface Release {
   asset: (version: string) => string;
   /** Path of the binary inside a .zip or .tar.gz download; default the tool's name. */
   member?: (asset: string) => string | undefined;
+  /** The publisher's sha256 list beside the download (sha256sum's format), e.g. SHA256SUMS. */
+  checksums: string;
 }
 
 /** Grafana's zips hold the binary under the download's name without .zip (loki-linux-amd64.zip: loki-linux-amd64). */
@@ -126,7 +128,8 @@ export function releaseServiceOptionsSchema<Shape extends z.ZodRawShape>(
         .string()
         .regex(/^\d+\.\d+\.\d+$/, `must be a release like ${tested.version}`)
         .default(tested.version),
-      sha256: sha256Digest.optional(),
+      /** The download's digest, or "published": the publisher's list gives it (src/releases.ts). */
+      sha256: z.union([sha256Digest, z.literal("published")]).optional(),
       /** Base URL of the release downloads (<base>/v<version>/<asset>); a mirror in the same layout works. */
       releaseUrl: httpUrl.default(tested.releaseUrl),
       /** File name of the download: a .zip or .tar.gz holding the binary, or the binary itself. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
 import { readStackConfig } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
-import { LocalStack, SandboxStack, tempBackend } from "./harness";
+import { LocalStack, sandboxInfo, SandboxStack, tempBackend } from "./harness";
 
 const TOKEN = randomBytes(24).toString("hex");
 /** The release the stack deploys by default: its validator checks gateway.settings at preview. */
@@ -155,4 +155,37 @@ it("previews the gateway's host before the database's stack is deployed: its pla
   expect(new Set(output.split("\n").flatMap((l) => l.match(/warning: openclaw-infra:stacks.*/) ?? []))).toEqual(new Set([warning]));
   expect(output).toMatch(/\+ \d+ to create/);
   expect(output).not.toMatch(/error|^\s+at /m);
+});
+
+// Issue 17, point 2: a release's sha256 without a hunt, against the sandbox's mirror, which
+// publishes each release's checksum list under its publisher's name. The collector's: unset, the
+// preview prints the line that pins the mirror's digest; `published`, the preview takes it and
+// shows it. Previewed only: no host is reached.
+it("finds a release's sha256 in its published checksum list: the line to pin it, or `published` taken and shown", () => {
+  const collector = sandboxInfo()["otelcol-contrib"];
+  const sums = `${collector.releaseUrl}/v${collector.version}/opentelemetry-collector-releases_otelcol-contrib_checksums.txt`;
+  const observability = new SandboxStack("vps2", backend, "checksums-vps2");
+  observability.initWithSecrets();
+
+  observability.ok(["config", "rm", "--path", "otelCollector.sha256"]);
+  const unset = observability.pulumi(["preview"]);
+  timings.push(`  ${"otelCollector.sha256 unset".padEnd(52)} ${unset.seconds.toFixed(1)} s`);
+  const unsetOutput = unset.stdout + unset.stderr;
+  expect(unset.code, unsetOutput).not.toBe(0);
+  expect(new Set(unsetOutput.split("\n").flatMap((l) => l.match(/error: .*/) ?? []))).toEqual(
+    new Set([
+      `error: openclaw-infra:otelCollector.sha256: is not set: ${sums} lists ${collector.sha256} for ${collector.asset}; ` +
+        `pin it with pulumi config set --path otelCollector.sha256 ${collector.sha256} (or set it to 'published')`,
+    ]),
+  );
+
+  observability.ok(["config", "set", "--path", "otelCollector.sha256", "published"]);
+  const published = observability.pulumi(["preview"]);
+  timings.push(`  ${"(not a refusal) otelCollector.sha256: published".padEnd(52)} ${published.seconds.toFixed(1)} s`);
+  const output = published.stdout + published.stderr;
+  expect(published.code, output).toBe(0);
+  expect(output).toContain(
+    `openclaw-infra:otelCollector.sha256: 'published': ${collector.sha256} for ${collector.releaseUrl}/v${collector.version}/${collector.asset} (from ${sums})`,
+  );
+  expect(output).toMatch(/\+ \d+ to create/);
 });

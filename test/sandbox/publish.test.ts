@@ -89,7 +89,7 @@ describe("sandbox/publish.ts", () => {
     );
   });
 
-  it("lays the releases out as GitHub does: <tool>/v<version>/<asset> beside a SHA256SUMS", () => {
+  it("lays the releases out as GitHub does: <tool>/v<version>/<asset> beside the publisher's checksum list", () => {
     publishAll();
     const dirs = { promtail: versions.promtail, loki: versions.loki, tempo: versions.tempo, "otelcol-contrib": versions.otelcol };
     const assets = {
@@ -98,9 +98,17 @@ describe("sandbox/publish.ts", () => {
       tempo: `tempo_${versions.tempo}_linux_amd64.tar.gz`,
       "otelcol-contrib": `otelcol-contrib_${versions.otelcol}_linux_amd64.tar.gz`,
     };
+    const sums = {
+      promtail: "SHA256SUMS",
+      loki: "SHA256SUMS",
+      tempo: "SHA256SUMS",
+      "otelcol-contrib": "opentelemetry-collector-releases_otelcol-contrib_checksums.txt",
+    };
     expect(tree(sources.mirror)).toEqual(
       Object.entries(dirs)
-        .flatMap(([tool, v]) => [".built-from", "SHA256SUMS", assets[tool as keyof typeof assets]].map((f) => `${tool}/v${v}/${f}`))
+        .flatMap(([tool, v]) =>
+          [".built-from", sums[tool as keyof typeof sums], assets[tool as keyof typeof assets]].map((f) => `${tool}/v${v}/${f}`),
+        )
         .sort(),
     );
     expect(fs.readFileSync(path.join(sources.mirror, `loki/v${versions.loki}/SHA256SUMS`), "utf8")).toMatch(

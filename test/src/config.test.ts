@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,7 +8,7 @@ import { parse } from "yaml";
 import { loadStackConfig, parseSecrets, parseStackConfig, preflight, requiredSecrets } from "../../src/config";
 import { ValidationError } from "../../src/validate";
 import { lookUpRelease } from "../../components/gateway-service/engines";
-import { fakeFetch, RawConfig, validConfig } from "../fixtures/config";
+import { fakeFetch, LOKI_SHA, RawConfig, validConfig } from "../fixtures/config";
 import { value } from "../support/mocks";
 
 /** The error lines parseStackConfig throws for `raw`. */
@@ -359,7 +360,16 @@ describe("preflight", () => {
   // cached does not decide what this one sees (here, the fake registry serves no release to
   // cache, so the validator is skipped with a warning).
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-cache-"));
-  beforeAll(() => vi.stubEnv("OPENCLAW_INFRA_CACHE", cache));
+  beforeAll(() => {
+    vi.stubEnv("OPENCLAW_INFRA_CACHE", cache);
+    // A preview's preflights: only an up asks for the database stack's outputs (program.test.ts).
+    pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
+      "openclaw-infra",
+      "vps1",
+      true,
+    );
+  });
   afterAll(() => {
     vi.unstubAllEnvs();
     fs.rmSync(cache, { recursive: true, force: true });
@@ -395,11 +405,17 @@ describe("preflight", () => {
     vi.unstubAllGlobals();
   });
 
-  it("asks for the sha256 of the Loki and Tempo releases the observability host downloads", async () => {
+  it("asks for the sha256 of the Loki and Tempo releases the observability host downloads: the publisher's, to pin", async () => {
     const { loki: _loki, tempo: _tempo, ...config } = validConfig();
-    expect(await failure(() => preflight(parseStackConfig({ ...config, host: "vps2" })))).toContain(
-      "openclaw-infra:loki.sha256: is required: the sha256 of https://github.com/grafana/loki/releases/download/v3.6.4/loki-linux-amd64.zip, as the release's SHA256SUMS lists it",
-    );
+    vi.stubGlobal("fetch", fakeFetch());
+    expect((await failure(() => preflight(parseStackConfig({ ...config, host: "vps2" })))).split("\n")).toEqual([
+      "2 problems:",
+      `  openclaw-infra:loki.sha256: is not set: https://github.com/grafana/loki/releases/download/v3.6.4/SHA256SUMS lists ${LOKI_SHA} ` +
+        `for loki-linux-amd64.zip; pin it with pulumi config set --path loki.sha256 ${LOKI_SHA} (or set it to 'published')`,
+      "  openclaw-infra:tempo.sha256: is required: the sha256 of https://github.com/grafana/tempo/releases/download/v2.9.0/tempo_2.9.0_linux_amd64.tar.gz, " +
+        "and its publisher's list https://github.com/grafana/tempo/releases/download/v2.9.0/SHA256SUMS answered HTTP 404",
+    ]);
+    vi.unstubAllGlobals();
   });
 
   it("gives up on a registry that does not answer after the timeout, without retrying", async () => {
