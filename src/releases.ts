@@ -5,6 +5,7 @@
 // when the list later says otherwise. Unset, the preflight reads that list and prints the line
 // to pin. All of it runs in the entries' preflight, before any resource.
 import * as pulumi from "@pulumi/pulumi";
+import { fetchText } from "./fetch-text";
 import { Release, releaseAssetName, releaseAssetUrl, ReleaseAsset } from "./remote/release";
 import type { Problem } from "./registry/types";
 import { PROJECT } from "./settings";
@@ -46,20 +47,10 @@ export function listedSha256(text: string, asset: string): string | undefined {
   return undefined;
 }
 
-/** Within the preflight's 15 s, with room for the rest. */
-const FETCH_TIMEOUT_MS = 10_000;
-
 /** The publisher's digest of the download, or why it cannot be known. */
 export async function fetchPublishedSha256(a: PublishedAsset): Promise<{ sha256: string } | { error: string }> {
-  let text: string;
-  try {
-    const res = await fetch(a.checksumsUrl, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    if (!res.ok) return { error: `${a.checksumsUrl} answered HTTP ${res.status}` };
-    text = await res.text();
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return { error: `${a.checksumsUrl} could not be read (${cause?.code ?? cause?.message ?? (e as Error).message})` };
-  }
+  const text = await fetchText(a.checksumsUrl).catch((e: Error) => e);
+  if (text instanceof Error) return { error: text.message };
   const sha256 = listedSha256(text, a.asset);
   return sha256 ? { sha256 } : { error: `${a.checksumsUrl} lists no ${a.asset}` };
 }

@@ -7,7 +7,7 @@ import { versionedInstall, VersionedInstallSpec } from "../../src/remote/install
 import { script, sh } from "../../src/remote/shell";
 import { Connection } from "../../src/remote/ssh";
 import { parseOrThrow } from "../../src/validate";
-import { NodeRelease, resolveRelease } from "./release";
+import { NodeRelease, nodeRelease } from "./release";
 import { NODESOURCE_KEY_FINGERPRINT, nodeRuntimeArgsSchema, NodeRuntimeOptions, NodeRuntimeSettings } from "./schema";
 
 export * from "./schema";
@@ -52,7 +52,7 @@ export class NodeRuntime extends pulumi.ComponentResource {
     let reported: pulumi.Output<string>;
 
     if (settings.from === "tarball") {
-      const release = pulumi.output(resolveRelease(settings.distUrl, settings.major, settings.version));
+      const release = pulumi.output(nodeRelease(settings.distUrl, settings.major, settings.version));
       this.plannedVersion = release.version;
       const base = aptPackages(`${name}-base`, { connection, packages: ["ca-certificates", "curl", "xz-utils"] }, { parent: this });
       this.ready = versionedInstall(

@@ -1,5 +1,7 @@
 // Resolving a Node.js release at preview time, so the exact version and its checksum are in
 // the plan (and in the preview diff) before anything touches a host.
+import { Fetch, fetchText, HttpStatusError } from "../../src/fetch-text";
+import { listedSha256 } from "../../src/releases";
 
 export interface NodeRelease {
   version: string;
@@ -8,13 +10,8 @@ export interface NodeRelease {
   sha256: string;
 }
 
-type Fetch = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
-
-async function get(fetcher: Fetch, url: string): Promise<string> {
-  const res = await fetcher(url);
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return res.text();
-}
+/** The dist lists no such release: the options ask for one it does not have. */
+export class MissingNodeRelease extends Error {}
 
 /** Newest version of `major` in a dist index.json (the official format: newest first). */
 export function newestOfMajor(indexJson: string, major: number): string | undefined {
@@ -27,21 +24,30 @@ export function newestOfMajor(indexJson: string, major: number): string | undefi
   return versions[0];
 }
 
-/** The sha256 of `file` in a SHASUMS256.txt ("<hex>  <file>" per line). */
-export function checksumFor(shasums: string, file: string): string | undefined {
-  for (const line of shasums.split("\n")) {
-    const [sum, name] = line.trim().split(/\s+/);
-    if (name === file && /^[0-9a-f]{64}$/.test(sum)) return sum;
-  }
-  return undefined;
-}
-
 export async function resolveRelease(distUrl: string, major: number, version?: string, fetcher: Fetch = fetch): Promise<NodeRelease> {
   const base = distUrl.replace(/\/+$/, "");
-  const exact = version ?? newestOfMajor(await get(fetcher, `${base}/index.json`), major);
-  if (!exact) throw new Error(`no Node.js ${major}.x release listed in ${base}/index.json`);
+  const exact = version ?? newestOfMajor(await fetchText(`${base}/index.json`, fetcher), major);
+  if (!exact) throw new MissingNodeRelease(`${base}/index.json lists no Node.js ${major}.x release`);
   const tarball = `node-v${exact}-linux-x64.tar.xz`;
-  const sha256 = checksumFor(await get(fetcher, `${base}/v${exact}/SHASUMS256.txt`), tarball);
-  if (!sha256) throw new Error(`${base}/v${exact}/SHASUMS256.txt lists no checksum for ${tarball}`);
+  const sums = await fetchText(`${base}/v${exact}/SHASUMS256.txt`, fetcher).catch((e: Error) => {
+    throw e instanceof HttpStatusError && e.status === 404 ? new MissingNodeRelease(`${e.message}: the dist has no Node.js ${exact}`) : e;
+  });
+  const sha256 = listedSha256(sums, tarball);
+  if (!sha256) throw new MissingNodeRelease(`${base}/v${exact}/SHASUMS256.txt lists no ${tarball}`);
   return { version: exact, tarball, url: `${base}/v${exact}/${tarball}`, sha256 };
+}
+
+const releases = new Map<string, Promise<NodeRelease>>();
+
+/** resolveRelease once per program: the entry's preflight asks first, NodeRuntime takes its answer. */
+export function nodeRelease(distUrl: string, major: number, version?: string): Promise<NodeRelease> {
+  const key = `${distUrl} ${major} ${version ?? "newest"}`;
+  let release = releases.get(key);
+  if (!release) {
+    release = resolveRelease(distUrl, major, version);
+    // Its failure is the preflight's to report; no unhandled-rejection warning meanwhile.
+    release.catch(() => undefined);
+    releases.set(key, release);
+  }
+  return release;
 }

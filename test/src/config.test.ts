@@ -418,6 +418,24 @@ describe("preflight", () => {
     vi.unstubAllGlobals();
   });
 
+  it("names the Node.js dist when it cannot be read, and the option when it lacks the release", async () => {
+    vi.stubGlobal("fetch", async (url: string) => {
+      if (url.startsWith("http://unreachable.test/")) throw new TypeError("fetch failed", { cause: { code: "ENOTFOUND" } });
+      return fakeFetch()(url);
+    });
+    const unreachable = { ...validConfig(), sources: { ...validConfig().sources, nodeDist: "http://unreachable.test" } };
+    expect(await failure(() => preflight(parseStackConfig(unreachable)))).toBe(
+      "openclaw-infra:sources.nodeDist: cannot resolve Node.js 24.x: http://unreachable.test/index.json could not be read (ENOTFOUND)",
+    );
+    expect(await failure(() => preflight(parseStackConfig({ ...validConfig(), node: { major: 24, version: "24.1.0" } })))).toBe(
+      "openclaw-infra:node.version: cannot resolve Node.js 24.1.0: http://dist.test/v24.1.0/SHASUMS256.txt answered HTTP 404: the dist has no Node.js 24.1.0",
+    );
+    expect(await failure(() => preflight(parseStackConfig({ ...validConfig(), node: { major: 26 } })))).toBe(
+      "openclaw-infra:node.major: cannot resolve Node.js 26.x: http://dist.test/index.json lists no Node.js 26.x release",
+    );
+    vi.unstubAllGlobals();
+  });
+
   it("gives up on a registry that does not answer after the timeout, without retrying", async () => {
     let calls = 0;
     const hang = (_url: string, init?: { signal?: AbortSignal }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checksumFor, newestOfMajor, resolveRelease } from "../../../components/node-runtime/release";
+import { newestOfMajor, resolveRelease } from "../../../components/node-runtime/release";
+import { listedSha256 } from "../../../src/releases";
 import { fakeFetch, INDEX_JSON, NODE_SHA } from "../../fixtures/config";
 
 describe("Node release resolution", () => {
@@ -16,9 +17,9 @@ describe("Node release resolution", () => {
 
   it("reads the checksum of the exact file from SHASUMS256.txt", () => {
     const sums = `${"1".repeat(64)}  node-v22.23.3-linux-x64.tar.gz\n${"2".repeat(64)}  node-v22.23.3-linux-x64.tar.xz\n`;
-    expect(checksumFor(sums, "node-v22.23.3-linux-x64.tar.xz")).toBe("2".repeat(64));
-    expect(checksumFor(sums, "node-v22.23.3-linux-arm64.tar.xz")).toBeUndefined();
-    expect(checksumFor("zzz  node-v22.23.3-linux-x64.tar.xz", "node-v22.23.3-linux-x64.tar.xz")).toBeUndefined();
+    expect(listedSha256(sums, "node-v22.23.3-linux-x64.tar.xz")).toBe("2".repeat(64));
+    expect(listedSha256(sums, "node-v22.23.3-linux-arm64.tar.xz")).toBeUndefined();
+    expect(listedSha256("zzz  node-v22.23.3-linux-x64.tar.xz", "node-v22.23.3-linux-x64.tar.xz")).toBeUndefined();
   });
 
   it("resolves version, URL and checksum from a mirror", async () => {
@@ -33,10 +34,10 @@ describe("Node release resolution", () => {
 
   it("fails with the URL when the mirror lacks a release", async () => {
     await expect(resolveRelease("http://dist.test", 22, "22.1.0", fakeFetch())).rejects.toThrow(
-      "GET http://dist.test/v22.1.0/SHASUMS256.txt: HTTP 404",
+      "http://dist.test/v22.1.0/SHASUMS256.txt answered HTTP 404: the dist has no Node.js 22.1.0",
     );
     await expect(resolveRelease("http://dist.test", 26, undefined, fakeFetch())).rejects.toThrow(
-      "no Node.js 26.x release listed in http://dist.test/index.json",
+      "http://dist.test/index.json lists no Node.js 26.x release",
     );
   });
 });
