@@ -16,8 +16,9 @@ let clone: string;
 const env = () => ({ ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "newcomer-test" });
 const figures: string[] = [];
 
-function must(command: string, args: string[]) {
-  const r = run(command, args, { cwd: clone, env: env() });
+/** Runs in the clone (or `cwd`), and must succeed. */
+function must(command: string, args: string[], cwd = clone) {
+  const r = run(command, args, { cwd, env: env() });
   if (r.code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   return r;
 }
@@ -25,9 +26,9 @@ function must(command: string, args: string[]) {
 beforeAll(() => {
   dir = tempBackend();
   clone = path.join(dir, "openclaw-infra");
-  must("git", ["clone", "-q", REPO, clone]);
+  must("git", ["clone", "-q", REPO, clone], dir);
   // The packages this checkout installed, linked rather than installed again (same lock file).
-  must("cp", ["-al", path.join(REPO, "node_modules"), path.join(clone, "node_modules")]);
+  must("cp", ["-al", path.join(REPO, "node_modules"), path.join(clone, "node_modules")], dir);
 
   // What the README asks a newcomer to edit: the hosts' addresses and keys, the SSH key path.
   const sb = sandboxInfo();
