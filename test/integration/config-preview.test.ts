@@ -34,6 +34,8 @@ beforeAll(() => {
   stack.create(() => undefined, { gatewayToken: TOKEN });
   stack.ok(["config", "set", "host", "vps1"]);
   stack.ok(["config", "set", "--path", "ssh.privateKeyPath", key]);
+  // nodejs.org cannot be reached from here: the sandbox's mirror of its dist stands in.
+  stack.ok(["config", "set", "--path", "sources.nodeDist", sandboxInfo().nodeDistUrl]);
   // Every other secret vps1's components require (the registry says which), valid, so that
   // only the case under test is wrong.
   for (const secretPath of secretPaths(readStackConfig(stack.configFile)).filter((p) => p !== "gatewayToken")) {
@@ -69,6 +71,11 @@ const CASES: Case[] = [
     name: "an openclaw release the npm registry does not have",
     set: [{ path: "gateway.version", value: "2099.1.1" }],
     line: "openclaw-infra:gateway.version: openclaw@2099.1.1 is not on the npm registry https://registry.npmjs.org/",
+  },
+  {
+    name: "a Node.js dist that cannot be read",
+    set: [{ path: "sources.nodeDist", value: "http://127.0.0.1:2/dist", restore: () => sandboxInfo().nodeDistUrl }],
+    line: "openclaw-infra:sources.nodeDist: cannot resolve Node.js 24.x: http://127.0.0.1:2/dist/index.json could not be read (ECONNREFUSED)",
   },
   {
     name: "a gateway port node-exporter already listens on",
