@@ -162,6 +162,17 @@ it("previews the gateway's host before the database's stack is deployed: its pla
   expect(new Set(output.split("\n").flatMap((l) => l.match(/warning: openclaw-infra:stacks.*/) ?? []))).toEqual(new Set([warning]));
   expect(output).toMatch(/\+ \d+ to create/);
   expect(output).not.toMatch(/error|^\s+at /m);
+  // An up stops at the preflight, in that line, before any resource (and so any host).
+  const up = gateway.pulumi(["up", "--yes", "--skip-preview"]);
+  timings.push(`  ${"up of vps1 before vps2 is deployed".padEnd(52)} ${up.seconds.toFixed(1)} s`);
+  const upOutput = up.stdout + up.stderr;
+  expect(up.code, upOutput).not.toBe(0);
+  expect(new Set(upOutput.split("\n").flatMap((l) => l.match(/error: .*/) ?? []))).toEqual(
+    new Set([
+      "error: openclaw-infra:stacks.vps2: stack early-vps2 has no output 'database' and 'databasePassword' yet: run pulumi up -s early-vps2 first",
+    ]),
+  );
+  expect(upOutput).not.toMatch(/RemoteCommand \S+ created|^\s+at /m);
 });
 
 // Issue 17, point 2: a release's sha256 without a hunt, against the sandbox's mirror, which
@@ -187,6 +198,18 @@ it("finds a release's sha256 in its published checksum list: the line to pin it,
   );
 
   observability.ok(["config", "set", "--path", "otelCollector.sha256", "published"]);
+  // A list that cannot be read: one line naming the setting and why.
+  observability.ok(["config", "set", "--path", "otelCollector.releaseUrl", "http://127.0.0.1:2/otelcol-contrib"]);
+  const unreadable = observability.pulumi(["preview"]);
+  timings.push(`  ${"otelCollector.sha256: published, list unreadable".padEnd(52)} ${unreadable.seconds.toFixed(1)} s`);
+  expect(unreadable.code).not.toBe(0);
+  expect(new Set((unreadable.stdout + unreadable.stderr).split("\n").flatMap((l) => l.match(/error: .*/) ?? []))).toEqual(
+    new Set([
+      `error: openclaw-infra:otelCollector.sha256: is 'published', but http://127.0.0.1:2/otelcol-contrib/v${collector.version}/` +
+        "opentelemetry-collector-releases_otelcol-contrib_checksums.txt could not be read (ECONNREFUSED)",
+    ]),
+  );
+  observability.ok(["config", "set", "--path", "otelCollector.releaseUrl", collector.releaseUrl]);
   const published = observability.pulumi(["preview"]);
   timings.push(`  ${"(not a refusal) otelCollector.sha256: published".padEnd(52)} ${published.seconds.toFixed(1)} s`);
   const output = published.stdout + published.stderr;
