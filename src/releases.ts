@@ -9,6 +9,7 @@ import { fetchText } from "./fetch-text";
 import { Release, releaseAssetName, releaseAssetUrl, ReleaseAsset } from "./remote/release";
 import type { Problem } from "./registry/types";
 import { PROJECT } from "./settings";
+import { stackOutput } from "./stacks";
 import { ValidationError } from "./validate";
 
 /** `sha256: published`: the publisher's checksum list gives it. */
@@ -71,11 +72,9 @@ export function publishedChangeProblem(key: string, a: PublishedAsset, listed: s
   ];
 }
 
-/** This stack's own outputs from its last update: what it recorded of each download. */
-let ownOutputs: pulumi.StackReference | undefined;
+/** What this stack recorded of the download at its last update (its own outputs). */
 async function recordedDownload(key: string): Promise<DownloadRecord | undefined> {
-  ownOutputs ??= new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
-  return (await ownOutputs.getOutputDetails(downloadOutputName(key))).value as DownloadRecord | undefined;
+  return (await stackOutput(pulumi.getStack(), downloadOutputName(key))) as DownloadRecord | undefined;
 }
 
 /** The digests `published` resolved to, by key: the preflight fills it, the build reads it. */

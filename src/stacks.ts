@@ -37,6 +37,23 @@ interface DatabaseStack {
 }
 
 const databaseStacks = new Map<string, DatabaseStack>();
+const references = new Map<string, pulumi.StackReference>();
+
+/** A stack of this project (this one included: its outputs as its last update left them), referenced once per program. */
+export function stackReference(stack: string): pulumi.StackReference {
+  let ref = references.get(stack);
+  if (!ref) {
+    ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
+    references.set(stack, ref);
+  }
+  return ref;
+}
+
+/** An output of a referenced stack, secret or not; undefined when the stack has none by that name. */
+export async function stackOutput(stack: string, name: string): Promise<unknown> {
+  const details = await stackReference(stack).getOutputDetails(name);
+  return details.value ?? details.secretValue;
+}
 
 /** The database host's stack, read once per program (one StackReference), or undefined without a database host. */
 function databaseStack(config: CoreConfig): DatabaseStack | undefined {
@@ -46,11 +63,9 @@ function databaseStack(config: CoreConfig): DatabaseStack | undefined {
   const stack = stackOf(config, host, pulumi.getStack());
   const known = databaseStacks.get(stack);
   if (known) return known;
-  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
-  const value = (details: pulumi.StackReferenceOutputDetails) => details.value ?? details.secretValue;
-  const outputs = Promise.all([ref.getOutputDetails("database"), ref.getOutputDetails("databasePassword")]).then(([db, pw]) => ({
-    database: value(db) as DatabaseExport | undefined,
-    password: value(pw) as string | undefined,
+  const outputs = Promise.all([stackOutput(stack, "database"), stackOutput(stack, "databasePassword")]).then(([database, password]) => ({
+    database: database as DatabaseExport | undefined,
+    password: password as string | undefined,
   }));
   const found = { host, stack, outputs };
   databaseStacks.set(stack, found);

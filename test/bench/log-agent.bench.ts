@@ -31,7 +31,7 @@ const figures: [string, string][] = [];
 const BUILD_FIGURE = `Alloy v${ALLOY_VERSION} build (downloads included; the Go caches as toolchain/build.sh left them)`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-function sh(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): string {
+function exec(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): string {
   return execFileSync(command, args, { encoding: "utf8", cwd, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
 }
 
@@ -43,7 +43,7 @@ function buildAlloy(): void {
     return;
   }
   const started = Date.now();
-  const { Dir } = JSON.parse(sh("go", ["mod", "download", "-json", `github.com/grafana/alloy@v${ALLOY_VERSION}`])) as { Dir: string };
+  const { Dir } = JSON.parse(exec("go", ["mod", "download", "-json", `github.com/grafana/alloy@v${ALLOY_VERSION}`])) as { Dir: string };
   const src = path.join(work, "src");
   fs.rmSync(src, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
@@ -60,7 +60,7 @@ function buildAlloy(): void {
       ),
   );
   process.stderr.write(`log-agent: building Alloy v${ALLOY_VERSION} in ${src} (tens of minutes)\n`);
-  sh(
+  exec(
     "go",
     [
       "build",
