@@ -10,7 +10,9 @@
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as path from "path";
+import { instancePaths, instanceSuffix } from "../components/gateway-service/schema";
 import { sh } from "../src/remote/shell";
+import { SANDBOX_WORK_INSTANCE } from "./options";
 import { mustOnHost, sandbox } from "./host";
 
 /** What the drill does on each kind of host: where it writes, how it backs up, how it reads back. */
@@ -30,8 +32,18 @@ export interface DrillTarget {
 }
 
 const DB = `runuser -u postgres -- psql -X -qtA -v ON_ERROR_STOP=1 -d openclaw`;
-const STATE_DB = "/var/lib/openclaw/drill/drill.sqlite";
-const sqliteAsGateway = `runuser -u openclaw -- sqlite3 -batch ${STATE_DB}`;
+/** Each gateway instance of the sandbox's vps1 (SANDBOX_OPTIONS): its state directory's drill database, as its user. */
+const INSTANCES = ["default", "work"].map((name) => {
+  const paths = { name, ...instancePaths(name) };
+  const db = `${paths.stateDir}/drill/drill.sqlite`;
+  return {
+    ...paths,
+    db,
+    sqlite: `runuser -u ${paths.user} -- sqlite3 -batch ${db}`,
+    port: name === "default" ? 18789 : SANDBOX_WORK_INSTANCE.port,
+  };
+});
+const eachInstance = (f: (i: (typeof INSTANCES)[number]) => string) => INSTANCES.map(f).join(" && ");
 
 export const TARGETS: Record<string, DrillTarget> = {
   vps2: {
@@ -42,13 +54,17 @@ export const TARGETS: Record<string, DrillTarget> = {
     read: `${DB} -F ' ' -c "SELECT note, written_ms FROM drill ORDER BY written_ms"`,
     healthy: "runuser -u postgres -- pg_isready -q",
   },
+  // Every entry goes into both instances' states, with the same time: an entry is back only when it is back in both.
   vps1: {
-    data: "the gateway's state (/var/lib/openclaw: a SQLite database in it), restic to vps2",
-    prepare: `install -d -o openclaw -g openclaw -m 0700 ${path.dirname(STATE_DB)} && ${sqliteAsGateway} "CREATE TABLE IF NOT EXISTS drill (note text PRIMARY KEY, written_ms integer NOT NULL)"`,
-    write: `${sqliteAsGateway} "INSERT INTO drill VALUES ('$1', $2)"`,
-    backup: "systemctl start restic-state-backup.service",
-    read: `${sqliteAsGateway} -separator ' ' "SELECT note, written_ms FROM drill ORDER BY written_ms"`,
-    healthy: "curl -fsS http://127.0.0.1:18789/health | grep -q '\"ok\":true'",
+    data: "the state of both gateway instances (/var/lib/openclaw and /var/lib/openclaw-work: a SQLite database in each), restic to vps2",
+    prepare: eachInstance(
+      (i) =>
+        `install -d -o ${i.user} -g ${i.user} -m 0700 ${path.dirname(i.db)} && ${i.sqlite} "CREATE TABLE IF NOT EXISTS drill (note text PRIMARY KEY, written_ms integer NOT NULL)"`,
+    ),
+    write: eachInstance((i) => `${i.sqlite} "INSERT INTO drill VALUES ('$1', $2)"`),
+    backup: `systemctl start ${INSTANCES.map((i) => `restic-state-backup${instanceSuffix(i.name)}.service`).join(" ")}`,
+    read: `comm -12 ${INSTANCES.map((i) => `<(${i.sqlite} -separator ' ' "SELECT note, written_ms FROM drill" | sort)`).join(" ")} | sort -k2 -n`,
+    healthy: eachInstance((i) => `curl -fsS http://127.0.0.1:${i.port}/health | grep -q '"ok":true'`),
   },
 };
 

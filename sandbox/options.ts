@@ -29,6 +29,14 @@ export function sandboxPrivateAddress(bridgeAddress: string, network: PrivateNet
 /** SecretRef to a variable of gateway.env (the secret gatewayEnv). */
 const secretRef = (id: string) => ({ source: "env", provider: "default", id });
 
+/** The sandbox's second gateway instance: its own port, workspace, limits and a pinned npm plugin (small: zod is its only dependency). */
+export const SANDBOX_WORK_INSTANCE = {
+  port: 18909,
+  memoryMax: "1G",
+  settings: { agents: { defaults: { workspace: "/var/lib/openclaw-work/workspace" } } },
+  plugins: { "npm:@openclaw/irc": "2026.9.5" },
+};
+
 /**
  * The sandbox's assistant for openclaw `version`: an agent, a model provider whose key is a
  * secret, and a channel whose token is a secret (switched off: nothing reaches Telegram). The
@@ -74,7 +82,14 @@ export const SANDBOX_OPTIONS: SandboxOptions = {
   // Listen on the bridge too, so /health answers from the machine running the sandbox. The
   // assistant as code: an agent, a model provider and a channel whose credentials are secrets
   // (random values the stack's secrets get; nothing here reaches a real provider or Telegram).
-  gateway: ({ versions }) => ({ bind: "lan", version: versions.openclaw, settings: sandboxGatewaySettings(versions.openclaw) }),
+  // Two instances, as seed 002 splits its agent groups: `work` on its own port (OpenClaw's spacing of 120),
+  // workspace and channel token (the secret gatewayInstances.work.env), with a plugin pinned from npm.
+  gateway: ({ versions }) => ({
+    bind: "lan",
+    version: versions.openclaw,
+    settings: sandboxGatewaySettings(versions.openclaw),
+    instances: { default: {}, work: SANDBOX_WORK_INSTANCE },
+  }),
   // Grafana's apt repository is out of the sandbox's reach: files and unit, switched off.
   grafana: () => ({ run: false }),
   // Hardened as production should be: security updates, the firewall (only SSH from this machine, which is in no

@@ -89,7 +89,8 @@ export function secretsPlan(all: ConfigText, env: NodeJS.ProcessEnv = process.en
     ...secretPaths(config),
   ];
   return [...new Set(paths)].map((path) => {
-    const hint = PROMPTED[path.split(".")[0]];
+    // An instance's own variables are third parties' credentials, as gatewayEnv's are.
+    const hint = PROMPTED[/^gatewayInstances\.[^.]+\.env\./.test(path) ? "gatewayEnv" : path.split(".")[0]];
     const set = isSet(all, path);
     return hint === undefined ? { path, source: "generated", set } : { path, source: "prompted", set, hint };
   });

@@ -11,21 +11,16 @@ import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-fil
 import { template } from "../../src/template";
 import { OtlpSignalEndpoints } from "../../src/topology";
 import semver from "semver";
-import { GatewaySettings } from "./schema";
+import { DEFAULT_INSTANCE, INSTALL_ROOT, instancePaths } from "./instances";
+import { DIAGNOSTICS_OTEL, pinsDiagnosticsOtel, renderPluginFacts, renderPluginInstallScript } from "./plugins";
+import { GatewaySettings, pathsOf } from "./schema";
 import { deepMerge, JsonObject, sortKeys } from "./settings";
 
-export const PATHS = {
-  configDir: "/etc/openclaw",
-  envFile: "/etc/openclaw/gateway.env",
-  configFile: "/etc/openclaw/openclaw.json",
-  stateDir: "/var/lib/openclaw",
-  installRoot: "/opt/openclaw",
-  unit: "openclaw-gateway.service",
-  user: "openclaw",
-} as const;
+/** The default instance's paths (the single gateway of a host); instancePaths has any instance's. */
+export const PATHS = { ...instancePaths(DEFAULT_INSTANCE), installRoot: INSTALL_ROOT } as const;
 
-/** What the unit runs: the release `current` points to, so an upgrade changes no unit file. */
-export const CURRENT = currentPrefix(PATHS.installRoot);
+/** What every instance's unit runs: the release `current` points to, so an upgrade changes no unit file. */
+export const CURRENT = currentPrefix(INSTALL_ROOT);
 
 /** The Node a release is installed with and runs on, as NodeRuntime installed it. */
 export interface ReleaseNode {
@@ -40,13 +35,13 @@ export interface ReleaseNode {
  * the Node it runs on. npm builds native modules for the Node that runs it, and the release
  * keeps that Node in its folder (see installSpec), so a rollback puts back both.
  */
-function releaseName(s: GatewaySettings, node: ReleaseNode): string {
+export function releaseName(s: GatewaySettings, node: ReleaseNode): string {
   return `${s.version}+node${node.version}`;
 }
 
 /** The folder of the release being deployed. */
 function releaseDir(s: GatewaySettings, node: ReleaseNode): string {
-  return releasePrefix(PATHS.installRoot, releaseName(s, node));
+  return releasePrefix(INSTALL_ROOT, releaseName(s, node));
 }
 
 /**
@@ -55,9 +50,10 @@ function releaseDir(s: GatewaySettings, node: ReleaseNode): string {
  * (the process answers) before.
  */
 export function healthCheck(s: GatewaySettings): HttpHealthCheck {
+  const { unit } = pathsOf(s);
   if (semver.gte(semver.coerce(s.version) ?? "0.0.0", "2026.3.1"))
-    return { url: `http://127.0.0.1:${s.port}/readyz`, expect: '"ready": ?true', unit: PATHS.unit };
-  return { url: `http://127.0.0.1:${s.port}/health`, expect: '"ok": ?true', unit: PATHS.unit };
+    return { url: `http://127.0.0.1:${s.port}/readyz`, expect: '"ready": ?true', unit };
+  return { url: `http://127.0.0.1:${s.port}/health`, expect: '"ok": ?true', unit };
 }
 
 /** The path healthCheck asks, for messages: "/readyz". */
@@ -80,30 +76,32 @@ export function readOnlyConfigEnv(version: string): string {
  * these. PATH starts with the release's own Node (`prefix`: the release run).
  */
 export function unitEnvironment(s: GatewaySettings, prefix = CURRENT): string[] {
+  const paths = pathsOf(s);
   return [
     `PATH=${prefix}/node/bin:/usr/local/bin:/usr/bin:/bin`,
-    `HOME=${PATHS.stateDir}`,
-    `OPENCLAW_STATE_DIR=${PATHS.stateDir}`,
-    `OPENCLAW_CONFIG_PATH=${PATHS.configFile}`,
+    `HOME=${paths.stateDir}`,
+    `OPENCLAW_STATE_DIR=${paths.stateDir}`,
+    `OPENCLAW_CONFIG_PATH=${paths.configFile}`,
     "NODE_ENV=production",
     readOnlyConfigEnv(s.version),
   ];
 }
 
 export function unitSpec(s: GatewaySettings): UnitSpec {
+  const paths = pathsOf(s);
   return serviceUnit({
-    description: "OpenClaw Gateway",
+    description: s.instance && s.instance !== DEFAULT_INSTANCE ? `OpenClaw Gateway (instance ${s.instance})` : "OpenClaw Gateway",
     documentation: "https://docs.openclaw.ai",
     service: [
-      ["User", PATHS.user],
-      ["Group", PATHS.user],
-      ["EnvironmentFile", PATHS.envFile],
+      ["User", paths.user],
+      ["Group", paths.user],
+      ["EnvironmentFile", paths.envFile],
       ...unitEnvironment(s).map((v): [string, string] => ["Environment", v]),
-      ["WorkingDirectory", PATHS.stateDir],
-      ["StateDirectory", "openclaw"],
+      ["WorkingDirectory", paths.stateDir],
+      ["StateDirectory", paths.stateDirectory],
       ["StateDirectoryMode", "0700"],
       { comment: "A crash can leave a stale lock behind that would stop the next start." },
-      ["ExecStartPre", `/usr/bin/find ${PATHS.stateDir} -maxdepth 1 -name gateway.*.lock -delete`],
+      ["ExecStartPre", `/usr/bin/find ${paths.stateDir} -maxdepth 1 -name gateway.*.lock -delete`],
       { comment: "Through `current`: an upgrade switches the link and restarts the unit (the install step)." },
       ["ExecStart", `${CURRENT}/bin/openclaw gateway --bind ${s.bind} --port ${s.port}`],
       ["Restart", "on-failure"],
@@ -115,7 +113,7 @@ export function unitSpec(s: GatewaySettings): UnitSpec {
       ["LimitNOFILE", "65536"],
       ["StandardOutput", "journal"],
       ["StandardError", "journal"],
-      ["SyslogIdentifier", "openclaw-gateway"],
+      ["SyslogIdentifier", paths.syslogIdentifier],
     ],
     // Node runs V8, whose JIT needs writable+executable pages; 2026.9 locks its state with openat2.
     hardening: s.hardening ? hardening({ jit: true, openat2: true }) : [],
@@ -170,6 +168,8 @@ function derivedConfig(s: GatewaySettings, peers: GatewayPeers): JsonObject {
     security: { audit: { suppressions: accepted.map(([checkId, reason]) => ({ checkId, reason })) } },
   };
   if (!peers.otlpEndpoint) return { gateway, ...security };
+  // Pinned, the release's OpenTelemetry exporter plugin reads diagnostics.otel: its entry is switched on with it.
+  const exporter = pinsDiagnosticsOtel(s.plugins) && { plugins: { entries: { [DIAGNOSTICS_OTEL.id]: { enabled: true } } } };
   const otel = {
     enabled: true,
     endpoint: peers.otlpEndpoint,
@@ -179,13 +179,14 @@ function derivedConfig(s: GatewaySettings, peers: GatewayPeers): JsonObject {
       logsEndpoint: peers.otlpSignals.logs,
     }),
     protocol: "http/protobuf",
-    serviceName: "openclaw-gateway",
+    // Per instance, so its traces, metrics and logs tell the instances apart.
+    serviceName: pathsOf(s).syslogIdentifier,
     traces: true,
     // Without a per-signal URL they would go to the shared endpoint, Tempo's, which refuses them.
     metrics: Boolean(peers.otlpSignals),
     logs: true,
   };
-  return { gateway, ...security, diagnostics: { enabled: true, otel } };
+  return { gateway, ...security, diagnostics: { enabled: true, otel }, ...exporter };
 }
 
 export function renderConfig(s: GatewaySettings, peers: GatewayPeers = {}): string {
@@ -207,7 +208,7 @@ function releaseCommand(s: GatewaySettings, run: ReleaseRun, args: string): stri
   const env = unitEnvironment(s, run.prefix)
     .filter((v) => run.readOnlyConfig !== false || v !== readOnlyConfigEnv(s.version))
     .map((v) => (v.startsWith("OPENCLAW_CONFIG_PATH=") ? `OPENCLAW_CONFIG_PATH=${run.config}` : sh(v)));
-  return `runuser -u ${PATHS.user} -- env ${env.join(" ")} ${sh(`${run.prefix}/bin/openclaw`)} ${args}`;
+  return `runuser -u ${pathsOf(s).user} -- env ${env.join(" ")} ${sh(`${run.prefix}/bin/openclaw`)} ${args}`;
 }
 
 /**
@@ -217,10 +218,11 @@ function releaseCommand(s: GatewaySettings, run: ReleaseRun, args: string): stri
  * configuration alone.
  */
 export function configFileSpec(s: GatewaySettings): Omit<CheckedFileSpec, "checker"> {
+  const paths = pathsOf(s);
   return {
-    path: PATHS.configFile,
-    owner: PATHS.user,
-    group: PATHS.user,
+    path: paths.configFile,
+    owner: paths.user,
+    group: paths.user,
     mode: "0600",
     checkerName: `openclaw ${s.version} config validate`,
     suffix: ".json",
@@ -246,10 +248,11 @@ const AUDIT_JUDGE = fs.readFileSync(path.join(__dirname, "templates", "audit-jud
  */
 export function renderAuditScript(s: GatewaySettings, node: ReleaseNode): string {
   const prefix = releaseDir(s, node);
+  const paths = pathsOf(s);
   return auditTemplate({
-    stateDir: PATHS.stateDir,
-    user: PATHS.user,
-    envFile: PATHS.envFile,
+    stateDir: paths.stateDir,
+    user: paths.user,
+    envFile: paths.envFile,
     audit: releaseCommand(s, { prefix, config: `"$work/config/openclaw.json"` }, "security audit --json"),
     node: `${prefix}/node/bin/node`,
     judge: AUDIT_JUDGE,
@@ -283,7 +286,7 @@ export function renderEnv(vars: Record<string, string>): string {
   return envTemplate({ vars: quoted });
 }
 
-/** Where the state lives and who owns it; other than PATHS only in tests. */
+/** Where an instance's state lives and who owns it. */
 export interface StateDir {
   stateDir: string;
   user: string;
@@ -294,7 +297,7 @@ export interface StateDir {
  * The seed step: `seed` (a backup tool's restore, run by bash -e) fills the state directory when
  * it is blank and the gateway does not run; the result is the gateway user's, mode 0700.
  */
-export function renderSeedScript(seed: string, at: StateDir = { stateDir: PATHS.stateDir, user: PATHS.user, unit: PATHS.unit }): string {
+export function renderSeedScript(seed: string, at: StateDir = PATHS): string {
   return seedTemplate({ seed: seed.trimEnd(), ...at });
 }
 
@@ -302,7 +305,7 @@ export function renderSeedScript(seed: string, at: StateDir = { stateDir: PATHS.
  * Facts of the seed step, by the seed's own tests: blank when the state directory holds nothing
  * and no gateway runs on it (a gateway that runs on an empty one is as the step left it).
  */
-export function renderSeedFacts(at: StateDir = { stateDir: PATHS.stateDir, user: PATHS.user, unit: PATHS.unit }): string {
+export function renderSeedFacts(at: StateDir = PATHS): string {
   const state = sh(at.stateDir);
   return script(
     `if { [ -d ${state} ] && [ -n "$(find ${state} -mindepth 1 -maxdepth 1 ! -name 'gateway.*.lock' -print -quit)" ]; } || systemctl is-active --quiet ${sh(at.unit)}; then`,
@@ -328,12 +331,13 @@ export function migrationScript(s: GatewaySettings): string {
     { prefix: CURRENT, config: `"$copy/openclaw.json"`, readOnlyConfig: false },
     "doctor --fix --non-interactive",
   );
+  const paths = pathsOf(s);
   return script(
     `migrated=$(mktemp)`,
     `copy=$(mktemp -d /run/openclaw-migrate.XXXXXX)`,
-    `install -m 0600 -o ${PATHS.user} -g ${PATHS.user} ${sh(PATHS.configFile)} "$copy/openclaw.json"`,
-    `chown ${PATHS.user}: "$copy"`,
-    `if ! (set -a; . ${sh(PATHS.envFile)}; set +a; cd ${sh(PATHS.stateDir)}; ${doctor}) > "$migrated" 2>&1; then`,
+    `install -m 0600 -o ${paths.user} -g ${paths.user} ${sh(paths.configFile)} "$copy/openclaw.json"`,
+    `chown ${paths.user}: "$copy"`,
+    `if ! (set -a; . ${sh(paths.envFile)}; set +a; cd ${sh(paths.stateDir)}; ${doctor}) > "$migrated" 2>&1; then`,
     `  echo "openclaw $(readlink ${sh(CURRENT)}): its migration (openclaw doctor --fix --non-interactive) failed:" >&2`,
     `  tail -n 20 "$migrated" >&2; rm -rf "$migrated" "$copy"`,
     `  exit 1`,
@@ -354,11 +358,16 @@ export function migrationScript(s: GatewaySettings): string {
  * before is put back, on the Node it ran on, and started again (no migration: it ran on this
  * state), and the step fails.
  */
-export function installSpec(s: GatewaySettings, registry: string, node: ReleaseNode): VersionedInstallSpec {
+export function installSpec(
+  s: GatewaySettings,
+  registry: string,
+  node: ReleaseNode,
+  instances: GatewaySettings[] = [s],
+): VersionedInstallSpec {
   return {
     tool: "openclaw",
     version: releaseName(s, node),
-    root: PATHS.installRoot,
+    root: INSTALL_ROOT,
     fetch: script(
       `node=$(readlink -f ${sh(node.path)})`,
       `[ "$("$node" --version)" = ${sh(`v${node.version}`)} ] || {`,
@@ -372,10 +381,33 @@ export function installSpec(s: GatewaySettings, registry: string, node: ReleaseN
     // The step's result, the component's `version`: the openclaw version, as configured.
     report: `echo ${sh(s.version)}`,
     activate: {
-      script: restartIfEnabledScript(PATHS.unit, healthCheck(s), migrationScript(s)),
+      // One instance after the other: each stopped, its state migrated, started and ready.
+      // Plugins are installed again by the new release (their openclaw link is the release's) before the start.
+      script: instances
+        .map((i) => restartIfEnabledScript(pathsOf(i).unit, healthCheck(i), migrationScript(i) + pluginsWhileStopped(i, registry)))
+        .join(""),
       // The release that ran before ran on this state: it is started again, not asked to migrate it.
-      rollback: restartIfEnabledScript(PATHS.unit, healthCheck(s)),
+      rollback: instances.map((i) => restartIfEnabledScript(pathsOf(i).unit, healthCheck(i))).join(""),
       answers: readinessPath(s),
     },
   };
+}
+
+/**
+ * The plugin step's install script for an instance: its pinned plugins installed by the current
+ * release, as its unit's user, on a writable copy of openclaw.json (see plugins.ts).
+ */
+export function pluginInstallScript(s: GatewaySettings, registry: string, pins: GatewaySettings["plugins"] = s.plugins): string {
+  const runAs = releaseCommand(s, { prefix: CURRENT, config: `"$copy/openclaw.json"`, readOnlyConfig: false }, "").trimEnd();
+  return renderPluginInstallScript(pins, { paths: pathsOf(s), runAs, registry, healthCheck: healthCheck(s) });
+}
+
+/** The same inside an activation, with the unit stopped: "" for an instance without plugins. */
+function pluginsWhileStopped(s: GatewaySettings, registry: string): string {
+  return Object.keys(s.plugins).length > 0 ? pluginInstallScript(s, registry) : "";
+}
+
+/** The plugin step's check: what is installed, and with which release (plugins.ts). */
+export function pluginFacts(s: GatewaySettings): string {
+  return renderPluginFacts(s.plugins, { paths: pathsOf(s) });
 }

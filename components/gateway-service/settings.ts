@@ -5,6 +5,7 @@
 // - Credentials are never in the file: a settings value that looks like one must be a
 //   SecretRef to a variable of gateway.env (`{source: "env", provider: "default", id}` or
 //   "${NAME}"), and every reference must name a variable that is set.
+import { createHash } from "crypto";
 import { z } from "zod";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -23,6 +24,7 @@ export const DERIVED_KEYS: Record<string, string> = {
   "diagnostics.enabled": "the topology's OTLP receivers (tempo, otelCollector, loki)",
   "diagnostics.otel": "the topology's OTLP receivers (tempo, otelCollector, loki)",
   "security.audit.suppressions": "the option gateway.audit.accept",
+  "plugins.entries.diagnostics-otel": "the pin of diagnostics-otel in gateway.plugins (wired to the topology's OTLP receivers)",
 };
 
 export interface SettingsProblem {
@@ -132,4 +134,45 @@ export function sortKeys(value: Json): Json {
       .sort()
       .map((k) => [k, sortKeys(value[k])]),
   );
+}
+
+/** An instance as the channel token check sees it: its name and settings. */
+interface InstanceChannels {
+  instance?: string;
+  settings: JsonObject;
+}
+
+/**
+ * The same channel credential in two instances: a bot token can be polled by one process only
+ * (Telegram answers the second 409 Conflict and messages are lost). Compared by the digest of
+ * what each reference resolves to in the instance's gateway.env, never printed. One problem per
+ * pair, naming both.
+ */
+export function channelTokenClashes<I extends InstanceChannels>(
+  instances: I[],
+  envOf: (s: I) => Record<string, string>,
+  keyOf: (s: I) => string,
+): { key: string; message: string }[] {
+  const digest = (value: string) => createHash("sha256").update(value).digest("hex");
+  const seen = new Map<string, string>();
+  const problems: { key: string; message: string }[] = [];
+  for (const s of instances) {
+    const channels = s.settings.channels;
+    if (!isObject(channels)) continue;
+    const env = envOf(s);
+    for (const [path, value] of leaves(channels, ["channels"])) {
+      const ref = envRefOf(value);
+      const resolved = ref === undefined ? undefined : env[ref];
+      if (resolved === undefined || !CREDENTIAL_KEY.test(path[path.length - 1] ?? "")) continue;
+      const here = `${keyOf(s)}.settings.${path.join(".")}`;
+      const first = seen.get(digest(resolved));
+      if (first && !first.startsWith(`${keyOf(s)}.`))
+        problems.push({
+          key: here,
+          message: `is the same credential as ${first} (compared by digest): a channel's bot token can be polled by one gateway only`,
+        });
+      else if (!first) seen.set(digest(resolved), here);
+    }
+  }
+  return problems;
 }

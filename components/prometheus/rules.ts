@@ -17,6 +17,14 @@ export interface AlertRule {
   annotations: { summary: string };
 }
 
+/**
+ * The gateway instance a probe series is of: the blackbox job "gateway" has one target per
+ * instance (components/gateway-service/instances.ts), labelled instance_name ("default" on a
+ * host with one gateway). The rules keep every label of the series, so each instance alerts on
+ * its own.
+ */
+const INSTANCE = "{{ $labels.instance_name }}";
+
 /** Filesystems that hold data (not tmpfs, overlays of containers, squashfs images). */
 const REAL_FS = 'fstype!~"tmpfs|ramfs|squashfs|overlay|nsfs|fuse.*"';
 
@@ -63,7 +71,7 @@ export function alertRules(a: AlertRulesSettings): AlertRule[] {
       expr: 'probe_success{job="gateway"} == 0',
       for: a.for.gatewayUnhealthy,
       labels: { severity: "critical" },
-      annotations: { summary: "the gateway on {{ $labels.host }} does not answer /health" },
+      annotations: { summary: `the gateway instance ${INSTANCE} on {{ $labels.host }} does not answer /health` },
     },
     {
       // The gateway serves no restart counter and node-exporter's systemd collector needs
@@ -73,7 +81,9 @@ export function alertRules(a: AlertRulesSettings): AlertRule[] {
       expr: `changes(probe_success{job="gateway"}[${a.gatewayRestarts.window}]) >= ${a.gatewayRestarts.count}`,
       for: a.for.gatewayRestarting,
       labels: { severity: "warning" },
-      annotations: { summary: `the gateway on {{ $labels.host }} went down and up again repeatedly in ${a.gatewayRestarts.window}` },
+      annotations: {
+        summary: `the gateway instance ${INSTANCE} on {{ $labels.host }} went down and up again repeatedly in ${a.gatewayRestarts.window}`,
+      },
     },
     {
       alert: "PostgresDown",

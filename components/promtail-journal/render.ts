@@ -7,6 +7,7 @@ import { Directive, hardening } from "../../src/hardening";
 import { Release, releaseAssetUrl, releaseMember, zipStem } from "../../src/remote/release";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
+import { DEFAULT_INSTANCE, INSTANCE_NAME, instancePaths } from "../gateway-service/schema";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
 
 type Agent = PromtailSettings["agent"];
@@ -39,10 +40,71 @@ export function readyUrl(s: PromtailSettings): string {
   return `http://${s.listenAddress}:${s.port}${paths(s.agent).readyPath}`;
 }
 
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Anchored alternatives for a relabel `keep` rule; null ships every unit. */
 export function unitsRegex(units: string[]): string | null {
   if (units.length === 0) return null;
-  return units.map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return units.map(escapeRegex).join("|");
+}
+
+/** The journal field every rule reads: the line's systemd unit. */
+const UNIT_FIELD = "__journal__systemd_unit";
+
+/**
+ * The Loki label naming the gateway instance a line is from ("default", or the name of
+ * `openclaw-gateway-<name>.service`): only a gateway unit's lines carry it. The same label
+ * and values as the blackbox probe of each instance (job "gateway").
+ */
+export const INSTANCE_LABEL = "instance_name";
+
+/**
+ * The gateway's units as relabel regexes (which match whole values), from their naming in
+ * components/gateway-service/instances.ts: the default instance's unit, and any other
+ * instance's, its name as group 1.
+ */
+export function gatewayUnitRegexes(): { default: string; named: string } {
+  const placeholder = "NAME";
+  const parts = instancePaths(placeholder).unit.split(placeholder);
+  if (parts.length !== 2) throw new Error(`gateway unit ${instancePaths(placeholder).unit}: cannot tell the instance name's place`);
+  const name = INSTANCE_NAME.source.replace(/^\^/, "").replace(/\$$/, "");
+  return {
+    default: escapeRegex(instancePaths(DEFAULT_INSTANCE).unit),
+    named: `${escapeRegex(parts[0])}(${name})${escapeRegex(parts[1])}`,
+  };
+}
+
+/** A relabel rule, as both agents write it (promtail's keys; Alloy's attributes of a `rule` block). */
+export interface RelabelRule {
+  source_labels: string[];
+  regex?: string;
+  target_label?: string;
+  replacement?: string;
+  action?: "keep";
+}
+
+/**
+ * What both agents do to each journal line, in order: label it with its unit, a gateway
+ * unit's lines with their instance (relabeling cannot default an empty group, so the default
+ * instance has a rule of its own), then keep only the listed units, if any.
+ */
+export function journalRelabelRules(units: string[]): RelabelRule[] {
+  const source_labels = [UNIT_FIELD];
+  const gateway = gatewayUnitRegexes();
+  const keep = unitsRegex(units);
+  return [
+    { source_labels, target_label: "unit" },
+    { source_labels, regex: gateway.default, target_label: INSTANCE_LABEL, replacement: DEFAULT_INSTANCE },
+    { source_labels, regex: gateway.named, target_label: INSTANCE_LABEL, replacement: "$1" },
+    ...(keep === null ? [] : [{ source_labels, regex: keep, action: "keep" as const }]),
+  ];
+}
+
+/** A rule's attributes as Alloy lines, `=` aligned as `alloy fmt` writes them. */
+function alloyRule(rule: RelabelRule): string[] {
+  const attributes = Object.entries(rule).filter(([, v]) => v !== undefined);
+  const width = Math.max(...attributes.map(([k]) => k.length));
+  return attributes.map(([k, v]) => `${k.padEnd(width)} = ${JSON.stringify(v)}`);
 }
 
 /** When Loki is addressed by IP, the unit may talk to it and to localhost only. */
@@ -59,7 +121,8 @@ interface ConfigValues {
   maxAge: string;
   job: string;
   host: string;
-  unitsRegex: string | null;
+  /** Each relabel rule's lines. */
+  rules: string[][];
 }
 
 function configValues(s: PromtailSettings): ConfigValues {
@@ -69,14 +132,12 @@ function configValues(s: PromtailSettings): ConfigValues {
     maxAge: s.maxAge,
     job: s.job,
     host: s.hostLabel,
-    unitsRegex: unitsRegex(s.units),
+    rules: journalRelabelRules(s.units).map(alloyRule),
   };
 }
 
 /** promtail's configuration as an object, its keys in the order the file lists them. */
 export function promtailConfig(s: PromtailSettings) {
-  const unitLabel = ["__journal__systemd_unit"];
-  const keep = unitsRegex(s.units);
   return {
     server: { http_listen_address: s.listenAddress, http_listen_port: s.port, grpc_listen_address: "127.0.0.1", grpc_listen_port: 0 },
     positions: { filename: `${paths("promtail").stateDir}/positions.yaml` },
@@ -87,10 +148,7 @@ export function promtailConfig(s: PromtailSettings) {
       {
         job_name: "journal",
         journal: { max_age: s.maxAge, labels: { job: s.job, host: s.hostLabel } },
-        relabel_configs: [
-          { source_labels: unitLabel, target_label: "unit" },
-          ...(keep === null ? [] : [{ source_labels: unitLabel, regex: keep, action: "keep" }]),
-        ],
+        relabel_configs: journalRelabelRules(s.units),
       },
     ],
   };

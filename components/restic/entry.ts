@@ -2,11 +2,17 @@
 // before the gateway, which takes its restore and its backup before an upgrade.
 import { backupRepository, repositoryHost } from "../../src/backups";
 import { component } from "../../src/registry/types";
-import { GATEWAY_PATHS as GATEWAY } from "../gateway-service/entry";
-import { gatewayOptionsSchema } from "../gateway-service/schema";
+import { DEFAULT_INSTANCE, gatewayInstances, GatewaySettings, gatewayOptionsSchema, pathsOf } from "../gateway-service/schema";
 import { ResticBackup } from ".";
-import { PATHS } from "./render";
-import { resticOptionsSchema, resticPasswordSchema } from "./schema";
+import { jobPaths } from "./render";
+import { resticOptionsSchema, resticPasswordSchema, ResticState } from "./schema";
+
+/** What is backed up: every instance's state directory, as its owner. */
+const statesOf = (gateway: GatewaySettings): ResticState[] =>
+  gatewayInstances(gateway).map((g) => {
+    const paths = pathsOf(g);
+    return { instance: g.instance ?? DEFAULT_INSTANCE, dir: paths.stateDir, user: paths.user };
+  });
 
 export const stateBackup = component({
   key: "stateBackup",
@@ -22,7 +28,7 @@ export const stateBackup = component({
         ...backupRepository(ctx, "stateBackup"),
         ...ctx.options,
         host: ctx.host,
-        state: { dir: GATEWAY.stateDir, user: GATEWAY.user },
+        states: statesOf(ctx.reads.gateway),
         gatewayVersion: ctx.reads.gateway.version,
         password: ctx.secrets.apply((sec) => sec.resticPassword),
       },
@@ -30,10 +36,12 @@ export const stateBackup = component({
     ),
   // The oneshot service (scored like every unit); its timer starts it. Its metrics reach
   // Prometheus through node-exporter's textfile collector: nothing new to scrape.
-  units: ({ options: { schedule, repositoryHost: repository }, config, host }) => [
-    {
-      unit: `${PATHS.unit}.service`,
-      reach: `by ${PATHS.unit}.timer: ${schedule} (repository on ${repositoryHost(config.topology, host, repository, "stateBackup")})`,
-    },
-  ],
+  units: ({ options: { schedule, repositoryHost: repository }, reads, config, host }) =>
+    statesOf(reads.gateway).map(({ instance }) => {
+      const { unit } = jobPaths(instance);
+      return {
+        unit: `${unit}.service`,
+        reach: `by ${unit}.timer: ${schedule} (repository on ${repositoryHost(config.topology, host, repository, "stateBackup")})`,
+      };
+    }),
 });

@@ -1,15 +1,17 @@
-// ResticBackup: the gateway's state directory (its SQLite databases and files) backed up with
-// restic (Debian's package) into an encrypted repository on another host of the topology, over
-// SFTP with a key made on this host for it. The repository host's account may only speak SFTP
-// and holds nothing but the repositories. A systemd timer runs the job daily: a consistent copy
-// of the state (sqlite3's online backup for every database), `restic backup`, then `restic
-// forget --keep-within --prune`; each run's result becomes a metric the alert rules read.
+// ResticBackup: each gateway instance's state directory (its SQLite databases and files) backed
+// up with restic (Debian's package) into an encrypted repository on another host of the
+// topology, over SFTP with a key made on this host for it. The repository host's account may
+// only speak SFTP and holds nothing but the repositories. One repository, key and password per
+// host; per instance, a job its systemd timer runs daily: a consistent copy of the state
+// (sqlite3's online backup for every database), `restic backup` with the instance's tag, then
+// `restic forget --keep-within --prune` of that tag; each run's result becomes a metric the
+// alert rules read. The instance `default` keeps the names of a host with one gateway.
 //
-// What it gives the gateway's component, which takes them as plain inputs:
+// What it gives the gateway's component, per instance, which takes them as plain inputs:
 // - restore: run by GatewayService on a blank host, before the gateway first starts: the latest
-//   snapshot fills the empty state directory (absent with restore: none).
+//   snapshot of the instance fills its empty state directory (absent with restore: none).
 // - beforeUpgrade: a step run whenever the gateway's version changes, before the new release is
-//   installed: the job runs once, and the deploy fails when it does.
+//   installed: the instance's job runs once, and the deploy fails when it does.
 import * as pulumi from "@pulumi/pulumi";
 import { aptPackages } from "../../src/remote/apt";
 import { backupRunMetric } from "../../src/remote/backup-metric";
@@ -19,7 +21,10 @@ import { repositoryClient } from "../../src/remote/ssh-access";
 import { Connection } from "../../src/remote/ssh";
 import { systemdUnit } from "../../src/remote/systemd";
 import { parseOrThrow } from "../../src/validate";
+import { instanceSuffix } from "../gateway-service/schema";
 import {
+  jobOrder,
+  jobPaths,
   PATHS,
   renderBackupScript,
   renderBeforeUpgradeScript,
@@ -52,10 +57,10 @@ export interface StateSeed {
 }
 
 export class ResticBackup extends pulumi.ComponentResource {
-  /** Restore-on-blank-host, or undefined with restore: none. */
-  readonly restore?: StateSeed;
-  /** The backup before a new gateway release: the gateway's install step waits for it. */
-  readonly beforeUpgrade: RemoteCommand;
+  /** Restore-on-blank-host by instance, or undefined with restore: none. */
+  readonly restore?: Record<string, StateSeed>;
+  /** The backup before a new gateway release, by instance: that instance's install step waits for it. */
+  readonly beforeUpgrade: Record<string, RemoteCommand>;
 
   constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:backup:ResticBackup", name, {}, opts);
@@ -102,27 +107,47 @@ export class ResticBackup extends pulumi.ComponentResource {
       { ...parent, dependsOn: [pkg, passwordFile, knownHosts, account] },
     );
 
-    const job = remoteFile(`${name}-script`, { connection, path: PATHS.script, content: renderBackupScript(s), mode: "0755" }, parent);
-    const metric = backupRunMetric(`${name}-run-metric`, connection, parent);
-    const service = systemdUnit(
-      `${name}-service`,
-      { connection, name: `${PATHS.unit}.service`, spec: serviceSpec(s), start: "by-timer" },
-      { ...parent, dependsOn: [job, metric, init] },
-    );
-    systemdUnit(`${name}-timer`, { connection, name: `${PATHS.unit}.timer`, spec: timerSpec(s) }, { ...parent, dependsOn: [service] });
+    // Installed once, with the first job: one per job would write one file, and removing a job
+    // would delete it under the others.
+    let metric: RemoteCommand | undefined;
+    const beforeUpgrade: Record<string, RemoteCommand> = {};
+    const restore: Record<string, StateSeed> = {};
+    let previous: RemoteCommand | undefined;
+    for (const state of jobOrder(s)) {
+      const at = `${name}${instanceSuffix(state.instance)}`;
+      const paths = jobPaths(state.instance);
+      const job = remoteFile(
+        `${at}-script`,
+        { connection, path: paths.script, content: renderBackupScript(s, state), mode: "0755" },
+        parent,
+      );
+      metric ??= backupRunMetric(`${name}-run-metric`, connection, parent);
+      const service = systemdUnit(
+        `${at}-service`,
+        { connection, name: `${paths.unit}.service`, spec: serviceSpec(s, state), start: "by-timer" },
+        { ...parent, dependsOn: [job, metric, init] },
+      );
+      systemdUnit(
+        `${at}-timer`,
+        { connection, name: `${paths.unit}.timer`, spec: timerSpec(s, state) },
+        { ...parent, dependsOn: [service] },
+      );
 
-    this.beforeUpgrade = new RemoteCommand(
-      `${name}-before-upgrade`,
-      {
-        connection,
-        label: `restic backup of ${s.state.dir} before openclaw ${gatewayVersion}`,
-        create: renderBeforeUpgradeScript(s, gatewayVersion),
-        triggers: [gatewayVersion],
-      },
-      { ...parent, dependsOn: [service] },
-    );
-
-    if (s.restore === "latest") this.restore = { script: renderRestoreScript(s), after: [pkg, init] };
+      // One after the other (the default's first): two jobs at once meet the repository's lock.
+      previous = beforeUpgrade[state.instance] = new RemoteCommand(
+        `${at}-before-upgrade`,
+        {
+          connection,
+          label: `restic backup of ${state.dir} before openclaw ${gatewayVersion}`,
+          create: renderBeforeUpgradeScript(s, state, gatewayVersion),
+          triggers: [gatewayVersion],
+        },
+        { ...parent, dependsOn: [service, ...(previous ? [previous] : [])] },
+      );
+      restore[state.instance] = { script: renderRestoreScript(s, state), after: [pkg, init] };
+    }
+    this.beforeUpgrade = beforeUpgrade;
+    if (s.restore === "latest") this.restore = restore;
     this.registerOutputs({});
   }
 }

@@ -3,11 +3,12 @@
 import { hardening } from "../../src/hardening";
 import { runMetricDirective } from "../../src/remote/backup-metric";
 import { script, sh } from "../../src/remote/shell";
-import { calendarTimer, MANAGED_HEADER, UnitSpec } from "../../src/remote/unit-file";
+import { calendarTimer, MANAGED_HEADER, UnitLine, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
-import { ResticSettings } from "./schema";
+import { DEFAULT_INSTANCE, instanceSuffix } from "../gateway-service/schema";
+import { ResticSettings, ResticState } from "./schema";
 
-/** What Debian's packages ship, and our files. */
+/** What Debian's packages ship, and our files shared by every instance's job. */
 export const PATHS = {
   /** restic, and sqlite3 for the online copy of each database. */
   packages: ["restic", "sqlite3"],
@@ -15,21 +16,59 @@ export const PATHS = {
   password: "/etc/restic/password",
   key: "/etc/restic/ssh/id_ed25519",
   knownHosts: "/etc/restic/ssh/known_hosts",
-  /** The job's script. */
-  script: "/usr/local/libexec/openclaw-infra/restic-state-backup",
-  /** The job: a oneshot service and its timer. */
-  unit: "restic-state-backup",
-  /** The job's own directory (StateDirectory=, the state user's): the copy restic backs up, always at this path. */
-  workDir: "/var/lib/openclaw-backup",
-  staging: "/var/lib/openclaw-backup/state",
-  /** restic's cache (CacheDirectory=). */
-  cacheDir: "/var/cache/restic-state-backup",
-  /** Every snapshot of the state carries this tag (and the host's topology name). */
-  tag: "openclaw-state",
   /** The account on the repository host, and where the repositories of every client live. */
   repositoryUser: "restic-repo",
   repositoryHome: "/srv/backups/restic",
 } as const;
+
+/** One instance's job. */
+export interface JobPaths {
+  /** The job's script. */
+  script: string;
+  /** The job: a oneshot service and its timer. */
+  unit: string;
+  /** The job's own directory (StateDirectory=, the state user's): the copy restic backs up, always at this path. */
+  workDir: string;
+  staging: string;
+  /** restic's cache (CacheDirectory=). */
+  cacheDir: string;
+  /**
+   * Every snapshot of the instance's state carries this tag (and the host's topology name): a
+   * restore or forget selecting it never touches another instance's snapshots.
+   */
+  tag: string;
+  /** The run metric's `backup` label. */
+  metric: string;
+}
+
+/** The default instance's job keeps the paths of a host with one gateway; another's add "-<name>". */
+export function jobPaths(instance: string): JobPaths {
+  const sfx = instanceSuffix(instance);
+  const workDir = `/var/lib/openclaw-backup${sfx}`;
+  return {
+    script: `/usr/local/libexec/openclaw-infra/restic-state-backup${sfx}`,
+    unit: `restic-state-backup${sfx}`,
+    workDir,
+    staging: `${workDir}/state`,
+    cacheDir: `/var/cache/restic-state-backup${sfx}`,
+    tag: `openclaw-state${sfx}`,
+    metric: `state${sfx}`,
+  };
+}
+
+/**
+ * The jobs in the order they run when started together (their timers share the schedule, the
+ * steps before an upgrade are chained): the default's first. One repository: a job's `forget
+ * --prune` locks it exclusively, and restic fails on a lock rather than waiting.
+ */
+export function jobOrder(s: ResticSettings): ResticState[] {
+  return [...s.states.filter((st) => st.instance === DEFAULT_INSTANCE), ...s.states.filter((st) => st.instance !== DEFAULT_INSTANCE)];
+}
+
+/** What messages call an instance's state: the default's as on a host with one gateway. */
+function stateName(s: ResticSettings, instance: string): string {
+  return instance === DEFAULT_INSTANCE ? `${s.host}'s state` : `${s.host}'s state of instance ${instance}`;
+}
 
 /** How long the job waits for a database another process holds locked, before it fails. */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -113,46 +152,62 @@ export interface Place {
   files: RootFiles;
 }
 
-export function place(s: ResticSettings): Place {
+/** The host's own place of an instance's job (the init step uses none of its staging). */
+export function place(s: ResticSettings, instance: string = DEFAULT_INSTANCE): Place {
   return {
     repository: repository(s),
-    staging: PATHS.staging,
+    staging: jobPaths(instance).staging,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
     files: { password: PATHS.password, key: PATHS.key, knownHosts: PATHS.knownHosts },
   };
 }
 
 interface Common {
-  stateDir: string;
-  staging: string;
   host: string;
-  tag: string;
   /** The repository as messages name it (the URL, and the host it is on). */
   where: string;
   restic: string;
 }
 
+interface JobCommon extends Common {
+  stateDir: string;
+  /** The state as messages name it: "vps1's state", "vps1's state of instance work". */
+  name: string;
+  staging: string;
+  tag: string;
+  unit: string;
+}
+
 function common(s: ResticSettings, at: Place, access: "credentials" | "root"): Common {
   const repo = at.repository;
   return {
-    stateDir: s.state.dir,
-    staging: at.staging,
     host: s.host,
-    tag: PATHS.tag,
     where: repo.sshPort === undefined ? repo.url : `${repo.url} (on ${s.repository.host})`,
     restic: resticFunction(repo, access === "root" ? at.files : access).trimEnd(),
   };
 }
 
-const backupTemplate = template<Common & { header: string; retentionDays: number; busyTimeoutMs: number }>(__dirname, "backup.sh.hbs");
+function jobCommon(s: ResticSettings, state: ResticState, at: Place, access: "credentials" | "root"): JobCommon {
+  const job = jobPaths(state.instance);
+  return {
+    ...common(s, at, access),
+    stateDir: state.dir,
+    name: stateName(s, state.instance),
+    staging: at.staging,
+    tag: job.tag,
+    unit: `${job.unit}.service`,
+  };
+}
+
+const backupTemplate = template<JobCommon & { header: string; retentionDays: number; busyTimeoutMs: number }>(__dirname, "backup.sh.hbs");
 const initTemplate = template<Common>(__dirname, "init.sh.hbs");
-const restoreTemplate = template<Common>(__dirname, "restore.sh.hbs");
+const restoreTemplate = template<JobCommon>(__dirname, "restore.sh.hbs");
 const beforeUpgradeTemplate = template<{ stateDir: string; unit: string; version: string }>(__dirname, "before-upgrade.sh.hbs");
 
-/** The job's script: a consistent copy of the state, backed up, then forget + prune. */
-export function renderBackupScript(s: ResticSettings, at: Place = place(s)): string {
+/** An instance's job script: a consistent copy of its state, backed up, then forget + prune. */
+export function renderBackupScript(s: ResticSettings, state: ResticState, at: Place = place(s, state.instance)): string {
   return backupTemplate({
-    ...common(s, at, "credentials"),
+    ...jobCommon(s, state, at, "credentials"),
     header: MANAGED_HEADER,
     retentionDays: s.retentionDays,
     busyTimeoutMs: at.busyTimeoutMs,
@@ -172,47 +227,61 @@ export function renderInitFacts(s: ResticSettings, at: Place = place(s)): string
   );
 }
 
-/** Run by GatewayService on a blank host, before the gateway first starts: the latest snapshot fills the (empty) state directory. */
-export function renderRestoreScript(s: ResticSettings, at: Place = place(s)): string {
-  return restoreTemplate(common(s, at, "root"));
+/**
+ * Run by GatewayService on a blank host, before the instance's gateway first starts: the latest
+ * snapshot of the instance's tag fills its (empty) state directory.
+ */
+export function renderRestoreScript(s: ResticSettings, state: ResticState, at: Place = place(s, state.instance)): string {
+  return restoreTemplate(jobCommon(s, state, at, "root"));
 }
 
-/** Before a new openclaw release is installed: the job runs once, through its unit. */
-export function renderBeforeUpgradeScript(s: ResticSettings, version: string): string {
-  return beforeUpgradeTemplate({ stateDir: s.state.dir, unit: `${PATHS.unit}.service`, version });
+/** Before a new openclaw release is installed: the instance's job runs once, through its unit. */
+export function renderBeforeUpgradeScript(s: ResticSettings, state: ResticState, version: string): string {
+  return beforeUpgradeTemplate({ stateDir: state.dir, unit: `${jobPaths(state.instance).unit}.service`, version });
 }
 
-export function serviceSpec(s: ResticSettings): UnitSpec {
+const after = (units: string[]): UnitLine[] => [
+  { comment: "Started together, the jobs run one at a time: restic fails on the repository's lock rather than waiting for it." },
+  ["After", units.join(" ")],
+];
+
+export function serviceSpec(s: ResticSettings, state: ResticState): UnitSpec {
+  const job = jobPaths(state.instance);
+  const order = jobOrder(s);
+  const at = order.findIndex((st) => st.instance === state.instance);
+  if (at < 0) throw new Error(`restic: instance ${state.instance} is not one of the states backed up`);
+  const earlier = order.slice(0, at).map((st) => `${jobPaths(st.instance).unit}.service`);
   return {
     header: [MANAGED_HEADER],
     sections: {
       Unit: [
-        ["Description", `restic backup of the gateway's state (${s.state.dir}) to ${s.repository.host}`],
+        ["Description", `restic backup of the gateway's state (${state.dir}) to ${s.repository.host}`],
         ["Documentation", "https://restic.readthedocs.io/en/stable/"],
         ["After", "network-online.target"],
         ["Wants", "network-online.target"],
+        ...(earlier.length ? after(earlier) : []),
       ],
       Service: [
         ["Type", "oneshot"],
         { comment: "As the state's owner: it reads every file, and SQLite's -wal/-shm stay the gateway's." },
-        ["User", s.state.user],
-        ["Group", s.state.user],
+        ["User", state.user],
+        ["Group", state.user],
         { comment: "The password, the SSH key and the repository host's key: root's files, readable by this job alone." },
         ...Object.entries(CREDENTIALS).map(([name, file]): [string, string] => ["LoadCredential", `${name}:${file}`]),
-        ["StateDirectory", PATHS.workDir.replace("/var/lib/", "")],
+        ["StateDirectory", job.workDir.replace("/var/lib/", "")],
         ["StateDirectoryMode", "0700"],
-        ["CacheDirectory", PATHS.cacheDir.replace("/var/cache/", "")],
+        ["CacheDirectory", job.cacheDir.replace("/var/cache/", "")],
         ["CacheDirectoryMode", "0700"],
-        ["Environment", `RESTIC_CACHE_DIR=${PATHS.cacheDir}`],
+        ["Environment", `RESTIC_CACHE_DIR=${job.cacheDir}`],
         { comment: "Away from the state: nothing the job runs writes its dot files there." },
-        ["Environment", `HOME=${PATHS.workDir}`],
-        ["ExecStart", PATHS.script],
+        ["Environment", `HOME=${job.workDir}`],
+        ["ExecStart", job.script],
         { comment: "Its result and the time of the last success, for the alert rules." },
-        runMetricDirective("restic", "state"),
+        runMetricDirective("restic", job.metric),
         ["TimeoutStartSec", "6h"],
         ["Nice", "10"],
         ["IOSchedulingClass", "idle"],
-        ["SyslogIdentifier", PATHS.unit],
+        ["SyslogIdentifier", job.unit],
       ],
     },
     // The gateway runs as the same user: RemoveIPC= would take its IPC objects. SQLite writes
@@ -222,7 +291,7 @@ export function serviceSpec(s: ResticSettings): UnitSpec {
       ? hardening({
           sharesUser: true,
           extra: [
-            ["ReadWritePaths", `-${s.state.dir}`],
+            ["ReadWritePaths", `-${state.dir}`],
             ["IPAddressDeny", "any"],
             ["IPAddressAllow", s.repository.address],
           ],
@@ -231,6 +300,7 @@ export function serviceSpec(s: ResticSettings): UnitSpec {
   };
 }
 
-export function timerSpec(s: ResticSettings): UnitSpec {
-  return calendarTimer(`restic backup of the gateway's state`, s.schedule);
+export function timerSpec(s: ResticSettings, state: ResticState): UnitSpec {
+  const of = state.instance === DEFAULT_INSTANCE ? "" : ` of instance ${state.instance}`;
+  return calendarTimer(`restic backup of the gateway's state${of}`, s.schedule);
 }

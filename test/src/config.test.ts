@@ -294,6 +294,7 @@ describe("loading the stack's config", () => {
     expect(await value(secrets)).toEqual({
       gatewayToken: TOKEN,
       gatewayEnv: { A: "1" },
+      gatewayInstances: {},
       resticPassword: RESTIC_PASSWORD,
       postgresPasswords: { openclaw: "p".repeat(20) },
     });

@@ -120,10 +120,10 @@ describe("vps1 (gateway) program", () => {
         "before-upgrade",
       ].map((step) => `${REMOTE} vps1-state-backup-${step}`),
       "openclaw:gateway:GatewayService vps1-gateway",
+      `${REMOTE} vps1-gateway-release`,
       `${REMOTE} vps1-gateway-user`,
       `${REMOTE} vps1-gateway-config-dir`,
       `${REMOTE} vps1-gateway-env`,
-      `${REMOTE} vps1-gateway-release`,
       `${REMOTE} vps1-gateway-audit`,
       `${REMOTE} vps1-gateway-config`,
       `${REMOTE} vps1-gateway-seed`,
@@ -161,6 +161,51 @@ describe("vps1 (gateway) program", () => {
     expect(deps["vps1-gateway-config-dir"]).toEqual(["vps1-gateway-user"]);
     expect(deps["vps1-gateway-env"]).toEqual(["vps1-gateway-config-dir"]);
     expect(deps["vps1-gateway-unit"]).toEqual(["vps1-gateway-install", "vps1-gateway-env", "vps1-gateway-config"]);
+  });
+
+  it("deploys each gateway instance with its own steps after the shared release; the default keeps a single gateway's names", async () => {
+    const gateway = {
+      ...(validConfig().gateway as object),
+      instances: { default: {}, work: { port: 18909, plugins: { "npm:@openclaw/irc": "2026.9.5" } } },
+    };
+    const { recorded, ordered, find } = deploy("vps1", { gateway });
+    const names = recorded.map((r) => r.name).filter((n) => n.startsWith("vps1-gateway"));
+    expect(names).toEqual([
+      "vps1-gateway",
+      "vps1-gateway-release",
+      ...["user", "config-dir", "env", "audit", "config", "seed"].map((step) => `vps1-gateway-${step}`),
+      ...["user", "config-dir", "env", "audit", "config", "seed"].map((step) => `vps1-gateway-work-${step}`),
+      "vps1-gateway-install",
+      "vps1-gateway-unit",
+      "vps1-gateway-work-plugins",
+      "vps1-gateway-work-unit",
+    ]);
+    const deps = Object.fromEntries(recorded.map(ordered).map((r) => [r.name, r.dependsOn]));
+    // One install of the release, after both instances' files, restarting both.
+    expect(deps["vps1-gateway-install"]).toEqual([
+      "vps1-gateway-release",
+      ...["user", "env", "config", "seed"].map((step) => `vps1-gateway-${step}`),
+      ...["user", "env", "config", "seed"].map((step) => `vps1-gateway-work-${step}`),
+    ]);
+    const install = await value<string>(find("vps1-gateway-install").props.create);
+    for (const unit of ["openclaw-gateway.service", "openclaw-gateway-work.service"])
+      expect(install).toContain(`systemctl start '${unit}'`);
+    // The plugins go in before the unit first starts, by the release the install step put in place.
+    expect(deps["vps1-gateway-work-plugins"]).toEqual(["vps1-gateway-install", "vps1-gateway-work-env", "vps1-gateway-work-config"]);
+    expect(deps["vps1-gateway-work-unit"]).toEqual([
+      "vps1-gateway-install",
+      "vps1-gateway-work-env",
+      "vps1-gateway-work-config",
+      "vps1-gateway-work-plugins",
+    ]);
+    const plugins = find("vps1-gateway-work-plugins").props;
+    expect(await value<string>(plugins.create)).toContain("plugins install 'npm:@openclaw/irc@2026.9.5' --pin --force");
+    expect(await value<string[]>(plugins.triggers)).toEqual(["2026.9.6+node24.22.3", "npm:@openclaw/irc@2026.9.5"]);
+    // Each its own restic job, seeded from its own snapshots.
+    expect(recorded.map((r) => r.name).filter((n) => /^vps1-state-backup-work-/.test(n))).toEqual(
+      ["script", "service", "timer", "before-upgrade"].map((step) => `vps1-state-backup-work-${step}`),
+    );
+    expect(await value<string>(find("vps1-gateway-work-seed").props.create)).toContain("--tag 'openclaw-state-work'");
   });
 
   it("restarts the gateway onto a new release from the install step, with a rollback: the unit file and its triggers hold no version", async () => {

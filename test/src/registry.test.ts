@@ -49,6 +49,7 @@ describe("the registry", () => {
       "resticPassword",
       "gatewayToken",
       "gatewayEnv",
+      "gatewayInstances",
       "alertmanagerPassword",
       "alertmanagerWebhookToken",
       "alertmanagerSmtpPassword",
@@ -158,7 +159,10 @@ describe("the registry", () => {
     // The gateway's /health on loopback, probed by blackbox on its own host.
     expect(jobs.find((j) => j.job === "gateway")).toMatchObject({
       metricsPath: "/probe",
-      params: { module: ["http_2xx"], target: ["http://127.0.0.1:18789/health"] },
+      params: { module: ["http_2xx"] },
+      groups: [
+        { targets: ["10.0.0.1:9115"], labels: { host: "vps1", instance_name: "default", __param_target: "http://127.0.0.1:18789/health" } },
+      ],
     });
     // The same from either host's stack; a port set for both moves the targets. cloudflared's
     // metrics listen on loopback, out of reach of a Prometheus on another host: not scraped.
@@ -211,8 +215,10 @@ describe("the sandbox stacks", () => {
       "vps1 promtail.service http://10.231.1.11:9080 -> http://10.231.1.12:3100/loki/api/v1/push",
       "vps1 cloudflared.service switched off (cloudflared.run: false)",
       "vps1 restic-state-backup.service by restic-state-backup.timer: *-*-* 02:00:00 (repository on vps2)",
+      "vps1 restic-state-backup-work.service by restic-state-backup-work.timer: *-*-* 02:00:00 (repository on vps2)",
       "vps1 openclaw-gateway.service http://10.231.0.11:18789 (token auth)",
-      "vps1 prometheus-blackbox-exporter.service http://10.231.1.11:9115/probe (probes http://127.0.0.1:18789/health)",
+      "vps1 openclaw-gateway-work.service http://10.231.0.11:18909 (token auth)",
+      "vps1 prometheus-blackbox-exporter.service http://10.231.1.11:9115/probe (probes http://127.0.0.1:18789/health, http://127.0.0.1:18909/health)",
       "vps2 wg-quick@wg0.service 10.231.1.12/24, UDP 51820",
       "vps2 prometheus-node-exporter.service http://10.231.1.12:9100/metrics",
       "vps2 openclaw-infra-reboot-required.service openclaw_reboot_required via node-exporter",
@@ -239,7 +245,7 @@ describe("the sandbox stacks", () => {
     };
     const vps1 = sandboxStackConfig("vps1", SANDBOX, existing);
     expect(vps1["openclaw-infra:gateway"]).toMatchObject({ env: { OPENCLAW_LOG_LEVEL: "debug" }, bind: "lan", version: "2026.6.11" });
-    expect(Object.keys(vps1["openclaw-infra:gateway"] as object).sort()).toEqual(["bind", "env", "settings", "version"]);
+    expect(Object.keys(vps1["openclaw-infra:gateway"] as object).sort()).toEqual(["bind", "env", "instances", "settings", "version"]);
     expect(vps1["openclaw-infra:gatewayToken"]).toEqual({ secure: "x" });
     expect(vps1["openclaw-infra:cloudflared"]).toEqual({ run: false });
     expect(vps1["openclaw-infra:node"]).toEqual({ major: 22, version: "22.23.3" });

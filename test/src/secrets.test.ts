@@ -119,13 +119,18 @@ describe("the secrets a stack's host needs", () => {
       "postgresExporterPassword",
       "resticPassword",
       "gatewayToken",
+      "gatewayInstances",
       "alertmanagerPassword",
       "grafanaAdminPassword",
     ]);
     const value = generateSecret();
     expect(value).toMatch(/^[0-9a-f]{64}$/);
     expect(generateSecret()).not.toBe(value);
-    for (const key of generated) expect(secretProblem(key === "postgresPasswords" ? `${key}.openclaw` : key, value), key).toBeUndefined();
+    const nested: Record<string, string> = {
+      postgresPasswords: "postgresPasswords.openclaw",
+      gatewayInstances: "gatewayInstances.work.token",
+    };
+    for (const key of generated) expect(secretProblem(nested[key] ?? key, value), key).toBeUndefined();
     expect(KEEP_A_COPY.every((key) => generated.includes(key))).toBe(true);
   });
 

@@ -4,10 +4,11 @@
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import type * as common from "@grafana/grafana-foundation-sdk/common";
 import type { GridPos, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import { DashboardBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as tempo from "@grafana/grafana-foundation-sdk/tempo";
+import { DEFAULT_INSTANCE, INSTANCE_NAME, instancePaths } from "../../gateway-service/schema";
 
 /** The datasources every dashboard names by uid; datasources.ts provisions exactly these. */
 export const DATASOURCES = {
@@ -16,8 +17,50 @@ export const DATASOURCES = {
   tempo: { type: "tempo", uid: "tempo" },
 } as const satisfies Record<string, common.DataSourceRef>;
 
-/** The gateway's unit, as the log agent labels its journal lines (unit=). */
-export const GATEWAY_UNIT = "openclaw-gateway.service";
+/**
+ * The label naming a gateway instance (components/gateway-service/instances.ts): on the
+ * blackbox probe of each instance (job "gateway") and on its unit's journal lines (the log
+ * agent's relabel rules, components/promtail-journal). "default" on a host with one gateway.
+ */
+export const INSTANCE_LABEL = "instance_name";
+
+/** A regex of the units of every gateway instance (unanchored: for a line filter), from instances.ts's naming. */
+export function gatewayUnitsRegex(): string {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const placeholder = "NAME";
+  const [before, after] = instancePaths(placeholder).unit.split(placeholder);
+  const name = INSTANCE_NAME.source.replace(/^\^/, "").replace(/\$$/, "");
+  return `${escape(instancePaths(DEFAULT_INSTANCE).unit)}|${escape(before)}${name}${escape(after)}`;
+}
+
+/** The dashboard variable of the instances shown, a regex (=~) of them as Grafana expands it. */
+export const INSTANCE_VARIABLE = `$${INSTANCE_LABEL}`;
+/** What the variable stands for on All: any instance (Loki refuses a selector that could match an empty value). */
+export const INSTANCE_ALL = ".+";
+/** A selector's matcher of the chosen instances, for Prometheus and Loki alike. */
+export const INSTANCE_MATCHER = `${INSTANCE_LABEL}=~"${INSTANCE_VARIABLE}"`;
+
+/**
+ * The instances a dashboard shows: those the gateway probe has seen, several or all. "All" is
+ * `.+` rather than the list of the values seen: an instance added since the dashboard loaded
+ * shows too, and Loki takes it (a stream selector needs a matcher that refuses "").
+ */
+export function instanceVariable(): QueryVariableBuilder {
+  const query = `label_values(probe_success{job="gateway"}, ${INSTANCE_LABEL})`;
+  return new QueryVariableBuilder(INSTANCE_LABEL)
+    .label("Instance")
+    .description("Gateway instances (default: the only one of a host with one gateway)")
+    .datasource(DATASOURCES.prometheus)
+    .query(query)
+    .definition(query)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(INSTANCE_ALL)
+    .current({ text: ["All"], value: ["$__all"] });
+}
+
 /** The log agent's job label (components/promtail-journal). */
 export const JOURNAL_JOB = "systemd-journal";
 

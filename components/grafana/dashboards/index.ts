@@ -1,7 +1,7 @@
 // The dashboards Grafana is provisioned with, their files, and every query their panels run
 // (for the test that runs each against the real Prometheus, Loki and Tempo).
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DATASOURCES } from "./common";
+import { DATASOURCES, INSTANCE_ALL, INSTANCE_VARIABLE } from "./common";
 import { gatewayDashboard } from "./gateway";
 import { hostsDashboard } from "./hosts";
 import { logsDashboard } from "./logs";
@@ -79,8 +79,8 @@ export function panelQueries(boards: Record<string, Dashboard> = dashboards()): 
 
 /**
  * A query as an HTTP API takes it: Grafana's interval variables replaced by a fixed window
- * (2m: at least four scrapes at Prometheus' 15s..30s intervals).
+ * (2m: at least four scrapes at Prometheus' 15s..30s intervals), the instance variable by its "All".
  */
 export function expandVariables(expr: string, window = "2m"): string {
-  return expr.replace(/\$__rate_interval|\$__interval|\$__auto/g, window);
+  return expr.replace(/\$__rate_interval|\$__interval|\$__auto/g, window).replaceAll(INSTANCE_VARIABLE, INSTANCE_ALL);
 }

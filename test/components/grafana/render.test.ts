@@ -5,6 +5,8 @@ import { parse } from "yaml";
 import { dashboards, expandVariables, panelQueries, renderDashboard } from "../../../components/grafana/dashboards";
 import { renderDashboardProvider, renderDatasources, renderGrafanaIni, renderIni, renderUnit } from "../../../components/grafana/render";
 import { grafanaOptionsSchema } from "../../../components/grafana/schema";
+import { gatewayUnitsRegex } from "../../../components/grafana/dashboards/common";
+import { instancePaths } from "../../../components/gateway-service/instances";
 
 const off = grafanaOptionsSchema.parse({ run: false });
 const backends = {
@@ -93,7 +95,40 @@ describe("panelQueries", () => {
       "logs/Error lines by host and unit/A loki",
       "logs/Error lines/A loki",
     ]);
-    expect(queries.find((q) => q.panel === "Gateway logs")?.expr).toBe('{unit="openclaw-gateway.service"}');
+    expect(queries.find((q) => q.panel === "Gateway logs")?.expr).toBe('{instance_name=~"$instance_name"}');
+  });
+  it("shows the gateway instances chosen by the instance_name variable", () => {
+    const queries = panelQueries().filter((q) => q.dashboard === "gateway");
+    const expr = (panel: string) => queries.find((q) => q.panel === panel)?.expr;
+    expect(expr("/health probe")).toBe('probe_success{job="gateway", instance_name=~"$instance_name"}');
+    expect(expr("/health probe duration")).toBe('probe_duration_seconds{job="gateway", instance_name=~"$instance_name"}');
+    const legends = dashboards()
+      .gateway.panels?.slice(0, 2)
+      .flatMap((p) => ("targets" in p ? (p.targets ?? []) : []).map((t) => (t as { legendFormat?: string }).legendFormat));
+    expect(legends).toEqual(["{{host}} {{instance_name}}", "{{host}} {{instance_name}}"]);
+    expect(dashboards().gateway.templating?.list).toEqual([
+      expect.objectContaining({
+        type: "query",
+        name: "instance_name",
+        datasource: { type: "prometheus", uid: "prometheus" },
+        query: 'label_values(probe_success{job="gateway"}, instance_name)',
+        multi: true,
+        includeAll: true,
+        allValue: ".+",
+      }),
+    ]);
+    // Variables only where a dashboard uses them.
+    for (const name of ["hosts", "postgres", "logs"]) expect(dashboards()[name].templating?.list ?? []).toEqual([]);
+  });
+  it("counts the starts of every gateway instance's unit, by host", () => {
+    const starts = panelQueries().find((q) => q.panel === "Gateway (re)starts")?.expr ?? "";
+    expect(starts).toBe(
+      'sum by (host) (count_over_time({unit="init.scope"} |~ `openclaw-gateway\\.service|openclaw-gateway-[a-z][a-z0-9]{0,15}\\.service` |~ "Started|Scheduled restart" [$__interval]))',
+    );
+    expect(gatewayUnitsRegex()).toBe("openclaw-gateway\\.service|openclaw-gateway-[a-z][a-z0-9]{0,15}\\.service");
+    const started = (unit: string) => new RegExp(gatewayUnitsRegex()).test(`Started ${unit} - OpenClaw gateway.`);
+    for (const instance of ["default", "work", "a1"]) expect(started(instancePaths(instance).unit), instance).toBe(true);
+    expect(started("cloudflared.service")).toBe(false);
   });
   it("refuses a query without a known datasource", () => {
     const board = dashboards().hosts;

@@ -30,7 +30,9 @@ const labels = (l: Record<string, string>) =>
     .map(([k, v]) => `${k}="${v}"`)
     .join(",")}}`;
 const rootFs = { ...node, device: "/dev/vda1", fstype: "ext4", mountpoint: "/" };
-const gw = { job: "gateway", host: "vps1", instance: "10.0.0.1:9115" };
+// One probe target per gateway instance, each labelled with its instance_name ("default" alone).
+const gw = { job: "gateway", host: "vps1", instance: "10.0.0.1:9115", instance_name: "default" };
+const gwWork = { ...gw, instance_name: "work" };
 const pg = { job: "postgres", host: "vps2", instance: "10.0.0.2:9187" };
 const promtail = { job: "promtail", host: "vps1", instance: "10.0.0.1:9080" };
 
@@ -120,7 +122,7 @@ describe("alert rules", () => {
         alert_rule_test: [
           alert("GatewayUnhealthy", "4m", []),
           alert("GatewayUnhealthy", "5m", [
-            { labels: { ...gw, severity: "critical" }, summary: "the gateway on vps1 does not answer /health" },
+            { labels: { ...gw, severity: "critical" }, summary: "the gateway instance default on vps1 does not answer /health" },
           ]),
           alert("GatewayRestarting", "7m", []),
         ],
@@ -131,7 +133,43 @@ describe("alert rules", () => {
         alert_rule_test: [
           alert("GatewayRestarting", "2m", []),
           alert("GatewayRestarting", "4m", [
-            { labels: { ...gw, severity: "warning" }, summary: "the gateway on vps1 went down and up again repeatedly in 15m" },
+            {
+              labels: { ...gw, severity: "warning" },
+              summary: "the gateway instance default on vps1 went down and up again repeatedly in 15m",
+            },
+          ]),
+        ],
+      },
+      {
+        // Two instances on one host: only work goes down, and only work alerts, by name.
+        interval: "1m",
+        input_series: [
+          { series: `probe_success${labels(gw)}`, values: "1x10" },
+          { series: `probe_success${labels(gwWork)}`, values: "1 1 1 0 0 0 0 0 0 0 0" },
+        ],
+        alert_rule_test: [
+          alert("GatewayUnhealthy", "4m", []),
+          alert("GatewayUnhealthy", "5m", [
+            { labels: { ...gwWork, severity: "critical" }, summary: "the gateway instance work on vps1 does not answer /health" },
+          ]),
+          alert("GatewayUnhealthy", "10m", [
+            { labels: { ...gwWork, severity: "critical" }, summary: "the gateway instance work on vps1 does not answer /health" },
+          ]),
+        ],
+      },
+      {
+        // Two instances on one host: only work flaps, and only work alerts, by name.
+        interval: "1m",
+        input_series: [
+          { series: `probe_success${labels(gw)}`, values: "1x10" },
+          { series: `probe_success${labels(gwWork)}`, values: "1 0 1 0 1 1 1 1" },
+        ],
+        alert_rule_test: [
+          alert("GatewayRestarting", "4m", [
+            {
+              labels: { ...gwWork, severity: "warning" },
+              summary: "the gateway instance work on vps1 went down and up again repeatedly in 15m",
+            },
           ]),
         ],
       },

@@ -10,11 +10,16 @@ import {
   renderConfig,
   archiveInstallSpec,
   configFileSpec,
+  gatewayUnitRegexes,
+  INSTANCE_LABEL,
+  journalRelabelRules,
+  RelabelRule,
   renderUnit,
   unitSpec,
   unitsRegex,
 } from "../../../components/promtail-journal/render";
 import { promtailArgsSchema } from "../../../components/promtail-journal/schema";
+import { instanceOfUnit, instancePaths } from "../../../components/gateway-service/instances";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript, uninstallScript } from "../../../src/remote/install";
 
@@ -88,7 +93,21 @@ describe("PromtailJournal rendering rules", () => {
         {
           job_name: "journal",
           journal: { max_age: "12h", labels: { job: "systemd-journal", host: "vps1" } },
-          relabel_configs: [{ source_labels: ["__journal__systemd_unit"], target_label: "unit" }],
+          relabel_configs: [
+            { source_labels: ["__journal__systemd_unit"], target_label: "unit" },
+            {
+              source_labels: ["__journal__systemd_unit"],
+              regex: "openclaw-gateway\\.service",
+              target_label: "instance_name",
+              replacement: "default",
+            },
+            {
+              source_labels: ["__journal__systemd_unit"],
+              regex: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
+              target_label: "instance_name",
+              replacement: "$1",
+            },
+          ],
         },
       ],
     });
@@ -104,10 +123,93 @@ describe("PromtailJournal rendering rules", () => {
     expect(unitsRegex([])).toBeNull();
     expect(unitsRegex(["openclaw-gateway.service", "a@b.service"])).toBe("openclaw-gateway\\.service|a@b\\.service");
     const rules = parse(renderConfig(promtailUnits)).scrape_configs[0].relabel_configs;
-    expect(rules[1]).toEqual({
+    expect(rules[rules.length - 1]).toEqual({
       source_labels: ["__journal__systemd_unit"],
       regex: "openclaw-gateway\\.service|cloudflared\\.service",
       action: "keep",
+    });
+  });
+  it("keeps every listed gateway instance's unit, matched exactly", () => {
+    const units = ["openclaw-gateway.service", "openclaw-gateway-work.service"];
+    const keep = parse(renderConfig(promtailArgsSchema.parse({ ...base, units }))).scrape_configs[0].relabel_configs.at(-1);
+    expect(keep).toEqual({
+      source_labels: ["__journal__systemd_unit"],
+      regex: "openclaw-gateway\\.service|openclaw-gateway-work\\.service",
+      action: "keep",
+    });
+    const kept = (unit: string) => new RegExp(`^(?:${keep.regex})$`).test(unit);
+    expect(units.every(kept)).toBe(true);
+    expect(["openclaw-gateway-other.service", "openclaw-gateway.service.d", "xopenclaw-gateway.service"].some(kept)).toBe(false);
+  });
+  it("labels a gateway unit's lines with its instance: default, or the name in the unit (both agents)", () => {
+    const rules = journalRelabelRules([]);
+    expect(rules.filter((r) => r.target_label === INSTANCE_LABEL)).toEqual([
+      {
+        source_labels: ["__journal__systemd_unit"],
+        regex: "openclaw-gateway\\.service",
+        target_label: "instance_name",
+        replacement: "default",
+      },
+      {
+        source_labels: ["__journal__systemd_unit"],
+        regex: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
+        target_label: "instance_name",
+        replacement: "$1",
+      },
+    ]);
+    // promtail's file holds exactly these rules; Alloy's, each as a rule block.
+    expect(parse(renderConfig(promtail), { version: "1.1" }).scrape_configs[0].relabel_configs).toEqual(rules);
+    const river = renderConfig({ ...promtail, agent: "alloy" });
+    expect(river).toContain(
+      [
+        "  rule {",
+        '    source_labels = ["__journal__systemd_unit"]',
+        '    regex         = "openclaw-gateway\\\\.service"',
+        '    target_label  = "instance_name"',
+        '    replacement   = "default"',
+        "  }",
+      ].join("\n"),
+    );
+    expect(river).toContain(
+      [
+        "  rule {",
+        '    source_labels = ["__journal__systemd_unit"]',
+        '    regex         = "openclaw-gateway-([a-z][a-z0-9]{0,15})\\\\.service"',
+        '    target_label  = "instance_name"',
+        '    replacement   = "$1"',
+        "  }",
+      ].join("\n"),
+    );
+  });
+  it("gives each unit the instance instances.ts reads from it (relabel regexes match whole values)", () => {
+    /** The label a journal line of `unit` ends with, by the rules as Prometheus relabeling applies them. */
+    const relabel = (rules: RelabelRule[], unit: string): string | undefined => {
+      let label: string | undefined;
+      for (const r of rules.filter((r) => r.target_label === INSTANCE_LABEL)) {
+        const m = new RegExp(`^(?:${r.regex})$`).exec(unit);
+        if (m) label = (r.replacement ?? "$1").replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? "");
+      }
+      return label;
+    };
+    const rules = journalRelabelRules([]);
+    for (const unit of [
+      instancePaths("default").unit,
+      instancePaths("work").unit,
+      instancePaths("a1").unit,
+      "openclaw-gateway-Work.service",
+      "openclaw-gateway-.service",
+      "openclaw-gateway-work-x.service",
+      "openclaw-gateway.socket",
+      "cloudflared.service",
+      "init.scope",
+    ]) {
+      expect(relabel(rules, unit), unit).toBe(instanceOfUnit(unit));
+    }
+    expect(relabel(rules, "openclaw-gateway.service")).toBe("default");
+    expect(relabel(rules, "openclaw-gateway-work.service")).toBe("work");
+    expect(gatewayUnitRegexes()).toEqual({
+      default: "openclaw-gateway\\.service",
+      named: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
     });
   });
   it("keeps a label YAML 1.1 would read as a boolean or a number a string, and writes no anchors", () => {

@@ -10,6 +10,8 @@ import * as path from "path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renderSeedScript } from "../../../components/gateway-service/render";
 import {
+  jobOrder,
+  jobPaths,
   Place,
   place,
   renderBackupScript,
@@ -20,40 +22,151 @@ import {
   serviceSpec,
   timerSpec,
 } from "../../../components/restic/render";
-import { resticArgsSchema, resticOptionsSchema, resticPasswordSchema, ResticSettings } from "../../../components/restic/schema";
+import {
+  resticArgsSchema,
+  resticOptionsSchema,
+  resticPasswordSchema,
+  ResticSettings,
+  ResticState,
+} from "../../../components/restic/schema";
 import { renderUnitFile } from "../../../src/remote/unit-file";
 
 const HOST_KEY = `ssh-ed25519 ${"B".repeat(68)}`;
 const s = resticArgsSchema.parse({
   host: "vps1",
   repository: { host: "vps2", address: "10.0.0.2", sshPort: 22, hostKey: HOST_KEY },
-  state: { dir: "/var/lib/openclaw", user: "openclaw" },
+  states: [{ instance: "default", dir: "/var/lib/openclaw", user: "openclaw" }],
 });
+const [DEFAULT] = s.states;
+/** A host with two gateways: the default instance and `work`. */
+const two = resticArgsSchema.parse({
+  ...s,
+  states: [...s.states, { instance: "work", dir: "/var/lib/openclaw-work", user: "openclaw-work" }],
+});
+const [, WORK] = two.states;
 
 describe("restic rendering (golden files)", () => {
   it("renders the job's unit, timer and script, and the deploy steps' scripts", async () => {
-    await expect(renderUnitFile(serviceSpec(s))).toMatchFileSnapshot("golden/restic-state-backup.service");
-    await expect(renderUnitFile(timerSpec(s))).toMatchFileSnapshot("golden/restic-state-backup.timer");
-    await expect(renderBackupScript(s)).toMatchFileSnapshot("golden/restic-state-backup");
+    await expect(renderUnitFile(serviceSpec(s, DEFAULT))).toMatchFileSnapshot("golden/restic-state-backup.service");
+    await expect(renderUnitFile(timerSpec(s, DEFAULT))).toMatchFileSnapshot("golden/restic-state-backup.timer");
+    await expect(renderBackupScript(s, DEFAULT)).toMatchFileSnapshot("golden/restic-state-backup");
     await expect(renderInitScript(s)).toMatchFileSnapshot("golden/init.sh");
     await expect(renderInitFacts(s)).toMatchFileSnapshot("golden/init-facts.sh");
-    await expect(renderRestoreScript(s)).toMatchFileSnapshot("golden/restore.sh");
-    await expect(renderBeforeUpgradeScript(s, "2026.6.12")).toMatchFileSnapshot("golden/before-upgrade.sh");
+    await expect(renderRestoreScript(s, DEFAULT)).toMatchFileSnapshot("golden/restore.sh");
+    await expect(renderBeforeUpgradeScript(s, DEFAULT, "2026.6.12")).toMatchFileSnapshot("golden/before-upgrade.sh");
+  });
+
+  it("renders another instance's job beside the default's, which stays as on a host with one gateway", async () => {
+    await expect(renderUnitFile(serviceSpec(two, WORK))).toMatchFileSnapshot("golden/restic-state-backup-work.service");
+    await expect(renderUnitFile(timerSpec(two, WORK))).toMatchFileSnapshot("golden/restic-state-backup-work.timer");
+    await expect(renderBackupScript(two, WORK)).toMatchFileSnapshot("golden/restic-state-backup-work");
+    await expect(renderRestoreScript(two, WORK)).toMatchFileSnapshot("golden/restore-work.sh");
+    await expect(renderBeforeUpgradeScript(two, WORK, "2026.6.12")).toMatchFileSnapshot("golden/before-upgrade-work.sh");
+    // The default's files do not change when another instance joins (its unit is not ordered after it).
+    expect(renderUnitFile(serviceSpec(two, DEFAULT))).toBe(renderUnitFile(serviceSpec(s, DEFAULT)));
+    expect(renderUnitFile(timerSpec(two, DEFAULT))).toBe(renderUnitFile(timerSpec(s, DEFAULT)));
+    expect(renderBackupScript(two, DEFAULT)).toBe(renderBackupScript(s, DEFAULT));
+    expect(renderRestoreScript(two, DEFAULT)).toBe(renderRestoreScript(s, DEFAULT));
+    expect(renderBeforeUpgradeScript(two, DEFAULT, "2026.6.12")).toBe(renderBeforeUpgradeScript(s, DEFAULT, "2026.6.12"));
+  });
+});
+
+describe("restic jobs per gateway instance", () => {
+  it("keeps the default instance's paths and adds -<name> for another, its tag and metric label apart", () => {
+    expect(jobPaths("default")).toEqual({
+      script: "/usr/local/libexec/openclaw-infra/restic-state-backup",
+      unit: "restic-state-backup",
+      workDir: "/var/lib/openclaw-backup",
+      staging: "/var/lib/openclaw-backup/state",
+      cacheDir: "/var/cache/restic-state-backup",
+      tag: "openclaw-state",
+      metric: "state",
+    });
+    expect(jobPaths("work")).toEqual({
+      script: "/usr/local/libexec/openclaw-infra/restic-state-backup-work",
+      unit: "restic-state-backup-work",
+      workDir: "/var/lib/openclaw-backup-work",
+      staging: "/var/lib/openclaw-backup-work/state",
+      cacheDir: "/var/cache/restic-state-backup-work",
+      tag: "openclaw-state-work",
+      metric: "state-work",
+    });
+    expect(place(two, "work").staging).toBe("/var/lib/openclaw-backup-work/state");
+    expect(place(two).staging).toBe("/var/lib/openclaw-backup/state");
+  });
+
+  it("runs another instance's job with its own tag, directories, user and run metric", () => {
+    const unit = renderUnitFile(serviceSpec(two, WORK));
+    for (const line of [
+      "User=openclaw-work",
+      "StateDirectory=openclaw-backup-work",
+      "CacheDirectory=restic-state-backup-work",
+      "Environment=RESTIC_CACHE_DIR=/var/cache/restic-state-backup-work",
+      "ExecStart=/usr/local/libexec/openclaw-infra/restic-state-backup-work",
+      "ExecStopPost=+/usr/local/libexec/openclaw-infra/backup-run-metric restic state-work",
+      "SyslogIdentifier=restic-state-backup-work",
+      "ReadWritePaths=-/var/lib/openclaw-work",
+    ]) {
+      expect(unit).toContain(`${line}\n`);
+    }
+    const script = renderBackupScript(two, WORK);
+    expect(script).toContain("restic_ backup --host 'vps1' --tag 'openclaw-state-work' ");
+    expect(script).toContain("restic_ forget --host 'vps1' --tag 'openclaw-state-work' ");
+    expect(renderRestoreScript(two, WORK)).toContain("--host 'vps1' --tag 'openclaw-state-work' --latest 1");
+    expect(renderRestoreScript(two, DEFAULT)).toContain("--host 'vps1' --tag 'openclaw-state' --latest 1");
+    expect(renderBeforeUpgradeScript(two, WORK, "2026.6.12")).toContain("systemctl start 'restic-state-backup-work.service'");
+  });
+
+  it("runs the jobs one at a time when started together, the default's first, whatever the order given", () => {
+    const three = resticArgsSchema.parse({
+      ...s,
+      states: [
+        { instance: "work", dir: "/var/lib/openclaw-work", user: "openclaw-work" },
+        { instance: "default", dir: "/var/lib/openclaw", user: "openclaw" },
+        { instance: "lab", dir: "/var/lib/openclaw-lab", user: "openclaw-lab" },
+      ],
+    });
+    expect(jobOrder(three).map((st) => st.instance)).toEqual(["default", "work", "lab"]);
+    const after = (st: ResticState) => renderUnitFile(serviceSpec(three, st)).match(/^After=.*$/gm);
+    expect(after(three.states[1])).toEqual(["After=network-online.target"]);
+    expect(after(three.states[0])).toEqual(["After=network-online.target", "After=restic-state-backup.service"]);
+    expect(after(three.states[2])).toEqual([
+      "After=network-online.target",
+      "After=restic-state-backup.service restic-state-backup-work.service",
+    ]);
+  });
+
+  it("names the field of a missing, misnamed or repeated instance", () => {
+    const issues = (states: unknown) =>
+      resticArgsSchema.safeParse({ ...s, states }).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues([])).toEqual(["states: must name at least one gateway instance's state"]);
+    expect(issues([{ ...DEFAULT, instance: "Work-1" }])).toEqual([
+      "states.0.instance: must be an instance name: a lower-case letter, then letters or digits (16 at most)",
+    ]);
+    expect(issues([DEFAULT, { ...WORK, instance: "default" }])).toEqual(["states.1.instance: instance default is named twice"]);
+    expect(issues([DEFAULT, { ...WORK, dir: DEFAULT.dir }])).toEqual(["states.1.dir: is already instance default's state"]);
+    expect(issues([{ ...DEFAULT, dir: "relative" }])).toEqual(["states.0.dir: must be an absolute path of letters, digits, . _ - and /"]);
   });
 });
 
 describe("restic settings", () => {
   const all = (t: ResticSettings) =>
-    [renderBackupScript(t), renderInitScript(t), renderInitFacts(t), renderRestoreScript(t), renderUnitFile(serviceSpec(t))].join("\n");
+    [
+      renderBackupScript(t, t.states[0]),
+      renderInitScript(t),
+      renderInitFacts(t),
+      renderRestoreScript(t, t.states[0]),
+      renderUnitFile(serviceSpec(t, t.states[0])),
+    ].join("\n");
 
   it("keeps the repository on the other host over SFTP, ssh told the key and the pinned host key only", () => {
     const at2222 = resticArgsSchema.parse({ ...s, repository: { ...s.repository, sshPort: 2222 } });
-    const script = renderBackupScript(at2222);
+    const script = renderBackupScript(at2222, DEFAULT);
     expect(script).toContain("restic --repo 'sftp:restic-repo@10.0.0.2:/srv/backups/restic/vps1'");
     expect(script).toContain(
       '-o "sftp.args=-F /dev/null -p 2222 -i $key -o IdentitiesOnly=yes -o UserKnownHostsFile=$known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes',
     );
-    expect(renderRestoreScript(s)).toContain(
+    expect(renderRestoreScript(s, DEFAULT)).toContain(
       "password='/etc/restic/password' key='/etc/restic/ssh/id_ed25519' known_hosts='/etc/restic/ssh/known_hosts'",
     );
   });
@@ -62,20 +175,20 @@ describe("restic settings", () => {
     const text = all(s);
     expect(text).not.toMatch(/RESTIC_PASSWORD(?!_FILE)|--password[ =](?!-file)|password-command/);
     expect(text.match(/--password-file "\$password"/g)).toHaveLength(4);
-    const unit = renderUnitFile(serviceSpec(s));
+    const unit = renderUnitFile(serviceSpec(s, DEFAULT));
     expect(unit).toContain("LoadCredential=password:/etc/restic/password\n");
-    expect(renderBackupScript(s)).toContain("password=$CREDENTIALS_DIRECTORY/password");
+    expect(renderBackupScript(s, DEFAULT)).toContain("password=$CREDENTIALS_DIRECTORY/password");
   });
 
   it("runs daily at 02:00 by default, keeping the days asked", () => {
-    expect(renderUnitFile(timerSpec(s))).toContain("OnCalendar=*-*-* 02:00:00\n");
+    expect(renderUnitFile(timerSpec(s, DEFAULT))).toContain("OnCalendar=*-*-* 02:00:00\n");
     const t = resticArgsSchema.parse({ ...s, schedule: "*-*-* 03:30:00", retentionDays: 14 });
-    expect(renderUnitFile(timerSpec(t))).toContain("OnCalendar=*-*-* 03:30:00\n");
-    expect(renderBackupScript(t)).toContain("--keep-within 14d --prune");
+    expect(renderUnitFile(timerSpec(t, DEFAULT))).toContain("OnCalendar=*-*-* 03:30:00\n");
+    expect(renderBackupScript(t, DEFAULT)).toContain("--keep-within 14d --prune");
   });
 
   it("runs the job as the state's owner, sandboxed, with the state writable and only the repository host reachable", () => {
-    const unit = renderUnitFile(serviceSpec(s));
+    const unit = renderUnitFile(serviceSpec(s, DEFAULT));
     for (const line of [
       "User=openclaw",
       "CapabilityBoundingSet=",
@@ -89,7 +202,7 @@ describe("restic settings", () => {
     expect(unit).toContain("ExecStopPost=+/usr/local/libexec/openclaw-infra/backup-run-metric restic state\n");
     expect(unit).not.toContain("RemoveIPC");
     expect(unit).not.toContain("[Install]");
-    expect(renderUnitFile(serviceSpec({ ...s, hardening: false }))).not.toContain("ProtectSystem");
+    expect(renderUnitFile(serviceSpec({ ...s, hardening: false }, DEFAULT))).not.toContain("ProtectSystem");
   });
 
   it("names the field of a bad option or password", () => {
@@ -152,7 +265,11 @@ function lab(options: { busyTimeoutMs?: number; retentionDays?: number } = {}): 
   fs.writeFileSync(path.join(creds, "password"), PASSWORD + "\n", { mode: 0o600 });
   fs.chmodSync(state, 0o700);
   if (ROOT) spawnSync("chown", ["-R", "nobody:", dir]);
-  const settings = resticArgsSchema.parse({ ...s, retentionDays: options.retentionDays ?? 30, state: { dir: state, user: JOB_USER } });
+  const settings = resticArgsSchema.parse({
+    ...s,
+    retentionDays: options.retentionDays ?? 30,
+    states: [{ instance: "default", dir: state, user: JOB_USER }],
+  });
   const at: Place = {
     ...place(settings),
     repository: { url: repo },
@@ -177,7 +294,7 @@ function lab(options: { busyTimeoutMs?: number; retentionDays?: number } = {}): 
   const asJob = (cmd: string[], opts: { input?: string } = {}) =>
     spawnRun(ROOT ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", ...cmd] : cmd, opts.input);
   const jobScript = path.join(dir, "restic-state-backup");
-  fs.writeFileSync(jobScript, renderBackupScript(settings, at), { mode: 0o755 });
+  fs.writeFileSync(jobScript, renderBackupScript(settings, settings.states[0], at), { mode: 0o755 });
   const restic = (...args: string[]) => asJob(["restic", "--repo", repo, "--password-file", path.join(creds, "password"), ...args]);
   const sqlite = (db: string, sql: string) => spawnSync("sqlite3", ["-batch", db, sql], { encoding: "utf8" }).stdout.trim();
   return {
@@ -265,9 +382,17 @@ function initialized(l: Lab): Lab {
   return l;
 }
 
-/** GatewayService's seed step around the restore script, as root (as the SSH runner runs it). */
-function seedStep(l: Lab): string {
-  return renderSeedScript(renderRestoreScript(l.settings, l.at), { stateDir: l.state, user: JOB_USER, unit: "openclaw-gateway.service" });
+/** One instance's job in a lab. */
+interface Job {
+  settings: ResticSettings;
+  state: ResticState;
+  at: Place;
+}
+
+/** GatewayService's seed step around an instance's restore script, as root (as the SSH runner runs it). */
+function seedStep(l: Lab, job: Job = { settings: l.settings, state: l.settings.states[0], at: l.at }): string {
+  const unit = `openclaw-gateway${job.state.instance === "default" ? "" : `-${job.state.instance}`}.service`;
+  return renderSeedScript(renderRestoreScript(job.settings, job.state, job.at), { stateDir: job.state.dir, user: JOB_USER, unit });
 }
 
 /** systemctl and journalctl stand-ins: `start` runs the job as its unit would. */
@@ -470,9 +595,75 @@ describe("the backup job, the init and the restore (real bash, restic, sqlite3)"
     expect(fs.readFileSync(path.join(l.dir, "systemctl.log"), "utf8")).toBe("is-active --quiet openclaw-gateway.service\n");
   });
 
+  it("keeps two instances' snapshots apart: each blank instance gets its own state back, never the other's", () => {
+    const l = initialized(newLab());
+    const workState = path.join(l.dir, "state-work");
+    fs.mkdirSync(workState, { mode: 0o700 });
+    fs.mkdirSync(path.join(l.dir, "work-work"));
+    if (ROOT) spawnSync("chown", ["-R", "nobody:", workState, path.join(l.dir, "work-work")]);
+    const settings = resticArgsSchema.parse({
+      ...l.settings,
+      states: [...l.settings.states, { instance: "work", dir: workState, user: JOB_USER }],
+    });
+    const [dflt, work] = settings.states;
+    const jobs: Record<string, Job> = {
+      default: { settings, state: dflt, at: l.at },
+      work: { settings, state: work, at: { ...l.at, staging: path.join(l.dir, "work-work", "state") } },
+    };
+    // Each job's script, as its unit runs it.
+    const backup = (name: string) => {
+      const file = path.join(l.dir, `restic-state-backup-${name}`);
+      fs.writeFileSync(file, renderBackupScript(settings, jobs[name].state, jobs[name].at), { mode: 0o755 });
+      const r = l.asJob(["bash", file]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    };
+    const fill = (dir: string, who: string) => {
+      fs.mkdirSync(path.join(dir, "agents"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "agents", "who"), `${who}\n`);
+      if (ROOT) spawnSync("chown", ["-R", "nobody:", dir]);
+      const r = l.asJob(["sqlite3", "-batch", path.join(dir, "main.sqlite"), `CREATE TABLE t(x); INSERT INTO t VALUES ('${who}');`]);
+      expect(r.status).toBe(0);
+    };
+    const blank = (dir: string) => {
+      fs.rmSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { mode: 0o700 });
+    };
+    const tags = () => (l.snapshots("vps1") as unknown as { tags: string[] }[]).map((snap) => snap.tags.join(","));
+    fakeSystemd(l, { installed: true });
+
+    fill(l.state, "default");
+    backup("default");
+    // Only the default's snapshot: a blank `work` starts empty rather than with the default's state.
+    const none = l.step(seedStep(l, jobs.work));
+    expect(none.stderr).toBe("");
+    expect(none.stdout).toBe(`no snapshot of vps1's state of instance work in ${l.repo}: the gateway starts with an empty state\n`);
+    expect(fs.readdirSync(workState)).toEqual([]);
+
+    fill(workState, "work");
+    backup("work");
+    expect(tags()).toEqual(["openclaw-state", "openclaw-state-work"]);
+    // The newest snapshot is work's: the default's restore still takes the default's.
+    blank(l.state);
+    const d = l.step(seedStep(l, jobs.default));
+    expect(d.stderr).toBe("");
+    expect(d.stdout).toMatch(/restoring snapshot [0-9a-f]{8} of vps1's state, taken /);
+    expect(l.tree(l.state)).toEqual({ agents: "dir", "agents/who": "default\n", "main.sqlite": "sqlite ok default" });
+
+    // And the other way round: with the default's newest, `work` gets work's.
+    backup("default");
+    blank(workState);
+    const w = l.step(seedStep(l, jobs.work));
+    expect(w.stderr).toBe("");
+    expect(w.stdout).toMatch(/restoring snapshot [0-9a-f]{8} of vps1's state of instance work, taken /);
+    expect(l.tree(workState)).toEqual({ agents: "dir", "agents/who": "work\n", "main.sqlite": "sqlite ok work" });
+    // Each job's forget kept to its own tag: every snapshot is still there.
+    expect(tags().sort()).toEqual(["openclaw-state", "openclaw-state", "openclaw-state-work"]);
+  });
+
   it("backs up before an upgrade through the job's unit, skips a blank host, and fails the deploy when the backup fails", () => {
     const l = initialized(newLab());
-    const before = renderBeforeUpgradeScript(l.settings, "2026.6.12");
+    const before = renderBeforeUpgradeScript(l.settings, l.settings.states[0], "2026.6.12");
     fakeSystemd(l, { installed: false });
     expect(l.step(before).stdout).toBe("restic-state-backup.service is not installed: no backup before openclaw 2026.6.12\n");
     fakeSystemd(l, { installed: true });
