@@ -1,12 +1,41 @@
 // The two entries of cloudflared: a tunnel managed through the Cloudflare API, or only its host side.
 import { component, HostContext, httpAt, Listener, tcp } from "../../src/registry/types";
+import { PROJECT } from "../../src/settings";
+import { ValidationError } from "../../src/validate";
+import { gatewayListener } from "../gateway-service/entry";
+import { gatewayInstances, gatewayOptionsSchema, GatewaySettings } from "../gateway-service/schema";
 import { CloudflaredConnector, CloudflareTunnel } from ".";
-import { PATHS } from "./render";
-import { cloudflaredOptionsSchema, gatewayOrigin, tokenSchema, tunnelConfigSchema } from "./schema";
+import { PATHS, publicUrl } from "./render";
+import {
+  cloudflaredOptionsSchema,
+  gatewayOrigin,
+  instanceHostnames,
+  tokenSchema,
+  TunnelConfig,
+  tunnelConfigSchema,
+  TunnelRoute,
+} from "./schema";
 
-/** The tunnel's origin: as set, else the gateway's listener on this host. */
-const tunnelOrigin = ({ options, peer, host }: HostContext<{ origin?: string }>) =>
-  options.origin ?? gatewayOrigin(peer("gateway", "http", host).port);
+/**
+ * One route per gateway instance of this host, the first instance's first: its hostname (see
+ * instanceHostnames) to its listener on this host; `origin`, when set, replaces the first's.
+ * Throws naming `tunnel.hostnames.<instance>` when the hostnames do not fit the instances.
+ */
+export function instanceRoutes({
+  options,
+  reads,
+  peer,
+  host,
+}: Pick<HostContext<TunnelConfig, { gateway: GatewaySettings }>, "options" | "reads" | "peer" | "host">): TunnelRoute[] {
+  const instances = gatewayInstances(reads.gateway).map((s) => s.instance);
+  const { hostnames, problems } = instanceHostnames(options, instances);
+  if (problems.length) throw new ValidationError(problems.map((p) => `${PROJECT}:${p.key}: ${p.message}`));
+  return hostnames.map(({ instance, hostname }, i) => ({
+    instance,
+    hostname,
+    origin: (i === 0 ? options.origin : undefined) ?? gatewayOrigin(peer("gateway", gatewayListener(instance), host).port),
+  }));
+}
 
 /**
  * Its metrics server (/ready, /metrics), on loopback: the deploy's readiness wait reads it.
@@ -15,16 +44,26 @@ const tunnelOrigin = ({ options, peer, host }: HostContext<{ origin?: string }>)
 const metrics = (key: string, options: { run: boolean; metricsPort: number }): Listener[] =>
   options.run ? [tcp("metrics", `${key}.metricsPort`, options.metricsPort, "loopback", ["this host"])] : [];
 
-/** A Cloudflare Tunnel managed through the Cloudflare API (needs cloudflare:apiToken). */
+/** A Cloudflare Tunnel managed through the Cloudflare API (needs cloudflare:apiToken): a hostname per gateway instance. */
 export const tunnel = component({
   key: "tunnel",
   schema: tunnelConfigSchema.optional(),
   on: ["gateway"],
-  build: (ctx) =>
-    new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...ctx.options, origin: tunnelOrigin(ctx) }, ctx.opts),
-  outputs: (t) => ({ publicUrl: t.publicUrl }),
+  reads: { gateway: gatewayOptionsSchema },
+  build: (ctx) => {
+    const { hostname: _hostname, hostnames: _hostnames, origin: _origin, ...options } = ctx.options;
+    return new CloudflareTunnel(`${ctx.host}-tunnel`, { connection: ctx.connection, ...options, routes: instanceRoutes(ctx) }, ctx.opts);
+  },
+  outputs: (t) => ({ publicUrl: t.publicUrl, publicUrls: t.publicUrls }),
   listeners: ({ options }) => metrics("tunnel", options),
-  units: (ctx) => [{ unit: PATHS.unit, reach: `https://${ctx.options.hostname} -> ${tunnelOrigin(ctx)}` }],
+  units: (ctx) => [
+    {
+      unit: PATHS.unit,
+      reach: instanceRoutes(ctx)
+        .map((r) => `${publicUrl(r.hostname)} -> ${r.origin}`)
+        .join(", "),
+    },
+  ],
 });
 
 /**

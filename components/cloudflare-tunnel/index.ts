@@ -1,6 +1,7 @@
-// CloudflareTunnel: the gateway published at https://<hostname> through a remotely managed
-// Cloudflare Tunnel. On Cloudflare: the tunnel, its ingress (hostname -> gateway on loopback,
-// 404 for everything else) and a proxied CNAME to <tunnel-id>.cfargotunnel.com. On the host
+// CloudflareTunnel: the gateway published at https://<hostname> (or each of a host's gateway
+// instances at its own) through a remotely managed Cloudflare Tunnel. On Cloudflare: the
+// tunnel, its ingress (each hostname -> its gateway on loopback, 404 for everything else) and a
+// proxied CNAME to <tunnel-id>.cfargotunnel.com per hostname. On the host
 // (CloudflaredConnector): cloudflared installed, the tunnel token in a root-only file, and a
 // hardened unit that gets the token as a systemd credential (never on a command line), then
 // waits for the metrics server's /ready.
@@ -37,6 +38,8 @@ import {
   CloudflareTunnelOptions,
   cloudflareTunnelOptionsSchema,
   tokenSchema,
+  TunnelRoute,
+  routesOf,
 } from "./schema";
 
 export * from "./schema";
@@ -158,16 +161,22 @@ export interface CloudflareTunnelArgs extends CloudflareTunnelOptions {
 }
 
 /**
- * A remotely managed tunnel publishing `origin` (the gateway on loopback) at https://<hostname>.
- * Cloudflare resources use the component's cloudflare provider (pass `providers` in opts to
- * choose credentials); the token is read from the provider and stays secret.
+ * A remotely managed tunnel publishing gateways on loopback: `origin` at https://<hostname>, or
+ * each of `routes` at its own hostname. Cloudflare resources use the component's cloudflare
+ * provider (pass `providers` in opts to choose credentials); the token is read from the
+ * provider and stays secret.
  */
 export class CloudflareTunnel extends pulumi.ComponentResource {
   /** UUID of the tunnel. */
   readonly tunnelId: pulumi.Output<string>;
+  /** The (first route's) hostname. */
   readonly publicHostname: string;
-  /** https://<hostname>: list it in the gateway's controlUi.allowedOrigins. */
+  /** https://<hostname> of the first route: list it in the gateway's controlUi.allowedOrigins. */
   readonly publicUrl: string;
+  /** https://<hostname> of each route, by its instance (`default` for a tunnel given one hostname). */
+  readonly publicUrls: Record<string, string>;
+  /** What it publishes, the first route first. */
+  readonly routes: TunnelRoute[];
   /** The host side (cloudflared and its unit). */
   readonly connector: CloudflaredConnector;
 
@@ -176,49 +185,69 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
     const { connection, ...options } = args;
     const s = parseOrThrow(cloudflareTunnelOptionsSchema, options, `CloudflareTunnel ${name}: `);
     const parent = { parent: this };
-    this.publicHostname = s.hostname;
-    this.publicUrl = publicUrl(s.hostname);
+    this.routes = routesOf(s);
+    const [first] = this.routes;
+    this.publicHostname = first.hostname;
+    this.publicUrl = publicUrl(first.hostname);
+    this.publicUrls = Object.fromEntries(this.routes.map((r) => [r.instance, publicUrl(r.hostname)]));
+    const tunnelName = s.tunnelName ?? first.hostname;
 
     const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       // configSrc "cloudflare": the ingress lives on Cloudflare, cloudflared needs only the token.
-      { accountId: s.accountId, name: s.tunnelName ?? s.hostname, configSrc: "cloudflare" },
+      { accountId: s.accountId, name: tunnelName, configSrc: "cloudflare" },
       parent,
     );
     this.tunnelId = tunnel.id;
 
     const ingress = new cloudflare.ZeroTrustTunnelCloudflaredConfig(
       `${name}-ingress`,
-      { accountId: s.accountId, tunnelId: tunnel.id, source: "cloudflare", config: { ingresses: renderIngress(s.hostname, s.origin) } },
+      { accountId: s.accountId, tunnelId: tunnel.id, source: "cloudflare", config: { ingresses: renderIngress(this.routes) } },
       parent,
     );
 
-    new cloudflare.DnsRecord(
-      `${name}-dns`,
-      {
-        zoneId: s.zoneId,
-        name: s.hostname,
-        type: "CNAME",
-        content: tunnel.id.apply(dnsTarget),
-        proxied: true,
-        ttl: 1, // automatic: the only value a proxied record takes
-        comment: `Cloudflare Tunnel ${s.tunnelName ?? s.hostname} (openclaw-infra)`,
-      },
-      parent,
-    );
+    // The first route's record keeps the name a tunnel with one hostname has: adding an instance replaces nothing.
+    for (const [i, route] of this.routes.entries()) {
+      new cloudflare.DnsRecord(
+        i === 0 ? `${name}-dns` : `${name}-dns-${route.instance}`,
+        {
+          zoneId: s.zoneId,
+          name: route.hostname,
+          type: "CNAME",
+          content: tunnel.id.apply(dnsTarget),
+          proxied: true,
+          ttl: 1, // automatic: the only value a proxied record takes
+          comment: `Cloudflare Tunnel ${tunnelName} (openclaw-infra)`,
+        },
+        parent,
+      );
+    }
 
     const token = pulumi.secret(
       cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: s.accountId, tunnelId: tunnel.id }, parent).token,
     );
 
     // The Cloudflare side's settings stay here; the rest are the connector's options.
-    const { hostname: _hostname, accountId: _accountId, zoneId: _zoneId, tunnelName: _tunnelName, origin: _origin, ...hostOptions } = s;
+    const {
+      hostname: _hostname,
+      accountId: _accountId,
+      zoneId: _zoneId,
+      tunnelName: _tunnelName,
+      origin: _origin,
+      routes: _routes,
+      ...hostOptions
+    } = s;
     this.connector = new CloudflaredConnector(
       `${name}-cloudflared`,
       { connection, token, ...hostOptions },
       { ...parent, dependsOn: [ingress] },
     );
 
-    this.registerOutputs({ tunnelId: this.tunnelId, publicHostname: this.publicHostname, publicUrl: this.publicUrl });
+    this.registerOutputs({
+      tunnelId: this.tunnelId,
+      publicHostname: this.publicHostname,
+      publicUrl: this.publicUrl,
+      publicUrls: this.publicUrls,
+    });
   }
 }

@@ -83,9 +83,15 @@ export interface IngressRule {
   service: string;
 }
 
-/** The hostname goes to the origin; everything else gets a 404 (cloudflared requires a catch-all last). */
-export function renderIngress(hostname: string, origin: string): IngressRule[] {
-  return [{ hostname, service: origin }, { service: "http_status:404" }];
+/**
+ * Each hostname goes to its origin, in order; everything else gets a 404 (cloudflared requires
+ * a catch-all last). One hostname: renderIngress(hostname, origin).
+ */
+export function renderIngress(routes: readonly { hostname: string; origin: string }[]): IngressRule[];
+export function renderIngress(hostname: string, origin: string): IngressRule[];
+export function renderIngress(routes: string | readonly { hostname: string; origin: string }[], origin?: string): IngressRule[] {
+  const list = typeof routes === "string" ? [{ hostname: routes, origin: origin ?? "" }] : routes;
+  return [...list.map(({ hostname, origin }) => ({ hostname, service: origin })), { service: "http_status:404" }];
 }
 
 /** What the proxied CNAME for the hostname points at. */

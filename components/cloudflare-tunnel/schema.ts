@@ -2,6 +2,8 @@
 // defaulted and validated before any resource exists. Hardening is on by default; turning it
 // off is explicit.
 import { z } from "zod";
+import type { Problem } from "../../src/registry/types";
+import { DEFAULT_INSTANCE, INSTANCE_NAME } from "../gateway-service/schema";
 
 /** Cloudflare's apt repository for cloudflared (https://pkg.cloudflare.com). */
 export const CLOUDFLARE_APT_URL = "https://pkg.cloudflare.com/cloudflared";
@@ -133,11 +135,14 @@ function connectorRules<T extends z.ZodObject<typeof connectorShape & z.core.$Zo
 const connectorObject = z.object(connectorShape).strict();
 export const cloudflaredOptionsSchema = connectorRules(connectorObject);
 
-/** A DNS name in a Cloudflare zone, e.g. claw.example.com (lowercase, no wildcard, no trailing dot). */
-const hostnameSchema = z
-  .string({ error: "is required: the public hostname, e.g. claw.example.com" })
-  .max(253, "must be at most 253 characters")
-  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name like claw.example.com");
+/** A DNS name in a Cloudflare zone: lowercase, no wildcard, no trailing dot. */
+const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A DNS name in a Cloudflare zone, e.g. claw.example.com; `error` is what a value that is no string is told. */
+const dnsName = (error: string) =>
+  z.string({ error }).max(253, "must be at most 253 characters").regex(DNS_NAME, "must be a lowercase DNS name like claw.example.com");
+
+const hostnameSchema = dnsName("is required: the public hostname, e.g. claw.example.com");
 
 const cloudflareId = (what: string) =>
   z
@@ -150,32 +155,205 @@ const originSchema = z.url({
   error: "must be an http(s) URL on loopback, like http://127.0.0.1:18789",
 });
 
-/** The options an operator sets (e.g. in stack config): the Cloudflare side, then the host side. */
-const tunnelObject = z
+/** One hostname the tunnel publishes, and where its requests go on the host. */
+export const tunnelRouteSchema = z
   .object({
-    /** Public hostname routed through the tunnel to `origin`; a proxied CNAME is created for it. */
+    /** The gateway instance it reaches: its key in `publicUrls`, and the suffix of its DNS record's resource name. */
+    instance: z.string().regex(INSTANCE_NAME, "must be an instance name: a lower-case letter, then letters or digits (16 at most)"),
+    /** Public hostname; a proxied CNAME is created for it. */
     hostname: hostnameSchema,
-    /** Cloudflare account that owns the tunnel. */
-    accountId: cloudflareId("account ID"),
-    /** Cloudflare zone (domain) the hostname is in. */
-    zoneId: cloudflareId("zone ID"),
-    /** Name of the tunnel in the Cloudflare dashboard. Default: the hostname. */
-    tunnelName: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
-      .optional(),
-    /** Where the hostname's requests go on the host: the gateway on loopback. */
-    origin: originSchema.default(DEFAULT_ORIGIN),
-    ...connectorShape,
+    /** Where its requests go: a gateway on loopback. */
+    origin: originSchema,
   })
   .strict();
-export const cloudflareTunnelOptionsSchema = connectorRules(tunnelObject);
+
+/** Routes: at least one, no instance and no hostname twice. */
+const routesSchema = z
+  .array(tunnelRouteSchema)
+  .min(1, "must list at least one route")
+  .superRefine((routes, ctx) => {
+    for (const [i, r] of routes.entries()) {
+      const j = routes.findIndex((o) => o.instance === r.instance);
+      if (j < i) ctx.addIssue({ code: "custom", path: [i, "instance"], message: `is also routes.${j}.instance: one route per instance` });
+      const k = routes.findIndex((o) => o.hostname === r.hostname);
+      if (k < i) ctx.addIssue({ code: "custom", path: [i, "hostname"], message: `is also routes.${k}.hostname: one route per hostname` });
+    }
+  });
+
+/** The Cloudflare side, then the host side. */
+const tunnelShape = {
+  /** Public hostname routed through the tunnel to `origin`; a proxied CNAME is created for it. */
+  hostname: hostnameSchema,
+  /** Cloudflare account that owns the tunnel. */
+  accountId: cloudflareId("account ID"),
+  /** Cloudflare zone (domain) the hostname is in. */
+  zoneId: cloudflareId("zone ID"),
+  /** Name of the tunnel in the Cloudflare dashboard. Default: the (first) hostname. */
+  tunnelName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
+    .optional(),
+  /** Where the hostname's requests go on the host: the gateway on loopback. */
+  origin: originSchema.default(DEFAULT_ORIGIN),
+  ...connectorShape,
+};
 
 /**
- * The same options in stack config (`openclaw-infra:tunnel`): `origin` has no default there,
- * since the program points it at the gateway's configured port.
+ * CloudflareTunnel's options: one hostname and its origin (`hostname`, `origin`), or several
+ * (`routes`, one per gateway instance), not both.
  */
-export const tunnelConfigSchema = connectorRules(tunnelObject.extend({ origin: originSchema.optional() }));
+const tunnelObject = z
+  .object({
+    ...tunnelShape,
+    /** Public hostname routed through the tunnel to `origin`; a proxied CNAME is created for it. Required without `routes`. */
+    hostname: hostnameSchema.optional(),
+    /** Where the hostname's requests go on the host: the gateway on loopback. Default: GatewayService's default port. */
+    origin: originSchema.optional(),
+    /**
+     * Several hostnames, each to its own origin, instead of `hostname` and `origin`. The first
+     * is the tunnel's own: its name by default, `publicUrl`, and the DNS record's resource name
+     * a tunnel with one hostname has (the others add `-<instance>`).
+     */
+    routes: routesSchema.optional(),
+  })
+  .strict()
+  .superRefine(
+    (o, ctx) => {
+      if (o.routes === undefined) {
+        if (o.hostname === undefined)
+          ctx.addIssue({ code: "custom", path: ["hostname"], message: "is required: the public hostname, e.g. claw.example.com" });
+        return;
+      }
+      for (const key of ["hostname", "origin"] as const)
+        if (o[key] !== undefined)
+          ctx.addIssue({ code: "custom", path: [key], message: `cannot be set with routes: each route has its own ${key}` });
+    },
+    // Also beside other problems (of an object): a missing hostname is said with the rest, as a required field is.
+    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+  );
+
+/** One hostname and its origin (`origin` defaulted), or the routes. */
+export const cloudflareTunnelOptionsSchema = connectorRules(tunnelObject).transform((o) =>
+  o.routes === undefined ? { ...o, origin: o.origin ?? DEFAULT_ORIGIN } : o,
+);
+
+/** A tunnel's routes from its parsed options: `routes`, else its one hostname (instance `default`) and origin. */
+export function routesOf(s: CloudflareTunnelSettings): TunnelRoute[] {
+  if (s.routes !== undefined) return s.routes;
+  if (s.hostname === undefined) throw new Error("CloudflareTunnel: neither hostname nor routes (the schema requires one)");
+  return [{ instance: DEFAULT_INSTANCE, hostname: s.hostname, origin: s.origin ?? DEFAULT_ORIGIN }];
+}
+
+/**
+ * The same options in stack config (`openclaw-infra:tunnel`), with a hostname for each gateway
+ * instance of the host. `origin` has no default there: the program points each hostname at its
+ * instance's configured port.
+ */
+export const tunnelConfigSchema = connectorRules(
+  z
+    .object({
+      ...tunnelShape,
+      /**
+       * Public hostname of the host's first gateway instance: `default` when it has one, else
+       * the first by name. A proxied CNAME is created for it.
+       */
+      hostname: hostnameSchema,
+      /**
+       * Public hostnames of the other gateway instances, by instance name. An instance without
+       * one gets `<instance>-<hostname>` (work-claw.example.com for claw.example.com): a name
+       * beside `hostname`, not under it, because Cloudflare's Universal SSL certificate covers
+       * the zone's apex and one level of subdomain only (*.example.com, not
+       * *.claw.example.com). A hostname set here one level deeper needs a certificate of its own.
+       * Nothing is derived from a two-label `hostname` (the zone's apex: example.com would give
+       * work-example.com, another domain): set each instance's here then.
+       */
+      hostnames: z.record(z.string(), dnsName("must be a lowercase DNS name like work.example.com")).optional(),
+      /** Where the first instance's requests go, instead of its port on loopback. */
+      origin: originSchema.optional(),
+    })
+    .strict()
+    .superRefine((o, ctx) => {
+      const seen = new Map<string, string>([[o.hostname, "tunnel.hostname"]]);
+      for (const [instance, hostname] of Object.entries(o.hostnames ?? {})) {
+        const other = seen.get(hostname);
+        if (other)
+          ctx.addIssue({
+            code: "custom",
+            path: ["hostnames", instance],
+            message: `is also ${other}: each instance needs its own hostname`,
+          });
+        else seen.set(hostname, `tunnel.hostnames.${instance}`);
+      }
+    }),
+);
+
+/** What derives the hostnames of a host's gateway instances (tunnelConfigSchema's output). */
+export interface InstanceHostnameOptions {
+  hostname: string;
+  hostnames?: Record<string, string>;
+}
+
+/** The first of a host's gateway instances: `default` when it has one, else the first by name. */
+export function firstInstance(instances: readonly string[]): string | undefined {
+  return instances.includes(DEFAULT_INSTANCE) ? DEFAULT_INSTANCE : [...instances].sort()[0];
+}
+
+/**
+ * Each gateway instance's public hostname, the first instance's first (see tunnelConfigSchema):
+ * `hostname` for the first, `hostnames.<instance>` or `<instance>-<hostname>` for the others.
+ * Pure. Problems, each naming `tunnel.hostnames.<instance>`: a key naming no instance (or the
+ * first, whose hostname is `hostname`), a derived name that is no name of the zone or too long,
+ * and two instances with one hostname.
+ */
+export function instanceHostnames(
+  options: InstanceHostnameOptions,
+  instances: readonly string[],
+): { hostnames: { instance: string; hostname: string }[]; problems: Problem[] } {
+  const first = firstInstance(instances);
+  const key = (instance: string) => `tunnel.hostnames.${instance}`;
+  const problems: Problem[] = [];
+  const explicit = options.hostnames ?? {};
+  for (const instance of Object.keys(explicit)) {
+    if (instance === first)
+      problems.push({ key: key(instance), message: `is the first gateway instance's hostname: set it as tunnel.hostname` });
+    else if (!instances.includes(instance))
+      problems.push({ key: key(instance), message: `names no gateway instance of this host (instances: ${instances.join(", ")})` });
+  }
+  if (first === undefined) return { hostnames: [], problems };
+
+  const [firstLabel, ...rest] = options.hostname.split(".");
+  const derive = (instance: string): string | undefined => {
+    const name = `${instance}-${options.hostname}`;
+    if (rest.length < 2)
+      problems.push({
+        key: key(instance),
+        message: `is required: tunnel.hostname ${options.hostname} is a domain's apex, and ${name} would be another domain`,
+      });
+    else if (`${instance}-${firstLabel}`.length > 63 || name.length > 253)
+      problems.push({ key: key(instance), message: `is required: ${name} would be longer than a DNS name may be` });
+    else return name;
+    return undefined;
+  };
+
+  const hostnames = [{ instance: first, hostname: options.hostname }];
+  const where = new Map<string, string>([[options.hostname, "tunnel.hostname"]]);
+  for (const instance of [...instances].sort().filter((i) => i !== first)) {
+    const set = explicit[instance];
+    const hostname = set ?? derive(instance);
+    if (hostname === undefined) continue;
+    const other = where.get(hostname);
+    if (other)
+      problems.push({
+        key: key(instance),
+        message: set
+          ? `is also ${other}: each instance needs its own hostname`
+          : `is required: ${hostname}, derived for ${instance}, is also ${other}`,
+      });
+    else where.set(hostname, set ? key(instance) : `${instance}'s derived hostname`);
+    hostnames.push({ instance, hostname });
+  }
+  return { hostnames, problems };
+}
 
 /** The tunnel token, validated where it becomes known (it is secret: inside an apply). */
 export const tokenSchema = z
@@ -195,3 +373,5 @@ export type CloudflaredOptions = z.input<typeof connectorObject>;
 export type CloudflaredSettings = z.output<typeof cloudflaredOptionsSchema>;
 export type CloudflareTunnelOptions = z.input<typeof tunnelObject>;
 export type CloudflareTunnelSettings = z.output<typeof cloudflareTunnelOptionsSchema>;
+export type TunnelRoute = z.output<typeof tunnelRouteSchema>;
+export type TunnelConfig = z.output<typeof tunnelConfigSchema>;

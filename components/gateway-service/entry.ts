@@ -89,12 +89,14 @@ export const gateway = component({
       return [{ key: "gateway.version", message: `openclaw@${options.version} is not on the npm registry ${registry}` }];
     if (release !== "published")
       return [{ key: "sources.npmRegistry", message: `cannot look up openclaw@${options.version}: ${release.unreachable}` }];
-    const problems: Problem[] = [];
-    for (const s of gatewayInstances(options)) {
+    // Each instance's plugins against the release first: a plugin the release cannot load is refused before its settings are checked.
+    const instances = gatewayInstances(options);
+    const plugins = await Promise.all(instances.map((s) => pluginProblems(s.plugins, s.version, registry, `${keyOf(options, s)}.plugins`)));
+    for (const w of plugins.flatMap((p) => p.warnings)) pulumi.log.warn(`${w.key}: ${w.message}`);
+    const problems: Problem[] = plugins.flatMap((p) => p.problems);
+    if (problems.length > 0) return problems;
+    for (const s of instances) {
       const key = keyOf(options, s);
-      const plugins = await pluginProblems(s.plugins, s.version, registry, `${key}.plugins`);
-      for (const w of plugins.warnings) pulumi.log.warn(`${w.key}: ${w.message}`);
-      problems.push(...plugins.problems);
       const checked = validateLocally(gatewayConfig(s), s.settings, s.version, registry, () =>
         pulumi.log.info(`caching openclaw@${s.version} in ${releaseCacheDir()} for the preview's config check (once per version)`),
       );
@@ -134,7 +136,7 @@ export const gateway = component({
     return { problems, warnings };
   },
   build: (ctx) => {
-    const publicUrl = ctx.built(tunnel)?.publicUrl;
+    const publicUrls = ctx.built(tunnel)?.publicUrls;
     const databaseUrl = gatewayDatabaseUrl(ctx.config, ctx.listener("postgres", "postgresql")?.ip);
     const backups = ctx.built(stateBackup);
     const traces = ctx.listener("tempo", "otlp-http");
@@ -150,7 +152,7 @@ export const gateway = component({
         peers: byName((s) => ({
           otlpEndpoint: traces && httpAt(traces),
           otlpSignals: otlpSignals(ctx),
-          extraOrigins: extraOrigins(s, ctx.address, publicUrl),
+          extraOrigins: extraOrigins(s, ctx.address, publicUrls?.[s.instance]),
         })),
         secrets: pulumi.all([ctx.secrets, databaseUrl]).apply(([sec, url]) =>
           byName((s) => {

@@ -10,16 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../sandbox/stack";
 import { ALERTMANAGER_USER } from "../../components/alertmanager/schema";
 import { PROMETHEUS_USER } from "../../components/prometheus/schema";
+import { instancePaths } from "../../components/gateway-service/schema";
 import { PATHS as UPDATES } from "../../components/updates/render";
 import { scrapeJobs } from "../../src/registry";
 import { basicAuth, onHost, printFigures, privateAddress, viaSsh } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
 
-const GATEWAY = "openclaw-gateway.service";
+/** vps1's second gateway instance (SANDBOX_OPTIONS): the one stopped, while the default one must go on answering. */
+const WORK = { unit: instancePaths("work").unit, name: "work" };
+const DEFAULT_HEALTH = "curl -fsS http://127.0.0.1:18789/health";
 
 interface Notification {
   status: "firing" | "resolved";
-  alerts: { status: string; labels: Record<string, string>; startsAt: string; endsAt: string }[];
+  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string }[];
   authorization?: string;
   at: number;
 }
@@ -181,7 +184,14 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
 
   it("scrapes every target the registry derives for the topology, each up", async () => {
     const jobs = scrapeJobs(readStackConfig(vps2ConfigFile));
-    const expected = jobs.flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => `${j.job} ${t} host=${g.labels.host}`)));
+    // A target is its job, address and host, and for the gateway's probe its instance: one probe per instance.
+    const key = (job: string, instance: string, labels: Record<string, string>) =>
+      `${job} ${instance} host=${labels.host}${labels.instance_name ? ` instance_name=${labels.instance_name}` : ""}`;
+    const expected = jobs.flatMap((j) => j.groups.flatMap((g) => g.targets.map((t) => key(j.job, t, g.labels))));
+    expect(expected.filter((e) => e.startsWith("gateway "))).toEqual([
+      "gateway 10.231.1.11:9115 host=vps1 instance_name=default",
+      "gateway 10.231.1.11:9115 host=vps1 instance_name=work",
+    ]);
     expect(expected.length).toBeGreaterThan(5);
     const t0 = Date.now();
     await waitFor(
@@ -189,14 +199,14 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
       90,
       async () => {
         const up = new Set(
-          (await activeTargets()).filter((t) => t.health === "up").map((t) => `${t.labels.job} ${t.labels.instance} host=${t.labels.host}`),
+          (await activeTargets()).filter((t) => t.health === "up").map((t) => key(t.labels.job, t.labels.instance, t.labels)),
         );
         return expected.every((e) => up.has(e)) ? true : undefined;
       },
       async () => {
         const all = await activeTargets();
         const line = (e: string) => {
-          const t = all.find((x) => `${x.labels.job} ${x.labels.instance} host=${x.labels.host}` === e);
+          const t = all.find((x) => key(x.labels.job, x.labels.instance, x.labels) === e);
           return `  ${e}: ${t ? `${t.health} ${t.lastError}` : "not a target of Prometheus"}`;
         };
         return `Targets:\n${expected.map(line).join("\n")}`;
@@ -205,7 +215,7 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     figures["all targets up after"] = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
   });
 
-  it("sends GatewayUnhealthy to the webhook when the gateway stops, and resolved when it is back", async () => {
+  it("sends GatewayUnhealthy naming the instance that stopped, while the other answers, and resolved when it is back", async () => {
     // A GatewayUnhealthy still active from the deploy (a probe before the gateway answered)
     // would swallow the one this test causes: Alertmanager notifies an alert it already has
     // only after repeat_interval. Wait until it has none.
@@ -223,10 +233,17 @@ describe("Prometheus and Alertmanager on the sandbox", () => {
     await firesAndResolves({
       alert: "GatewayUnhealthy",
       seconds: 180,
-      cause: { command: `systemctl stop ${GATEWAY}`, figure: "gateway stopped" },
-      undo: { command: `systemctl start ${GATEWAY}`, figure: "gateway started" },
+      cause: { command: `systemctl stop ${WORK.unit}`, figure: `gateway instance ${WORK.name} stopped` },
+      undo: { command: `systemctl start ${WORK.unit}`, figure: `gateway instance ${WORK.name} started` },
       check: (firing) => {
-        expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical" });
+        expect(firing.alert.labels).toMatchObject({ host: "vps1", job: "gateway", severity: "critical", instance_name: WORK.name });
+        expect(firing.alert.annotations.summary).toBe(`the gateway instance ${WORK.name} on vps1 does not answer /health`);
+        // Only that instance: no alert names the default one, which answers all along.
+        const others = received
+          .flatMap((n) => n.alerts)
+          .filter((a) => a.labels.alertname === "GatewayUnhealthy" && a.labels.instance_name !== WORK.name);
+        expect(others.filter((a) => Date.parse(a.startsAt) >= Date.parse(firing.alert.startsAt) - 1000)).toEqual([]);
+        expect(onHost("vps1", DEFAULT_HEALTH).code).toBe(0);
         expect(firing.notification.authorization).toBe(`Bearer ${webhookToken}`);
       },
     });

@@ -16,6 +16,8 @@ const TOKEN = randomBytes(24).toString("hex");
 /** The release the stack deploys by default: its validator checks gateway.settings at preview. */
 const OPENCLAW = gatewayOptionsSchema.parse({}).version;
 const SHORT_TOKEN = "sh0rt-" + randomBytes(4).toString("hex");
+/** A channel token two instances would share: never printed (the line names it by its keys). */
+const BOT_TOKEN = `123456:${randomBytes(16).toString("hex")}`;
 
 let backend: string;
 let key: string;
@@ -54,7 +56,7 @@ interface Case {
    * Config paths to set for the case: put back to `restore` afterwards, or else their top-level
    * key removed. A secret is set on stdin.
    */
-  set: { path: string; value: string | (() => string); restore?: () => string; secret?: boolean }[];
+  set: { path: string; value: string | (() => string); restore?: () => string; secret?: boolean; plaintext?: boolean }[];
   line: string | (() => string);
 }
 
@@ -98,6 +100,43 @@ const CASES: Case[] = [
     set: [{ path: "gateway.settings.models.providers.local.apiKey", value: "${LOCAL_LLM_API_KEY}" }],
     line: "openclaw-infra:gateway.settings.models.providers.local.apiKey: references LOCAL_LLM_API_KEY, which is not set: add it to the secret gatewayEnv",
   },
+  // Several gateways on one host (issue 16): each clash in one line naming both instances.
+  {
+    name: "two gateway instances on one port",
+    set: [
+      { path: "gateway.instances.default.bind", value: "loopback" },
+      { path: "gateway.instances.work.port", value: "18789" },
+    ],
+    line: "openclaw-infra:gateway.instances.work.port: 18789 is also gateway.instances.default.port: each instance needs its own port",
+  },
+  {
+    name: "two gateway instances on one state directory",
+    set: [
+      { path: "gateway.instances.default.bind", value: "loopback" },
+      { path: "gateway.instances.work.port", value: "18909" },
+      { path: "gateway.instances.work.stateDir", value: "/var/lib/openclaw" },
+    ],
+    line: "openclaw-infra:gateway.instances.work.stateDir: /var/lib/openclaw is also gateway.instances.default's state directory: each instance needs its own",
+  },
+  {
+    name: "one channel token in two gateway instances",
+    set: [
+      // A SecretRef: plaintext, which the CLI must be told under a key named like a token.
+      { path: "gateway.settings.channels.telegram.botToken", value: "${TELEGRAM_BOT_TOKEN}", plaintext: true },
+      { path: "gateway.instances.default.bind", value: "loopback" },
+      { path: "gateway.instances.work.port", value: "18909" },
+      { path: "gatewayEnv.TELEGRAM_BOT_TOKEN", value: BOT_TOKEN, secret: true },
+    ],
+    line: "openclaw-infra:gateway.instances.work.settings.channels.telegram.botToken: is the same credential as gateway.instances.default.settings.channels.telegram.botToken (compared by digest): a channel's bot token can be polled by one gateway only",
+  },
+  {
+    name: "a plugin whose host range excludes the gateway's release",
+    set: [
+      { path: "gateway.version", value: "2026.6.11" },
+      { path: 'gateway.plugins["npm:@openclaw/irc"]', value: "2026.9.5" },
+    ],
+    line: "openclaw-infra:gateway.plugins: npm:@openclaw/irc@2026.9.5 needs openclaw >=2026.9.5 (peerDependencies.openclaw, openclaw.compat.pluginApi); gateway.version is 2026.6.11",
+  },
   {
     name: "a gateway token the gateway would refuse",
     set: [{ path: "gatewayToken", value: SHORT_TOKEN, restore: () => TOKEN, secret: true }],
@@ -123,14 +162,14 @@ const CASES: Case[] = [
 ];
 
 it.each(CASES)("refuses $name in one line naming the key", ({ name, set, line }) => {
-  const put = (key: string, value: string, secret?: boolean) =>
-    secret ? stack.ok(["config", "set", "--secret", "--path", key], value) : stack.ok(["config", "set", "--path", key, value]);
-  for (const { path: key, value, secret } of set) put(key, typeof value === "function" ? value() : value, secret);
+  const put = (key: string, value: string, secret?: boolean, plaintext?: boolean) =>
+    secret
+      ? stack.ok(["config", "set", "--secret", "--path", key], value)
+      : stack.ok(["config", "set", ...(plaintext ? ["--plaintext"] : []), "--path", key, value]);
+  for (const { path: key, value, secret, plaintext } of set) put(key, typeof value === "function" ? value() : value, secret, plaintext);
   const r = stack.pulumi(["preview"]);
-  for (const { path: key, restore, secret } of set) {
-    if (restore) put(key, restore(), secret);
-    else stack.ok(["config", "rm", key.split(".")[0]]);
-  }
+  for (const { path: key, restore, secret } of set) if (restore) put(key, restore(), secret);
+  for (const top of new Set(set.filter((s) => !s.restore).map((s) => s.path.split(".")[0]))) stack.ok(["config", "rm", top]);
   timings.push(`  ${name.padEnd(52)} ${r.seconds.toFixed(1)} s`);
 
   const output = r.stdout + r.stderr;
@@ -142,6 +181,7 @@ it.each(CASES)("refuses $name in one line naming the key", ({ name, set, line })
   expect(output).not.toMatch(/^\s+at /m);
   expect(output).not.toContain("error serializing");
   expect(output).not.toContain(SHORT_TOKEN);
+  expect(output).not.toContain(BOT_TOKEN);
 });
 
 // Issue 17, point 3: a reviewer previews the gateway's stack before the database's is deployed

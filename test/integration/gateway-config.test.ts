@@ -6,8 +6,8 @@
 // `openclaw doctor` rewrites the file this program owns.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayConfig, unitEnvironment } from "../../components/gateway-service/render";
-import { gatewayOptionsSchema } from "../../components/gateway-service/schema";
-import { sandboxGatewaySettings } from "../../sandbox/options";
+import { gatewayInstances, gatewayOptionsSchema, instancePaths } from "../../components/gateway-service/schema";
+import { SANDBOX_WORK_INSTANCE, sandboxGatewaySettings } from "../../sandbox/options";
 import { readStackConfig } from "../../sandbox/stack";
 import { mustOnHost, onHost, printFigures } from "./harness";
 import { SharedDeployment, sharedDeployment, sharedDeploymentFigure, sharedSecret } from "./shared-deployment";
@@ -109,5 +109,49 @@ describe("the gateway's configuration on vps1", () => {
     expect(up.code, "the gateway answers /health after the restart").toBe(0);
     openclaw("doctor --non-interactive || true");
     expect(sha()).toBe(before);
+  });
+});
+
+describe("the second gateway instance on vps1 (work)", () => {
+  const work = instancePaths("work");
+
+  it("runs as its own user on its own state, config and port, with its own token; both instances answer", () => {
+    expect(mustOnHost("vps1", `systemctl is-active ${work.unit} openclaw-gateway.service`).trim().split("\n")).toEqual([
+      "active",
+      "active",
+    ]);
+    expect(mustOnHost("vps1", `stat -c '%n %U:%G %a' ${work.stateDir} ${work.configFile} ${work.envFile}`).trim().split("\n")).toEqual([
+      `${work.stateDir} ${work.user}:${work.user} 700`,
+      `${work.configFile} ${work.user}:${work.user} 600`,
+      `${work.envFile} root:root 600`,
+    ]);
+    expect(mustOnHost("vps1", `ps -o user= -p $(systemctl show -p MainPID --value ${work.unit})`).trim()).toBe(work.user);
+    const token = (env: string) => mustOnHost("vps1", `grep ^OPENCLAW_GATEWAY_TOKEN= ${env}`).trim();
+    expect(token(work.envFile)).not.toBe(token("/etc/openclaw/gateway.env"));
+    for (const port of [18789, SANDBOX_WORK_INSTANCE.port])
+      expect(mustOnHost("vps1", `curl -fsS http://127.0.0.1:${port}/health`)).toContain('"ok":true');
+  });
+
+  it("lists its pinned plugin at its version in `openclaw plugins list --json`, and the default instance has none", () => {
+    // The release's CLI as the instance's unit runs it: its user, gateway.env, the unit's variables.
+    const list = (instance: string) => {
+      const [s] = gatewayInstances(gatewayOptionsSchema.parse({ version, instances: { [instance]: {} } }));
+      const paths = instancePaths(instance);
+      const out = mustOnHost(
+        "vps1",
+        `set -a; . ${paths.envFile}; set +a; cd ${paths.stateDir}; ` +
+          `runuser -u ${paths.user} -- env ${unitEnvironment(s).join(" ")} /opt/openclaw/current/bin/openclaw plugins list --json 2>/dev/null`,
+        "openclaw plugins list --json",
+      );
+      return (JSON.parse(out) as { plugins: { id: string; version: string; origin: string; enabled: boolean; status: string }[] }).plugins
+        .filter((p) => p.origin !== "bundled")
+        .map((p) => `${p.id} ${p.version} ${p.enabled ? "enabled" : "disabled"} ${p.status}`);
+    };
+    const [[spec, pinned]] = Object.entries(SANDBOX_WORK_INSTANCE.plugins);
+    expect(spec).toBe("npm:@openclaw/irc");
+    const started = Date.now();
+    expect(list("work")).toEqual([`irc ${pinned} enabled loaded`]);
+    figures["openclaw plugins list --json (work)"] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    expect(list("default")).toEqual([]);
   });
 });

@@ -9,8 +9,11 @@ import {
   CloudflareTunnel,
   CloudflareTunnelArgs,
   cloudflareTunnelOptionsSchema,
+  instanceHostnames,
   NOT_RUN_NOT_READY,
+  routesOf,
   tokenSchema,
+  tunnelConfigSchema,
 } from "../../../components/cloudflare-tunnel";
 import { parseOrThrow, ValidationError } from "../../../src/validate";
 import { BINARY_SHA, connection, KEY_FINGERPRINT, TOKEN, validOptions } from "./fixtures";
@@ -191,6 +194,177 @@ describe("CloudflareTunnel options", () => {
       `${P}zoneId: is required: the Cloudflare zone ID (32 hex digits, from the dashboard)`,
       `${P}metricsPort: Too small: expected number to be >=1024`,
     ]);
+  });
+});
+
+describe("routes: several hostnames, each to its own origin", () => {
+  const route = (instance: string, hostname: string, port: number) => ({ instance, hostname, origin: `http://127.0.0.1:${port}` });
+  const two = [route("default", "claw.example.com", 18789), route("work", "work-claw.example.com", 18909)];
+  const { hostname: _hostname, ...withoutHostname } = validOptions();
+
+  it("takes routes instead of hostname and origin, and keeps them in order", () => {
+    const s = cloudflareTunnelOptionsSchema.parse({ ...withoutHostname, routes: two });
+    expect(s.routes).toEqual(two);
+    expect(s).not.toHaveProperty("hostname");
+    expect(s).not.toHaveProperty("origin");
+    expect(routesOf(s)).toEqual(two);
+    expect(cloudflareTunnelOptionsSchema.parse(s)).toEqual(s);
+  });
+
+  it("makes one hostname and its origin the one route of instance default", () => {
+    expect(routesOf(cloudflareTunnelOptionsSchema.parse(validOptions()))).toEqual([route("default", "claw.example.com", 18789)]);
+  });
+
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    [
+      "hostname beside routes",
+      { ...validOptions(), routes: two },
+      [`${P}hostname: cannot be set with routes: each route has its own hostname`],
+    ],
+    [
+      "origin beside routes",
+      { ...withoutHostname, origin: "http://127.0.0.1:18789", routes: two },
+      [`${P}origin: cannot be set with routes: each route has its own origin`],
+    ],
+    ["no route", { ...withoutHostname, routes: [] }, [`${P}routes: must list at least one route`]],
+    [
+      "an instance twice",
+      { ...withoutHostname, routes: [two[0], { ...two[1], instance: "default" }] },
+      [`${P}routes.1.instance: is also routes.0.instance: one route per instance`],
+    ],
+    [
+      "a hostname twice",
+      { ...withoutHostname, routes: [two[0], { ...two[1], hostname: "claw.example.com" }] },
+      [`${P}routes.1.hostname: is also routes.0.hostname: one route per hostname`],
+    ],
+    [
+      "a bad route",
+      { ...withoutHostname, routes: [{ instance: "Work", hostname: "claw", origin: "http://10.0.0.1:1", extra: 1 }] },
+      [
+        `${P}routes.0.instance: must be an instance name: a lower-case letter, then letters or digits (16 at most)`,
+        `${P}routes.0.hostname: must be a lowercase DNS name like claw.example.com`,
+        `${P}routes.0.origin: must be an http(s) URL on loopback, like http://127.0.0.1:18789`,
+        `${P}routes.0.extra: unknown setting (misspelled?)`,
+      ],
+    ],
+    [
+      "neither hostname nor routes, said with the other problems",
+      { ...withoutHostname, zoneId: "z" },
+      [
+        `${P}zoneId: must be a Cloudflare zone ID: 32 lowercase hex digits`,
+        `${P}hostname: is required: the public hostname, e.g. claw.example.com`,
+      ],
+    ],
+  ];
+  it.each(cases)("rejects %s", (_name, options, expected) => {
+    expect(problems(options)).toEqual(expected);
+  });
+});
+
+describe("the hostnames of a host's gateway instances (stack config)", () => {
+  const config = (fields: Record<string, unknown>) => ({ ...validOptions(), ...fields });
+  const issues = (fields: Record<string, unknown>) =>
+    tunnelConfigSchema.safeParse(config(fields)).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+
+  it("takes a hostname per instance beside the first's, and no origin by default", () => {
+    const s = tunnelConfigSchema.parse(config({ hostnames: { work: "work.example.com" } }));
+    expect(s.hostname).toBe("claw.example.com");
+    expect(s.hostnames).toEqual({ work: "work.example.com" });
+    expect(s.origin).toBeUndefined();
+    expect(tunnelConfigSchema.parse(config({})).hostnames).toBeUndefined();
+  });
+
+  it("refuses a hostname that is no DNS name, and one two instances would share", () => {
+    expect(issues({ hostnames: { work: "Work" } })).toEqual(["hostnames.work: must be a lowercase DNS name like claw.example.com"]);
+    expect(issues({ hostnames: { work: 1 } })).toEqual(["hostnames.work: must be a lowercase DNS name like work.example.com"]);
+    expect(issues({ hostnames: { work: "claw.example.com" } })).toEqual([
+      "hostnames.work: is also tunnel.hostname: each instance needs its own hostname",
+    ]);
+    expect(issues({ hostnames: { home: "x.example.com", work: "x.example.com" } })).toEqual([
+      "hostnames.work: is also tunnel.hostnames.home: each instance needs its own hostname",
+    ]);
+  });
+
+  describe("instanceHostnames", () => {
+    const hostname = "claw.example.com";
+    it("gives the first instance (default) tunnel.hostname and derives the others' one label beside it", () => {
+      expect(instanceHostnames({ hostname }, ["default", "home", "work"])).toEqual({
+        hostnames: [
+          { instance: "default", hostname },
+          { instance: "home", hostname: "home-claw.example.com" },
+          { instance: "work", hostname: "work-claw.example.com" },
+        ],
+        problems: [],
+      });
+    });
+
+    it("takes the first by name as the first instance when there is no default", () => {
+      expect(instanceHostnames({ hostname }, ["work", "alpha"]).hostnames).toEqual([
+        { instance: "alpha", hostname },
+        { instance: "work", hostname: "work-claw.example.com" },
+      ]);
+    });
+
+    it("takes a hostname set for an instance over the derived one", () => {
+      expect(instanceHostnames({ hostname, hostnames: { work: "work.example.com" } }, ["default", "work"]).hostnames).toEqual([
+        { instance: "default", hostname },
+        { instance: "work", hostname: "work.example.com" },
+      ]);
+    });
+
+    it("gives a single instance tunnel.hostname alone", () => {
+      expect(instanceHostnames({ hostname }, ["default"])).toEqual({ hostnames: [{ instance: "default", hostname }], problems: [] });
+    });
+
+    it.each<[string, Record<string, string>, string[], { key: string; message: string }[]]>([
+      [
+        "a key naming no instance",
+        { wrok: "wrok.example.com" },
+        ["default", "work"],
+        [{ key: "tunnel.hostnames.wrok", message: "names no gateway instance of this host (instances: default, work)" }],
+      ],
+      [
+        "the first instance's key",
+        { default: "other.example.com" },
+        ["default"],
+        [{ key: "tunnel.hostnames.default", message: "is the first gateway instance's hostname: set it as tunnel.hostname" }],
+      ],
+      [
+        "a derived hostname another instance has",
+        { alpha: "work-claw.example.com" },
+        ["default", "alpha", "work"],
+        [
+          {
+            key: "tunnel.hostnames.work",
+            message: "is required: work-claw.example.com, derived for work, is also tunnel.hostnames.alpha",
+          },
+        ],
+      ],
+      [
+        "a set hostname a derived one has",
+        { work: "alpha-claw.example.com" },
+        ["default", "alpha", "work"],
+        [{ key: "tunnel.hostnames.work", message: "is also alpha's derived hostname: each instance needs its own hostname" }],
+      ],
+    ])("refuses %s, naming the key", (_name, hostnames, instances, expected) => {
+      expect(instanceHostnames({ hostname, hostnames }, instances).problems).toEqual(expected);
+    });
+
+    it("derives nothing from a zone's apex, or past a DNS label's length", () => {
+      expect(instanceHostnames({ hostname: "example.com" }, ["default", "work"]).problems).toEqual([
+        {
+          key: "tunnel.hostnames.work",
+          message: "is required: tunnel.hostname example.com is a domain's apex, and work-example.com would be another domain",
+        },
+      ]);
+      expect(instanceHostnames({ hostname: "example.com", hostnames: { work: "work.example.com" } }, ["default", "work"]).problems).toEqual(
+        [],
+      );
+      const long = `${"a".repeat(60)}.example.com`;
+      expect(instanceHostnames({ hostname: long }, ["default", "work"]).problems).toEqual([
+        { key: "tunnel.hostnames.work", message: `is required: work-${long} would be longer than a DNS name may be` },
+      ]);
+    });
   });
 });
 

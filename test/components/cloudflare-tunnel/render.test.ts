@@ -94,6 +94,18 @@ describe("tunnel routing", () => {
       { service: "http_status:404" },
     ]);
   });
+  it("routes each hostname to its own gateway, in order, and everything else to a 404 last", () => {
+    const routes = [
+      { hostname: "claw.example.com", origin: "http://127.0.0.1:18789" },
+      { hostname: "work-claw.example.com", origin: "http://127.0.0.1:18909" },
+    ];
+    expect(renderIngress(routes)).toEqual([
+      { hostname: "claw.example.com", service: "http://127.0.0.1:18789" },
+      { hostname: "work-claw.example.com", service: "http://127.0.0.1:18909" },
+      { service: "http_status:404" },
+    ]);
+    expect(renderIngress(routes.slice(0, 1))).toEqual(renderIngress("claw.example.com", "http://127.0.0.1:18789"));
+  });
   it("points the CNAME at the tunnel and publishes an https URL", () => {
     expect(dnsTarget(TUNNEL_ID)).toBe(`${TUNNEL_ID}.cfargotunnel.com`);
     expect(publicUrl("claw.example.com")).toBe("https://claw.example.com");

@@ -195,6 +195,71 @@ describe("CloudflareTunnel", () => {
   });
 });
 
+describe("several hostnames (routes): one per gateway instance", () => {
+  const routes = [
+    { instance: "default", hostname: "claw.example.com", origin: "http://127.0.0.1:18789" },
+    { instance: "work", hostname: "work-claw.example.com", origin: "http://127.0.0.1:18909" },
+  ];
+  const deployRoutes = (extra: Record<string, unknown> = {}) => deploy({ hostname: undefined, routes, ...extra });
+
+  it("adds a DNS record per further route; the tunnel, its ingress and the first record keep their names", async () => {
+    const { recorded, tunnel } = deployRoutes();
+    await value(tunnel.connector.version);
+    const cloudflare = recorded.filter((r) => r.type.startsWith("cloudflare:")).map((r) => `${r.type} ${r.name}`);
+    expect(cloudflare).toEqual([
+      "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared vps1-tunnel-tunnel",
+      "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig vps1-tunnel-ingress",
+      "cloudflare:index/dnsRecord:DnsRecord vps1-tunnel-dns",
+      "cloudflare:index/dnsRecord:DnsRecord vps1-tunnel-dns-work",
+    ]);
+    expect(recorded.filter((r) => r.name.startsWith("vps1-tunnel-cloudflared")).map((r) => r.name)).toEqual(
+      deploy()
+        .recorded.filter((r) => r.name.startsWith("vps1-tunnel-cloudflared"))
+        .map((r) => r.name),
+    );
+  });
+
+  it("routes each hostname to its own origin, then everything else to a 404", async () => {
+    const { find } = deployRoutes();
+    const config = await value<{ ingresses: IngressRule[] }>(find("vps1-tunnel-ingress").props.config);
+    expect(config.ingresses).toEqual([
+      { hostname: "claw.example.com", service: "http://127.0.0.1:18789" },
+      { hostname: "work-claw.example.com", service: "http://127.0.0.1:18909" },
+      { service: "http_status:404" },
+    ]);
+  });
+
+  it("points a proxied CNAME for each hostname at the one tunnel", async () => {
+    const { find } = deployRoutes();
+    for (const [name, hostname] of [
+      ["vps1-tunnel-dns", "claw.example.com"],
+      ["vps1-tunnel-dns-work", "work-claw.example.com"],
+    ]) {
+      const props = find(name).props;
+      expect(await value(props.name)).toBe(hostname);
+      expect(await value(props.zoneId)).toBe(ZONE_ID);
+      expect(await value(props.type)).toBe("CNAME");
+      expect(await value(props.content)).toBe(`${TUNNEL_ID}.cfargotunnel.com`);
+      expect(await value(props.proxied)).toBe(true);
+      expect(await value(props.ttl)).toBe(1);
+      expect(await value(props.comment)).toBe("Cloudflare Tunnel claw.example.com (openclaw-infra)");
+    }
+  });
+
+  it("is named after the first hostname, which is its publicUrl; publicUrls has each instance's", async () => {
+    const { tunnel, find } = deployRoutes();
+    expect(await value(find("vps1-tunnel-tunnel").props.name)).toBe("claw.example.com");
+    expect(tunnel.publicHostname).toBe("claw.example.com");
+    expect(tunnel.publicUrl).toBe("https://claw.example.com");
+    expect(tunnel.publicUrls).toEqual({ default: "https://claw.example.com", work: "https://work-claw.example.com" });
+    expect(tunnel.routes).toEqual(routes);
+  });
+
+  it("gives a tunnel with one hostname publicUrls of instance default", () => {
+    expect(deploy().tunnel.publicUrls).toEqual({ default: "https://claw.example.com" });
+  });
+});
+
 describe("the sandbox mode: host side for real, no edge", () => {
   it("installs a downloaded binary and does not wait for /ready", async () => {
     const { find, recorded } = deploy({
