@@ -7,7 +7,7 @@ import { parseStackConfig, Secrets } from "../../src/config";
 import { deployHost } from "../../src/program";
 import { databaseStackProblem, stackOf } from "../../src/stacks";
 import { fakeFetch, HOST_KEY_1, LOKI_SHA, OTELCOL_SHA, validConfig } from "../fixtures/config";
-import { must, Recorded, recorder, value } from "../support/mocks";
+import { capturedResult, must, Recorded, recorder, value } from "../support/mocks";
 
 const TOKEN = "tok-" + "s3cr3t".repeat(6);
 const API_KEY = "sk-test-" + "k3y".repeat(8);
@@ -54,13 +54,6 @@ function deploy(host = "vps1", overrides: Record<string, unknown> = {}) {
   return { deployed, recorded, find: (name: string) => ordered(find(name)), ordered };
 }
 
-/** What a step that reports a result prints last on a host: a version, or a public key line. */
-function captured(name: string): string {
-  if (name.endsWith("node-install")) return "v24.22.3";
-  if (name.endsWith("-key")) return `ssh-ed25519 ${"A".repeat(68)} ${name}`;
-  return "2026.9.6";
-}
-
 beforeAll(() => {
   pulumi.runtime.setMocks(
     {
@@ -74,7 +67,7 @@ beforeAll(() => {
           return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["databasePassword"] } };
         }
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.inputs.captureResult) state.result = captured(args.name);
+        if (args.inputs.captureResult) state.result = capturedResult(args.name);
         return { id: `${args.name}-id`, state };
       },
       // The Cloudflare provider's token function.

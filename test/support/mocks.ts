@@ -49,3 +49,10 @@ export function recorder() {
   };
   return { recorded, find, opts: { transformations: [record] } };
 }
+
+/** What a step that reports a result prints last on a host under the mocks: a version, or a public key line. */
+export function capturedResult(name: string): string {
+  if (name.endsWith("node-install")) return "v24.22.3";
+  if (name.endsWith("-key")) return `ssh-ed25519 ${"A".repeat(68)} ${name}`;
+  return "2026.9.6";
+}

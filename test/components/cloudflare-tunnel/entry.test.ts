@@ -8,7 +8,7 @@ import { parseStackConfig, Secrets } from "../../../src/config";
 import { deployHost } from "../../../src/program";
 import { hostUnits } from "../../../src/registry";
 import { fakeFetch, validConfig } from "../../fixtures/config";
-import { recorder, value } from "../../support/mocks";
+import { capturedResult, recorder, value } from "../../support/mocks";
 import { TOKEN, TUNNEL_ID } from "./fixtures";
 
 const tunnel = {
@@ -46,13 +46,6 @@ function refusal(f: () => unknown): string {
   throw new Error("expected a refusal");
 }
 
-/** What a step that reports a result prints last on a host (as in the program's tests). */
-function captured(name: string): string {
-  if (name.endsWith("node-install")) return "v24.22.3";
-  if (name.endsWith("-key")) return `ssh-ed25519 ${"A".repeat(68)} ${name}`;
-  return "2026.9.6";
-}
-
 beforeAll(() => {
   pulumi.runtime.setMocks(
     {
@@ -67,7 +60,7 @@ beforeAll(() => {
             },
           };
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.inputs.captureResult) state.result = captured(args.name);
+        if (args.inputs.captureResult) state.result = capturedResult(args.name);
         const id = args.type === "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared" ? TUNNEL_ID : `${args.name}-id`;
         return { id, state };
       },

@@ -23,6 +23,22 @@ import { instanceOfUnit, instancePaths } from "../../../components/gateway-servi
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript, uninstallScript } from "../../../src/remote/install";
 
+/** The two rules labelling a gateway unit's lines with its instance. */
+const INSTANCE_RULES = [
+  {
+    source_labels: ["__journal__systemd_unit"],
+    regex: "openclaw-gateway\\.service",
+    target_label: "instance_name",
+    replacement: "default",
+  },
+  {
+    source_labels: ["__journal__systemd_unit"],
+    regex: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
+    target_label: "instance_name",
+    replacement: "$1",
+  },
+];
+
 const renderConfigScript = (s: Parameters<typeof configFileSpec>[0]) => checkedFileScript(configFileSpec(s));
 const renderInstallArchive = (s: Parameters<typeof archiveInstallSpec>[0]) => installScript(archiveInstallSpec(s));
 
@@ -93,21 +109,7 @@ describe("PromtailJournal rendering rules", () => {
         {
           job_name: "journal",
           journal: { max_age: "12h", labels: { job: "systemd-journal", host: "vps1" } },
-          relabel_configs: [
-            { source_labels: ["__journal__systemd_unit"], target_label: "unit" },
-            {
-              source_labels: ["__journal__systemd_unit"],
-              regex: "openclaw-gateway\\.service",
-              target_label: "instance_name",
-              replacement: "default",
-            },
-            {
-              source_labels: ["__journal__systemd_unit"],
-              regex: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
-              target_label: "instance_name",
-              replacement: "$1",
-            },
-          ],
+          relabel_configs: [{ source_labels: ["__journal__systemd_unit"], target_label: "unit" }, ...INSTANCE_RULES],
         },
       ],
     });
@@ -143,20 +145,7 @@ describe("PromtailJournal rendering rules", () => {
   });
   it("labels a gateway unit's lines with its instance: default, or the name in the unit (both agents)", () => {
     const rules = journalRelabelRules([]);
-    expect(rules.filter((r) => r.target_label === INSTANCE_LABEL)).toEqual([
-      {
-        source_labels: ["__journal__systemd_unit"],
-        regex: "openclaw-gateway\\.service",
-        target_label: "instance_name",
-        replacement: "default",
-      },
-      {
-        source_labels: ["__journal__systemd_unit"],
-        regex: "openclaw-gateway-([a-z][a-z0-9]{0,15})\\.service",
-        target_label: "instance_name",
-        replacement: "$1",
-      },
-    ]);
+    expect(rules.filter((r) => r.target_label === INSTANCE_LABEL)).toEqual(INSTANCE_RULES);
     // promtail's file holds exactly these rules; Alloy's, each as a rule block.
     expect(parse(renderConfig(promtail), { version: "1.1" }).scrape_configs[0].relabel_configs).toEqual(rules);
     const river = renderConfig({ ...promtail, agent: "alloy" });
