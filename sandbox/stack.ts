@@ -37,6 +37,13 @@ export function deployOrder(sb: Sandbox): string[] {
 }
 
 /** The config map (openclaw-infra:* keys) of the sandbox stack deploying `host`, over `existing`, on the private network `network`. */
+/**
+ * Options another host's stack derives from, written to every stack as the project's config
+ * would carry them in production: the gateway's instances, each of which the observability
+ * host's Prometheus probes.
+ */
+const READ_BY_OTHER_HOSTS = ["gateway"];
+
 export function sandboxStackConfig(
   host: string,
   sb: Sandbox,
@@ -74,7 +81,7 @@ export function sandboxStackConfig(
   const object = (value: unknown) => (typeof value === "object" ? value : {});
   for (const entry of entries) {
     const options = sandboxOptions[entry.key];
-    if (!options || !placedOn(entry, roles[host])) continue;
+    if (!options || !(placedOn(entry, roles[host]) || READ_BY_OTHER_HOSTS.includes(entry.key))) continue;
     // A stack's value replaces the project's whole object (Pulumi merges no deeper than the
     // key): the project's options (a port every stack reads) are carried into it.
     config[key(entry.key)] = { ...object(project[key(entry.key)]), ...object(existing[key(entry.key)]), ...options(sb) };

@@ -113,9 +113,11 @@ export class GatewayService extends pulumi.ComponentResource {
     const spec = pulumi.all([compatible, node]).apply(([, n]) => installSpec(first, registry, n, instances));
     const release = versionedFetch(`${name}-release`, { connection, spec }, { ...parent, dependsOn: [runtime.ready] });
 
+    // An instance's resources: the default instance keeps a single gateway's names.
+    const named = (s: InstanceSettings) => `${name}${instanceSuffix(s.instance)}`;
     const instanceSecrets = pulumi.output(secrets);
     const files = instances.map((s) =>
-      this.instanceFiles(s, `${name}${instanceSuffix(s.instance)}`, {
+      this.instanceFiles(s, named(s), {
         connection,
         node,
         release,
@@ -132,7 +134,8 @@ export class GatewayService extends pulumi.ComponentResource {
     const install = versionedInstall(
       `${name}-install`,
       { connection, spec },
-      { ...parent, dependsOn: [release, ...files.flatMap((f) => f.before), ...(seed && Object.keys(seed).length ? [] : beforeInstall)] },
+      // A seed waits for the backups before an upgrade itself; without one, the install does.
+      { ...parent, dependsOn: [release, ...files.flatMap((f) => f.before), ...(Object.keys(seed).length > 0 ? [] : beforeInstall)] },
     );
 
     const units = instances.map((s, i) => {
@@ -140,10 +143,10 @@ export class GatewayService extends pulumi.ComponentResource {
       const { envContent, configContent, envFile, configFile } = files[i];
       const plugins =
         Object.keys(s.plugins).length > 0
-          ? this.plugins(s, `${name}${instanceSuffix(s.instance)}`, connection, registry, node, [install, envFile, configFile])
+          ? this.plugins(s, named(s), connection, registry, node, [install, envFile, configFile])
           : undefined;
       return systemdUnit(
-        `${name}${instanceSuffix(s.instance)}-unit`,
+        `${named(s)}-unit`,
         {
           connection,
           name: paths.unit,

@@ -151,11 +151,21 @@ beforeAll(async () => {
   // This file deploys on the provider's private network (the bridge), the other sandbox
   // network (topology.privateNetwork: provider); every other file runs over WireGuard.
   vps2 = new SandboxStack("vps2", backend);
-  vps2.createWithSecrets((file) => writeSandboxStack("vps2", file, readSandbox(), "provider"));
+  // One gateway instance, as a host deployed before instances existed: the upgrade of a single gateway.
+  const oneInstance = (file: string) => {
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    delete doc.config["openclaw-infra:gateway"].instances;
+    fs.writeFileSync(file, stringify(doc));
+  };
+  vps2.createWithSecrets((file) => {
+    writeSandboxStack("vps2", file, readSandbox(), "provider");
+    oneInstance(file);
+  });
   vps1 = new SandboxStack("vps1", backend);
   // vps1 starts on the release line before the jump.
   vps1.createWithSecrets((file) => {
     writeSandboxStack("vps1", file, readSandbox(), "provider");
+    oneInstance(file);
     const doc = parse(fs.readFileSync(file, "utf8"));
     doc.config["openclaw-infra:node"] = { major: Number(FROM.node.split(".")[0]), version: FROM.node };
     const gateway = doc.config["openclaw-infra:gateway"];

@@ -265,8 +265,11 @@ describe("the sandbox stacks", () => {
       "openclaw-infra:tempo",
       "openclaw-infra:otelCollector",
       "openclaw-infra:postgres",
+      "openclaw-infra:gateway",
       "openclaw-infra:grafana",
     ]);
+    // The gateway's instances, which vps2's Prometheus probes: the same on both stacks.
+    expect(vps2["openclaw-infra:gateway"]).toEqual(sandboxStackConfig("vps1", SANDBOX)["openclaw-infra:gateway"]);
     expect(vps2["openclaw-infra:grafana"]).toEqual({ run: false });
     expect(parseStackConfig(unprefixed(vps2)).postgres.source).toBe("distribution");
     // Loki, Tempo and the collector: the releases on the sandbox's mirror.
