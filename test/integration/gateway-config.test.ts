@@ -132,6 +132,18 @@ describe("the second gateway instance on vps1 (work)", () => {
       expect(mustOnHost("vps1", `curl -fsS http://127.0.0.1:${port}/health`)).toContain('"ok":true');
   });
 
+  it("is hardened as the default instance is: its gateway and backup units score as theirs do (systemd-analyze security)", () => {
+    const score = (unit: string) =>
+      Number(/Overall exposure level for \S+: ([\d.]+)/.exec(mustOnHost("vps1", `systemd-analyze security --no-pager ${unit}`))?.[1]);
+    const scores = Object.fromEntries(
+      [work.unit, "openclaw-gateway.service", "restic-state-backup-work.service", "restic-state-backup.service"].map((u) => [u, score(u)]),
+    );
+    figures["systemd-analyze security (work, default)"] = JSON.stringify(scores);
+    expect(scores[work.unit]).toBeLessThanOrEqual(2.0);
+    expect(scores[work.unit]).toBe(scores["openclaw-gateway.service"]);
+    expect(scores["restic-state-backup-work.service"]).toBe(scores["restic-state-backup.service"]);
+  });
+
   it("lists its pinned plugin at its version in `openclaw plugins list --json`, and the default instance has none", () => {
     // The release's CLI as the instance's unit runs it: its user, gateway.env, the unit's variables.
     const list = (instance: string) => {

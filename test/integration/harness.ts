@@ -7,9 +7,10 @@ import * as path from "path";
 import { readSandbox, SandboxContract } from "../../sandbox/contract";
 import { mustOnHost, onHost, openTunnel, run, Run, sandbox as sandboxCommand } from "../../sandbox/host";
 import { sandboxPrivateAddress } from "../../sandbox/options";
-import { readStackConfig, sandboxUnitList, writeSandboxStack } from "../../sandbox/stack";
+import { readStackConfig, writeSandboxStack } from "../../sandbox/stack";
 import { secretPaths } from "../../src/registry";
 import { sh } from "../../src/remote/shell";
+import { parse, stringify } from "yaml";
 import { RUN_FOLDER_VARIABLE } from "./global-setup";
 
 export const REPO = path.resolve(__dirname, "../..");
@@ -55,14 +56,6 @@ export function sandboxInfo(): SandboxContract {
 /** A sandbox host's address on the private network of the sandbox stacks (WireGuard's: only the hosts reach it). */
 export function privateAddress(host: string): string {
   return sandboxPrivateAddress(sandboxInfo().hosts[host].address);
-}
-
-/**
- * Every (host, unit) the sandbox stacks deploy, from the component registry: the units the
- * tests score, listed nowhere else.
- */
-export function sandboxUnits(): [string, string][] {
-  return sandboxUnitList(readSandbox()).map((u) => [u.host, u.unit]);
 }
 
 /** A temp folder holding the file backend shared by a test's stacks (stack references need one). */
@@ -163,8 +156,11 @@ export class SandboxStack extends LocalStack {
    * for each other path. Returns them all, so a test's secret scan covers every secret a
    * component adds without listing it.
    */
-  initWithSecrets(given: Record<string, string> = {}): Record<string, string> {
-    return this.createWithSecrets((file) => writeSandboxStack(this.host, file, readSandbox()), given);
+  initWithSecrets(given: Record<string, string> = {}, then: (configFile: string) => void = () => undefined): Record<string, string> {
+    return this.createWithSecrets((file) => {
+      writeSandboxStack(this.host, file, readSandbox());
+      then(file);
+    }, given);
   }
 
   /** create() with every secret the configured stack's host needs, as initWithSecrets. */
@@ -211,4 +207,15 @@ export function curlOn(host: string, url: string): { ok: boolean; body: string }
 /** The request headers of HTTP basic auth (Prometheus's and Alertmanager's APIs ask for it). */
 export function basicAuth(user: string, password: string): { Authorization: string } {
   return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}
+
+/**
+ * A sandbox stack file with one gateway instance (gateway.instances dropped): a single gateway
+ * at its usual paths, as on a host deployed before instances existed. For the files whose
+ * subject is not the instances, which then deploy one gateway fewer.
+ */
+export function singleGateway(file: string): void {
+  const doc = parse(fs.readFileSync(file, "utf8"));
+  delete doc.config["openclaw-infra:gateway"]?.instances;
+  fs.writeFileSync(file, stringify(doc));
 }

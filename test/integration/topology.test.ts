@@ -18,7 +18,7 @@ import {
   sandbox,
   sandboxInfo,
   SandboxStack,
-  sandboxUnits,
+  singleGateway,
   tempBackend,
 } from "./harness";
 import { readVersions } from "../../sandbox/contract";
@@ -26,6 +26,7 @@ import { run } from "../../sandbox/host";
 import { PROMETHEUS_USER } from "../../components/prometheus/schema";
 import { sandboxPrivateAddress } from "../../sandbox/options";
 import { readStackConfig } from "../../sandbox/stack";
+import { hostUnits } from "../../src/registry";
 import * as net from "net";
 
 const GATEWAY_TOKEN = randomBytes(24).toString("hex");
@@ -171,11 +172,12 @@ beforeAll(() => {
   figures["sandbox reset (both hosts)"] = seconds(sandbox("reset", "all").seconds);
   backend = tempBackend();
   vps2 = new SandboxStack("vps2", backend);
-  const vps2Secrets = vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD });
+  // One gateway: this file's subject is the topology; the shared deployment runs two instances.
+  const vps2Secrets = vps2.initWithSecrets({ "postgresPasswords.openclaw": DB_PASSWORD }, singleGateway);
   prometheusPassword = vps2Secrets.prometheusPassword;
   SECRETS.push(...Object.values(vps2Secrets));
   vps1 = new SandboxStack("vps1", backend);
-  SECRETS.push(...Object.values(vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN })));
+  SECRETS.push(...Object.values(vps1.initWithSecrets({ gatewayToken: GATEWAY_TOKEN, tunnelToken: TUNNEL_TOKEN }, singleGateway)));
 });
 
 afterAll(() => {
@@ -419,8 +421,11 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
   });
 
   it("scores every shipped unit with systemd-analyze security: gateway at most 2.0, none above 5.0", () => {
-    // Every unit the registry places on the sandbox hosts, none listed by hand.
-    const units = sandboxUnits();
+    // Every unit the registry places for this file's stacks, none listed by hand (the second gateway
+    // instance's are scored on the shared deployment, gateway-config.test.ts).
+    const units = [vps2, vps1].flatMap((stack) =>
+      hostUnits(readStackConfig(stack.configFile)).map((u): [string, string] => [u.host, u.unit]),
+    );
     expect(units.length).toBeGreaterThanOrEqual(7);
     const EXPOSURE = /Overall exposure level for \S+: ([\d.]+) (\S+)/;
     const rows: string[] = [];
@@ -792,9 +797,11 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
     const targets = await scrapedSince(since);
     expect(targets.filter((t) => t.health !== "up").map((t) => t.scrapeUrl)).toEqual([]);
     // The metric starts at 0 again: /run (and its reboot-required flag) is new at each boot.
-    expect(onHost("vps1", "cat /var/lib/prometheus/node-exporter/openclaw-reboot-required.prom").stdout).toContain(
-      "openclaw_reboot_required 0",
-    );
+    // Written by a oneshot unit at boot: waited for, a few seconds at most.
+    const metric = "/var/lib/prometheus/node-exporter/openclaw-reboot-required.prom";
+    expect(
+      onHost("vps1", `for i in $(seq 30); do grep -q . ${metric} 2>/dev/null && break; sleep 1; done; cat ${metric}`).stdout,
+    ).toContain("openclaw_reboot_required 0");
     expect({ vps1: refreshPreview(vps1), vps2: refreshPreview(vps2) }).toEqual({ vps1: [], vps2: [] });
   });
 });

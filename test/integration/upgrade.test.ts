@@ -28,7 +28,7 @@ import { parse, stringify } from "yaml";
 import { HOSTS_JSON, readSandbox, readVersions } from "../../sandbox/contract";
 import { sandboxGatewaySettings } from "../../sandbox/options";
 import { writeSandboxStack } from "../../sandbox/stack";
-import { changeSummary, curlOn, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, tempBackend } from "./harness";
+import { changeSummary, curlOn, onHost, printFigures, sandbox, sandboxInfo, SandboxStack, singleGateway, tempBackend } from "./harness";
 
 const GATEWAY = "openclaw-gateway.service";
 const ROOT = "/opt/openclaw";
@@ -152,20 +152,15 @@ beforeAll(async () => {
   // network (topology.privateNetwork: provider); every other file runs over WireGuard.
   vps2 = new SandboxStack("vps2", backend);
   // One gateway instance, as a host deployed before instances existed: the upgrade of a single gateway.
-  const oneInstance = (file: string) => {
-    const doc = parse(fs.readFileSync(file, "utf8"));
-    delete doc.config["openclaw-infra:gateway"].instances;
-    fs.writeFileSync(file, stringify(doc));
-  };
   vps2.createWithSecrets((file) => {
     writeSandboxStack("vps2", file, readSandbox(), "provider");
-    oneInstance(file);
+    singleGateway(file);
   });
   vps1 = new SandboxStack("vps1", backend);
   // vps1 starts on the release line before the jump.
   vps1.createWithSecrets((file) => {
     writeSandboxStack("vps1", file, readSandbox(), "provider");
-    oneInstance(file);
+    singleGateway(file);
     const doc = parse(fs.readFileSync(file, "utf8"));
     doc.config["openclaw-infra:node"] = { major: Number(FROM.node.split(".")[0]), version: FROM.node };
     const gateway = doc.config["openclaw-infra:gateway"];
