@@ -1,7 +1,7 @@
 // blackbox-exporter's entry: each gateway instance's /health, probed on loopback from its own host for Prometheus.
 import { component, HostContext, httpAt, tcp } from "../../src/registry/types";
 import { gatewayListener } from "../gateway-service/entry";
-import { gatewayInstances, gatewayOptionsSchema, GatewaySettings } from "../gateway-service/schema";
+import { gatewayInstances, gatewayOptionsSchema, GatewaySettings, INSTANCE_LABEL } from "../gateway-service/schema";
 import { BlackboxExporter } from ".";
 import { HTTP_MODULE, PATHS } from "./render";
 import { blackboxOptionsSchema } from "./schema";
@@ -40,6 +40,6 @@ export const blackbox = component({
       listener: "probe",
       metricsPath: "/probe",
       params: { module: [HTTP_MODULE] },
-      labels: { instance_name: instance, __param_target: url },
+      labels: { [INSTANCE_LABEL]: instance, __param_target: url },
     })),
 });

@@ -23,9 +23,6 @@ import { channelTokenClashes, checkSecretRefs, envRefs } from "./settings";
 /** Variables gateway.env always has, beside the operator's: settings may reference them. */
 const DERIVED_ENV = ["OPENCLAW_GATEWAY_TOKEN", "DATABASE_URL"];
 
-/** The gateway's user and state directory: the state backup reads them. */
-export { PATHS as GATEWAY_PATHS } from "./render";
-
 /** Each OTLP signal at the receiver that keeps it, when the topology has all three. */
 function otlpSignals({ listener }: Pick<HostContext, "listener">): OtlpSignalEndpoints | undefined {
   const traces = listener("tempo", "otlp-http");

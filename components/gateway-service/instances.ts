@@ -51,6 +51,12 @@ export function instanceOfUnit(unit: string): string | undefined {
   return m ? (m[1] ?? DEFAULT_INSTANCE) : undefined;
 }
 
+/**
+ * The label naming an instance wherever the topology tells instances apart: each one's blackbox
+ * probe target, its alerts, its unit's journal lines in Loki, the dashboard's variable.
+ */
+export const INSTANCE_LABEL = "instance_name";
+
 /** Where the releases live: one per host, shared by its instances (they run one version). */
 export const INSTALL_ROOT = "/opt/openclaw";
 

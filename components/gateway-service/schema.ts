@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DEFAULT_INSTANCE, INSTANCE_NAME, instancePaths, InstancePaths, PORT_SPACING } from "./instances";
 
 // The instance model, for the components that follow each instance (backups, probes, log labels).
-export { DEFAULT_INSTANCE, INSTANCE_NAME, instanceOfUnit, instancePaths, instanceSuffix } from "./instances";
+export { DEFAULT_INSTANCE, INSTANCE_LABEL, INSTANCE_NAME, instanceOfUnit, instancePaths, instanceSuffix } from "./instances";
 import { pluginsSchema } from "./plugins";
 import { deepMerge, derivedConflicts, Json, JsonObject, settingsSchema } from "./settings";
 
@@ -149,11 +149,6 @@ export function pathsOf(s: GatewaySettings): InstancePaths {
   const paths = instancePaths(s.instance ?? DEFAULT_INSTANCE);
   if (!s.stateDir) return paths;
   return { ...paths, stateDir: s.stateDir, stateDirectory: s.stateDir.slice("/var/lib/".length) };
-}
-
-/** Its key in stack config, for messages: "gateway.instances.work", or "gateway" for a stack without instances. */
-export function instanceKey(s: GatewaySettings, instances: boolean): string {
-  return instances ? `gateway.instances.${s.instance}` : "gateway";
 }
 
 /** The value at `path` in settings, undefined when absent. */

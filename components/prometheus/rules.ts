@@ -7,6 +7,7 @@
 // leave by OTLP, if at all), so OpenClawDown becomes GatewayUnhealthy on the blackbox probe of
 // /health; HighErrorRate, ChannelDisconnected, HighMemoryUsage and HighResponseTime need
 // openclaw_* and process_* series of the gateway that no scrape provides and are not here.
+import { INSTANCE_LABEL } from "../gateway-service/schema";
 import { AlertRulesSettings } from "./schema";
 
 export interface AlertRule {
@@ -23,7 +24,7 @@ export interface AlertRule {
  * host with one gateway). The rules keep every label of the series, so each instance alerts on
  * its own.
  */
-const INSTANCE = "{{ $labels.instance_name }}";
+const INSTANCE = `{{ $labels.${INSTANCE_LABEL} }}`;
 
 /** Filesystems that hold data (not tmpfs, overlays of containers, squashfs images). */
 const REAL_FS = 'fstype!~"tmpfs|ramfs|squashfs|overlay|nsfs|fuse.*"';

@@ -7,7 +7,7 @@ import { Directive, hardening } from "../../src/hardening";
 import { Release, releaseAssetUrl, releaseMember, zipStem } from "../../src/remote/release";
 import { renderUnitFile, serviceUnit, UnitSpec } from "../../src/remote/unit-file";
 import { template } from "../../src/template";
-import { DEFAULT_INSTANCE, INSTANCE_NAME, instancePaths } from "../gateway-service/schema";
+import { DEFAULT_INSTANCE, INSTANCE_LABEL, INSTANCE_NAME, instancePaths } from "../gateway-service/schema";
 import { PromtailSettings, RELEASE_URLS } from "./schema";
 
 type Agent = PromtailSettings["agent"];
@@ -56,7 +56,7 @@ const UNIT_FIELD = "__journal__systemd_unit";
  * `openclaw-gateway-<name>.service`): only a gateway unit's lines carry it. The same label
  * and values as the blackbox probe of each instance (job "gateway").
  */
-export const INSTANCE_LABEL = "instance_name";
+export { INSTANCE_LABEL };
 
 /**
  * The gateway's units as relabel regexes (which match whole values), from their naming in

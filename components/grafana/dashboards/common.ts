@@ -8,7 +8,7 @@ import { DashboardBuilder, QueryVariableBuilder, VariableRefresh, VariableSort }
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as tempo from "@grafana/grafana-foundation-sdk/tempo";
-import { DEFAULT_INSTANCE, INSTANCE_NAME, instancePaths } from "../../gateway-service/schema";
+import { DEFAULT_INSTANCE, INSTANCE_LABEL, INSTANCE_NAME, instancePaths } from "../../gateway-service/schema";
 
 /** The datasources every dashboard names by uid; datasources.ts provisions exactly these. */
 export const DATASOURCES = {
@@ -17,12 +17,7 @@ export const DATASOURCES = {
   tempo: { type: "tempo", uid: "tempo" },
 } as const satisfies Record<string, common.DataSourceRef>;
 
-/**
- * The label naming a gateway instance (components/gateway-service/instances.ts): on the
- * blackbox probe of each instance (job "gateway") and on its unit's journal lines (the log
- * agent's relabel rules, components/promtail-journal). "default" on a host with one gateway.
- */
-export const INSTANCE_LABEL = "instance_name";
+export { INSTANCE_LABEL };
 
 /** A regex of the units of every gateway instance (unanchored: for a line filter), from instances.ts's naming. */
 export function gatewayUnitsRegex(): string {
