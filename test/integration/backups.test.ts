@@ -4,13 +4,15 @@
 // (the next backup succeeds, `pgbackrest verify` passes); a point-in-time restore to a moment
 // between two writes returns the first and not the second; the drill wipes vps2 and rebuilds it
 // with `up --refresh`, which restores the data, and prints RTO and RPO; the same for vps1's
-// gateway state (restic, repository on vps2).
+// gateways' state (restic, repository on vps2), the operator's key in ssh-agent only.
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drill } from "../../sandbox/drill";
 import { mustOnHost } from "../../sandbox/host";
-import { onHost, printFigures, REPO, privateAddress, SandboxStack } from "./harness";
+import { onHost, printFigures, REPO, privateAddress, refreshPreview, SandboxStack, sandboxInfo, startSshAgent } from "./harness";
 import { sharedDeployment, sharedDeploymentFigure, sharedStacks } from "./shared-deployment";
 
 let vps1: SandboxStack;
@@ -163,8 +165,21 @@ describe("the drill", () => {
     );
   });
 
-  it("vps1: the gateway's state wiped, rebuilt by up --refresh with its state from vps2 (restic)", () => {
-    const r = drill("vps1", () => vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]), 10);
+  it("vps1: wiped to blank, rebuilt by up --refresh (its key only in ssh-agent) with the gateways' state from vps2 (restic)", () => {
+    // The operator's key in an agent only: no key file at the configured path.
+    const agent = startSshAgent(fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-agent-")), sandboxInfo().privateKeyPath);
+    vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", "/nonexistent/id_ed25519"]);
+    vps1.env.SSH_AUTH_SOCK = agent.socket;
+    const rebuild = () => {
+      try {
+        vps1.ok(["up", "--refresh", "--yes", "--skip-preview"]);
+      } finally {
+        delete vps1.env.SSH_AUTH_SOCK;
+        agent.stop();
+        vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", sandboxInfo().privateKeyPath]);
+      }
+    };
+    const r = drill("vps1", rebuild, 10);
     figures["drill vps1: RTO (wipe to healthy)"] = seconds(r.rtoSeconds);
     figures["drill vps1: RPO (newest write lost)"] = seconds(r.rpoSeconds);
     figures["drill vps1: entries back"] = `${r.restored} of ${r.written}`;
@@ -175,10 +190,17 @@ describe("the drill", () => {
       (s: { op: string }) => s.op !== "same" && s.op !== "read",
     );
     expect(steps).toEqual([]);
-    // The same the other way round: vps2's PostgreSQL repository was on vps1.
+    // The same the other way round: vps2's PostgreSQL repository (its SFTP account) and its
+    // WireGuard peer were on vps1. vps2's stack owns them: its refresh sees them gone.
+    expect(refreshPreview(vps2)).toEqual([
+      { op: "update", name: "vps2-pgbackrest-repository" },
+      { op: "update", name: "vps2-pgbackrest-stanza" },
+      { op: "update", name: "vps2-wireguard-peer-on-vps1" },
+    ]);
     figures["vps2's up --refresh after vps1 was lost (its repository there made again)"] = seconds(
       vps2.ok(["up", "--refresh", "--yes", "--skip-preview"]).seconds,
     );
+    expect(refreshPreview(vps2)).toEqual([]);
     must("vps2", "systemctl start pgbackrest-diff.service");
   });
 

@@ -136,6 +136,34 @@ export class LocalStack {
   }
 }
 
+/** The changes a preview plans (no reads, no unchanged resources), as {op, name} sorted by name. */
+const CHANGES = ["update", "create", "delete", "replace", "create-replacement"];
+
+/**
+ * What `pulumi preview --refresh` would change on `stack`: the host read first, so a hand edit
+ * or a wiped host shows. Fails if any of `secrets` is in its output.
+ */
+export function refreshPreview(stack: LocalStack, secrets: string[] = []): { op: string; name: string }[] {
+  const r = stack.ok(["preview", "--refresh", "--json"]);
+  for (const secret of secrets) if ((r.stdout + r.stderr).includes(secret)) throw new Error("a secret in preview's output");
+  const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
+  return (plan.steps ?? [])
+    .filter((step) => CHANGES.includes(step.op))
+    .map((step) => ({ op: step.op, name: step.urn.split("::").pop() ?? step.urn }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A private ssh-agent (its socket in `dir`) holding `keyPath`; stop() kills it. */
+export function startSshAgent(dir: string, keyPath: string): { socket: string; stop: () => void } {
+  const socket = path.join(dir, "agent.sock");
+  const started = run("ssh-agent", ["-s", "-a", socket]);
+  const pid = started.stdout.match(/SSH_AGENT_PID=(\d+)/)?.[1];
+  if (started.code !== 0 || !pid) throw new Error(`ssh-agent did not start (${started.code}): ${started.stdout}${started.stderr}`);
+  const added = run("ssh-add", ["-q", keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+  if (added.code !== 0) throw new Error(`ssh-add ${keyPath} failed (${added.code}): ${added.stderr}`);
+  return { socket, stop: () => process.kill(Number(pid)) };
+}
+
 /** The stack deploying one sandbox host, configured as scripts/sandbox-stack.ts writes it. */
 export class SandboxStack extends LocalStack {
   constructor(

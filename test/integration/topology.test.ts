@@ -14,6 +14,7 @@ import {
   onHost,
   printFigures,
   privateAddress,
+  refreshPreview as previewRefreshed,
   REPO,
   sandbox,
   sandboxInfo,
@@ -70,16 +71,6 @@ function sshLogins(host: string): number {
   );
 }
 
-/** A private ssh-agent holding `keyPath`; stop() kills it. */
-function startSshAgent(keyPath: string): { socket: string; stop: () => void } {
-  const { execFileSync } = require("child_process");
-  const socket = path.join(backend, "agent.sock");
-  const out: string = execFileSync("ssh-agent", ["-s", "-a", socket], { encoding: "utf8" });
-  const pid = must(out.match(/SSH_AGENT_PID=(\d+)/), `SSH_AGENT_PID in ssh-agent's output: ${out}`)[1];
-  execFileSync("ssh-add", ["-q", keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "pipe" });
-  return { socket, stop: () => process.kill(Number(pid)) };
-}
-
 /** The host's clock, for journalctl --since. */
 const hostNow = (host: string) => onHost(host, "date '+%Y-%m-%d %H:%M:%S'").stdout.trim();
 
@@ -89,15 +80,7 @@ function startsSince(host: string, unit: string, since: string): number {
 }
 
 /** What `pulumi preview --refresh` would change, as {op, name} sorted by name; no secret in its output. */
-function refreshPreview(stack: SandboxStack): { op: string; name: string }[] {
-  const r = stack.ok(["preview", "--refresh", "--json"]);
-  for (const secret of SECRETS) expect(r.stdout + r.stderr).not.toContain(secret);
-  const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
-  return (plan.steps ?? [])
-    .filter((step) => ["update", "create", "delete", "replace", "create-replacement"].includes(step.op))
-    .map((step) => ({ op: step.op, name: must(step.urn.split("::").pop(), `a name in ${step.urn}`) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
+const refreshPreview = (stack: SandboxStack) => previewRefreshed(stack, SECRETS);
 
 /** Runs SQL on vps2's PostgreSQL from vps1 as the gateway's role; the password goes on stdin. */
 function psqlFromVps1(sql: string) {
@@ -571,36 +554,6 @@ describe("the two-VPS topology on blank sandbox hosts", () => {
 
     figures["rebuild up vps1 after destroy"] = seconds(vps1.up().seconds);
     expect(health().ok).toBe(true);
-  });
-
-  it("rebuilds vps1 wiped to blank (no destroy) with up --refresh, its key only in ssh-agent; vps2's backup account there comes back with vps2's up --refresh", () => {
-    sandbox("reset", "vps1");
-    expect(onHost("vps1", `systemctl cat ${GATEWAY} >/dev/null 2>&1 && echo present || echo gone`).stdout.trim()).toBe("gone");
-    const agent = startSshAgent(sandboxInfo().privateKeyPath);
-    // No key file at the configured path: only the agent can authenticate.
-    vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", "/nonexistent/id_ed25519"]);
-    vps1.env.SSH_AUTH_SOCK = agent.socket;
-    try {
-      const up = vps1.ok(["up", "--yes", "--skip-preview", "--refresh"]);
-      figures["wiped vps1 rebuilt by up --refresh (ssh-agent)"] = seconds(up.seconds);
-      expect(health().ok).toBe(true);
-      expect(JSON.parse(health().body)).toMatchObject({ ok: true });
-    } finally {
-      delete vps1.env.SSH_AUTH_SOCK;
-      agent.stop();
-      vps1.ok(["config", "set", "--path", "ssh.privateKeyPath", sandboxInfo().privateKeyPath]);
-    }
-    const again = vps1.up();
-    expect(Object.keys(changeSummary(again.stdout)), again.stdout).toEqual(["unchanged"]);
-    // vps2's pgBackRest account on vps1 went with the wipe: vps2's stack owns it, so its refresh
-    // sees it missing (and the stanza unreachable), and its up --refresh puts it back.
-    expect(refreshPreview(vps2)).toEqual([
-      { op: "update", name: "vps2-pgbackrest-repository" },
-      { op: "update", name: "vps2-pgbackrest-stanza" },
-      { op: "update", name: "vps2-wireguard-peer-on-vps1" },
-    ]);
-    vps2.ok(["up", "--yes", "--skip-preview", "--refresh"]);
-    expect(refreshPreview(vps2)).toEqual([]);
   });
 
   it("sshd hardened by its drop-in (checked by sshd -t, applied by a reload): passwords refused, no forwarding but local, the deploy's key still in", () => {
