@@ -63,8 +63,6 @@ beforeAll(() => {
   keygen("host");
   keygen("client");
   fs.copyFileSync(path.join(dir, "client.pub"), path.join(dir, "authorized_keys"));
-  // Privilege separation needs its empty root-owned directory.
-  fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
   auth = { privateKeyPath: path.join(dir, "client") };
 });
 
