@@ -4,7 +4,7 @@
 //   or failing when the release has a file `broken`) and `start` (a journal line).
 // - systemctl: logs each call; is-enabled answers yes once `enable()` was called; restart (or
 //   start) runs the release `current` points to, stop stops it (failing like systemd when the release has a file
-//   `no-start`); show (ActiveState) says failed while the running release is unhealthy.
+//   `no-start`); show (SubState) says failed while the running release is unhealthy.
 // - curl: the running release's health; journalctl: the start lines so far; runuser: the
 //   command as this user; logger: appends to a file; chown: does nothing. A release's `doctor` logs its call (fails with `noMigrate`).
 import { spawnSync } from "child_process";
@@ -62,7 +62,7 @@ export function fakeHost(binary = "bin/tool"): FakeHost {
       '    if [ -e "$FAKE_ROOT/$release/no-start" ]; then echo "Job for $2 failed because the control process exited with error code." >&2; exit 1; fi',
       '    echo "$release" > "$FAKE/running"',
       '    "$FAKE_ROOT/$release/$FAKE_BINARY" start >> "$FAKE/journal" ;;',
-      '  show) if "$FAKE_ROOT/$(cat "$FAKE/running")/$FAKE_BINARY" health > /dev/null; then echo active; else echo failed; fi ;;',
+      '  show) if "$FAKE_ROOT/$(cat "$FAKE/running")/$FAKE_BINARY" health > /dev/null; then echo running; else echo failed; fi ;;',
       "esac",
       "",
     ].join("\n"),

@@ -1,7 +1,7 @@
 // The health wait's script, with and without basic auth, run for real by bash against a local
 // HTTP server that asks for basic auth (as Prometheus and Alertmanager do with their web
-// config), with stand-ins for systemctl and journalctl and a curl that logs its arguments
-// before it runs the real one.
+// config), with stand-ins for systemctl (its SubState as the test sets it) and journalctl and a
+// curl that logs its arguments before it runs the real one.
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
@@ -26,7 +26,9 @@ beforeAll(async () => {
   const write = (name: string, lines: string[]) =>
     fs.writeFileSync(path.join(bin, name), ["#!/bin/bash", ...lines, ""].join("\n"), { mode: 0o755 });
   write("curl", [`printf '%s\\n' "$*" >> ${JSON.stringify(path.join(dir, "curl-args"))}`, `exec ${realCurl} "$@"`]);
-  write("systemctl", ["echo active"]);
+  // SubState: "running", or one line per call from the file `substates` while it has lines.
+  const substates = JSON.stringify(path.join(dir, "substates"));
+  write("systemctl", [`if [ -s ${substates} ]; then head -1 ${substates}; sed -i 1d ${substates}; else echo running; fi`]);
   write("journalctl", ['echo "the journal of $2"']);
   fs.writeFileSync(path.join(dir, "password"), `${PASSWORD}\n`);
   fs.writeFileSync(path.join(dir, "wrong"), "not-the-password\n");
@@ -94,5 +96,24 @@ describe("healthWaitScript", () => {
         `prometheus.service is not healthy at ${url} after 1s; last journal lines:\nthe journal of prometheus.service\n`,
       );
     }
+  });
+
+  it("fails at the third exit of a unit systemd restarts (auto-restart), long before its timeout", async () => {
+    // Never healthy (no password sent); systemd's view, one poll a second: an exit, its restart,
+    // and again. A unit seen waiting to restart twice in a row exited once.
+    const states = ["activating", "auto-restart", "auto-restart", "activating", "running", "auto-restart", "activating", "auto-restart"];
+    fs.writeFileSync(path.join(dir, "substates"), states.join("\n") + "\n");
+    const r = await run(healthWaitScript({ ...check(), timeoutSeconds: 60 }));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `prometheus.service is not healthy at ${url} after 8s (exited 3 times); last journal lines:\nthe journal of prometheus.service\n`,
+    );
+  });
+
+  it("fails at once when the unit failed (its start limit hit, or no Restart=)", async () => {
+    fs.writeFileSync(path.join(dir, "substates"), "activating\nfailed\n");
+    const r = await run(healthWaitScript({ ...check(), timeoutSeconds: 60 }));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`prometheus.service is not healthy at ${url} after 2s; last journal lines:\nthe journal of prometheus.service\n`);
   });
 });

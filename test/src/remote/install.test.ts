@@ -187,7 +187,7 @@ describe("versioned install with an activation (restart, health, rollback)", () 
     expect(r.stderr.split("\n").length).toBeLessThanOrEqual(30);
     expect(r.stdout).toContain("current tool: 2.0.0 again (3.0.0 failed its health check)\n");
     expect(host.calls()).toBe(
-      "is-enabled --quiet demo.service\nrestart demo.service\nshow -p ActiveState --value demo.service\nis-enabled --quiet demo.service\nrestart demo.service\n",
+      "is-enabled --quiet demo.service\nrestart demo.service\nshow -p SubState --value demo.service\nis-enabled --quiet demo.service\nrestart demo.service\n",
     );
     expect([host.link("current"), host.link("previous"), host.running()]).toEqual(["2.0.0", "1.0.0", "2.0.0"]);
     // Nothing pruned: the failed release stays for the next try, the older one stays too.
@@ -235,7 +235,7 @@ describe("versioned install with an activation (restart, health, rollback)", () 
       "demo.service is not healthy at http://127.0.0.1:18789/health after 1s; last journal lines:\n1.0.0: cannot start (a broken build)\n",
     );
     expect(r.stderr).not.toContain("rolled back");
-    expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\nshow -p ActiveState --value demo.service\n");
+    expect(host.calls()).toBe("is-enabled --quiet demo.service\nrestart demo.service\nshow -p SubState --value demo.service\n");
     expect([host.link("current"), host.link("previous")]).toEqual(["1.0.0", ""]);
   });
 

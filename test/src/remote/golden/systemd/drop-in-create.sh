@@ -39,12 +39,16 @@ systemctl daemon-reload
 systemctl enable --quiet 'prometheus-node-exporter.service'
 systemctl restart 'prometheus-node-exporter.service'
 echo "restarted prometheus-node-exporter.service"
+health_exits=0 health_state=
 for i in $(seq 1 90); do
   if body=$(curl -fsS --max-time 2 'http://10.0.0.1:9100/metrics' 2>/dev/null) && grep -Eq '^node_exporter_build_info\{' <<<"$body"; then
     echo "healthy after ${i}s: ${body:0:200}"; break
   fi
-  if [ "$i" = 90 ] || [ "$(systemctl show -p ActiveState --value 'prometheus-node-exporter.service')" = failed ]; then
-    echo "prometheus-node-exporter.service is not healthy at http://10.0.0.1:9100/metrics after ${i}s; last journal lines:" >&2
+  health_was=$health_state health_state=$(systemctl show -p SubState --value 'prometheus-node-exporter.service')
+  if [ "$health_state" = auto-restart ] && [ "$health_was" != auto-restart ]; then health_exits=$((health_exits + 1)); fi
+  if [ "$i" = 90 ] || [ "$health_state" = failed ] || [ "$health_exits" -ge 3 ]; then
+    if [ "$health_exits" = 0 ]; then health_exited=; else health_exited=" (exited $health_exits times)"; fi
+    echo "prometheus-node-exporter.service is not healthy at http://10.0.0.1:9100/metrics after ${i}s$health_exited; last journal lines:" >&2
     journalctl -u 'prometheus-node-exporter.service' -n 40 --no-pager -o cat >&2
     exit 1
   fi
