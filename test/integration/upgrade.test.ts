@@ -1,6 +1,7 @@
 // Gateway upgrades on the real sandbox hosts with the real Pulumi engine: vps2, then vps1 on
 // the release line before the jump (openclaw 2026.6.11 on Node 22).
-// - First a failed jump: Node 24 and a release that needs it and fails at start, published for
+// - First the new release without its Node: refused at preview (engines.node).
+// - Then a failed jump: Node 24 and a release that needs it and fails at start, published for
 //   the test on the sandbox's npm registry (verdaccio). The `up` fails naming both releases,
 //   the gateway answers again on the old release and on the Node that release ran on, the state
 //   keeps the old release (the next `up` would try again), and going back to the old release
@@ -190,6 +191,16 @@ describe(`a failed jump: openclaw ${BROKEN} on Node ${TO.node}, whose start fail
       `install -d -o openclaw -g openclaw /var/lib/openclaw/workspace && echo 'written on ${FROM.openclaw}' > ${NOTE} && chown openclaw: ${NOTE}`,
     );
     figures[`state on ${FROM.openclaw}`] = stateFiles();
+  });
+
+  it(`refuses at preview ${TO.openclaw} on Node ${FROM.node}, naming the node.major it needs`, () => {
+    vps1.ok(["config", "set", "--path", "gateway.version", TO.openclaw]);
+    const r = vps1.pulumi(["preview"]);
+    vps1.ok(["config", "set", "--path", "gateway.version", FROM.openclaw]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(
+      `openclaw@${TO.openclaw} needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs ${FROM.node}; set node.major: 24`,
+    );
   });
 
   it("fails the up naming both releases, after putting back the old release and the Node it ran on", () => {
