@@ -52,13 +52,6 @@ export function unitsRegex(units: string[]): string | null {
 const UNIT_FIELD = "__journal__systemd_unit";
 
 /**
- * The Loki label naming the gateway instance a line is from ("default", or the name of
- * `openclaw-gateway-<name>.service`): only a gateway unit's lines carry it. The same label
- * and values as the blackbox probe of each instance (job "gateway").
- */
-export { INSTANCE_LABEL };
-
-/**
  * The gateway's units as relabel regexes (which match whole values), from their naming in
  * components/gateway-service/instances.ts: the default instance's unit, and any other
  * instance's, its name as group 1.

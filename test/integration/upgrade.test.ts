@@ -201,6 +201,8 @@ describe(`a failed jump: openclaw ${BROKEN} on Node ${TO.node}, whose start fail
     expect(r.stdout + r.stderr).toContain(
       `openclaw@${TO.openclaw} needs node >=24.16.0 <25 || >=26.1.0, but NodeRuntime installs ${FROM.node}; set node.major: 24`,
     );
+    // Back on the release it runs: nothing to do.
+    expect(vps1.previewSteps()).toEqual([]);
   });
 
   it("fails the up naming both releases, after putting back the old release and the Node it ran on", () => {

@@ -17,8 +17,6 @@ export const DATASOURCES = {
   tempo: { type: "tempo", uid: "tempo" },
 } as const satisfies Record<string, common.DataSourceRef>;
 
-export { INSTANCE_LABEL };
-
 /** A regex of the units of every gateway instance (unanchored: for a line filter), from instances.ts's naming. */
 export function gatewayUnitsRegex(): string {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

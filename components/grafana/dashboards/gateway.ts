@@ -9,7 +9,6 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import {
   dashboard,
   gatewayUnitsRegex,
-  INSTANCE_LABEL,
   INSTANCE_MATCHER,
   instanceVariable,
   lokiRange,
@@ -18,6 +17,7 @@ import {
   promRange,
   traceSearch,
 } from "./common";
+import { INSTANCE_LABEL } from "../../gateway-service/schema";
 
 /** The blackbox probe of each chosen instance's /health. */
 const PROBE = `{job="gateway", ${INSTANCE_MATCHER}}`;

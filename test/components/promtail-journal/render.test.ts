@@ -11,7 +11,6 @@ import {
   archiveInstallSpec,
   configFileSpec,
   gatewayUnitRegexes,
-  INSTANCE_LABEL,
   journalRelabelRules,
   RelabelRule,
   renderUnit,
@@ -19,7 +18,7 @@ import {
   unitsRegex,
 } from "../../../components/promtail-journal/render";
 import { promtailArgsSchema } from "../../../components/promtail-journal/schema";
-import { instanceOfUnit, instancePaths } from "../../../components/gateway-service/instances";
+import { INSTANCE_LABEL, instanceOfUnit, instancePaths } from "../../../components/gateway-service/instances";
 import { checkedFileScript } from "../../../src/remote/checked-file";
 import { installScript, uninstallScript } from "../../../src/remote/install";
 
